@@ -1,0 +1,47 @@
+"""The ``fpgw`` command line.
+
+Sub-commands live one family per module and are imported only when used, so ``fpgw
+--help`` and ``fpgw convert`` stay fast and an optional dependency of one family cannot
+break another. Exit codes: 0 ok, 1 invalid or untranslatable input, 2 usage.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> "module:attribute"; the help line is read from the command itself.
+COMMANDS: dict[str, str] = {
+    "formats": "gateway.cli.translate:formats",
+    "validate": "gateway.cli.translate:validate",
+    "convert": "gateway.cli.translate:convert",
+    "demo": "gateway.cli.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jjj-footprint-gateway", prog_name="fpgw")
+def main() -> None:
+    """JJJ Footprint Gateway: translate, sign, verify and recognise product carbon
+    footprint (产品碳足迹) declarations between the Jing-Jin-Ji regional format and
+    PACT, ISO 14067 and EU battery passport formats.
+
+    \b
+    Start with:
+      fpgw formats                         what can be read and written
+      fpgw validate decl.json              check a declaration
+      fpgw convert decl.json --to pact-v3  translate it, with a loss report
+    """

@@ -1,0 +1,266 @@
+"""The project's one exception hierarchy.
+
+Every error the gateway raises on purpose derives from :class:`GatewayError`. Each class
+carries a stable UPPER_SNAKE ``reason`` (published in ``docs/api.md``; never renamed once
+released) and the gRPC status code it maps to, so one interceptor and the CLI can turn any
+of them into a precise answer. Subclasses also inherit the matching builtin
+(``ValueError``, ``LookupError``, ``PermissionError``) so plain Python callers can catch
+them the usual way.
+
+``path`` is a JSON-Pointer-like location in the document (``/results/total``) or a dotted
+model path; ``violations`` lists every field problem when there is more than one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import grpc
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """One problem at one place: ``path`` names the field, ``message`` says what is wrong."""
+
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class GatewayError(Exception):
+    """Base of every deliberate gateway error."""
+
+    reason: ClassVar[str] = "INTERNAL_ERROR"
+    grpc_code: ClassVar[grpc.StatusCode] = grpc.StatusCode.INTERNAL
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        violations: list[FieldViolation] | tuple[FieldViolation, ...] = (),
+        **metadata: Any,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.violations = tuple(violations)
+        if path is not None and not self.violations:
+            self.violations = (FieldViolation(path, message),)
+        self.metadata = {k: str(v) for k, v in metadata.items() if v is not None}
+
+    def __str__(self) -> str:
+        if self.path and self.path not in self.message:
+            return f"{self.path}: {self.message}"
+        return self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        """Machine-readable form used by ``--json`` output and error details."""
+        out: dict[str, Any] = {"reason": self.reason, "message": self.message}
+        if self.path is not None:
+            out["path"] = self.path
+        if self.violations:
+            out["violations"] = [v.as_dict() for v in self.violations]
+        if self.metadata:
+            out["metadata"] = dict(self.metadata)
+        return out
+
+
+# --- input documents -------------------------------------------------------------------
+
+
+class InvalidDocument(GatewayError, ValueError):
+    """A document that cannot be accepted as it is."""
+
+    reason = "INVALID_DOCUMENT"
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class MalformedDocument(InvalidDocument):
+    """Bytes that are not well-formed JSON or XML (or not UTF-8)."""
+
+    reason = "MALFORMED_DOCUMENT"
+
+
+class HostileDocument(InvalidDocument):
+    """Input that tries to abuse the parser: DTDs, entities, external references."""
+
+    reason = "HOSTILE_DOCUMENT"
+
+
+class DocumentTooLarge(InvalidDocument):
+    """Input over a size, depth or count limit."""
+
+    reason = "DOCUMENT_TOO_LARGE"
+    grpc_code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+class SchemaViolation(InvalidDocument):
+    """Well-formed input that its format's schema rejects."""
+
+    reason = "SCHEMA_VIOLATION"
+
+
+class InvalidIdentifier(InvalidDocument):
+    """An identifier whose check character, length or code list entry is wrong."""
+
+    reason = "INVALID_IDENTIFIER"
+
+
+class InvalidValue(InvalidDocument):
+    """A value of the right type that breaks a semantic rule (sign, range, consistency)."""
+
+    reason = "INVALID_VALUE"
+
+
+# --- formats and translation -----------------------------------------------------------
+
+
+class UnknownFormat(GatewayError, LookupError):
+    """A format id that no registered format carries, or input no format recognises."""
+
+    reason = "UNKNOWN_FORMAT"
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class TranslationError(GatewayError, ValueError):
+    """A translation that cannot be carried out faithfully."""
+
+    reason = "TRANSLATION_FAILED"
+    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class MissingRequiredValue(TranslationError):
+    """The target needs a value the source does not carry and the caller did not supply."""
+
+    reason = "MISSING_REQUIRED_VALUE"
+
+
+class Unrepresentable(TranslationError):
+    """A value the target format cannot express at all (e.g. an unmapped unit)."""
+
+    reason = "UNREPRESENTABLE_VALUE"
+
+
+# --- signing and trust -----------------------------------------------------------------
+
+
+class SigningError(GatewayError, ValueError):
+    """Base of signing, verification and trust-list errors."""
+
+    reason = "SIGNING_ERROR"
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class InvalidSignature(SigningError):
+    """The signature does not verify over the canonical bytes."""
+
+    reason = "INVALID_SIGNATURE"
+
+
+class UnsupportedAlgorithm(SigningError):
+    """An algorithm that is refused (SHA-1, none, HMAC) or does not match the key."""
+
+    reason = "UNSUPPORTED_ALGORITHM"
+
+
+class UntrustedSigner(SigningError):
+    """A signer the trust list does not name, or names as expired, suspended or revoked."""
+
+    reason = "UNTRUSTED_SIGNER"
+    grpc_code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class ExpiredAttestation(SigningError):
+    """An attestation outside its validity window at the time of checking."""
+
+    reason = "ATTESTATION_EXPIRED"
+    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class DigestMismatch(SigningError):
+    """An attestation whose recorded digest is not the digest of the document it names."""
+
+    reason = "DIGEST_MISMATCH"
+
+
+class ReplayDetected(SigningError):
+    """A single-use proof presented a second time."""
+
+    reason = "REPLAY_DETECTED"
+    grpc_code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class TrustListError(SigningError):
+    """A trust list that is unsigned, wrongly signed, expired or older than one already seen."""
+
+    reason = "TRUST_LIST_INVALID"
+    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class TrustListRollback(TrustListError):
+    """A trust list whose sequence number is lower than one already accepted."""
+
+    reason = "TRUST_LIST_ROLLBACK"
+
+
+# --- recognition -----------------------------------------------------------------------
+
+
+class PolicyError(GatewayError, ValueError):
+    """A recognition policy that is malformed or unknown."""
+
+    reason = "INVALID_POLICY"
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
+
+
+class UnknownPolicy(PolicyError, LookupError):
+    reason = "UNKNOWN_POLICY"
+    grpc_code = grpc.StatusCode.NOT_FOUND
+
+
+# --- store and exchange ----------------------------------------------------------------
+
+
+class NotFound(GatewayError, LookupError):
+    reason = "NOT_FOUND"
+    grpc_code = grpc.StatusCode.NOT_FOUND
+
+
+class AlreadyExists(GatewayError, ValueError):
+    """The same id and version is already stored with another digest."""
+
+    reason = "ALREADY_EXISTS"
+    grpc_code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class PermissionDenied(GatewayError, PermissionError):
+    reason = "PERMISSION_DENIED"
+    grpc_code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class Unauthenticated(GatewayError, PermissionError):
+    reason = "UNAUTHENTICATED"
+    grpc_code = grpc.StatusCode.UNAUTHENTICATED
+
+
+class StoreError(GatewayError, RuntimeError):
+    """The store failed or found its own data inconsistent (e.g. a broken audit chain)."""
+
+    reason = "STORE_ERROR"
+    grpc_code = grpc.StatusCode.UNAVAILABLE
+
+
+class AuditChainBroken(StoreError):
+    reason = "AUDIT_CHAIN_BROKEN"
+    grpc_code = grpc.StatusCode.DATA_LOSS
+
+
+class ConfigurationError(GatewayError, ValueError):
+    """A configuration file or option that cannot be used."""
+
+    reason = "INVALID_CONFIGURATION"
+    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
