@@ -1,0 +1,76 @@
+"""Regenerate the committed Python code for the gRPC contract under ``proto/``.
+
+Run ``python -m gateway._proto.regenerate`` after editing a ``.proto`` file. protoc writes
+absolute imports (``from jjj.footprint.v1 import document_pb2``) that only work with
+``proto/``'s layout on ``sys.path``; they are rewritten to package-relative imports so the
+generated modules live flat in this package.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parents[1]
+PROTO_ROOT = REPO_ROOT / "proto"
+PROTO_PACKAGE = Path("jjj/footprint/v1")
+GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
+
+_ABSOLUTE_IMPORT = re.compile(r"^from jjj\.footprint\.v1 import (\w+_pb2)", re.MULTILINE)
+
+
+def proto_files(proto_root: Path = PROTO_ROOT) -> list[Path]:
+    """The contract's ``.proto`` files, relative to ``proto_root``, sorted."""
+    return sorted(p.relative_to(proto_root) for p in (proto_root / PROTO_PACKAGE).glob("*.proto"))
+
+
+def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
+    """Write the generated modules flat into ``out_dir``; return their paths, sorted."""
+    from grpc_tools import protoc
+
+    well_known = resources.files("grpc_tools") / "_proto"
+    with tempfile.TemporaryDirectory() as raw:
+        args = [
+            "protoc",
+            f"-I{proto_root}",
+            f"-I{well_known}",
+            f"--python_out={raw}",
+            f"--pyi_out={raw}",
+            f"--grpc_python_out={raw}",
+            *(str(p) for p in proto_files(proto_root)),
+        ]
+        if protoc.main(args) != 0:
+            raise RuntimeError(f"protoc failed: {' '.join(args)}")
+        written = []
+        for src in sorted((Path(raw) / PROTO_PACKAGE).iterdir()):
+            if not src.name.endswith(GENERATED_SUFFIXES):
+                continue
+            text = _ABSOLUTE_IMPORT.sub(r"from . import \1", src.read_text(encoding="utf-8"))
+            dest = out_dir / src.name
+            dest.write_text(text, encoding="utf-8")
+            written.append(dest)
+    return written
+
+
+def generated_files(directory: Path = PACKAGE_DIR) -> list[Path]:
+    """The generated modules present in ``directory``, sorted."""
+    return sorted(p for p in directory.iterdir() if p.name.endswith(GENERATED_SUFFIXES))
+
+
+def main() -> int:
+    for stale in generated_files():
+        stale.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in generate(Path(tmp)):
+            shutil.copy(path, PACKAGE_DIR / path.name)
+            print(f"wrote gateway/_proto/{path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
