@@ -264,3 +264,79 @@ class ConfigurationError(GatewayError, ValueError):
 
     reason = "INVALID_CONFIGURATION"
     grpc_code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+# --- signing: finer reasons (appended by the signing issue) ----------------------------
+
+
+class NotIJson(InvalidDocument):
+    """JSON outside I-JSON (RFC 7493): an integer beyond ±(2^53−1), a non-finite number,
+    a lone surrogate, or a value JSON cannot carry — refused before anything is signed."""
+
+    reason = "NOT_I_JSON"
+
+
+class DuplicateKey(MalformedDocument):
+    """A JSON object that names the same member twice: two parsers could disagree on it."""
+
+    reason = "DUPLICATE_KEY"
+
+
+class MalformedProof(SigningError):
+    """A proof or attestation whose structure or encoding (multibase, base64) is wrong."""
+
+    reason = "MALFORMED_PROOF"
+
+
+class UnknownKey(UntrustedSigner):
+    """A verification method the trust list does not name."""
+
+    reason = "UNKNOWN_KEY"
+
+
+class KeyRevoked(UntrustedSigner):
+    reason = "KEY_REVOKED"
+
+
+class KeySuspended(UntrustedSigner):
+    reason = "KEY_SUSPENDED"
+
+
+class KeyNotValid(UntrustedSigner):
+    """A key used outside its validity window in the trust list."""
+
+    reason = "KEY_OUT_OF_VALIDITY"
+
+
+class SignerMismatch(UntrustedSigner):
+    """The key belongs to another entity than the one named as issuer."""
+
+    reason = "SIGNER_MISMATCH"
+
+
+class SignerNotAuthorised(UntrustedSigner):
+    """A trusted entity whose role or accreditation scope does not cover this claim."""
+
+    reason = "SIGNER_NOT_AUTHORISED"
+
+
+class AttestationNotYetValid(ExpiredAttestation):
+    reason = "ATTESTATION_NOT_YET_VALID"
+
+
+class ChainBroken(SigningError):
+    """A chain of attestations with a missing or mismatching link."""
+
+    reason = "CHAIN_BROKEN"
+
+
+class TrustListExpired(TrustListError):
+    reason = "TRUST_LIST_EXPIRED"
+
+
+class InvalidRequest(GatewayError, ValueError):
+    """A request field (not the document) that is malformed or inconsistent, e.g. a page
+    token issued for another filter."""
+
+    reason = "INVALID_REQUEST"
+    grpc_code = grpc.StatusCode.INVALID_ARGUMENT

@@ -1,0 +1,117 @@
+"""W3C Data Integrity proofs with the JCS cryptosuites ``eddsa-jcs-2022`` and
+``ecdsa-jcs-2019`` (P-256), as specified in *VC Data Integrity EdDSA Cryptosuites v1.0*
+§3.3 and *ECDSA Cryptosuites v1.0* §3.4.
+
+This layer answers one question: does this proof verify under this public key? Which keys
+to trust, and when, is :mod:`signing.attestation`'s job.
+
+hashData = SHA-256(JCS(proof configuration)) ‖ SHA-256(JCS(document without proof)),
+signed with Ed25519 directly or with ECDSA P-256 SHA-256 as raw r‖s; ``proofValue`` is
+base58btc multibase.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
+
+from .jcs import canonicalize
+from .keys import Algorithm, PrivateKey, PublicKey
+from .multibase import decode_base58btc, encode_base58btc
+
+__all__ = ["CRYPTOSUITES", "ProofParts", "hash_data", "add_proof", "split_proof", "verify_proof"]
+
+CRYPTOSUITES: dict[str, Algorithm] = {
+    "eddsa-jcs-2022": Algorithm.ED25519,
+    "ecdsa-jcs-2019": Algorithm.ES256,
+}
+PROOF_TYPE = "DataIntegrityProof"
+_SIGNATURE_LENGTH = {Algorithm.ED25519: 64, Algorithm.ES256: 64}
+
+
+def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
+    """proofConfigHash ‖ transformedDocumentHash (64 bytes)."""
+    return hashlib.sha256(canonicalize(proof_config)).digest() + hashlib.sha256(canonicalize(unsecured)).digest()
+
+
+def add_proof(unsecured: dict[str, Any], key: PrivateKey, options: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``unsecured`` with a ``proof`` made from ``options``.
+
+    ``options`` holds the proof fields other than ``type``, ``cryptosuite`` and
+    ``proofValue`` (``created``, ``verificationMethod``, ``proofPurpose`` and optionally
+    ``expires``, ``challenge``, ``domain``, ``nonce``). The cryptosuite follows the key.
+    """
+    if "proof" in unsecured:
+        raise MalformedProof("document already carries a proof")
+    config: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": key.algorithm.cryptosuite, **options}
+    if "@context" in unsecured:
+        config["@context"] = unsecured["@context"]
+    signature = key.sign(hash_data(unsecured, config))
+    secured = dict(unsecured)
+    secured["proof"] = {**config, "proofValue": encode_base58btc(signature)}
+    return secured
+
+
+@dataclass(frozen=True)
+class ProofParts:
+    """A secured document taken apart: what was signed and the signature over it."""
+
+    unsecured: dict[str, Any]
+    proof_config: dict[str, Any]
+    algorithm: Algorithm
+    signature: bytes
+
+
+def split_proof(secured: dict[str, Any]) -> ProofParts:
+    """Check a proof's structure and take it apart; raise MalformedProof/UnsupportedAlgorithm."""
+    if not isinstance(secured, dict):
+        raise MalformedProof("secured document must be a JSON object")
+    proof = secured.get("proof")
+    if isinstance(proof, list):
+        raise MalformedProof("proof sets and chains are not accepted: exactly one proof", path="/proof")
+    if not isinstance(proof, dict):
+        raise MalformedProof("document carries no proof", path="/proof")
+    if proof.get("type") != PROOF_TYPE:
+        raise UnsupportedAlgorithm(f"proof type {proof.get('type')!r} is refused", path="/proof/type")
+    suite = proof.get("cryptosuite")
+    algorithm = CRYPTOSUITES.get(suite) if isinstance(suite, str) else None
+    if algorithm is None:
+        raise UnsupportedAlgorithm(f"cryptosuite {suite!r} is refused", path="/proof/cryptosuite")
+    for field in ("verificationMethod", "proofPurpose", "proofValue"):
+        if not isinstance(proof.get(field), str):
+            raise MalformedProof(f"proof.{field} must be a string", path=f"/proof/{field}")
+    signature = decode_base58btc(proof["proofValue"])
+    if len(signature) != _SIGNATURE_LENGTH[algorithm]:
+        raise MalformedProof(f"{suite} signature must be {_SIGNATURE_LENGTH[algorithm]} bytes", path="/proof/proofValue")
+    unsecured = {k: v for k, v in secured.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in config:
+        ctx, doc_ctx = config["@context"], unsecured.get("@context")
+        ctx_list = ctx if isinstance(ctx, list) else [ctx]
+        doc_list = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
+        if doc_list[: len(ctx_list)] != ctx_list:
+            raise InvalidSignature("proof @context does not match the document's @context", path="/proof/@context")
+        unsecured = copy.copy(unsecured)
+        unsecured["@context"] = ctx
+    return ProofParts(unsecured, config, algorithm, signature)
+
+
+def verify_proof(secured: dict[str, Any], public_key: PublicKey) -> ProofParts:
+    """Verify the single Data Integrity proof on ``secured`` under ``public_key``.
+
+    Raises :class:`UnsupportedAlgorithm` when the cryptosuite is not for the key's algorithm
+    (checked before any signature math), :class:`MalformedProof`, or
+    :class:`InvalidSignature`. Returns the parts that were verified.
+    """
+    parts = split_proof(secured)
+    if parts.algorithm is not public_key.algorithm:
+        raise UnsupportedAlgorithm(
+            f"proof claims {parts.proof_config['cryptosuite']} but the key is {public_key.algorithm.label}",
+            path="/proof/cryptosuite",
+        )
+    public_key.verify(parts.signature, hash_data(parts.unsecured, parts.proof_config))
+    return parts

@@ -1,0 +1,272 @@
+"""RFC 8785 JSON Canonicalization Scheme (JCS) and a strict I-JSON parser.
+
+Every signature and digest over JSON in the gateway goes through :func:`canonicalize`, so it
+is written for speed with a proof of correctness:
+
+* the **fast path** hands the value to orjson (sorted keys, 53-bit integers enforced) after
+  one walk that validates it and rewrites what orjson would print differently from JCS:
+  integral floats become ints (``56.0`` → ``56``, as ES6 prints it). It is taken only when
+  orjson's output is provably the JCS output: every non-integral float lies in
+  [1e-5, 1e16) where orjson and ES6 both print the shortest round-trip digits in plain
+  decimal, and no object key mixes characters above U+DFFF (where code-point order, which
+  orjson sorts by, and UTF-16 code-unit order, which JCS sorts by, disagree);
+* the **reference path** (:func:`canonicalize_reference`) is a direct transcription of the
+  RFC (ES6 number serialisation, UTF-16 key order) and handles everything else.
+
+``tests/signing/test_jcs.py`` checks both paths against the official JCS test data and, with
+hypothesis, against the independent ``rfc8785`` implementation.
+
+Decimal is refused: a JSON number in JCS is an IEEE double, and a Decimal that is not exactly
+a double would be silently rounded. Callers holding the canonical model emit their format's
+JSON text first and canonicalise what :func:`loads` reads back, which is what a verifier on
+the other side will do too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import orjson
+
+from gateway.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
+
+__all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_DEPTH = 64
+MAX_BYTES = 16 * 1024 * 1024
+
+_FAST_FLOAT_MIN = 1e-5
+_FAST_FLOAT_MAX = 1e16
+# A key with a character in U+E000..U+FFFF sorts after a supplementary character by code
+# point but before it by UTF-16 code unit; only such keys need the reference path.
+_HIGH_BMP = re.compile("[\ue000-\uffff]")
+_ORJSON_OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
+
+
+class _NeedsReference(Exception):
+    """Raised inside the fast path when orjson's output could differ from JCS."""
+
+
+def canonicalize(value: Any) -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of a JSON value.
+
+    Accepts dict (str keys), list/tuple, str, int, float, bool and None. Raises
+    :class:`NotIJson` for integers beyond ±(2^53−1), NaN/Infinity, lone surrogates and any
+    other type (Decimal included), :class:`DocumentTooLarge` beyond ``MAX_DEPTH`` nesting.
+    """
+    try:
+        prepared = _prepare(value, 0)
+    except _NeedsReference:
+        return canonicalize_reference(value)
+    try:
+        out = orjson.dumps(prepared, option=_ORJSON_OPTS)
+    except orjson.JSONEncodeError as exc:
+        # The walk has checked types and ranges; what is left is a lone surrogate.
+        raise NotIJson(f"not I-JSON: {exc}") from None
+    return out
+
+
+def _prepare(value: Any, depth: int) -> Any:
+    t = type(value)
+    if t is str or value is None or t is bool:
+        return value
+    if t is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+        raise NotIJson(f"integer {value} is outside ±(2^53−1); JCS cannot tell it from its neighbours")
+    if t is float:
+        if value.is_integer():
+            if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+                return int(value)
+            raise _NeedsReference
+        if _FAST_FLOAT_MIN <= abs(value) < _FAST_FLOAT_MAX:
+            return value
+        if not math.isfinite(value):
+            raise NotIJson(f"{value} is not a JSON number")
+        raise _NeedsReference
+    if depth >= MAX_DEPTH:
+        raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                raise NotIJson(f"object key {k!r} is not a string")
+            if _HIGH_BMP.search(k):
+                raise _NeedsReference
+            out[k] = _prepare(v, depth + 1)
+        return out
+    if t is list or t is tuple:
+        return [_prepare(v, depth + 1) for v in value]
+    raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
+
+
+# --- reference path: RFC 8785 as written -----------------------------------------------
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_NEEDS_ESCAPE = re.compile('[\\x00-\\x1f"\\\\]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = m.group()
+    return _ESCAPES.get(c) or f"\\u{ord(c):04x}"
+
+
+def _string(s: str) -> str:
+    if _SURROGATE.search(s):
+        raise NotIJson("string contains a lone surrogate")
+    return '"' + _NEEDS_ESCAPE.sub(_escape, s) + '"'
+
+
+def es6_number(x: float) -> str:
+    """ECMAScript Number.prototype.toString for a finite double (RFC 8785 §3.2.2.3)."""
+    if not math.isfinite(x):
+        raise NotIJson(f"{x} is not a JSON number")
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    mantissa, _, exp_text = repr(abs(x)).partition("e")
+    exponent = int(exp_text) if exp_text else 0
+    int_part, _, frac = mantissa.partition(".")
+    if int_part == "0":
+        stripped = frac.lstrip("0")
+        n = exponent - (len(frac) - len(stripped))
+        digits = stripped
+    else:
+        n = len(int_part) + exponent
+        digits = (int_part + frac).lstrip("0")
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * (-n) + digits
+    else:
+        e = n - 1
+        text = digits[0] + ("." + digits[1:] if k > 1 else "") + ("e+" if e >= 0 else "e-") + str(abs(e))
+    return sign + text
+
+
+def _serialize(value: Any, out: list[str], depth: int) -> None:
+    t = type(value)
+    if value is None:
+        out.append("null")
+    elif t is bool:
+        out.append("true" if value else "false")
+    elif t is str:
+        out.append(_string(value))
+    elif t is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise NotIJson(f"integer {value} is outside ±(2^53−1)")
+        out.append(str(value))
+    elif t is float:
+        out.append(es6_number(value))
+    elif depth >= MAX_DEPTH:
+        raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+    elif t is dict:
+        for k in value:
+            if type(k) is not str:
+                raise NotIJson(f"object key {k!r} is not a string")
+        out.append("{")
+        for i, k in enumerate(sorted(value, key=lambda s: s.encode("utf-16-be", "surrogatepass"))):
+            if i:
+                out.append(",")
+            out.append(_string(k))
+            out.append(":")
+            _serialize(value[k], out, depth + 1)
+        out.append("}")
+    elif t is list or t is tuple:
+        out.append("[")
+        for i, v in enumerate(value):
+            if i:
+                out.append(",")
+            _serialize(v, out, depth + 1)
+        out.append("]")
+    else:
+        raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
+
+
+def canonicalize_reference(value: Any) -> bytes:
+    """RFC 8785 written out plainly; slower, total over I-JSON. Same contract as canonicalize."""
+    out: list[str] = []
+    _serialize(value, out, 0)
+    return "".join(out).encode("utf-8")
+
+
+# --- strict parsing ----------------------------------------------------------------------
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise DuplicateKey(f"duplicate object key {k!r}", key=k)
+            seen.add(k)
+    return obj
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotIJson(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_refuse_constant)
+
+
+def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Any:
+    """Parse JSON strictly: UTF-8 only, no duplicate keys, I-JSON numbers and strings.
+
+    Numbers come back as int or float (I-JSON: every number is a double). Raises
+    :class:`MalformedDocument`, :class:`DuplicateKey`, :class:`NotIJson` or
+    :class:`DocumentTooLarge`.
+    """
+    if len(data) > max_bytes:
+        raise DocumentTooLarge(f"JSON larger than {max_bytes} bytes")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MalformedDocument(f"JSON is not UTF-8: {exc}") from None
+    else:
+        text = data
+    if text.startswith("\ufeff"):
+        raise MalformedDocument("JSON must not start with a byte order mark")
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedDocument(f"not well-formed JSON: {exc}") from None
+    except RecursionError:
+        raise DocumentTooLarge("JSON nested too deeply") from None
+    _check(value, 0)
+    return value
+
+
+def _check(value: Any, depth: int) -> None:
+    t = type(value)
+    if t is str:
+        if _SURROGATE.search(value):
+            raise NotIJson("string contains a lone surrogate")
+    elif t is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise NotIJson(f"integer {value} is outside ±(2^53−1)")
+    elif t is float:
+        if not math.isfinite(value):
+            raise NotIJson("number overflows a double")
+    elif t is dict or t is list:
+        if depth >= MAX_DEPTH:
+            raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+        if t is dict:
+            for k, v in value.items():
+                if _SURROGATE.search(k):
+                    raise NotIJson("object key contains a lone surrogate")
+                _check(v, depth + 1)
+        else:
+            for v in value:
+                _check(v, depth + 1)
