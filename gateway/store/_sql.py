@@ -1,0 +1,378 @@
+"""The store logic shared by the SQL backends.
+
+Backends supply connections (:meth:`SqlStore._transaction`), the SQL that locks the counter
+row, and the placeholder style; the queries here use ``?`` placeholders and portable SQL.
+Every write transaction first locks the ``cursor`` counter row, which serialises writers so
+cursors and audit entries become visible in the order they were allocated: a Watch that has
+seen cursor N will never later find a record below N appear.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from ..errors import AlreadyExists, AuditChainBroken, NotFound
+from . import audit
+from .paging import decode_token, encode_token
+from .records import (
+    AuditEntry,
+    DeclarationFilter,
+    FeedRecord,
+    NewAttestation,
+    NewDeclaration,
+    NewDecision,
+    Page,
+    PutResult,
+    Receipt,
+    StoredAttestation,
+    StoredDeclaration,
+    StoredDecision,
+    utc_now,
+)
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+_DECLARATION_COLUMNS = (
+    "cursor, declaration_id, version, digest, format_id, media_type, content, region, sector,"
+    " product_id, received_at, source_peer"
+)
+_ATTESTATION_COLUMNS = "cursor, declaration_digest, digest, media_type, content, received_at, source_peer"
+_DECISION_COLUMNS = "cursor, declaration_digest, digest, policy_id, outcome, content, received_at, source_peer"
+
+
+def format_time(moment: datetime) -> str:
+    """Fixed-width UTC text, so that string order is time order in every backend."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def migration_scripts(dialect: str) -> list[tuple[int, str, list[str]]]:
+    """(version, name, statements) of the shipped migrations for ``dialect``, in order."""
+    folder = resources.files(__package__) / "migrations" / dialect
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".sql"):
+            continue
+        text = "\n".join(
+            line for line in entry.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--")
+        )
+        statements = [s.strip() for s in text.split(";") if s.strip()]
+        out.append((int(entry.name.split("_", 1)[0]), entry.name, statements))
+    return out
+
+
+class SqlStore(abc.ABC):
+    """Implements :class:`gateway.store.Store` over a DB-API connection."""
+
+    dialect: str
+
+    @abc.abstractmethod
+    def _transaction(self, *, write: bool) -> AbstractContextManager[Any]:
+        """A connection inside a transaction, committed on normal exit, rolled back on error."""
+
+    @abc.abstractmethod
+    def _lock_counters_sql(self) -> str:
+        """SQL that takes the writers' lock and returns the current cursor."""
+
+    def _q(self, sql: str) -> str:
+        return sql
+
+    def _run(self, conn: Any, sql: str, params: tuple = ()) -> Any:
+        return conn.execute(self._q(sql), params)
+
+    # --- migrations --------------------------------------------------------------------
+
+    def _migrate(self, conn: Any) -> None:
+        self._run(
+            conn,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)",
+        )
+        done = {row[0] for row in self._run(conn, "SELECT version FROM schema_migrations").fetchall()}
+        for version, name, statements in migration_scripts(self.dialect):
+            if version in done:
+                continue
+            for statement in statements:
+                self._run(conn, statement)
+            self._run(
+                conn,
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, format_time(utc_now())),
+            )
+
+    # --- writes ------------------------------------------------------------------------
+
+    def _next_cursor(self, conn: Any) -> int:
+        current = self._run(conn, self._lock_counters_sql()).fetchone()[0]
+        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (current + 1,))
+        return current + 1
+
+    def _append_audit(self, conn: Any, actor: str, action: str, subject: str) -> None:
+        seq = self._run(conn, "SELECT value FROM counters WHERE name = 'audit'").fetchone()[0] + 1
+        row = self._run(conn, "SELECT hash FROM audit_log WHERE seq = ?", (seq - 1,)).fetchone()
+        prev = row[0] if row else audit.GENESIS_HASH
+        at = format_time(utc_now())
+        digest = audit.entry_hash(seq, at, actor, action, subject, prev)
+        self._run(
+            conn,
+            "INSERT INTO audit_log (seq, at, actor, action, subject, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (seq, at, actor, action, subject, prev, digest),
+        )
+        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'audit'", (seq,))
+
+    def _insert_attestation(
+        self, conn: Any, cursor: int, bundled: bool, declaration_digest: str, attestation: NewAttestation,
+        received_at: str, source_peer: str,
+    ) -> None:
+        self._run(
+            conn,
+            "INSERT INTO attestations (digest, cursor, bundled, declaration_digest, media_type, content,"
+            " received_at, source_peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (attestation.digest, cursor, bundled, declaration_digest, attestation.media_type,
+             attestation.content, received_at, source_peer),
+        )
+
+    def put_declaration(
+        self, declaration: NewDeclaration, attestations: Iterable[NewAttestation] = (), *, actor: str
+    ) -> PutResult:
+        attestations = list({a.digest: a for a in attestations}.values())
+        d = declaration
+        with self._transaction(write=True) as conn:
+            cursor = self._next_cursor(conn)
+            row = self._run(
+                conn,
+                "SELECT digest, cursor, received_at FROM declarations WHERE declaration_id = ? AND version = ?",
+                (d.declaration_id, d.version),
+            ).fetchone()
+            if row is not None:
+                if row[0] != d.digest:
+                    raise AlreadyExists(
+                        f"declaration {d.declaration_id} version {d.version} is already stored with another digest",
+                        existing_digest=row[0], declaration_id=d.declaration_id, version=d.version,
+                    )
+                receipt = Receipt(d.declaration_id, d.version, d.digest, row[1], parse_time(row[2]))
+                self._add_missing_attestations(conn, cursor, d.digest, attestations, d.source_peer, actor)
+                return PutResult(receipt, duplicate=True)
+            now = format_time(utc_now())
+            self._run(
+                conn,
+                f"INSERT INTO declarations ({_DECLARATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (cursor, d.declaration_id, d.version, d.digest, d.format_id, d.media_type, d.content,
+                 d.region, d.sector, d.product_id, now, d.source_peer),
+            )
+            for attestation in attestations:
+                if not self._has_attestation(conn, attestation.digest):
+                    self._insert_attestation(conn, cursor, True, d.digest, attestation, now, d.source_peer)
+            self._append_audit(conn, actor, "declaration.stored",
+                               f"declaration/{d.declaration_id}/{d.version}@{d.digest}")
+            return PutResult(Receipt(d.declaration_id, d.version, d.digest, cursor, parse_time(now)), False)
+
+    def _has_attestation(self, conn: Any, digest: str) -> bool:
+        return self._run(conn, "SELECT 1 FROM attestations WHERE digest = ?", (digest,)).fetchone() is not None
+
+    def _add_missing_attestations(
+        self, conn: Any, cursor: int, declaration_digest: str, attestations: list[NewAttestation],
+        source_peer: str, actor: str,
+    ) -> None:
+        """Attestations new in a repeated submission become records of their own; the
+        cursor is only consumed (the counter update committed) when one is added."""
+        fresh = [a for a in attestations if not self._has_attestation(conn, a.digest)]
+        if not fresh:
+            self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor - 1,))
+            return
+        now = format_time(utc_now())
+        for offset, attestation in enumerate(fresh):
+            self._insert_attestation(conn, cursor + offset, False, declaration_digest, attestation, now, source_peer)
+            self._append_audit(conn, actor, "attestation.stored", f"attestation/{attestation.digest}")
+        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor + len(fresh) - 1,))
+
+    def put_attestation(
+        self, declaration_digest: str, attestation: NewAttestation, *, actor: str, source_peer: str = ""
+    ) -> StoredAttestation:
+        with self._transaction(write=True) as conn:
+            cursor = self._next_cursor(conn)
+            if self._run(conn, "SELECT 1 FROM declarations WHERE digest = ?", (declaration_digest,)).fetchone() is None:
+                raise NotFound(f"no declaration with digest {declaration_digest}", digest=declaration_digest)
+            self._add_missing_attestations(conn, cursor, declaration_digest, [attestation], source_peer, actor)
+            row = self._run(
+                conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE digest = ?", (attestation.digest,)
+            ).fetchone()
+        return _attestation(row)
+
+    def put_decision(self, decision: NewDecision, *, actor: str) -> StoredDecision:
+        with self._transaction(write=True) as conn:
+            cursor = self._next_cursor(conn)
+            row = self._run(conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE digest = ?",
+                            (decision.digest,)).fetchone()
+            if row is not None:
+                self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor - 1,))
+                return _decision(row)
+            now = format_time(utc_now())
+            self._run(
+                conn,
+                f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (cursor, decision.declaration_digest, decision.digest, decision.policy_id, decision.outcome,
+                 decision.content, now, decision.source_peer),
+            )
+            self._append_audit(conn, actor, "decision.stored", f"decision/{decision.digest}")
+        return StoredDecision(cursor, decision.declaration_digest, decision.digest, decision.policy_id,
+                              decision.outcome, decision.content, parse_time(now), decision.source_peer)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def _load_declaration(self, conn: Any, row: tuple) -> StoredDeclaration:
+        rows = self._run(
+            conn,
+            f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE declaration_digest = ? AND bundled = ?"
+            " ORDER BY cursor, digest",
+            (row[3], True),
+        ).fetchall()
+        return _declaration(row, tuple(_attestation(r) for r in rows))
+
+    def get_declaration(self, declaration_id: str, version: int | None = None) -> StoredDeclaration:
+        with self._transaction(write=False) as conn:
+            if version:
+                sql, params = "WHERE declaration_id = ? AND version = ?", (declaration_id, version)
+            else:
+                sql, params = "WHERE declaration_id = ? ORDER BY version DESC LIMIT 1", (declaration_id,)
+            row = self._run(conn, f"SELECT {_DECLARATION_COLUMNS} FROM declarations {sql}", params).fetchone()
+            if row is None:
+                raise NotFound(f"no declaration {declaration_id} version {version or 'any'}",
+                               declaration_id=declaration_id, version=version or None)
+            return self._load_declaration(conn, row)
+
+    def all_attestations_for(self, declaration_digest: str) -> tuple[StoredAttestation, ...]:
+        with self._transaction(write=False) as conn:
+            rows = self._run(
+                conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE declaration_digest = ? ORDER BY cursor, digest",
+                (declaration_digest,),
+            ).fetchall()
+        return tuple(_attestation(r) for r in rows)
+
+    def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:
+        with self._transaction(write=False) as conn:
+            rows = self._run(
+                conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE declaration_digest = ? ORDER BY cursor",
+                (declaration_digest,),
+            ).fetchall()
+        return tuple(_decision(r) for r in rows)
+
+    @staticmethod
+    def _filter_sql(filter: DeclarationFilter) -> tuple[str, tuple]:
+        clauses, params = [], []
+        for column in ("region", "sector", "product_id"):
+            if value := getattr(filter, column):
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if filter.received_after is not None:
+            clauses.append("received_at >= ?")
+            params.append(format_time(filter.received_after))
+        if filter.received_before is not None:
+            clauses.append("received_at < ?")
+            params.append(format_time(filter.received_before))
+        return "".join(f" AND {c}" for c in clauses), tuple(params)
+
+    def list_declarations(
+        self, filter: DeclarationFilter = DeclarationFilter(), *, page_size: int = DEFAULT_PAGE_SIZE,
+        page_token: str = "",
+    ) -> Page:
+        after = decode_token(page_token, filter)
+        size = min(page_size if page_size > 0 else DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        where, params = self._filter_sql(filter)
+        with self._transaction(write=False) as conn:
+            rows = self._run(
+                conn,
+                f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE cursor > ?{where} ORDER BY cursor LIMIT ?",
+                (after, *params, size + 1),
+            ).fetchall()
+            records = tuple(self._load_declaration(conn, r) for r in rows[:size])
+        token = encode_token(records[-1].cursor, filter) if len(rows) > size else ""
+        return Page(records, token)
+
+    def feed(
+        self, after_cursor: int = 0, *, limit: int = 100, filter: DeclarationFilter | None = None
+    ) -> tuple[FeedRecord, ...]:
+        where, params = self._filter_sql(filter or DeclarationFilter())
+        with self._transaction(write=False) as conn:
+            declarations = [
+                self._load_declaration(conn, r)
+                for r in self._run(
+                    conn,
+                    f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE cursor > ?{where} ORDER BY cursor LIMIT ?",
+                    (after_cursor, *params, limit),
+                ).fetchall()
+            ]
+            attestations = [
+                _attestation(r)
+                for r in self._run(
+                    conn,
+                    f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE cursor > ? AND bundled = ?"
+                    " ORDER BY cursor LIMIT ?",
+                    (after_cursor, False, limit),
+                ).fetchall()
+            ]
+            decisions = [
+                _decision(r)
+                for r in self._run(
+                    conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE cursor > ? ORDER BY cursor LIMIT ?",
+                    (after_cursor, limit),
+                ).fetchall()
+            ]
+        merged: list[FeedRecord] = sorted([*declarations, *attestations, *decisions], key=lambda r: r.cursor)
+        return tuple(merged[:limit])
+
+    def last_cursor(self) -> int:
+        with self._transaction(write=False) as conn:
+            return int(self._run(conn, "SELECT value FROM counters WHERE name = 'cursor'").fetchone()[0])
+
+    def audit_entries(self, after_seq: int = 0, *, limit: int = 1000) -> Iterator[AuditEntry]:
+        with self._transaction(write=False) as conn:
+            rows = self._run(
+                conn,
+                "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log WHERE seq > ?"
+                " ORDER BY seq LIMIT ?",
+                (after_seq, limit),
+            ).fetchall()
+        for seq, at, actor, action, subject, prev_hash, digest in rows:
+            yield AuditEntry(seq, parse_time(at), actor, action, subject, prev_hash, digest)
+
+    def verify_audit(self) -> int:
+        with self._transaction(write=False) as conn:
+            rows = self._run(
+                conn, "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq"
+            ).fetchall()
+            appended = int(self._run(conn, "SELECT value FROM counters WHERE name = 'audit'").fetchone()[0])
+        count = audit.verify_chain(tuple(r) for r in rows)
+        if count != appended:
+            raise AuditChainBroken(f"audit entry {count + 1} is missing", seq=count + 1)
+        return count
+
+
+def _declaration(row: tuple, attestations: tuple[StoredAttestation, ...]) -> StoredDeclaration:
+    (cursor, declaration_id, version, digest, format_id, media_type, content, region, sector,
+     product_id, received_at, source_peer) = row
+    return StoredDeclaration(
+        int(cursor), declaration_id, int(version), digest, format_id, media_type, bytes(content), region,
+        sector, product_id, parse_time(received_at), source_peer, attestations,
+    )
+
+
+def _attestation(row: tuple) -> StoredAttestation:
+    cursor, declaration_digest, digest, media_type, content, received_at, source_peer = row
+    return StoredAttestation(int(cursor), declaration_digest, digest, media_type, bytes(content),
+                             parse_time(received_at), source_peer)
+
+
+def _decision(row: tuple) -> StoredDecision:
+    cursor, declaration_digest, digest, policy_id, outcome, content, received_at, source_peer = row
+    return StoredDecision(int(cursor), declaration_digest, digest, policy_id, outcome, bytes(content),
+                          parse_time(received_at), source_peer)

@@ -1,0 +1,69 @@
+"""The embedded default backend: one SQLite file in WAL mode with full fsync on commit."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import ConfigurationError
+from ._sql import SqlStore
+
+
+class SqliteStore(SqlStore):
+    """A :class:`~gateway.store.Store` in one SQLite file.
+
+    Each thread gets its own connection (SQLite connections are not safe to share); writers
+    take the database lock up front with ``BEGIN IMMEDIATE``, and ``synchronous=FULL`` makes
+    a commit return only once the WAL is on disk, so a receipt means durably stored.
+    """
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000) -> None:
+        if str(path) == ":memory:":
+            raise ConfigurationError("the SQLite store needs a file: every thread opens its own connection")
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self._transaction(write=True) as conn:
+            self._migrate(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _lock_counters_sql(self) -> str:
+        return "SELECT value FROM counters WHERE name = 'cursor'"
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
