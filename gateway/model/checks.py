@@ -1,0 +1,131 @@
+"""Semantic rules of the canonical model that a JSON Schema cannot state.
+
+Identifier check characters, code-list membership, units matching their dimension, sign
+rules and ranges. Every rule that fails is reported, each with the path of its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from gateway.errors import FieldViolation, InvalidDocument, InvalidIdentifier, InvalidValue
+from gateway.model import codelists
+from gateway.model.declaration import Declaration, Quantity
+from gateway.model.identifiers import validate_gtin, validate_region, validate_uscc
+
+EMISSION_UNIT = "kgCO2e"
+CARBON_UNIT = "kgC"
+
+_ID_CHECKS = {"uscc": validate_uscc, "gtin": validate_gtin}
+_EMISSIONS = (
+    "total_excluding_biogenic", "total_including_biogenic", "fossil", "biogenic_emissions",
+    "biogenic_removals", "dluc", "iluc", "land_management", "aircraft", "packaging",
+)
+_CARBON = ("fossil_carbon_content", "biogenic_carbon_content", "packaging_biogenic_carbon_content")
+_NON_NEGATIVE = ("fossil", "biogenic_emissions", "dluc", "aircraft", "packaging") + _CARBON
+_DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
+
+
+def check_declaration(decl: Declaration) -> None:
+    """Raise :class:`InvalidDocument` listing every rule the declaration breaks."""
+    violations = list(_violations(decl))
+    if not violations:
+        return
+    first = violations[0]
+    only_ids = all(v.path.endswith("/value") and "/ids/" in v.path for v in violations)
+    cls = InvalidIdentifier if only_ids else InvalidValue
+    raise cls(
+        f"{len(violations)} rule(s) broken; first: {first.path}: {first.message}",
+        path=first.path,
+        violations=violations,
+    )
+
+
+def _violations(decl: Declaration) -> Iterator[FieldViolation]:
+    for scope, ids in (("organisation", decl.organisation.ids), ("product", decl.product.ids)):
+        for i, ident in enumerate(ids):
+            check = _ID_CHECKS.get(ident.scheme)
+            if check is not None:
+                try:
+                    check(ident.value, f"{scope}/ids/{i}/value")
+                except InvalidDocument as exc:
+                    yield FieldViolation(f"{scope}/ids/{i}/value", exc.message)
+    if decl.region is not None:
+        try:
+            validate_region(decl.region)
+        except InvalidDocument as exc:
+            yield FieldViolation("region", exc.message)
+        if decl.region not in codelists.regions():
+            yield FieldViolation("region", "must be the GB/T 2260 code, e.g. 130000")
+    if decl.version < 0:
+        yield FieldViolation("version", "must not be negative")
+    if decl.product.sector is not None and decl.product.sector not in codelists.sectors():
+        yield FieldViolation("product/sector", f"unknown sector {decl.product.sector!r}; known: {', '.join(codelists.sectors())}")
+    yield from _check_unit(decl)
+    r = decl.results
+    for name in _EMISSIONS:
+        yield from _check_quantity(getattr(r, name), f"results/{name}", EMISSION_UNIT)
+    for name in _CARBON:
+        yield from _check_quantity(getattr(r, name), f"results/{name}", CARBON_UNIT)
+    for name in _NON_NEGATIVE:
+        q = getattr(r, name)
+        if q is not None and q.amount < 0:
+            yield FieldViolation(f"results/{name}", "must not be negative")
+    if r.biogenic_removals is not None and r.biogenic_removals.amount > 0:
+        yield FieldViolation("results/biogenic_removals", "removals are recorded as zero or negative numbers")
+    seen: set[str] = set()
+    for i, s in enumerate(decl.stages):
+        if s.stage not in codelists.stages():
+            yield FieldViolation(f"stages/{i}/stage", f"unknown life-cycle stage {s.stage!r}")
+        if s.stage in seen:
+            yield FieldViolation(f"stages/{i}/stage", f"stage {s.stage!r} appears twice")
+        seen.add(s.stage)
+        yield from _check_quantity(s.value, f"stages/{i}/value", EMISSION_UNIT)
+    gases = codelists.gwp_sets()["AR6"]
+    for i, g in enumerate(decl.gases):
+        if g.gas not in gases:
+            yield FieldViolation(f"gases/{i}/gas", f"unknown gas {g.gas!r}")
+        if g.mass.unit != "kg":
+            yield FieldViolation(f"gases/{i}/mass/unit", "gas masses are in kg")
+        if g.mass.amount < 0:
+            yield FieldViolation(f"gases/{i}/mass/amount", "must not be negative")
+    dq = decl.data_quality
+    if dq is not None:
+        for name in ("primary_data_share", "coverage"):
+            yield from _check_range(getattr(dq, name), f"data_quality/{name}", Decimal(0), Decimal(100))
+        for name in _DQR:
+            yield from _check_range(getattr(dq, name), f"data_quality/{name}", Decimal(1), Decimal(5))
+    yield from _check_range(decl.method.exempted_share, "method/exempted_share", Decimal(0), Decimal(100))
+    for path, period in (("validity", decl.validity), ("method/reference_period", decl.method.reference_period)):
+        if period is not None and period.start and period.end and period.start > period.end:
+            yield FieldViolation(path, "start is after end")
+    if decl.label and decl.label.valid_from and decl.label.valid_until and decl.label.valid_from > decl.label.valid_until:
+        yield FieldViolation("label", "valid_from is after valid_until")
+
+
+def _check_unit(decl: Declaration) -> Iterator[FieldViolation]:
+    du = decl.declared_unit
+    units = codelists.units()
+    if du.unit not in units:
+        yield FieldViolation("declared_unit/unit", f"unknown unit {du.unit!r}; known: {', '.join(units)}")
+    if du.amount <= 0:
+        yield FieldViolation("declared_unit/amount", "must be greater than zero")
+    for name, dimension in (("mass", "mass"), ("lifetime_energy", "energy")):
+        q = getattr(du, name)
+        if q is None:
+            continue
+        if q.unit not in units or units[q.unit].dimension != dimension:
+            yield FieldViolation(f"declared_unit/{name}/unit", f"must be a {dimension} unit")
+        if q.amount <= 0:
+            yield FieldViolation(f"declared_unit/{name}/amount", "must be greater than zero")
+
+
+def _check_quantity(q: Quantity | None, path: str, unit: str) -> Iterator[FieldViolation]:
+    if q is not None and q.unit != unit:
+        yield FieldViolation(f"{path}/unit", f"must be {unit!r}, got {q.unit!r}")
+
+
+def _check_range(value: Decimal | None, path: str, low: Decimal, high: Decimal) -> Iterator[FieldViolation]:
+    if value is not None and not low <= value <= high:
+        yield FieldViolation(path, f"must be between {low} and {high}, got {value}")

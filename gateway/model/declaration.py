@@ -1,0 +1,278 @@
+"""The canonical product carbon footprint declaration.
+
+Every format is translated to and from this model and nothing else (DESIGN §2). It is the
+union of what the formats carry, with nothing format-specific: values a format carries and
+the model does not go into ``extensions`` keyed by the format's namespace.
+
+Conventions: every physical value is a :class:`Quantity` (``Decimal`` amount + unit code);
+results are per declared unit; percentages are ``Decimal`` in 0..100; timestamps are
+timezone-aware UTC ``datetime``; dates are ``date``. Optional values are ``None``, never a
+sentinel.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+
+
+class Boundary(StrEnum):
+    CRADLE_TO_GATE = "cradle-to-gate"
+    CRADLE_TO_GRAVE = "cradle-to-grave"
+    GATE_TO_GATE = "gate-to-gate"
+
+
+class GwpSet(StrEnum):
+    AR5 = "AR5"
+    AR6 = "AR6"
+
+
+class AssuranceLevel(StrEnum):
+    LIMITED = "limited"
+    REASONABLE = "reasonable"
+
+
+class Standard(StrEnum):
+    GB_T_24067_2024 = "GB/T 24067-2024"
+    ISO_14067_2018 = "ISO 14067:2018"
+    GHG_PROTOCOL_PRODUCT = "GHG Protocol Product Standard"
+    PEF = "PEF"
+    PACT = "PACT Methodology"
+    EU_2023_1542 = "EU 2023/1542"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    amount: Decimal
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A bilingual label; at least one language is present."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def any(self) -> str:
+        return self.en or self.zh or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier with its scheme: ``uscc``, ``lei``, ``gln``, ``urn``, ``gtin``, ``model``, ``batch``, ..."""
+
+    scheme: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """A product classification code: ``un-cpc``, ``hs``, ``gb-t-4754`` (industry), ..."""
+
+    scheme: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    name: Text | None = None
+    address: str | None = None
+    country: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: Text
+    ids: tuple[Identifier, ...] = ()
+
+    def id_of(self, scheme: str) -> str | None:
+        return next((i.value for i in self.ids if i.scheme == scheme), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    name: Text
+    description: Text | None = None
+    ids: tuple[Identifier, ...] = ()
+    classifications: tuple[Classification, ...] = ()
+    sector: str | None = None
+    sites: tuple[Site, ...] = ()
+
+    def id_of(self, scheme: str) -> str | None:
+        return next((i.value for i in self.ids if i.scheme == scheme), None)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredUnit:
+    """What the results are per: ``amount`` of ``unit`` (e.g. 1 t, 1 piece)."""
+
+    unit: str
+    amount: Decimal = Decimal(1)
+    mass: Quantity | None = None
+    lifetime_energy: Quantity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRule:
+    """A PCR or product-specific rule, e.g. a group standard ``T/CAB 0307-2024``."""
+
+    name: str
+    operator: str | None = None
+    version: str | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedStage:
+    stage: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    standards: tuple[str, ...] = ()
+    product_rules: tuple[ProductRule, ...] = ()
+    boundary: Boundary | None = None
+    boundary_description: str | None = None
+    excluded_stages: tuple[ExcludedStage, ...] = ()
+    allocation: str | None = None
+    cut_off: str | None = None
+    exempted_share: Decimal | None = None
+    gwp_set: GwpSet | None = None
+    biogenic_accounting: str | None = None
+    electricity_modelling: str | None = None
+    reference_period: Period | None = None
+    geography: str | None = None
+    value_choices: str | None = None
+    sensitivity: str | None = None
+    uncertainty: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """Per declared unit; emissions in kg CO2e, carbon content in kg C."""
+
+    total_excluding_biogenic: Quantity | None = None
+    total_including_biogenic: Quantity | None = None
+    fossil: Quantity | None = None
+    biogenic_emissions: Quantity | None = None
+    biogenic_removals: Quantity | None = None
+    dluc: Quantity | None = None
+    iluc: Quantity | None = None
+    land_management: Quantity | None = None
+    aircraft: Quantity | None = None
+    packaging: Quantity | None = None
+    fossil_carbon_content: Quantity | None = None
+    biogenic_carbon_content: Quantity | None = None
+    packaging_biogenic_carbon_content: Quantity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    stage: str
+    value: Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class GasAmount:
+    """Mass of one greenhouse gas emitted per declared unit (kg of the gas)."""
+
+    gas: str
+    mass: Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class FactorSource:
+    database: str
+    version: str | None = None
+    factor_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DataQuality:
+    primary_data_share: Decimal | None = None
+    technological: Decimal | None = None
+    temporal: Decimal | None = None
+    geographical: Decimal | None = None
+    completeness: Decimal | None = None
+    reliability: Decimal | None = None
+    coverage: Decimal | None = None
+    factor_sources: tuple[FactorSource, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Accreditation:
+    body: str
+    number: str
+    scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    verifier: str
+    verifier_id: str | None = None
+    accreditation: Accreditation | None = None
+    level: AssuranceLevel | None = None
+    standard: str | None = None
+    date: date | None = None
+    statement: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CarbonLabel:
+    number: str
+    body: str
+    grade: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    study_url: str | None = None
+    conformity_declaration_id: str | None = None
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    id: uuid.UUID
+    version: int
+    organisation: Organisation
+    product: Product
+    declared_unit: DeclaredUnit
+    created: datetime
+    status: Status = Status.ACTIVE
+    status_comment: str | None = None
+    preceding_ids: tuple[uuid.UUID, ...] = ()
+    updated: datetime | None = None
+    issued: datetime | None = None
+    validity: Period | None = None
+    region: str | None = None
+    method: Method = field(default_factory=Method)
+    results: Results = field(default_factory=Results)
+    stages: tuple[StageResult, ...] = ()
+    gases: tuple[GasAmount, ...] = ()
+    data_quality: DataQuality | None = None
+    verification: Verification | None = None
+    label: CarbonLabel | None = None
+    performance_class: str | None = None
+    links: Links | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,166 @@
+"""Hardened parsers for untrusted bytes: size and depth limits, no entities, no DTDs, no network.
+
+Every format's ``parse`` goes through here, so a hostile input is refused the same way
+whichever format it claims to be.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument
+
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise MalformedDocument(f"duplicate object key {key!r}", path=key)
+            seen.add(key)
+    return out
+
+
+def _check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise DocumentTooLarge(
+            f"document is {len(data)} bytes; the limit is {max_bytes}", limit=max_bytes, size=len(data)
+        )
+
+
+def _reject_constant(name: str) -> Any:
+    raise MalformedDocument(f"{name} is not a JSON number")
+
+
+def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> Any:
+    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity, numbers with a fraction or
+    exponent as ``Decimal`` (never float), bounded size and nesting."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    _check_size(data, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MalformedDocument(f"not UTF-8 at byte {exc.start}") from None
+    try:
+        value = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except RecursionError:
+        raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth) from None
+    except json.JSONDecodeError as exc:
+        raise MalformedDocument(
+            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            line=exc.lineno, column=exc.colno,
+        ) from None
+    check_depth(value, max_depth)
+    return value
+
+
+def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+        remove_pis=True,
+    )
+
+
+def load_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> etree._Element:
+    """Parse XML with entities, DTDs and network access off; a document that declares a
+    DOCTYPE at all is refused, since nothing we read needs one and every entity attack does."""
+    if isinstance(data, str):
+        raise MalformedDocument("XML must be passed as bytes")
+    _check_size(data, max_bytes)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise HostileDocument("XML with a DOCTYPE or entity declaration is refused", path="/")
+    try:
+        root = etree.fromstring(data, parser=_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        raise MalformedDocument(f"malformed XML: {exc.msg}", line=exc.lineno) from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise HostileDocument("XML with a DOCTYPE is refused", path="/")
+    for element in root.iter():
+        if isinstance(element, etree._Entity):
+            raise HostileDocument(f"entity reference &{element.name}; is refused", path="/")
+    depth = max((len(list(e.iterancestors())) for e in root.iter(tag=etree.Element)), default=0)
+    if depth + 1 > max_depth:
+        raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
+    return root
+
+
+def dump_json(value: Any, *, indent: int | None = 2) -> bytes:
+    """UTF-8 JSON in which every ``Decimal`` is written as a JSON number with its own digits,
+    never passing through float. ``indent=None`` gives the compact form."""
+    parts: list[str] = []
+    _emit(value, parts, indent, 0)
+    return "".join(parts).encode("utf-8") + (b"\n" if indent is not None else b"")
+
+
+def _emit(value: Any, out: list[str], indent: int | None, level: int) -> None:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} cannot be written as a JSON number")
+        out.append(format(value, "f"))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            if n:
+                out.append(",")
+            _newline(out, indent, level + 1)
+            out.append(json.dumps(str(key), ensure_ascii=False))
+            out.append(": " if indent is not None else ":")
+            _emit(item, out, indent, level + 1)
+        _newline(out, indent, level)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        out.append("[")
+        for n, item in enumerate(value):
+            if n:
+                out.append(",")
+            _newline(out, indent, level + 1)
+            _emit(item, out, indent, level + 1)
+        _newline(out, indent, level)
+        out.append("]")
+    elif isinstance(value, float):
+        raise TypeError("floats are not written: quantities are Decimal")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
+
+
+def _newline(out: list[str], indent: int | None, level: int) -> None:
+    if indent is not None:
+        out.append("\n" + " " * (indent * level))

@@ -1,0 +1,86 @@
+"""What a translation converted, defaulted, dropped, could not represent or re-characterised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class EntryKind(StrEnum):
+    CONVERTED = "converted"
+    DEFAULTED = "defaulted"
+    DROPPED = "dropped"
+    UNREPRESENTABLE = "unrepresentable"
+    RECHARACTERISED = "recharacterised"
+
+
+# Only exact, reversible conversions (t -> kg, a renamed code) keep a translation lossless.
+_LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED})
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    kind: EntryKind
+    source_path: str | None
+    target_path: str | None
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "sourcePath": self.source_path,
+            "targetPath": self.target_path,
+            "detail": self.detail,
+        }
+
+
+@dataclass(slots=True)
+class TranslationReport:
+    """Filled by the mapping on each leg; ``lossless`` is derived, never set by hand."""
+
+    source_format: str | None = None
+    target_format: str | None = None
+    mapping_version: str | None = None
+    entries: list[ReportEntry] = field(default_factory=list)
+
+    @property
+    def lossless(self) -> bool:
+        return all(e.kind in _LOSSLESS_KINDS for e in self.entries)
+
+    def add(self, kind: EntryKind, source_path: str | None, target_path: str | None, detail: str) -> None:
+        self.entries.append(ReportEntry(kind, source_path, target_path, detail))
+
+    def converted(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.CONVERTED, source, target, detail)
+
+    def defaulted(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.DEFAULTED, source, target, detail)
+
+    def dropped(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.DROPPED, source, target, detail)
+
+    def unrepresentable(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.UNREPRESENTABLE, source, target, detail)
+
+    def recharacterised(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.RECHARACTERISED, source, target, detail)
+
+    def extend(self, other: TranslationReport) -> None:
+        self.entries.extend(other.entries)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.entries:
+            out[e.kind.value] = out.get(e.kind.value, 0) + 1
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sourceFormat": self.source_format,
+            "targetFormat": self.target_format,
+            "mappingVersion": self.mapping_version,
+            "lossless": self.lossless,
+            "counts": self.counts(),
+            "entries": [e.as_dict() for e in self.entries],
+        }

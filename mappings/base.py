@@ -1,0 +1,193 @@
+"""The one surface every format offers (DESIGN §5) and the JSON/XML plumbing they share."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from importlib import resources
+from typing import Any, ClassVar
+
+import jsonschema_rs
+from lxml import etree
+
+from gateway.errors import ConfigurationError, FieldViolation, SchemaViolation
+from gateway.model import Declaration, GwpSet
+from gateway.parsing import dump_json, load_json, load_xml
+from gateway.report import TranslationReport
+
+MAX_REPORTED_VIOLATIONS = 20
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """What a caller may supply so a translation need not invent a value.
+
+    ``mass_per_piece`` (kg) lets a per-piece declaration be expressed per kg;
+    ``lifetime_energy`` (kWh) lets a battery footprint be expressed per kWh;
+    ``gwp_set`` asks for re-characterisation to that IPCC set; ``allow_defaults`` accepts the
+    documented defaults of the target format's field table.
+    """
+
+    mass_per_piece: Decimal | None = None
+    lifetime_energy: Decimal | None = None
+    gwp_set: GwpSet | None = None
+    allow_defaults: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> TranslateOptions:
+        """From CLI ``--option k=v`` pairs or a gRPC ``options`` map."""
+        known = {"mass_per_piece_kg", "lifetime_energy_kwh", "gwp_set", "allow_defaults"}
+        try:
+            return cls(
+                mass_per_piece=_decimal_option(values, "mass_per_piece_kg"),
+                lifetime_energy=_decimal_option(values, "lifetime_energy_kwh"),
+                gwp_set=GwpSet(values["gwp_set"]) if values.get("gwp_set") else None,
+                allow_defaults=str(values.get("allow_defaults", "")).lower() in ("1", "true", "yes"),
+                extra={k: v for k, v in values.items() if k not in known},
+            )
+        except ValueError as exc:
+            raise ConfigurationError(f"invalid translation option: {exc}") from None
+
+
+def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
+    if not values.get(name):
+        return None
+    try:
+        value = Decimal(values[name])
+    except InvalidOperation:
+        raise ConfigurationError(f"option {name} must be a decimal number, got {values[name]!r}", path=name) from None
+    if not value.is_finite() or value <= 0:
+        raise ConfigurationError(f"option {name} must be greater than zero", path=name)
+    return value
+
+
+class Format(ABC):
+    """A registered format. Subclasses set the class attributes and the four mapping steps."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    media_type: ClassVar[str]
+    syntax: ClassVar[str]  # "json" or "xml"
+    spec_version: ClassVar[str]
+    mapping_version: ClassVar[str] = "1"
+    schema_ref: ClassVar[str] = ""  # what `validate` checks against, for `fpgw formats`
+
+    @abstractmethod
+    def detect(self, data: bytes) -> bool:
+        """Cheap sniff: do these bytes look like this format (no full parse)?"""
+
+    @abstractmethod
+    def parse(self, data: bytes) -> Any:
+        """Hardened parse into the native tree."""
+
+    @abstractmethod
+    def validate(self, native: Any) -> None:
+        """Raise :class:`SchemaViolation` (with paths) unless the native tree is valid."""
+
+    @abstractmethod
+    def to_canonical(self, native: Any, options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
+        """Native tree to the canonical declaration, reporting what changed on the way."""
+
+    @abstractmethod
+    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[Any, TranslationReport]:
+        """Canonical declaration to a native tree, reporting what the format cannot hold."""
+
+    @abstractmethod
+    def emit(self, native: Any) -> bytes:
+        """Serialise the native tree."""
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "mediaType": self.media_type,
+            "specVersion": self.spec_version,
+            "mappingVersion": self.mapping_version,
+            "schema": self.schema_ref,
+        }
+
+
+def json_violations(validator: Any, instance: Any) -> list[FieldViolation]:
+    out = []
+    for error in validator.iter_errors(instance):
+        path = "/" + "/".join(str(p) for p in error.instance_path)
+        out.append(FieldViolation(path, error.message))
+        if len(out) >= MAX_REPORTED_VIOLATIONS:
+            break
+    return out
+
+
+def raise_violations(format_id: str, violations: list[FieldViolation]) -> None:
+    if violations:
+        first = violations[0]
+        raise SchemaViolation(
+            f"{format_id}: {len(violations)} schema violation(s); first at {first.path}: {first.message}",
+            path=first.path,
+            violations=violations,
+            format=format_id,
+        )
+
+
+class JsonFormat(Format, ABC):
+    """JSON formats: strict parse, compiled JSON Schema validation, exact Decimal output."""
+
+    syntax = "json"
+    schema_package: ClassVar[str]
+    schema_file: ClassVar[str]
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        return json.loads(resources.files(self.schema_package).joinpath(self.schema_file).read_text("utf-8"))
+
+    @cached_property
+    def validator(self) -> Any:
+        return jsonschema_rs.validator_for(self.schema)
+
+    def parse(self, data: bytes) -> Any:
+        return load_json(data)
+
+    def validate(self, native: Any) -> None:
+        if not self.validator.is_valid(native):
+            raise_violations(self.id, json_violations(self.validator, native))
+
+    def emit(self, native: Any) -> bytes:
+        return dump_json(native)
+
+
+class XmlFormat(Format, ABC):
+    """XML formats: hardened parse, XSD validation, UTF-8 output with a declaration."""
+
+    syntax = "xml"
+    namespace: ClassVar[str]
+    xsd_package: ClassVar[str]
+    xsd_file: ClassVar[str]
+
+    @cached_property
+    def xml_schema(self) -> etree.XMLSchema:
+        path = resources.files(self.xsd_package).joinpath(self.xsd_file)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        return etree.XMLSchema(etree.fromstring(path.read_bytes(), parser=parser))
+
+    def detect(self, data: bytes) -> bool:
+        head = data[:2048]
+        return head.lstrip().startswith(b"<") and self.namespace.encode() in head
+
+    def parse(self, data: bytes) -> etree._Element:
+        return load_xml(data)
+
+    def validate(self, native: etree._Element) -> None:
+        schema = self.xml_schema
+        if schema.validate(native):
+            return
+        violations = [
+            FieldViolation(e.path or f"line {e.line}", e.message) for e in list(schema.error_log)[:MAX_REPORTED_VIOLATIONS]
+        ]
+        raise_violations(self.id, violations)
+
+    def emit(self, native: etree._Element) -> bytes:
+        return etree.tostring(native, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from hypothesis import find, given, settings
+
+from gateway.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
+from gateway.model import (
+    GasAmount, GwpSet, Quantity, check_declaration, declaration_from_data, declaration_to_data, recharacterise,
+)
+from gateway.model.codelists import convert_unit, gwp_sets, regions, stage_schemes
+from gateway.model.identifiers import validate_gtin, validate_region, validate_uscc
+from gateway.report import TranslationReport
+from tests.strategies import declarations
+
+# Published, real codes (company registries) and GS1 examples.
+VALID_USCC = ["91110000600037341L", "91350100M000100Y43", "91440300708461136T", "914403001922038216", "91110108551385082Q"]
+INVALID_USCC = ["91110000600037341M", "9111000060003734", "91110000600037341I", "911100006000373411L", "9111ZZ00600037341L"]
+VALID_GTIN = ["4006381333931", "96385074", "036000291452", "10614141000415"]
+INVALID_GTIN = ["4006381333932", "9638507", "03600029145", "1061414100041X"]
+
+
+@pytest.mark.parametrize("code", VALID_USCC)
+def test_valid_uscc(code: str) -> None:
+    assert validate_uscc(code) == code
+
+
+@pytest.mark.parametrize("code", INVALID_USCC)
+def test_invalid_uscc_names_the_field(code: str) -> None:
+    with pytest.raises(InvalidIdentifier) as exc:
+        validate_uscc(code, "organisation/ids/0/value")
+    assert exc.value.path == "organisation/ids/0/value"
+
+
+@pytest.mark.parametrize("code", VALID_GTIN)
+def test_valid_gtin(code: str) -> None:
+    assert validate_gtin(code) == code
+
+
+@pytest.mark.parametrize("code", INVALID_GTIN)
+def test_invalid_gtin(code: str) -> None:
+    with pytest.raises(InvalidIdentifier):
+        validate_gtin(code)
+
+
+def test_regions_cover_all_34_province_level_divisions() -> None:
+    assert len(regions()) == 34
+    assert validate_region("CN-HE") == "130000"
+    assert regions()["120000"].zh == "天津市"
+    with pytest.raises(InvalidIdentifier):
+        validate_region("130100")
+
+
+def test_unit_conversion_is_exact() -> None:
+    assert convert_unit(Decimal("2.5"), "t", "kg") == Decimal("2500")
+    assert convert_unit(Decimal("1"), "kWh", "MJ") == Decimal("3.6")
+    with pytest.raises(ValueError):
+        convert_unit(Decimal(1), "kg", "kWh")
+
+
+def test_eu_battery_scheme_excludes_use_stage() -> None:
+    scheme = stage_schemes()["eu-battery"]
+    assert scheme.stage_for("use") is None
+    assert scheme.stage_for("transport").code == "Distribution"
+
+
+@settings(max_examples=60, deadline=None)
+@given(declarations())
+def test_canonical_data_round_trip(decl) -> None:
+    check_declaration(decl)
+    assert declaration_from_data(declaration_to_data(decl)) == decl
+
+
+def test_unknown_field_and_wrong_type_are_refused_with_paths() -> None:
+    with pytest.raises(SchemaViolation) as exc:
+        declaration_from_data({"id": "not-a-uuid", "version": "1", "bogus": 1})
+    paths = {v.path for v in exc.value.violations}
+    assert {"/id", "/version", "/bogus", "/organisation"} <= paths
+
+
+@settings(max_examples=30, deadline=None)
+@given(declarations(with_gases=True))
+def test_recharacterisation_round_trips_exactly(decl) -> None:
+    other = GwpSet.AR6 if decl.method.gwp_set == GwpSet.AR5 else GwpSet.AR5
+    there = recharacterise(decl, other)
+    back = recharacterise(there, decl.method.gwp_set)
+    assert back.results.total_excluding_biogenic == decl.results.total_excluding_biogenic
+
+
+def test_recharacterisation_value_and_report() -> None:
+    decl = find(declarations(with_gases=False, with_stages=True), lambda d: d.method.gwp_set == GwpSet.AR5)
+    decl = dataclasses.replace(
+        decl,
+        gases=(GasAmount("CH4-fossil", Quantity(Decimal("2"), "kg")), GasAmount("N2O", Quantity(Decimal("0.1"), "kg"))),
+        results=dataclasses.replace(decl.results, total_excluding_biogenic=Quantity(Decimal("100"), "kgCO2e")),
+    )
+    report = TranslationReport()
+    out = recharacterise(decl, GwpSet.AR6, report)
+    # 2 kg CH4 x (29.8 - 30) + 0.1 kg N2O x (273 - 265) = -0.4 + 0.8
+    assert out.results.total_excluding_biogenic.amount == Decimal("100.4")
+    assert out.method.gwp_set == GwpSet.AR6
+    assert out.stages == ()
+    kinds = [e.kind.value for e in report.entries]
+    assert "recharacterised" in kinds and "dropped" in kinds and not report.lossless
+
+
+def test_recharacterisation_without_inventory_refuses() -> None:
+    decl = find(declarations(with_gases=False), lambda d: True)
+    other = GwpSet.AR6 if decl.method.gwp_set == GwpSet.AR5 else GwpSet.AR5
+    with pytest.raises(MissingRequiredValue) as exc:
+        recharacterise(decl, other)
+    assert exc.value.path == "gases"
+
+
+def test_semantic_checks_collect_every_violation() -> None:
+    decl = find(declarations(), lambda d: True)
+    bad = dataclasses.replace(
+        decl,
+        region="999999",
+        results=dataclasses.replace(decl.results, fossil=Quantity(Decimal("-1"), "kgCO2e"), biogenic_removals=Quantity(Decimal("5"), "kgCO2e")),
+    )
+    with pytest.raises(InvalidValue) as exc:
+        check_declaration(bad)
+    paths = {v.path for v in exc.value.violations}
+    assert {"region", "results/fossil", "results/biogenic_removals"} <= paths
+
+
+def test_gwp_sets_have_the_same_gases() -> None:
+    sets = gwp_sets()
+    assert set(sets["AR5"]) == set(sets["AR6"])
+    assert sets["AR6"]["CH4-fossil"] == Decimal("29.8")
