@@ -1,0 +1,33 @@
+"""The gRPC gateway server: ``create_server(config) -> (server, port)`` and its parts."""
+
+from __future__ import annotations
+
+from .app import GatewayServer, Service, create_server, serve
+from .config import ServerConfig, StoreConfig, TlsConfig, load_config
+from .exchange import ExchangeServicer, FeedSignal
+from .identity import peer_identity, peer_uris, require_identity
+from .interceptor import ErrorInterceptor
+from .status import error_details, to_status
+from .submission import Submission, VerifySubmission, accept_as_declared
+
+__all__ = [
+    "ErrorInterceptor",
+    "ExchangeServicer",
+    "FeedSignal",
+    "GatewayServer",
+    "ServerConfig",
+    "Service",
+    "StoreConfig",
+    "Submission",
+    "TlsConfig",
+    "VerifySubmission",
+    "accept_as_declared",
+    "create_server",
+    "error_details",
+    "load_config",
+    "peer_identity",
+    "peer_uris",
+    "require_identity",
+    "serve",
+    "to_status",
+]

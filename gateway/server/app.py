@@ -1,0 +1,156 @@
+"""Assemble the gRPC server: services, interceptor, health, reflection, TLS, limits."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from concurrent import futures
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from .._proto import echo_pb2, echo_pb2_grpc, exchange_pb2, exchange_pb2_grpc
+from ..errors import ConfigurationError
+from ..store import Store, open_store
+from .config import ServerConfig
+from .echo import EchoServicer
+from .exchange import ExchangeServicer, FeedSignal
+from .interceptor import ErrorInterceptor
+from .submission import VerifySubmission, accept_as_declared
+
+log = logging.getLogger("gateway.server")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A servicer to mount: its full name (for health and reflection) and how to add it."""
+
+    name: str
+    add: Callable[[grpc.Server], None]
+
+
+class GatewayServer:
+    """A started-or-startable gRPC server with the resources it owns."""
+
+    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, signal_: FeedSignal,
+                 store: Store, owns_store: bool, grace_seconds: float) -> None:
+        self.grpc_server = server
+        self.health = health_servicer
+        self.signal = signal_
+        self.store = store
+        self._owns_store = owns_store
+        self.grace_seconds = grace_seconds
+
+    def start(self) -> None:
+        self.grpc_server.start()
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop taking calls, let in-flight unary calls finish within the grace period, end
+        Watch streams, then close the store (no write is cut half-way: each is a transaction)."""
+        self.health.enter_graceful_shutdown()
+        self.signal.close()
+        self.grpc_server.stop(self.grace_seconds if grace is None else grace).wait()
+        if self._owns_store:
+            self.store.close()
+
+    def wait_for_termination(self, timeout: float | None = None) -> bool:
+        return self.grpc_server.wait_for_termination(timeout)
+
+
+def _credentials(config: ServerConfig) -> grpc.ServerCredentials | None:
+    tls = config.tls
+    if tls is None:
+        return None
+    try:
+        key, cert = tls.key.read_bytes(), tls.cert.read_bytes()
+        client_ca = tls.client_ca.read_bytes() if tls.client_ca else None
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read TLS material: {exc}", path="tls") from exc
+    return grpc.ssl_server_credentials([(key, cert)], root_certificates=client_ca,
+                                       require_client_auth=client_ca is not None)
+
+
+def create_server(
+    config: ServerConfig,
+    *,
+    store: Store | None = None,
+    verify_submission: VerifySubmission = accept_as_declared,
+    services: Iterable[Service] = (),
+) -> tuple[GatewayServer, int]:
+    """Build the server and bind its port (not yet started); return it with the bound port.
+
+    ``store`` defaults to the configured one (then owned and closed by the server);
+    ``services`` mounts further servicers (translation, attestation, recognition).
+    """
+    config.check()
+    owns_store = store is None
+    if store is None:
+        store = open_store(config.store.url, schema=config.store.schema)
+    size = config.max_message_bytes
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc"),
+        interceptors=[ErrorInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", size),
+            ("grpc.max_send_message_length", size),
+            ("grpc.so_reuseport", 0),
+        ],
+        maximum_concurrent_rpcs=config.max_concurrent_rpcs,
+    )
+    feed_signal = FeedSignal()
+    exchange = ExchangeServicer(store, verify_submission=verify_submission, signal=feed_signal,
+                                local_actor=config.identity or "local")
+    mounted = [
+        Service(exchange_pb2.DESCRIPTOR.services_by_name["ExchangeService"].full_name,
+                lambda s: exchange_pb2_grpc.add_ExchangeServiceServicer_to_server(exchange, s)),
+        *services,
+    ]
+    if config.enable_echo:
+        mounted.append(Service(echo_pb2.DESCRIPTOR.services_by_name["EchoService"].full_name,
+                               lambda s: echo_pb2_grpc.add_EchoServiceServicer_to_server(EchoServicer(), s)))
+    for service in mounted:
+        service.add(server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ("", *(s.name for s in mounted)):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    if config.reflection:
+        reflection.enable_server_reflection(
+            (*(s.name for s in mounted), health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        )
+    credentials = _credentials(config)
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(config.address)
+        else:
+            port = server.add_secure_port(config.address, credentials)
+    except RuntimeError as exc:
+        raise ConfigurationError(f"cannot bind {config.address}: {exc}", path="server.address") from exc
+    if port == 0:
+        raise ConfigurationError(f"cannot bind {config.address}", path="server.address")
+    return GatewayServer(server, health_servicer, feed_signal, store, owns_store, config.grace_seconds), port
+
+
+def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only)."""
+    gateway, port = create_server(config, **kwargs)
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        gateway.start()
+        if on_started is not None:
+            on_started(port)
+        stopping.wait()
+    finally:
+        gateway.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)

@@ -1,0 +1,172 @@
+"""Server configuration: a TOML file, then ``FPGW_<SECTION>_<KEY>`` environment overrides.
+
+```toml
+[server]
+address = "127.0.0.1:50051"   # host:port; port 0 picks a free port
+identity = "urn:jjj:platform:hebei"
+insecure = false              # plaintext on a non-loopback address needs this
+max_workers = 16              # handler threads
+max_concurrent_rpcs = 64      # more are refused with RESOURCE_EXHAUSTED
+max_message_bytes = 4194304
+grace_seconds = 10
+reflection = true
+enable_echo = false           # the benchmark baseline service
+
+[tls]
+cert = "server.pem"
+key = "server.key"
+client_ca = "ca.pem"          # set: clients must present a certificate it issued (mTLS)
+
+[store]
+url = "gateway.sqlite"        # or postgresql://user@host/db
+schema = "fpgw"
+```
+
+Relative paths are resolved against the file's folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigurationError
+
+ENV_PREFIX = "FPGW_"
+
+
+@dataclass(frozen=True, slots=True)
+class TlsConfig:
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+    @property
+    def mutual(self) -> bool:
+        return self.client_ca is not None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    url: str = "gateway.sqlite"
+    schema: str = "fpgw"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    address: str = "127.0.0.1:50051"
+    identity: str = ""
+    insecure: bool = False
+    max_workers: int = 16
+    max_concurrent_rpcs: int = 64
+    max_message_bytes: int = 4 * 1024 * 1024
+    grace_seconds: float = 10.0
+    reflection: bool = True
+    enable_echo: bool = False
+    tls: TlsConfig | None = None
+    store: StoreConfig = field(default_factory=StoreConfig)
+
+    @property
+    def host(self) -> str:
+        return self.address.rsplit(":", 1)[0].strip("[]")
+
+    def check(self) -> ServerConfig:
+        """Refuse settings that cannot work or would be unsafe; return self."""
+        if ":" not in self.address:
+            raise ConfigurationError(f"address {self.address!r} needs host:port", path="server.address")
+        if self.tls is None and not self.insecure and not is_loopback(self.host):
+            raise ConfigurationError(
+                f"plaintext on {self.address} is refused: configure [tls] or set server.insecure = true",
+                path="server.insecure",
+            )
+        for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigurationError(f"{name} must be at least 1", path=f"server.{name}")
+        if self.max_concurrent_rpcs < self.max_workers:
+            raise ConfigurationError("max_concurrent_rpcs must be at least max_workers",
+                                     path="server.max_concurrent_rpcs")
+        return self
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig}
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    kind_text = str(kind)
+    try:
+        if "bool" in kind_text:
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if "int" in kind_text:
+            return int(value)
+        if "float" in kind_text:
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{where}: cannot use {value!r} as {kind_text}", path=where) from exc
+
+
+def _section(cls: type, values: Mapping[str, Any], section: str, base: Path) -> dict[str, Any]:
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("tls", "store")}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise ConfigurationError(f"unknown setting {section}.{key}", path=f"{section}.{key}")
+        kind = fields[key].type
+        if "Path" in str(kind):
+            out[key] = (base / str(value)).resolve() if value else None
+        else:
+            out[key] = _coerce(value, kind, f"{section}.{key}")
+    return out
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> ServerConfig:
+    """Read ``path`` (optional), apply ``FPGW_*`` overrides from ``env``, check the result."""
+    env = os.environ if env is None else env
+    raw: dict[str, dict[str, Any]] = {}
+    base = Path.cwd()
+    if path is not None:
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigurationError(f"cannot read configuration {path}: {exc}") from exc
+        base = path.resolve().parent
+    unknown = set(raw) - set(_SECTIONS)
+    if unknown:
+        raise ConfigurationError(f"unknown section [{sorted(unknown)[0]}]", path=sorted(unknown)[0])
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        section, _, key = name[len(ENV_PREFIX):].lower().partition("_")
+        if section in _SECTIONS and key:
+            raw.setdefault(section, {})[key] = value
+    server = _section(ServerConfig, raw.get("server", {}), "server", base)
+    store = StoreConfig(**_section(StoreConfig, raw.get("store", {}), "store", base))
+    tls = None
+    if raw.get("tls"):
+        values = _section(TlsConfig, raw["tls"], "tls", base)
+        if not values.get("cert") or not values.get("key"):
+            raise ConfigurationError("[tls] needs both cert and key", path="tls.cert")
+        tls = TlsConfig(**values)
+    return ServerConfig(**server, tls=tls, store=store).check()

@@ -1,0 +1,64 @@
+"""Project exceptions as ``google.rpc.Status``, and back again on the client side.
+
+Every error leaves the server with an ``ErrorInfo`` (stable reason, domain, metadata) and,
+when it names fields, a ``BadRequest`` whose field violations carry document paths (AIP-193).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from .._proto import DOMAIN
+from ..errors import GatewayError
+
+
+def to_status(error: GatewayError) -> status_pb2.Status:
+    details = []
+    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=DOMAIN, metadata=error.metadata)
+    details.append(_pack(info))
+    if error.violations:
+        bad = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=v.path, description=v.message)
+                for v in error.violations
+            ]
+        )
+        details.append(_pack(bad))
+    return status_pb2.Status(code=error.grpc_code.value[0], message=error.message, details=details)
+
+
+def internal_status(incident: str) -> status_pb2.Status:
+    """What a client sees of an unexpected failure: no internals, only an id for the logs."""
+    info = error_details_pb2.ErrorInfo(reason=GatewayError.reason, domain=DOMAIN, metadata={"incident": incident})
+    return status_pb2.Status(code=code_pb2.INTERNAL, message=f"internal error (incident {incident})",
+                             details=[_pack(info)])
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def error_details(error: grpc.RpcError) -> dict[str, Any]:
+    """Client side: ``{code, message, reason, domain, metadata, violations}`` of a failed call."""
+    out: dict[str, Any] = {"code": error.code().name, "message": error.details(), "reason": "",
+                           "domain": "", "metadata": {}, "violations": []}
+    status = rpc_status.from_call(error)
+    if status is None:
+        return out
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            out.update(reason=info.reason, domain=info.domain, metadata=dict(info.metadata))
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            out["violations"] = [{"path": v.field, "message": v.description} for v in bad.field_violations]
+    return out
