@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "validate": "gateway.cli.translate:validate",
     "convert": "gateway.cli.translate:convert",
     "demo": "gateway.cli.demo:demo",
+    "serve": "gateway.cli.serve:serve",
+    "audit": "gateway.cli.audit:audit",
 }
 
 
