@@ -1,0 +1,187 @@
+"""Typed claims an attestation makes about a document.
+
+Each kind is a frozen dataclass; on the wire it is ``credentialSubject.claim`` with a
+``kind`` member and camelCase fields. Which VC type each kind is issued as, and which
+trust-list roles may issue it, is data (``data/claims.json``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Union
+
+from gateway.errors import MalformedProof
+
+__all__ = [
+    "Claim",
+    "RegisteredClaim",
+    "VerifiedClaim",
+    "LossNote",
+    "TranslatedClaim",
+    "RecognisedClaim",
+    "ConformanceClaim",
+    "CLAIM_KINDS",
+    "claim_from_json",
+    "claim_policy",
+]
+
+_POLICY = json.loads((Path(__file__).with_name("data") / "claims.json").read_text("utf-8"))
+ATTESTATION_CONTEXT: str = _POLICY["context"]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.capitalize() for p in rest)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+class _ClaimBase:
+    kind: ClassVar[str]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if isinstance(value, tuple):
+                value = [v.to_json() if isinstance(v, LossNote) else v for v in value]
+            out[_camel(f.name)] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "kind":
+                continue
+            name = _snake(key)
+            if name not in known:
+                raise MalformedProof(f"{cls.kind} claim has an unknown member {key!r}", path=f"/credentialSubject/claim/{key}")
+            if isinstance(value, list):
+                value = tuple(LossNote.from_json(v) if name == "losses" else v for v in value)
+            kwargs[name] = value
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise MalformedProof(f"{cls.kind} claim: {exc}", path="/credentialSubject/claim") from None
+
+
+@dataclass(frozen=True)
+class RegisteredClaim(_ClaimBase):
+    """A regional platform holds this declaration in its register."""
+
+    kind: ClassVar[str] = "registered"
+    format: str
+    declaration_id: str
+    version: int
+    region: str
+    sector: str | None = None
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedClaim(_ClaimBase):
+    """An accredited verifier checked this declaration (ISO 14064-3 / ISO 14065)."""
+
+    kind: ClassVar[str] = "verified"
+    format: str
+    declaration_id: str
+    version: int
+    sector: str
+    accreditation_body: str
+    accreditation_number: str
+    scope: tuple[str, ...]
+    level: str
+    verified_on: str
+    standard: str = "ISO 14064-3"
+
+
+@dataclass(frozen=True)
+class LossNote:
+    """One line of a translation report carried in the claim, so it is signed too."""
+
+    kind: str
+    source_path: str
+    message: str
+    target_path: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        out = {"kind": self.kind, "sourcePath": self.source_path, "message": self.message}
+        if self.target_path is not None:
+            out["targetPath"] = self.target_path
+        return out
+
+    @classmethod
+    def from_json(cls, d: Any) -> "LossNote":
+        if not isinstance(d, dict):
+            raise MalformedProof("loss note must be an object", path="/credentialSubject/claim/losses")
+        try:
+            return cls(d["kind"], d["sourcePath"], d["message"], d.get("targetPath"))
+        except KeyError as exc:
+            raise MalformedProof(f"loss note lacks {exc}", path="/credentialSubject/claim/losses") from None
+
+
+@dataclass(frozen=True)
+class TranslatedClaim(_ClaimBase):
+    """This output document came from that input document under this mapping version."""
+
+    kind: ClassVar[str] = "translated"
+    input_digest: str
+    input_format: str
+    output_format: str
+    mapping_version: str
+    library_version: str
+    report_digest: str
+    lossless: bool
+    losses: tuple[LossNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecognisedClaim(_ClaimBase):
+    """A receiving region recognises the declaration under a policy (filled by recognition)."""
+
+    kind: ClassVar[str] = "recognised"
+    receiving_region: str
+    policy_id: str
+    policy_version: str
+    decision: str
+    declaration_id: str | None = None
+    decision_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class ConformanceClaim(_ClaimBase):
+    """An implementation passed a conformance suite version at a level (filled by conformance)."""
+
+    kind: ClassVar[str] = "conformance"
+    suite_version: str
+    level: str
+    target: str
+    passed: bool
+    report_digest: str | None = None
+
+
+Claim = Union[RegisteredClaim, VerifiedClaim, TranslatedClaim, RecognisedClaim, ConformanceClaim]
+CLAIM_KINDS: dict[str, type] = {
+    c.kind: c for c in (RegisteredClaim, VerifiedClaim, TranslatedClaim, RecognisedClaim, ConformanceClaim)
+}
+
+
+def claim_from_json(data: Any) -> Claim:
+    if not isinstance(data, dict) or data.get("kind") not in CLAIM_KINDS:
+        raise MalformedProof("credentialSubject.claim must name a known kind", path="/credentialSubject/claim/kind")
+    return CLAIM_KINDS[data["kind"]].from_json(data)
+
+
+def claim_policy(kind: str) -> dict[str, Any]:
+    """``{"type": VC type, "roles": [...], "scoped": bool}`` for a claim kind."""
+    return _POLICY["kinds"][kind]

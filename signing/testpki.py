@@ -1,0 +1,218 @@
+"""FOR TESTS AND DEMOS ONLY: a throw-away PKI for the Jing-Jin-Ji gateway.
+
+``make_test_pki(tmpdir)`` creates a root (coordination-body) key, an X.509 CA, and a signed
+trust list naming the coordination body, the Beijing, Tianjin and Hebei platforms, a
+verification body, an accreditation body and a gateway — each with an Ed25519 key (JSON
+attestations), a P-256 key and a CA-issued certificate whose SAN URI is the entity id (XML
+signatures, mutual TLS) — plus a ``localhost`` server certificate. Every private key is
+written unencrypted to ``tmpdir``. Never use any of it outside tests and demos.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from ipaddress import IPv4Address
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from .attestation import issue_attestation
+from .claims import Claim
+from .keys import Algorithm, PrivateKey, generate_key
+from .timeutil import utcnow
+from .trustlist import SECTORS, TrustList
+from .trustsign import add_entity, add_key, load_trust_list, new_trust_list, sign_trust_list
+
+__all__ = ["TestEntity", "TestPki", "make_test_pki", "ENTITIES", "KEYS_VALID_FROM"]
+
+KEYS_VALID_FROM = datetime(2024, 1, 1, tzinfo=timezone.utc)
+CERTS_VALID = (datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2045, 1, 1, tzinfo=timezone.utc))
+_ALL = sorted(SECTORS)
+ENTITIES: tuple[dict[str, Any], ...] = (
+    {"id": "urn:jjj:coordination-body:jjj", "name": {"zh": "京津冀产品碳足迹互认协调机构", "en": "Jing-Jin-Ji PCF Coordination Body"},
+     "region": "110000", "role": "coordination-body"},
+    {"id": "urn:jjj:platform:beijing", "name": {"zh": "北京市产品碳足迹平台", "en": "Beijing PCF Platform"},
+     "region": "110000", "role": "platform", "scopes": _ALL},
+    {"id": "urn:jjj:platform:tianjin", "name": {"zh": "天津市产品碳足迹平台", "en": "Tianjin PCF Platform"},
+     "region": "120000", "role": "platform", "scopes": _ALL},
+    {"id": "urn:jjj:platform:hebei", "name": {"zh": "河北省产品碳足迹平台", "en": "Hebei PCF Platform"},
+     "region": "130000", "role": "platform", "scopes": _ALL},
+    {"id": "urn:jjj:verifier:jjj-cert", "name": {"zh": "京津冀碳足迹核查中心", "en": "JJJ Carbon Footprint Verification Centre"},
+     "region": "120000", "role": "verifier", "scopes": ["steel", "batteries", "building-materials", "electricity"],
+     "accreditation": {"body": "urn:jjj:accreditation-body:cnas", "number": "CNAS V0042"}},
+    {"id": "urn:jjj:accreditation-body:cnas", "name": {"zh": "中国合格评定国家认可委员会", "en": "China National Accreditation Service"},
+     "region": "110000", "role": "accreditation-body"},
+    {"id": "urn:jjj:gateway:jjj", "name": {"zh": "京津冀碳足迹互认网关", "en": "JJJ Footprint Gateway"},
+     "region": "120000", "role": "gateway"},
+)
+
+
+@dataclass
+class TestEntity:
+    id: str
+    role: str
+    ed25519: PrivateKey
+    ed25519_key_id: str
+    p256: PrivateKey
+    p256_key_id: str
+    certificate: x509.Certificate
+    cert_pem: bytes
+    key_pem: bytes
+
+    def attest(self, claim: Claim, subject_digest: str, *, valid_from: datetime | None = None, **kw: Any) -> dict[str, Any]:
+        """Issue an attestation with this entity's Ed25519 key (``key=``/``verification_method=`` override)."""
+        kw.setdefault("key", self.ed25519)
+        kw.setdefault("verification_method", self.ed25519_key_id if kw["key"] is self.ed25519 else self.p256_key_id)
+        return issue_attestation(
+            claim, subject_digest, issuer_id=self.id, valid_from=valid_from or utcnow() - timedelta(minutes=1), **kw
+        )
+
+
+@dataclass
+class TestPki:
+    directory: Path | None
+    root_key: PrivateKey
+    ca_key: PrivateKey
+    ca_cert: x509.Certificate
+    entities: dict[str, TestEntity]
+    draft: dict[str, Any]
+    trust_list_doc: dict[str, Any]
+    trust_list: TrustList
+    server_cert_pem: bytes
+    server_key_pem: bytes
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ca_pem(self) -> bytes:
+        return self.ca_cert.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def root_multikey(self) -> str:
+        return self.root_key.public_key.multikey
+
+    def __getitem__(self, short: str) -> TestEntity:
+        """``pki["hebei"]``, ``pki["verifier"]``, ``pki["gateway"]`` … by the id's last part or role."""
+        for ent in self.entities.values():
+            if ent.id == short or ent.id.rsplit(":", 1)[-1] == short or ent.role == short:
+                return ent
+        raise KeyError(short)
+
+    def resign(self, draft: dict[str, Any], *, sequence: int, **kw: Any) -> tuple[dict[str, Any], TrustList]:
+        """Sign an edited draft with the root key and load it (for revocation tests)."""
+        doc = sign_trust_list(draft, self.root_key, sequence=sequence, **kw)
+        return doc, load_trust_list(doc, self.root_key.public_key, at=kw.get("issued"))
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), x509.NameAttribute(NameOID.ORGANIZATION_NAME, "JJJ test PKI")])
+
+
+def _cert(
+    subject: x509.Name,
+    public_key: Any,
+    issuer: x509.Name,
+    issuer_key: PrivateKey,
+    *,
+    ca: bool,
+    san: list[x509.GeneralName] | None = None,
+    eku: list[x509.ObjectIdentifier] | None = None,
+) -> x509.Certificate:
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(CERTS_VALID[0])
+        .not_valid_after(CERTS_VALID[1])
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.key.public_key()), critical=False)
+    )
+    if san:
+        builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    return builder.sign(issuer_key.key, hashes.SHA256())
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def make_test_pki(tmpdir: str | Path | None = None, *, sequence: int = 1, issued: datetime | None = None) -> TestPki:
+    """Build the test PKI (and write it to ``tmpdir`` when given). See the module docstring."""
+    root_key = generate_key(Algorithm.ED25519)
+    ca_key = generate_key(Algorithm.ES256)
+    ca_name = _name("JJJ test CA")
+    ca_cert = _cert(ca_name, ca_key.key.public_key(), ca_name, ca_key, ca=True)
+    ca_pem = _pem(ca_cert).decode("ascii")
+    draft = new_trust_list("urn:jjj:coordination-body:jjj")
+    entities: dict[str, TestEntity] = {}
+    for spec in ENTITIES:
+        ed, p256 = generate_key(Algorithm.ED25519), generate_key(Algorithm.ES256)
+        cert = _cert(
+            _name(spec["name"]["en"]), p256.key.public_key(), ca_name, ca_key, ca=False,
+            san=[x509.UniformResourceIdentifier(spec["id"])], eku=[ExtendedKeyUsageOID.CLIENT_AUTH],
+        )
+        entry = {**spec, "keys": [], "x509": {"ca": [ca_pem]}}
+        draft = add_entity(draft, entry)
+        ent = TestEntity(
+            id=spec["id"], role=spec["role"], ed25519=ed, ed25519_key_id=f"{spec['id']}#ed25519-1",
+            p256=p256, p256_key_id=f"{spec['id']}#p256-1", certificate=cert, cert_pem=_pem(cert),
+            key_pem=p256.to_pem(),
+        )
+        draft = add_key(draft, ent.id, ent.ed25519_key_id, ed.public_key, valid_from=KEYS_VALID_FROM)
+        draft = add_key(draft, ent.id, ent.p256_key_id, p256.public_key, valid_from=KEYS_VALID_FROM)
+        entities[ent.id] = ent
+    server_key = generate_key(Algorithm.ES256)
+    server_cert = _cert(
+        _name("localhost"), server_key.key.public_key(), ca_name, ca_key, ca=False,
+        san=[x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))], eku=[ExtendedKeyUsageOID.SERVER_AUTH],
+    )
+    issued = issued or utcnow() - timedelta(minutes=1)
+    doc = sign_trust_list(draft, root_key, sequence=sequence, issued=issued, validity=timedelta(days=365))
+    trust_list = load_trust_list(doc, root_key.public_key, at=issued)
+    pki = TestPki(
+        directory=Path(tmpdir) if tmpdir is not None else None, root_key=root_key, ca_key=ca_key, ca_cert=ca_cert,
+        entities=entities, draft=draft, trust_list_doc=doc, trust_list=trust_list,
+        server_cert_pem=_pem(server_cert), server_key_pem=server_key.to_pem(),
+    )
+    if pki.directory is not None:
+        _write(pki)
+    return pki
+
+
+def _write(pki: TestPki) -> None:
+    d = pki.directory
+    assert d is not None
+    d.mkdir(parents=True, exist_ok=True)
+    files = {
+        "root_key": ("root-key.pem", pki.root_key.to_pem()),
+        "root_public": ("root-public.txt", pki.root_multikey.encode("ascii") + b"\n"),
+        "trust_list": ("trust-list.json", json.dumps(pki.trust_list_doc, ensure_ascii=False, indent=2).encode("utf-8")),
+        "trust_draft": ("trust-draft.json", json.dumps(pki.draft, ensure_ascii=False, indent=2).encode("utf-8")),
+        "ca": ("ca.pem", pki.ca_pem),
+        "server_cert": ("server.pem", pki.server_cert_pem),
+        "server_key": ("server.key", pki.server_key_pem),
+    }
+    for ent in pki.entities.values():
+        short = ent.id.rsplit(":", 1)[-1]
+        files[f"{short}_ed25519"] = (f"{short}-ed25519.pem", ent.ed25519.to_pem())
+        files[f"{short}_p256"] = (f"{short}-p256.pem", ent.key_pem)
+        files[f"{short}_cert"] = (f"{short}.pem", ent.cert_pem)
+    for name, (filename, data) in files.items():
+        (d / filename).write_bytes(data)
+        pki.files[name] = d / filename

@@ -1,0 +1,36 @@
+"""RFC 3339 / XML Schema dateTime in UTC, the only time form signing reads and writes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from gateway.errors import MalformedProof
+
+__all__ = ["parse_time", "format_time", "utcnow"]
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+
+
+def parse_time(text: str, *, field: str = "time") -> datetime:
+    """Parse an RFC 3339 date-time that carries an offset; return it in UTC."""
+    if not isinstance(text, str) or not _RFC3339.fullmatch(text):
+        raise MalformedProof(f"{field} {text!r} is not an RFC 3339 date-time with an offset", path=field)
+    frac = re.search(r"\.(\d+)", text)
+    if frac and len(frac.group(1)) > 6:
+        text = text.replace(frac.group(0), "." + frac.group(1)[:6])
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        raise MalformedProof(f"{field} {text!r} is not a valid date-time", path=field) from None
+
+
+def format_time(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC; naive datetimes are refused rather than guessed."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: give a timezone (UTC)")
+    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
