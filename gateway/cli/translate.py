@@ -1,0 +1,185 @@
+"""``fpgw formats``, ``fpgw validate`` and ``fpgw convert``."""
+
+from __future__ import annotations
+
+import glob
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gateway.cli.output import fail, read_input, write_output
+from gateway.errors import GatewayError
+from gateway.model import GwpSet
+from gateway.translate import Translation, read, translate
+from mappings import TranslateOptions, available, get_format
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def formats(as_json: bool) -> None:
+    """List the formats this gateway reads and writes."""
+    rows = [get_format(fid).describe() for fid in available()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['mediaType']:<44} {r['specVersion']:<8} {r['title']}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--format", "format_id", metavar="ID", help="Format of FILE (detected when omitted).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result and errors.")
+def validate(file: str, format_id: str | None, as_json: bool) -> None:
+    """Check FILE against its format's schema and the model's rules.
+
+    Exit code 0 when valid, 1 when not (every violation is listed with its path).
+    """
+    data = read_input(file)
+    try:
+        reading = read(data, format_id)
+    except GatewayError as exc:
+        fail(exc, as_json, source=file)
+    decl = reading.declaration
+    if as_json:
+        click.echo(json.dumps({"valid": True, "file": file, "format": reading.format.id, "id": str(decl.id), "version": decl.version}))
+    else:
+        click.echo(f"{file}: valid {reading.format.id} (declaration {decl.id} v{decl.version})")
+
+
+def _options(option: tuple[str, ...], mass_per_piece: str | None, lifetime_energy: str | None, gwp_set: str | None, allow_defaults: bool) -> TranslateOptions:
+    values: dict[str, str] = {}
+    for item in option:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
+        values[key] = value
+    for key, value in (("mass_per_piece_kg", mass_per_piece), ("lifetime_energy_kwh", lifetime_energy), ("gwp_set", gwp_set)):
+        if value is not None:
+            values[key] = value
+    if allow_defaults:
+        values["allow_defaults"] = "true"
+    return TranslateOptions.from_mapping(values)
+
+
+def _expand(source: str) -> list[Path] | None:
+    """Input files for a directory or glob; None for a single file or stdin."""
+    if source == "-":
+        return None
+    path = Path(source)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".xml"))
+    if any(ch in source for ch in "*?["):
+        return sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
+    return None
+
+
+@click.command()
+@click.argument("source", metavar="IN", type=click.Path(allow_dash=True))
+@click.option("--to", "target", required=True, metavar="ID", help="Target format id (see `fpgw formats`).")
+@click.option("--from", "source_format", metavar="ID", help="Source format id (detected when omitted).")
+@click.option("-o", "--output", metavar="OUT", default="-", show_default=True, help="Output file, '-' for stdout, or a directory for batches.")
+@click.option("--report", "report_path", metavar="FILE", help="Write the translation report (JSON) here; a directory for batches.")
+@click.option("--mass-per-piece", metavar="KG", help="Mass of one piece in kg, for per-piece declarations into per-kg formats.")
+@click.option("--lifetime-energy", metavar="KWH", help="Total energy over service life in kWh, for per-kWh battery footprints.")
+@click.option("--gwp-set", type=click.Choice([g.value for g in GwpSet]), help="Re-characterise totals to this IPCC set (needs a per-gas inventory).")
+@click.option("--allow-defaults", is_flag=True, help="Accept the target format's documented defaults for required fields.")
+@click.option("--option", multiple=True, metavar="KEY=VALUE", help="Further translation options (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout (single file) and errors.")
+def convert(
+    source: str,
+    target: str,
+    source_format: str | None,
+    output: str,
+    report_path: str | None,
+    mass_per_piece: str | None,
+    lifetime_energy: str | None,
+    gwp_set: str | None,
+    allow_defaults: bool,
+    option: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Translate a declaration IN to another format, with a report of every change.
+
+    IN is a file, '-' for stdin, a directory or a quoted glob ('decl/*.json'); for
+    several inputs -o names a directory and each output is <name>.<target>.<ext>.
+
+    \b
+    Examples:
+      fpgw convert steel.json --to pact-v3 -o steel.pact.json --report steel.report.json
+      fpgw convert part.json --to pact-v2 --mass-per-piece 1.85
+      fpgw convert 'examples/*.json' --to pact-v3 -o out/
+
+    Exit code 0 when every input translated, 1 when any input was invalid or could not be
+    translated without inventing a value, 2 on usage errors.
+    """
+    try:
+        get_format(target)
+        options = _options(option, mass_per_piece, lifetime_energy, gwp_set, allow_defaults)
+    except GatewayError as exc:
+        raise click.UsageError(str(exc)) from None
+    batch = _expand(source)
+    if batch is None:
+        _convert_one(source, target, source_format, output, report_path, options, as_json)
+    else:
+        _convert_batch(batch, target, source_format, output, report_path, options, as_json)
+
+
+def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool) -> None:
+    try:
+        result = translate(read_input(source), target, source=source_format, options=options)
+    except GatewayError as exc:
+        fail(exc, as_json, source=source)
+    write_output(output, result.output)
+    report = result.report.as_dict()
+    if report_path:
+        Path(report_path).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if as_json and output != "-":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif output != "-":
+        click.echo(_summary(source, result), err=True)
+
+
+def _summary(source: str, result: Translation) -> str:
+    counts = result.report.counts()
+    detail = "lossless" if result.report.lossless else ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    return f"{source}: {result.source_format} -> {result.target_format} ({detail})"
+
+
+def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool) -> None:
+    if output == "-":
+        raise click.UsageError("several inputs need -o DIR")
+    out_dir = Path(output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report_dir = Path(report_path) if report_path else None
+    if report_dir:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    suffix = "." + get_format(target).syntax
+    failures: list[dict[str, Any]] = []
+    ok = 0
+    with click.progressbar(files, label=f"converting to {target}", file=sys.stderr, show_pos=True) as bar:
+        for path in bar:
+            try:
+                result = translate(path.read_bytes(), target, source=source_format, options=options)
+            except GatewayError as exc:
+                failures.append({"file": str(path), **exc.as_dict()})
+                continue
+            (out_dir / f"{path.stem}.{target}{suffix}").write_bytes(result.output)
+            if report_dir:
+                (report_dir / f"{path.stem}.{target}.report.json").write_text(
+                    json.dumps(result.report.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+                )
+            ok += 1
+    summary = {"converted": ok, "failed": len(failures), "failures": failures}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{ok} converted, {len(failures)} failed", err=True)
+        for f in failures:
+            click.echo(f"error: {f['file']}: {f['reason']}: {f['message']}", err=True)
+    if failures:
+        sys.exit(1)

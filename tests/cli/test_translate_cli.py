@@ -1,0 +1,97 @@
+"""``fpgw formats / validate / convert`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import find
+
+from gateway.cli import main
+from gateway.model import declaration_to_data
+from gateway.parsing import dump_json
+from tests.strategies import declarations
+
+
+@pytest.fixture(scope="module")
+def canonical_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    decl = find(declarations(units=("t",)), lambda d: True)
+    path = tmp_path_factory.mktemp("decl") / "decl.json"
+    path.write_bytes(dump_json(declaration_to_data(decl)))
+    return path
+
+
+def run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_formats_lists_ids_and_media_types() -> None:
+    result = run("formats", "--json")
+    assert result.exit_code == 0
+    ids = {row["id"]: row for row in json.loads(result.output)}
+    assert ids["canonical-json"]["mediaType"] == "application/vnd.jjj.declaration+json"
+
+
+def test_validate_ok_and_detects_format(canonical_file: Path) -> None:
+    result = run("validate", str(canonical_file), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["format"] == "canonical-json"
+
+
+def test_validate_reports_path_and_exits_1(tmp_path: Path, canonical_file: Path) -> None:
+    data = json.loads(canonical_file.read_text())
+    data["declared_unit"]["unit"] = "furlong"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["validate", str(bad), "--format", "canonical-json", "--json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stderr)["error"]
+    assert error["reason"] == "INVALID_VALUE"
+    assert error["path"] == "declared_unit/unit"
+
+
+def test_malformed_input_exits_1_with_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_bytes(b'{"id": ')
+    result = run("validate", str(bad), "--format", "canonical-json")
+    assert result.exit_code == 1
+    assert "MALFORMED_DOCUMENT" in result.stderr
+
+
+def test_unknown_target_is_a_usage_error(canonical_file: Path) -> None:
+    result = run("convert", str(canonical_file), "--to", "nope")
+    assert result.exit_code == 2
+    assert "unknown format 'nope'" in result.output
+
+
+def test_convert_stdin_to_stdout(canonical_file: Path) -> None:
+    result = run("convert", "-", "--to", "canonical-json", input=canonical_file.read_bytes())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(canonical_file.read_text())
+
+
+def test_convert_batch_directory_with_reports(tmp_path: Path, canonical_file: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"d{n}.json").write_bytes(canonical_file.read_bytes())
+    (src / "broken.json").write_bytes(b"{")
+    result = run("convert", str(src), "--from", "canonical-json", "--to", "canonical-json", "-o", str(tmp_path / "out"), "--report", str(tmp_path / "rep"), "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["converted"] == 3 and summary["failed"] == 1
+    assert summary["failures"][0]["reason"] == "MALFORMED_DOCUMENT"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{n}.canonical-json.json" for n in range(3)]
+    report = json.loads((tmp_path / "rep" / "d0.canonical-json.report.json").read_text())
+    assert report["lossless"] is True
+
+
+def test_console_script_help_and_usage_exit_code() -> None:
+    ok = subprocess.run([sys.executable, "-m", "gateway.cli", "--help"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "convert" in ok.stdout
+    usage = subprocess.run([sys.executable, "-m", "gateway.cli", "convert"], capture_output=True, text=True)
+    assert usage.returncode == 2
