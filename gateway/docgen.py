@@ -97,8 +97,27 @@ def codelists_page() -> str:
     return "".join(out)
 
 
+def cli_page() -> str:
+    """Every ``fpgw`` command's own help text, so the reference cannot drift from the code."""
+    import click
+
+    from gateway.cli import main as cli
+
+    out = [HEADER.format(source="the `fpgw` commands' help"), "# `fpgw` command reference\n\n"]
+
+    def walk(command: click.Command, words: list[str]) -> None:
+        with click.Context(command, info_name=" ".join(words), terminal_width=100) as ctx:
+            out.append(f"## `{' '.join(words)}`\n\n```text\n{command.get_help(ctx)}\n```\n\n")
+            if isinstance(command, click.Group):
+                for name in command.list_commands(ctx):
+                    walk(command.get_command(ctx, name), [*words, name])
+
+    walk(cli, ["fpgw"])
+    return "".join(out)
+
+
 def pages() -> dict[Path, str]:
-    out = {ROOT / "docs" / "codelists.md": codelists_page()}
+    out = {ROOT / "docs" / "codelists.md": codelists_page(), ROOT / "docs" / "cli.md": cli_page()}
     for format_id, sources in field_tables().items():
         out[ROOT / "docs" / "formats" / f"{format_id}.md"] = format_page(format_id, sources)
     return out
