@@ -36,9 +36,11 @@ class Service:
 class GatewayServer:
     """A started-or-startable gRPC server with the resources it owns."""
 
-    def __init__(self, server: grpc.Server, health_servicer: health.HealthServicer, signal_: FeedSignal,
-                 store: Store, owns_store: bool, grace_seconds: float) -> None:
+    def __init__(self, server: grpc.Server, executor: futures.ThreadPoolExecutor,
+                 health_servicer: health.HealthServicer, signal_: FeedSignal, store: Store, owns_store: bool,
+                 grace_seconds: float) -> None:
         self.grpc_server = server
+        self._executor = executor
         self.health = health_servicer
         self.signal = signal_
         self.store = store
@@ -54,6 +56,8 @@ class GatewayServer:
         self.health.enter_graceful_shutdown()
         self.signal.close()
         self.grpc_server.stop(self.grace_seconds if grace is None else grace).wait()
+        # grpc's stop does not wait for handler threads; the store must outlive them.
+        self._executor.shutdown(wait=True)
         if self._owns_store:
             self.store.close()
 
@@ -91,8 +95,9 @@ def create_server(
     if store is None:
         store = open_store(config.store.url, schema=config.store.schema)
     size = config.max_message_bytes
+    executor = futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc")
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc"),
+        executor,
         interceptors=[ErrorInterceptor()],
         options=[
             ("grpc.max_receive_message_length", size),
@@ -132,7 +137,7 @@ def create_server(
         raise ConfigurationError(f"cannot bind {config.address}: {exc}", path="server.address") from exc
     if port == 0:
         raise ConfigurationError(f"cannot bind {config.address}", path="server.address")
-    return GatewayServer(server, health_servicer, feed_signal, store, owns_store, config.grace_seconds), port
+    return GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds), port
 
 
 def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:

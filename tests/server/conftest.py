@@ -1,0 +1,108 @@
+"""Real servers on port 0 with real TLS material made for the test session."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
+from gateway.server import ServerConfig, StoreConfig, TlsConfig, create_server
+from gateway.store import SqliteStore
+
+from .pki import CertificateAuthority, Credential
+
+HEBEI = "urn:jjj:platform:hebei"
+BEIJING = "urn:jjj:platform:beijing"
+
+
+@dataclasses.dataclass(frozen=True)
+class Pki:
+    folder: Path
+    ca: CertificateAuthority
+    server: Credential
+    hebei: Credential
+    beijing: Credential
+    rogue: Credential  # names Hebei but is issued by another CA
+
+    @property
+    def ca_file(self) -> Path:
+        path = self.folder / "ca.pem"
+        path.write_bytes(self.ca.cert_pem)
+        return path
+
+    def server_tls(self, *, mutual: bool) -> TlsConfig:
+        cert, key = self.server.write(self.folder, "server")
+        return TlsConfig(cert=cert, key=key, client_ca=self.ca_file if mutual else None)
+
+    def channel(self, port: int, client: Credential | None = None) -> grpc.Channel:
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=self.ca.cert_pem,
+            private_key=client.key_pem if client else None,
+            certificate_chain=client.cert_pem if client else None,
+        )
+        return grpc.secure_channel(f"localhost:{port}", credentials)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    ca = CertificateAuthority()
+    return Pki(
+        folder=tmp_path_factory.mktemp("pki"), ca=ca,
+        server=ca.issue("gateway.test", server=True),
+        hebei=ca.issue("Hebei platform", uris=(HEBEI,)),
+        beijing=ca.issue("Beijing platform", uris=(BEIJING,)),
+        rogue=CertificateAuthority("Rogue CA").issue("not Hebei", uris=(HEBEI,)),
+    )
+
+
+StartServer = Callable[..., tuple[object, int]]
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
+    """start_server(store=None, **config fields) -> (GatewayServer, port), stopped at teardown."""
+    started = []
+
+    def start(store=None, verify_submission=None, **fields):
+        base = ServerConfig(address="127.0.0.1:0", store=StoreConfig(url=str(tmp_path / "gateway.sqlite")),
+                            max_workers=4, max_concurrent_rpcs=16)
+        config = dataclasses.replace(base, **fields)
+        kwargs = {"verify_submission": verify_submission} if verify_submission else {}
+        server, port = create_server(config, store=store, **kwargs)
+        server.start()
+        started.append(server)
+        return server, port
+
+    yield start
+    for server in started:
+        server.stop(0)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "shared.sqlite")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def exchange(start_server, store) -> Iterator[exchange_pb2_grpc.ExchangeServiceStub]:
+    """A plaintext loopback server on a fresh SQLite store, and a stub for it."""
+    _, port = start_server(store=store)
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        yield exchange_pb2_grpc.ExchangeServiceStub(channel)
+
+
+def submit_request(n: int, *, version: int = 1, content: bytes | None = None, region: str = "130000",
+                   sector: str = "steel") -> exchange_pb2.SubmitRequest:
+    body = content if content is not None else f'{{"id": "d{n}", "v": {version}}}'.encode()
+    return exchange_pb2.SubmitRequest(
+        metadata=exchange_pb2.DeclarationMetadata(declaration_id=f"d{n}", version=version, region=region,
+                                                  sector=sector, product_id=f"p{n}"),
+        document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=body),
+        attestations=[document_pb2.Attestation(media_type="application/vc+ld+json", content=b'{"n": %d}' % n)],
+    )

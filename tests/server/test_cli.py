@@ -1,0 +1,65 @@
+"""``fpgw serve`` as a real process (SIGTERM stops it cleanly) and ``fpgw audit verify``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import grpc
+from click.testing import CliRunner
+
+from gateway._proto import exchange_pb2_grpc
+from gateway.cli import main
+from gateway.store import SqliteStore
+
+from .conftest import submit_request
+
+
+def test_serve_runs_until_sigterm_and_keeps_what_it_acknowledged(tmp_path) -> None:
+    db = tmp_path / "serve.sqlite"
+    config = tmp_path / "gateway.toml"
+    config.write_text(f'[server]\naddress = "127.0.0.1:0"\ngrace_seconds = 5\n[store]\nurl = "{db}"\n')
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from gateway.cli import main; main()", "serve", "--config", str(config), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        started = json.loads(process.stdout.readline())
+        assert started["security"] == "plaintext"
+        with grpc.insecure_channel(started["address"]) as channel:
+            receipt = exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(1), timeout=10).receipt
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    store = SqliteStore(db)
+    assert store.get_declaration("d1").digest == receipt.digest
+    store.close()
+
+
+def test_serve_refuses_plaintext_off_loopback(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--address", "192.0.2.1:50051"])
+    assert result.exit_code == 2
+    assert "error: INVALID_CONFIGURATION:" in result.stderr
+
+
+def test_audit_verify_reports_intact_and_broken_chains(tmp_path, store) -> None:
+    from tests.store.test_store import declaration
+
+    for n in range(3):
+        store.put_declaration(declaration(n), actor="a")
+    url = str(store.path)
+    ok = CliRunner().invoke(main, ["audit", "verify", "--store", url])
+    assert ok.exit_code == 0 and "3 entries" in ok.output
+    with store._transaction(write=True) as conn:
+        conn.execute("UPDATE audit_log SET subject = 'forged' WHERE seq = 2")
+    broken = CliRunner().invoke(main, ["audit", "verify", "--store", url, "--json"])
+    assert broken.exit_code == 1
+    assert json.loads(broken.output) == {
+        "ok": False, "reason": "AUDIT_CHAIN_BROKEN", "message": "audit entry 2 was altered",
+        "metadata": {"seq": "2"},
+    }

@@ -1,0 +1,73 @@
+"""TOML configuration with FPGW_* environment overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import ConfigurationError
+from gateway.server import load_config
+
+TOML = """
+[server]
+address = "127.0.0.1:7443"
+identity = "urn:jjj:platform:tianjin"
+max_workers = 8
+
+[tls]
+cert = "certs/server.pem"
+key = "certs/server.key"
+client_ca = "certs/ca.pem"
+
+[store]
+url = "postgresql://postgres@127.0.0.1:5432/test"
+schema = "tianjin"
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "gateway.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_file_values_and_relative_paths(tmp_path) -> None:
+    config = load_config(_write(tmp_path, TOML), env={})
+    assert (config.address, config.identity, config.max_workers) == ("127.0.0.1:7443", "urn:jjj:platform:tianjin", 8)
+    assert config.tls.cert == tmp_path / "certs/server.pem" and config.tls.mutual
+    assert config.store.schema == "tianjin" and config.max_concurrent_rpcs == 64
+
+
+def test_environment_overrides_the_file(tmp_path) -> None:
+    env = {"FPGW_SERVER_MAX_WORKERS": "2", "FPGW_SERVER_INSECURE": "true", "FPGW_STORE_URL": "x.sqlite",
+           "HOME": "/root"}
+    config = load_config(_write(tmp_path, TOML), env=env)
+    assert config.max_workers == 2 and config.insecure is True and config.store.url == "x.sqlite"
+
+
+def test_defaults_without_a_file() -> None:
+    config = load_config(None, env={})
+    assert config.address == "127.0.0.1:50051" and config.tls is None and config.store.url == "gateway.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "path"),
+    [
+        ("[server]\nbogus = 1\n", {}, "server.bogus"),
+        ("[nonsense]\n", {}, "nonsense"),
+        ("", {"FPGW_SERVER_MAX_WORKERS": "many"}, "server.max_workers"),
+        ("[tls]\ncert = 'a.pem'\n", {}, "tls.cert"),
+        ("[server]\naddress = '10.0.0.1:50051'\n", {}, "server.insecure"),
+        ("[server]\nmax_workers = 100\n", {}, "server.max_concurrent_rpcs"),
+    ],
+)
+def test_unusable_settings_are_refused_with_their_path(tmp_path, text, env, path) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        load_config(_write(tmp_path, text), env=env)
+    assert info.value.path == path and info.value.reason == "INVALID_CONFIGURATION"
+
+
+def test_unreadable_toml_is_a_configuration_error(tmp_path) -> None:
+    with pytest.raises(ConfigurationError):
+        load_config(_write(tmp_path, "[server\n"), env={})
