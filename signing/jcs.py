@@ -16,6 +16,9 @@ is written for speed with a proof of correctness:
 ``tests/signing/test_jcs.py`` checks both paths against the official JCS test data and, with
 hypothesis, against the independent ``rfc8785`` implementation.
 
+Integral doubles beyond ±(2^53−1) that ES6 would print as integer literals (2^53 … 1e21)
+are refused like such integers, so every canonical form reads back through :func:`loads`.
+
 Decimal is refused: a JSON number in JCS is an IEEE double, and a Decimal that is not exactly
 a double would be silently rounded. Callers holding the canonical model emit their format's
 JSON text first and canonicalise what :func:`loads` reads back, which is what a verifier on
@@ -82,6 +85,7 @@ def _prepare(value: Any, depth: int) -> Any:
         if value.is_integer():
             if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
                 return int(value)
+            _refuse_big_integral(value)
             raise _NeedsReference
         if _FAST_FLOAT_MIN <= abs(value) < _FAST_FLOAT_MAX:
             return value
@@ -102,6 +106,14 @@ def _prepare(value: Any, depth: int) -> Any:
     if t is list or t is tuple:
         return [_prepare(v, depth + 1) for v in value]
     raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
+
+
+def _refuse_big_integral(value: float) -> None:
+    # ES6 prints integral doubles below 1e21 as integer literals; beyond 2^53-1 such a
+    # literal no longer names one double unambiguously and our own parser refuses it, so
+    # canonicalize refuses it too and every canonical form reads back.
+    if abs(value) < 1e21:
+        raise NotIJson(f"number {value!r} would serialise as an integer beyond ±(2^53−1)")
 
 
 # --- reference path: RFC 8785 as written -----------------------------------------------
@@ -166,6 +178,8 @@ def _serialize(value: Any, out: list[str], depth: int) -> None:
             raise NotIJson(f"integer {value} is outside ±(2^53−1)")
         out.append(str(value))
     elif t is float:
+        if value.is_integer() and abs(value) > MAX_SAFE_INTEGER:
+            _refuse_big_integral(value)
         out.append(es6_number(value))
     elif depth >= MAX_DEPTH:
         raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")

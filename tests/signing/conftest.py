@@ -1,0 +1,41 @@
+"""Shared fixtures: the official vectors (skipped with a reason when absent) and a test PKI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from signing.testpki import TestPki, make_test_pki
+
+ANCHORS = (Path(__file__).resolve().parents[2] / "../shared/anchors/signing").resolve()
+
+
+def _anchor(*parts: str) -> Path:
+    path = ANCHORS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"official vectors not found at {path} (CI has them: ../shared/anchors/signing)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def anchor() -> Callable[..., Path]:
+    """``anchor("jcs", "input", "arrays.json")``: path of an official vector file; skips when absent."""
+    return _anchor
+
+
+@pytest.fixture(scope="session")
+def anchor_json() -> Callable[..., Any]:
+    return lambda *parts: json.loads(_anchor(*parts).read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    return make_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def declaration() -> bytes:
+    return (Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "declaration-3k.json").read_bytes()

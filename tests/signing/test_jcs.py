@@ -1,0 +1,167 @@
+"""RFC 8785: official test data, hostile inputs, and the fast path proven against rfc8785."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gateway.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
+from signing import jcs
+
+
+CASES = ["arrays", "french", "structures", "unicode", "values", "weird"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_official_vectors(name: str, anchor) -> None:
+    value = jcs.loads(anchor("jcs", "input", f"{name}.json").read_bytes())
+    expected = anchor("jcs", "output", f"{name}.json").read_bytes()
+    hexed = bytes.fromhex("".join(anchor("jcs", "outhex", f"{name}.txt").read_text().split()))
+    assert expected == hexed
+    assert jcs.canonicalize(value) == expected
+    assert jcs.canonicalize_reference(value) == expected
+
+
+# --- the fast path is JCS: hypothesis against the independent rfc8785 package -----------
+
+safe_ints = st.integers(min_value=-jcs.MAX_SAFE_INTEGER, max_value=jcs.MAX_SAFE_INTEGER)
+finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+bits_floats = st.integers(min_value=0, max_value=2**64 - 1).map(lambda b: struct.unpack("<d", b.to_bytes(8, "little"))[0]).filter(math.isfinite)
+texts = st.text(st.characters(exclude_categories=("Cs",)))
+# keys mixing U+E000..U+FFFF and supplementary characters are where code-point and UTF-16 order differ
+keys = st.one_of(texts, st.text(st.sampled_from("a\ue000\uffff\U0001f602\U00010000é中"), max_size=4))
+scalars = st.one_of(st.none(), st.booleans(), safe_ints, finite_floats, bits_floats, texts)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=5)),
+    max_leaves=40,
+)
+
+
+def _has_ambiguous_integral(value: object) -> bool:
+    if isinstance(value, float):
+        return value.is_integer() and jcs.MAX_SAFE_INTEGER < abs(value) < 1e21
+    if isinstance(value, dict):
+        return any(_has_ambiguous_integral(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_ambiguous_integral(v) for v in value)
+    return False
+
+
+def _agrees_with_rfc8785(canonicalize, value: object) -> None:
+    try:
+        ours = canonicalize(value)
+    except NotIJson:
+        assert _has_ambiguous_integral(value)
+        return
+    assert ours == rfc8785.dumps(value)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(json_values)
+def test_fast_path_equals_rfc8785(value: object) -> None:
+    _agrees_with_rfc8785(jcs.canonicalize, value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_reference_path_equals_rfc8785(value: object) -> None:
+    _agrees_with_rfc8785(jcs.canonicalize_reference, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values.filter(lambda v: not _has_ambiguous_integral(v)))
+def test_loads_round_trips_canonical_form(value: object) -> None:
+    canonical = jcs.canonicalize(value)
+    assert jcs.canonicalize(jcs.loads(canonical)) == canonical
+
+
+@pytest.mark.parametrize(
+    "x, text",
+    [(1e21, "1e+21"), (9007199254740991.0, "9007199254740991"), (1e-7, "1e-7"), (1e-6, "0.000001"), (-0.0, "0"),
+     (56.0, "56"), (5e-324, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (333333333.33333329, "333333333.3333333")],
+)
+def test_es6_number_edges(x: float, text: str) -> None:
+    assert jcs.canonicalize(x) == text.encode() == jcs.canonicalize_reference(x)
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [2**53, -(2**53), 2**53 + 1, 10**20])
+def test_integers_beyond_ijson_refused(n: int) -> None:
+    with pytest.raises(NotIJson):
+        jcs.canonicalize({"total": n})
+    with pytest.raises(NotIJson):
+        jcs.canonicalize({"total": float(n)})
+    with pytest.raises(NotIJson):
+        jcs.loads(f'{{"total": {n}}}'.encode())
+
+
+def test_largest_safe_integer_accepted() -> None:
+    assert jcs.canonicalize([2**53 - 1, -(2**53 - 1)]) == b"[9007199254740991,-9007199254740991]"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_refused(value: float) -> None:
+    with pytest.raises(NotIJson):
+        jcs.canonicalize([value])
+
+
+@pytest.mark.parametrize("text", [b"[NaN]", b"[Infinity]", b"[-Infinity]", b"[1e400]"])
+def test_non_finite_text_refused(text: bytes) -> None:
+    with pytest.raises(NotIJson):
+        jcs.loads(text)
+
+
+@pytest.mark.parametrize("value", ["\ud800", {"\udfff": 1}, ["ok", "x\ud83d"]])
+def test_lone_surrogates_refused(value: object) -> None:
+    with pytest.raises(NotIJson):
+        jcs.canonicalize(value)
+    with pytest.raises(NotIJson):
+        jcs.canonicalize_reference(value)
+
+
+@pytest.mark.parametrize("text", [b'["\\ud800"]', b'{"\\udc00": 1}', b'["\\ud83dx"]'])
+def test_lone_surrogate_escapes_refused_by_parser(text: bytes) -> None:
+    with pytest.raises(NotIJson):
+        jcs.loads(text)
+
+
+def test_paired_surrogate_escape_accepted() -> None:
+    assert jcs.loads(b'["\\ud83d\\ude02"]') == ["\U0001f602"]
+
+
+@pytest.mark.parametrize("text", [b'{"a": 1, "a": 2}', b'{"x": {"b": 1, "c": 0, "b": 1}}', b'[{"\\u0061": 1, "a": 1}]'])
+def test_duplicate_keys_refused(text: bytes) -> None:
+    with pytest.raises(DuplicateKey) as err:
+        jcs.loads(text)
+    assert err.value.reason == "DUPLICATE_KEY"
+
+
+@pytest.mark.parametrize("value", [__import__("decimal").Decimal("1.5"), {1: "x"}, {"a": {1, 2}}, b"bytes"])
+def test_non_json_types_refused(value: object) -> None:
+    with pytest.raises(NotIJson):
+        jcs.canonicalize(value)
+
+
+@pytest.mark.parametrize("text", [b"\xff\xfe[]", b"\xef\xbb\xbf[]", b"[1,]", b"{'a': 1}", b"[01]"])
+def test_malformed_refused(text: bytes) -> None:
+    with pytest.raises(MalformedDocument):
+        jcs.loads(text)
+
+
+def test_depth_and_size_limits() -> None:
+    with pytest.raises(DocumentTooLarge):
+        jcs.loads(b"[" * 65 + b"]" * 65)
+    with pytest.raises(DocumentTooLarge):
+        jcs.canonicalize(__import__("functools").reduce(lambda acc, _: [acc], range(70), []))
+    with pytest.raises(DocumentTooLarge):
+        jcs.loads(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(DocumentTooLarge):
+        jcs.loads(b"[1]", max_bytes=2)
