@@ -1,0 +1,177 @@
+"""RPC throughput and latency of the gateway against a bare echo measured in the same run.
+
+    python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--payload 3072]
+
+Each server runs in its own process (as in production; the client's threads would otherwise
+share its GIL). Baseline: a bare sync gRPC server with only EchoService. Then the gateway's
+own server (interceptor, health, reflection) answering Echo, and Submit on SQLite and, when
+FPGW_TEST_POSTGRES_DSN is set, PostgreSQL. Ratios are against the bare echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent import futures
+from dataclasses import dataclass
+
+import grpc
+
+
+def _bare_echo(conn, workers: int) -> None:
+    from gateway._proto import echo_pb2_grpc
+    from gateway.server.echo import EchoServicer
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    echo_pb2_grpc.add_EchoServiceServicer_to_server(EchoServicer(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    conn.send(port)
+    conn.recv()
+    server.stop(0)
+
+
+def _gateway(conn, workers: int, store_url: str, schema: str) -> None:
+    from gateway.server import ServerConfig, StoreConfig, create_server
+
+    config = ServerConfig(address="127.0.0.1:0", max_workers=workers, max_concurrent_rpcs=workers * 8,
+                          enable_echo=True, store=StoreConfig(url=store_url, schema=schema))
+    server, port = create_server(config)
+    server.start()
+    conn.send(port)
+    conn.recv()
+    server.stop(0)
+
+
+class ServerProcess:
+    def __init__(self, target: Callable, *args: object) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=target, args=(child, *args), daemon=True)
+
+    def __enter__(self) -> int:
+        self._process.start()
+        return self._conn.recv()
+
+    def __exit__(self, *exc: object) -> None:
+        self._conn.send("stop")
+        self._process.join(30)
+
+
+@dataclass
+class Result:
+    name: str
+    calls: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.calls / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def measure(name: str, port: int, make_call: Callable[[grpc.Channel], Callable[[int], object]],
+            seconds: float, clients: int) -> Result:
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    call = make_call(channel)
+    counter = itertools.count()
+    for _ in range(50):  # warm up connections and code paths
+        call(next(counter))
+    stop = time.perf_counter() + seconds
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+
+    def client(mine: list[float]) -> None:
+        while time.perf_counter() < stop:
+            n = next(counter)
+            started = time.perf_counter()
+            call(n)
+            mine.append(time.perf_counter() - started)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(latencies[i],)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    channel.close()
+    flat = [x for part in latencies for x in part]
+    return Result(name, len(flat), elapsed, flat)
+
+
+def echo_call(payload: bytes) -> Callable[[grpc.Channel], Callable[[int], object]]:
+    def make(channel: grpc.Channel) -> Callable[[int], object]:
+        from gateway._proto import echo_pb2, echo_pb2_grpc
+
+        stub = echo_pb2_grpc.EchoServiceStub(channel)
+        request = echo_pb2.EchoRequest(payload=payload)
+        return lambda n: stub.Echo(request)
+    return make
+
+
+def submit_call(payload: bytes) -> Callable[[grpc.Channel], Callable[[int], object]]:
+    run = uuid.uuid4().hex[:8]
+
+    def make(channel: grpc.Channel) -> Callable[[int], object]:
+        from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
+
+        stub = exchange_pb2_grpc.ExchangeServiceStub(channel)
+
+        def call(n: int) -> object:
+            return stub.Submit(exchange_pb2.SubmitRequest(
+                metadata=exchange_pb2.DeclarationMetadata(declaration_id=f"{run}-{n}", version=1, region="130000"),
+                document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json",
+                                               content=payload + str(n).encode()),
+            ))
+        return call
+    return make
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--payload", type=int, default=3072, help="bytes per request")
+    args = parser.parse_args()
+    payload = os.urandom(args.payload // 2).hex().encode()[: args.payload]
+    results: list[Result] = []
+    with ServerProcess(_bare_echo, args.workers) as port:
+        results.append(measure("bare echo (baseline)", port, echo_call(payload), args.seconds, args.clients))
+    with tempfile.TemporaryDirectory() as tmp:
+        with ServerProcess(_gateway, args.workers, os.path.join(tmp, "bench.sqlite"), "fpgw") as port:
+            results.append(measure("gateway Echo", port, echo_call(payload), args.seconds, args.clients))
+            results.append(measure("Submit, SQLite", port, submit_call(payload), args.seconds, args.clients))
+    dsn = os.environ.get("FPGW_TEST_POSTGRES_DSN")
+    if dsn:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        with ServerProcess(_gateway, args.workers, dsn, schema) as port:
+            results.append(measure("Submit, PostgreSQL", port, submit_call(payload), args.seconds, args.clients))
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    else:
+        print("PostgreSQL skipped: set FPGW_TEST_POSTGRES_DSN")
+    base = results[0]
+    print(f"{args.payload} B payload, {args.clients} client threads, {args.workers} server threads, "
+          f"{args.seconds:g} s each, {os.cpu_count()} CPUs")
+    print(f"{'':24} {'RPC/s':>9} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    for r in results:
+        print(f"{r.name:24} {r.rate:9.0f} {r.rate / base.rate:7.2f} {r.percentile(0.5):8.2f} "
+              f"{r.percentile(0.99):8.2f}")
+
+
+if __name__ == "__main__":
+    main()
