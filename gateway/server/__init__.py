@@ -7,12 +7,17 @@ from .config import ServerConfig, StoreConfig, TlsConfig, load_config
 from .exchange import ExchangeServicer, FeedSignal
 from .identity import peer_identity, peer_uris, require_identity
 from .interceptor import ErrorInterceptor
+from .replication import Refusal, Replicator, SyncOutcome, accept_attestation
 from .status import error_details, to_status
 from .submission import Submission, VerifySubmission, accept_as_declared
 
 __all__ = [
     "ErrorInterceptor",
     "ExchangeServicer",
+    "Refusal",
+    "Replicator",
+    "SyncOutcome",
+    "accept_attestation",
     "FeedSignal",
     "GatewayServer",
     "ServerConfig",

@@ -227,6 +227,27 @@ class SqlStore(abc.ABC):
         return StoredDecision(cursor, decision.declaration_digest, decision.digest, decision.policy_id,
                               decision.outcome, decision.content, parse_time(now), decision.source_peer)
 
+    def record_event(self, actor: str, action: str, subject: str) -> None:
+        """Append an audit entry for something that changed no record (e.g. a refusal)."""
+        with self._transaction(write=True) as conn:
+            self._run(conn, self._lock_counters_sql())
+            self._append_audit(conn, actor, action, subject)
+
+    def sync_cursor(self, peer: str) -> int:
+        with self._transaction(write=False) as conn:
+            row = self._run(conn, "SELECT cursor FROM sync_cursors WHERE peer = ?", (peer,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_sync_cursor(self, peer: str, cursor: int) -> None:
+        """Remember how far ``peer``'s feed is replicated; never moves backwards."""
+        with self._transaction(write=True) as conn:
+            self._run(conn, self._lock_counters_sql())
+            row = self._run(conn, "SELECT cursor FROM sync_cursors WHERE peer = ?", (peer,)).fetchone()
+            if row is None:
+                self._run(conn, "INSERT INTO sync_cursors (peer, cursor) VALUES (?, ?)", (peer, cursor))
+            elif cursor > row[0]:
+                self._run(conn, "UPDATE sync_cursors SET cursor = ? WHERE peer = ?", (cursor, peer))
+
     # --- reads -------------------------------------------------------------------------
 
     def _load_declaration(self, conn: Any, row: tuple) -> StoredDeclaration:

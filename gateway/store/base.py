@@ -53,11 +53,25 @@ class Store(Protocol):
     def put_attestation(
         self, declaration_digest: str, attestation: NewAttestation, *, actor: str, source_peer: str = ""
     ) -> StoredAttestation:
-        """Store an attestation about a stored declaration (idempotent on its digest)."""
+        """Store an attestation about a stored declaration; idempotent on its digest (a
+        repetition returns the record stored first, with its original cursor)."""
         ...
 
     def put_decision(self, decision: NewDecision, *, actor: str) -> StoredDecision:
-        """Store a recognition decision (idempotent on its digest)."""
+        """Store a recognition decision; idempotent on its digest (a repetition returns the
+        record stored first, with its original cursor)."""
+        ...
+
+    def record_event(self, actor: str, action: str, subject: str) -> None:
+        """Append an audit entry for something that changed no record (e.g. a refusal)."""
+        ...
+
+    def sync_cursor(self, peer: str) -> int:
+        """The last cursor of ``peer``'s feed replicated here (0 when never)."""
+        ...
+
+    def set_sync_cursor(self, peer: str, cursor: int) -> None:
+        """Remember how far ``peer``'s feed is replicated; never moves backwards."""
         ...
 
     def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, StoreError
 from ._sql import SqlStore
 
 
@@ -31,10 +31,13 @@ class SqliteStore(SqlStore):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._closed = False
         with self._transaction(write=True) as conn:
             self._migrate(conn)
 
     def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError("the store is closed")
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -63,6 +66,7 @@ class SqliteStore(SqlStore):
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             for conn in self._connections:
                 conn.close()
             self._connections.clear()

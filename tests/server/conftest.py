@@ -63,7 +63,21 @@ StartServer = Callable[..., tuple[object, int]]
 
 
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[StartServer]:
+def make_store(tmp_path: Path) -> Iterator[Callable[[str], SqliteStore]]:
+    """make_store(name) -> a SQLite store in tmp_path, closed after every server has stopped."""
+    opened: list[SqliteStore] = []
+
+    def make(name: str) -> SqliteStore:
+        opened.append(SqliteStore(tmp_path / f"{name}.sqlite"))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def start_server(tmp_path: Path, make_store) -> Iterator[StartServer]:
     """start_server(store=None, **config fields) -> (GatewayServer, port), stopped at teardown."""
     started = []
 
@@ -83,10 +97,8 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "shared.sqlite")
-    yield store
-    store.close()
+def store(make_store) -> SqliteStore:
+    return make_store("shared")
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ def test_migrations_apply_once(tmp_path) -> None:
     SqliteStore(path).close()
     SqliteStore(path).close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "0001_initial.sql")]
+        assert conn.execute("SELECT version, name FROM schema_migrations").fetchall() == [
+            (1, "0001_initial.sql"), (2, "0002_sync_cursors.sql"),
+        ]
 
 
 def test_open_store_picks_the_backend(tmp_path) -> None:

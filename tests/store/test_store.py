@@ -230,3 +230,19 @@ def test_concurrent_submissions_across_replicas(store_factory) -> None:
     cursors = [r.cursor for r in replicas[1].feed(limit=100)]
     assert cursors == list(range(1, 10))
     assert replicas[0].verify_audit() == 9
+
+
+def test_sync_cursor_only_moves_forward(store) -> None:
+    assert store.sync_cursor("urn:jjj:platform:beijing") == 0
+    store.set_sync_cursor("urn:jjj:platform:beijing", 5)
+    store.set_sync_cursor("urn:jjj:platform:beijing", 3)
+    store.set_sync_cursor("urn:jjj:platform:tianjin", 1)
+    assert store.sync_cursor("urn:jjj:platform:beijing") == 5
+    assert store.sync_cursor("urn:jjj:platform:tianjin") == 1
+
+
+def test_events_join_the_audit_chain(store) -> None:
+    store.put_declaration(declaration(1), actor="a")
+    store.record_event("urn:jjj:platform:tianjin", "replication.refused", "peer/urn:jjj:platform:hebei#3")
+    assert [e.action for e in store.audit_entries()] == ["declaration.stored", "replication.refused"]
+    assert store.verify_audit() == 2 and store.last_cursor() == 1

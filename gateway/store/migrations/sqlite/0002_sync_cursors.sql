@@ -1,0 +1,5 @@
+-- How far this gateway has replicated each peer's record feed.
+CREATE TABLE sync_cursors (
+    peer   TEXT PRIMARY KEY,
+    cursor INTEGER NOT NULL
+);
