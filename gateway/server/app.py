@@ -102,7 +102,8 @@ def create_server(
         options=[
             ("grpc.max_receive_message_length", size),
             ("grpc.max_send_message_length", size),
-            ("grpc.so_reuseport", 0),
+            # Off unless configured, so that a second gateway cannot silently share a port.
+            ("grpc.so_reuseport", 1 if config.processes > 1 else 0),
         ],
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
@@ -141,7 +142,21 @@ def create_server(
 
 
 def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
-    """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only)."""
+    """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only).
+
+    With ``config.processes > 1`` this process supervises that many server processes
+    sharing the port; ``kwargs`` must then be picklable.
+    """
+    if config.processes > 1:
+        from .workers import serve_processes
+
+        serve_processes(config, on_started=on_started, **kwargs)
+    else:
+        serve_one(config, on_started=on_started, **kwargs)
+
+
+def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
+    """One server in this process until SIGTERM or SIGINT (main thread only)."""
     gateway, port = create_server(config, **kwargs)
     stopping = threading.Event()
 

@@ -11,6 +11,7 @@ max_message_bytes = 4194304
 grace_seconds = 10
 reflection = true
 enable_echo = false           # the benchmark baseline service
+processes = 1                 # more: that many server processes share the port (SO_REUSEPORT)
 
 [tls]
 cert = "server.pem"
@@ -69,6 +70,7 @@ class ServerConfig:
     grace_seconds: float = 10.0
     reflection: bool = True
     enable_echo: bool = False
+    processes: int = 1
     tls: TlsConfig | None = None
     store: StoreConfig = field(default_factory=StoreConfig)
 
@@ -85,7 +87,9 @@ class ServerConfig:
                 f"plaintext on {self.address} is refused: configure [tls] or set server.insecure = true",
                 path="server.insecure",
             )
-        for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes"):
+        if self.processes > 1 and self.address.endswith(":0"):
+            raise ConfigurationError("several processes need a fixed port to share", path="server.processes")
+        for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes", "processes"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"{name} must be at least 1", path=f"server.{name}")
         if self.max_concurrent_rpcs < self.max_workers:

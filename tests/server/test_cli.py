@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -38,6 +39,35 @@ def test_serve_runs_until_sigterm_and_keeps_what_it_acknowledged(tmp_path) -> No
             process.kill()
     store = SqliteStore(db)
     assert store.get_declaration("d1").digest == receipt.digest
+    store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_with_several_processes_shares_one_port(tmp_path) -> None:
+    config = tmp_path / "gateway.toml"
+    config.write_text(f'[server]\naddress = "127.0.0.1:{_free_port()}"\nprocesses = 2\ngrace_seconds = 5\n'
+                      f'[store]\nurl = "{tmp_path / "multi.sqlite"}"\n')
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from gateway.cli import main; main()", "serve", "--config", str(config), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        started = json.loads(process.stdout.readline())
+        for n in range(6):  # a fresh connection each time, spread over the workers
+            with grpc.insecure_channel(started["address"], options=[("grpc.use_local_subchannel_pool", 1)]) as ch:
+                exchange_pb2_grpc.ExchangeServiceStub(ch).Submit(submit_request(n), timeout=10)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    store = SqliteStore(tmp_path / "multi.sqlite")
+    assert store.last_cursor() == 6 and store.verify_audit() == 6
     store.close()
 
 

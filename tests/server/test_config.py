@@ -60,6 +60,7 @@ def test_defaults_without_a_file() -> None:
         ("[tls]\ncert = 'a.pem'\n", {}, "tls.cert"),
         ("[server]\naddress = '10.0.0.1:50051'\n", {}, "server.insecure"),
         ("[server]\nmax_workers = 100\n", {}, "server.max_concurrent_rpcs"),
+        ("[server]\naddress = '127.0.0.1:0'\nprocesses = 2\n", {}, "server.processes"),
     ],
 )
 def test_unusable_settings_are_refused_with_their_path(tmp_path, text, env, path) -> None:
