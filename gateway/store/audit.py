@@ -12,7 +12,6 @@ from collections.abc import Iterable
 import orjson
 
 from ..errors import AuditChainBroken
-from .records import AuditEntry
 
 GENESIS_HASH = "0" * 64
 
@@ -40,4 +39,4 @@ def verify_chain(entries: Iterable[tuple[int, str, str, str, str, str, str]]) ->
     return expected_seq - 1
 
 
-__all__ = ["GENESIS_HASH", "AuditEntry", "entry_hash", "verify_chain"]
+__all__ = ["GENESIS_HASH", "entry_hash", "verify_chain"]

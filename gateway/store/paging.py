@@ -20,7 +20,7 @@ def _fingerprint(filter: DeclarationFilter) -> str:
         filter.received_after.isoformat() if filter.received_after else "",
         filter.received_before.isoformat() if filter.received_before else "",
     ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    return hashlib.sha256(orjson.dumps(parts)).hexdigest()[:16]
 
 
 def encode_token(after_cursor: int, filter: DeclarationFilter) -> str:
