@@ -1,0 +1,111 @@
+"""``fpgw keys``: generate, show and export signing keys."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from gateway.errors import GatewayError
+
+from .output import fail, write_output
+
+ALGORITHMS = ["ed25519", "es256"]
+
+
+def passphrase_from_env(var: str | None) -> bytes | None:
+    """The passphrase is read from an environment variable, never from the command line."""
+    if var is None:
+        return None
+    value = os.environ.get(var)
+    if value is None:
+        raise click.UsageError(f"environment variable {var} is not set")
+    return value.encode("utf-8")
+
+
+def load_any_key(path: str, passphrase_env: str | None):
+    """A private key (PKCS#8 PEM) or, failing that, a public key (PEM, Multikey, JWK)."""
+    from signing import load_private_key, load_public_key
+
+    data = Path(path).read_bytes()
+    if b"PRIVATE KEY" in data:
+        return load_private_key(data, passphrase_from_env(passphrase_env))
+    text = data.decode("utf-8").strip()
+    return load_public_key(json.loads(text) if text.startswith("{") else text)
+
+
+def describe(public) -> dict[str, object]:
+    return {
+        "algorithm": public.algorithm.label,
+        "cryptosuite": public.algorithm.cryptosuite,
+        "publicKeyMultibase": public.multikey,
+        "didKey": public.did_key,
+        "publicKeyJwk": public.jwk,
+        "fingerprint": public.fingerprint,
+    }
+
+
+@click.group()
+def keys() -> None:
+    """Generate, show and export signing keys (Ed25519 default, ECDSA P-256 for XML)."""
+
+
+@keys.command()
+@click.option("--alg", type=click.Choice(ALGORITHMS), default="ed25519", show_default=True)
+@click.option("-o", "--output", metavar="KEY.pem", required=True, help="Where to write the PKCS#8 private key.")
+@click.option("--passphrase-env", metavar="VAR", help="Encrypt the key with the passphrase in this environment variable.")
+@click.option("--json", "as_json", is_flag=True)
+def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -> None:
+    """Generate a key pair; write the private key, print the public key."""
+    from signing import generate_key
+
+    key = generate_key(alg)
+    target = Path(output)
+    if target.exists():
+        raise click.UsageError(f"{output} exists; refusing to overwrite a key")
+    target.touch(mode=0o600)
+    target.write_bytes(key.to_pem(passphrase_from_env(passphrase_env)))
+    info = describe(key.public_key)
+    click.echo(json.dumps(info, indent=2) if as_json else f"{info['algorithm']} key written to {output}\n{info['publicKeyMultibase']}")
+
+
+@keys.command()
+@click.argument("key_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--passphrase-env", metavar="VAR")
+@click.option("--json", "as_json", is_flag=True)
+def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
+    """Show a key's algorithm, Multikey, did:key, JWK and fingerprint."""
+    try:
+        key = load_any_key(key_file, passphrase_env)
+    except GatewayError as exc:
+        fail(exc, as_json, source=key_file)
+    public = getattr(key, "public_key", key)
+    info = describe(public)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        for name, value in info.items():
+            click.echo(f"{name:20} {json.dumps(value) if isinstance(value, dict) else value}")
+
+
+@keys.command()
+@click.argument("key_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "form", type=click.Choice(["multikey", "jwk", "pem", "did"]), default="multikey", show_default=True)
+@click.option("--passphrase-env", metavar="VAR")
+@click.option("-o", "--output", default="-", show_default=True)
+def export(key_file: str, form: str, passphrase_env: str | None, output: str) -> None:
+    """Export the public key (never the private one)."""
+    try:
+        key = load_any_key(key_file, passphrase_env)
+    except GatewayError as exc:
+        fail(exc, False, source=key_file)
+    public = getattr(key, "public_key", key)
+    text = {
+        "multikey": lambda: public.multikey + "\n",
+        "jwk": lambda: json.dumps(public.jwk) + "\n",
+        "pem": lambda: public.to_pem().decode("ascii"),
+        "did": lambda: public.did_key + "\n",
+    }[form]()
+    write_output(output, text.encode("utf-8"))

@@ -1,0 +1,165 @@
+"""``fpgw sign`` and ``fpgw verify``: attestations, chains and XML signatures."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import click
+
+from gateway.errors import GatewayError
+
+from .keys import load_any_key
+from .output import fail, read_input, write_output
+from .trust import ROOT_HELP, load_list, parse_at
+
+
+def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
+    """Declaration id, version, region and sector read through the translation pipeline."""
+    from gateway.translate import read
+
+    reading = read(data, format_id)
+    decl = reading.declaration
+    return {
+        "format": reading.format.id if hasattr(reading.format, "id") else format_id,
+        "declaration_id": str(decl.id),
+        "version": decl.version,
+        "region": decl.region,
+        "sector": getattr(decl.product, "sector", None),
+    }
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--claim", "kind", required=True, type=click.Choice(["registered", "verified", "translated"]))
+@click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False), help="Private key (PKCS#8 PEM).")
+@click.option("--passphrase-env", metavar="VAR", help="Environment variable holding the key's passphrase.")
+@click.option("--issuer", required=True, help="Issuer entity id on the trust list.")
+@click.option("--key-id", help="Verification method id (default: the key's did:key).")
+@click.option("--format", "format_id", help="Format id of FILE (detected when omitted).")
+@click.option("--declaration-id", help="registered/verified: declaration id (read from FILE when omitted).")
+@click.option("--version", "decl_version", type=int, help="registered/verified: declaration version.")
+@click.option("--region", help="registered: GB/T 2260 region of the registering platform.")
+@click.option("--sector", help="Sector code (verified: must be in the verifier's accredited scope).")
+@click.option("--record-id", help="registered: the platform's record number.")
+@click.option("--accreditation-body", help="verified: accreditation body id.")
+@click.option("--accreditation-number", help="verified: accreditation number.")
+@click.option("--level", type=click.Choice(["limited", "reasonable"]), default="reasonable", show_default=True)
+@click.option("--verified-on", help="verified: date of the verification (YYYY-MM-DD).")
+@click.option("--source", "source_file", type=click.Path(exists=True, dir_okay=False), help="translated: the original document.")
+@click.option("--source-format", help="translated: format id of the original.")
+@click.option("--report", "report_file", type=click.Path(exists=True, dir_okay=False), help="translated: translation report JSON (convert --report).")
+@click.option("--valid-days", type=int, help="Attestation validity in days (open-ended when omitted).")
+@click.option("--embed", is_flag=True, help="Embed the document in the attestation.")
+@click.option("-o", "--output", default="-", show_default=True, help="Attestation file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
+def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer: str, key_id: str | None,
+         format_id: str | None, declaration_id: str | None, decl_version: int | None, region: str | None,
+         sector: str | None, record_id: str | None, accreditation_body: str | None, accreditation_number: str | None,
+         level: str, verified_on: str | None, source_file: str | None, source_format: str | None,
+         report_file: str | None, valid_days: int | None, embed: bool, output: str, as_json: bool) -> None:
+    """Sign an attestation (W3C VC 2.0, Data Integrity) about FILE."""
+    from signing import RegisteredClaim, VerifiedClaim, document_digest, issue_attestation
+    from signing.timeutil import utcnow
+    from signing.translation import media_of_format, translated_claim
+
+    data = read_input(file)
+    try:
+        key = load_any_key(key_file, passphrase_env)
+        if not hasattr(key, "sign"):
+            raise click.UsageError("--key must be a private key")
+        media = "xml" if (format_id or "").endswith("-xml") or data.lstrip().startswith(b"<") else "json"
+        if kind == "translated":
+            if not (source_file and source_format and report_file and format_id):
+                raise click.UsageError("--claim translated needs --source, --source-format, --report and --format")
+            report = json.loads(read_input(report_file))
+            claim = translated_claim(read_input(source_file), source_format, format_id, report)
+            media = media_of_format(format_id)
+        else:
+            facts: dict[str, Any] = {"format": format_id, "declaration_id": declaration_id, "version": decl_version,
+                                     "region": region, "sector": sector}
+            if declaration_id is None or decl_version is None:
+                facts = {**_declaration_facts(data, format_id), **{k: v for k, v in facts.items() if v is not None}}
+            if kind == "registered":
+                claim = RegisteredClaim(facts["format"], facts["declaration_id"], facts["version"], facts["region"],
+                                        facts["sector"], record_id)
+            else:
+                if not (accreditation_body and accreditation_number and facts["sector"] and verified_on):
+                    raise click.UsageError("--claim verified needs --accreditation-body, --accreditation-number, --sector, --verified-on")
+                claim = VerifiedClaim(facts["format"], facts["declaration_id"], facts["version"], facts["sector"],
+                                      accreditation_body, accreditation_number, (facts["sector"],), level, verified_on)
+        now = utcnow()
+        vc = issue_attestation(
+            claim, document_digest(data, media), key=key, issuer_id=issuer,
+            verification_method=key_id or key.public_key.did_key, valid_from=now - timedelta(seconds=1),
+            valid_until=now + timedelta(days=valid_days) if valid_days else None,
+            embed=data if embed else None, media=media, created=now,
+        )
+    except GatewayError as exc:
+        fail(exc, as_json, source=file)
+    write_output(output, (json.dumps(vc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    if output != "-":
+        click.echo(f"{kind} attestation by {issuer} over {vc['credentialSubject']['digest']}: {output}", err=True)
+
+
+def _attestation_summary(v) -> dict[str, Any]:
+    return {
+        "credentialId": v.credential_id,
+        "claim": v.claim.to_json(),
+        "subjectDigest": v.subject_digest,
+        "issuer": {"id": v.issuer.id, "name": {"zh": v.issuer.name_zh, "en": v.issuer.name_en}, "role": v.issuer.role.value},
+        "key": v.key.id,
+        "signedAt": v.signed_at.isoformat(),
+        "cryptosuite": v.cryptosuite,
+        "notes": list(v.notes),
+    }
+
+
+def _is_signed_xml(data: bytes) -> bool:
+    return data.lstrip().startswith(b"<") and b"http://www.w3.org/2000/09/xmldsig#" in data
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--attestation", "attestations", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Attestation about FILE or about a document it was translated from (repeatable).")
+@click.option("--trust-list", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--root", envvar="FPGW_TRUST_ROOT", help=ROOT_HELP)
+@click.option("--min-sequence", type=int, help="Highest trust-list sequence already accepted.")
+@click.option("--at", help="Verify as of this time (RFC 3339) instead of now.")
+@click.option("--format", "format_id", help="Format id of FILE (checked against the translated claim).")
+@click.option("--json", "as_json", is_flag=True)
+def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str | None, min_sequence: int | None,
+           at: str | None, format_id: str | None, as_json: bool) -> None:
+    """Verify FILE: an attestation itself, a signed XML document, or a document with its
+    chain of attestations back to the signed original (printing the loss report)."""
+    from signing import verify_attestation, verify_chain, verify_xml
+    from signing.translation import media_of_format
+
+    data = read_input(file)
+    try:
+        when = parse_at(at)
+        tl = load_list(trust_list, root, at=when, min_sequence=min_sequence)
+        if not attestations and _is_signed_xml(data):
+            result = verify_xml(data, tl, at=when)
+            summary = {"kind": "xml-signature", "signer": result.signer.id, "certificate": result.certificate.subject.rfc4514_string()}
+            lines = [f"XML signature verified: signed by {result.signer.label}"]
+        elif not attestations:
+            v = verify_attestation(data, tl, at=when)
+            summary = {"kind": "attestation", **_attestation_summary(v)}
+            lines = [f"{v.claim.kind} attestation verified: {v.issuer.label}, signed {v.signed_at:%Y-%m-%d %H:%M}Z",
+                     f"  about {v.subject_digest}"] + [f"  note: {n}" for n in v.notes]
+        else:
+            media = media_of_format(format_id) if format_id else ("xml" if data.lstrip().startswith(b"<") else "json")
+            docs = [read_input(a) for a in attestations]
+            chain = verify_chain(data, media, docs, tl, when, document_format=format_id)
+            summary = {"kind": "chain", **chain.as_dict()}
+            lines = ["chain verified:"] + chain.describe()
+            lines.append("lossless" if chain.lossless else f"translation lost or changed {len(chain.losses)} item(s)")
+    except GatewayError as exc:
+        fail(exc, as_json, source=file)
+    if as_json:
+        click.echo(json.dumps({"ok": True, **summary}, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines))
