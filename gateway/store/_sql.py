@@ -250,12 +250,15 @@ class SqlStore(abc.ABC):
 
     # --- reads -------------------------------------------------------------------------
 
-    def _load_declaration(self, conn: Any, row: tuple) -> StoredDeclaration:
+    def _load_declaration(self, conn: Any, row: tuple, *, bundled_only: bool = False) -> StoredDeclaration:
+        """The declaration with every attestation held for it, or in the feed (where later
+        attestations are records of their own) only those submitted with it."""
+        only = " AND bundled = ?" if bundled_only else ""
         rows = self._run(
             conn,
-            f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE declaration_digest = ? AND bundled = ?"
+            f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE declaration_digest = ?{only}"
             " ORDER BY cursor, digest",
-            (row[3], True),
+            (row[3], True) if bundled_only else (row[3],),
         ).fetchall()
         return _declaration(row, tuple(_attestation(r) for r in rows))
 
@@ -270,14 +273,6 @@ class SqlStore(abc.ABC):
                 raise NotFound(f"no declaration {declaration_id} version {version or 'any'}",
                                declaration_id=declaration_id, version=version or None)
             return self._load_declaration(conn, row)
-
-    def all_attestations_for(self, declaration_digest: str) -> tuple[StoredAttestation, ...]:
-        with self._transaction(write=False) as conn:
-            rows = self._run(
-                conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE declaration_digest = ? ORDER BY cursor, digest",
-                (declaration_digest,),
-            ).fetchall()
-        return tuple(_attestation(r) for r in rows)
 
     def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:
         with self._transaction(write=False) as conn:
@@ -325,7 +320,7 @@ class SqlStore(abc.ABC):
         where, params = self._filter_sql(filter or DeclarationFilter())
         with self._transaction(write=False) as conn:
             declarations = [
-                self._load_declaration(conn, r)
+                self._load_declaration(conn, r, bundled_only=True)
                 for r in self._run(
                     conn,
                     f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE cursor > ?{where} ORDER BY cursor LIMIT ?",

@@ -41,7 +41,8 @@ class Store(Protocol):
         ...
 
     def get_declaration(self, declaration_id: str, version: int | None = None) -> StoredDeclaration:
-        """The stored declaration (highest version when ``version`` is None); NotFound."""
+        """The stored declaration (highest version when ``version`` is None) with every
+        attestation held for it; raises NotFound."""
         ...
 
     def list_declarations(
@@ -80,7 +81,9 @@ class Store(Protocol):
     def feed(
         self, after_cursor: int = 0, *, limit: int = 100, filter: DeclarationFilter | None = None
     ) -> tuple[FeedRecord, ...]:
-        """Records after ``after_cursor`` in cursor order; ``filter`` applies to declarations."""
+        """Records after ``after_cursor`` in cursor order; ``filter`` applies to declarations.
+        A declaration here carries only the attestations submitted with it: later ones are
+        records of their own."""
         ...
 
     def last_cursor(self) -> int:

@@ -142,6 +142,8 @@ def test_repeated_submission_with_a_new_attestation_adds_only_that(store) -> Non
     assert again.duplicate and again.receipt.cursor == 1
     assert [type(r).__name__ for r in store.feed()] == ["StoredDeclaration", "StoredAttestation"]
     assert store.feed()[1].content == b"<sig/>"
+    assert [a.content for a in store.feed()[0].attestations] == [ATTESTATION.content]
+    assert [a.content for a in store.get_declaration("d1").attestations] == [ATTESTATION.content, b"<sig/>"]
 
 
 def test_attestation_for_an_unknown_declaration_is_refused(store) -> None:
