@@ -17,6 +17,10 @@ COMMANDS: dict[str, str] = {
     "validate": "gateway.cli.translate:validate",
     "convert": "gateway.cli.translate:convert",
     "demo": "gateway.cli.demo:demo",
+    "keys": "gateway.cli.keys:keys",
+    "trust": "gateway.cli.trust:trust",
+    "sign": "gateway.cli.sign:sign",
+    "verify": "gateway.cli.sign:verify",
     "serve": "gateway.cli.serve:serve",
     "audit": "gateway.cli.audit:audit",
 }
