@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -28,8 +29,6 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Errors and the start line as JSON.")
 def serve(config_path: Path | None, address: str | None, insecure: bool, as_json: bool) -> None:
     """Serve the gRPC API until SIGTERM or Ctrl-C, then shut down gracefully."""
-    import os
-
     from ..server import load_config
     from ..server.app import serve as run
 
