@@ -1,0 +1,136 @@
+"""What a PACT document cannot hold, carried so that nothing is lost silently.
+
+Two kinds of leftovers, two places:
+
+- canonical data PACT has no field for (or holds only in converted form) travels *in the
+  PACT document*, in a ``DataModelExtension`` with our own ``dataSchema``: an RFC 7386 JSON
+  merge patch that turns the canonical data read back from the PACT fields into the
+  original canonical data exactly;
+- native PACT fields (and foreign extensions) no field row consumed travel *in the
+  canonical declaration*, under ``extensions["pact-v2"|"pact-v3"]``, as a pruned native
+  sub-tree that is laid back over the document when the same version is written again.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema_rs
+
+from gateway.errors import SchemaViolation
+from mappings.base import json_violations
+
+EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"
+EXTENSION_DOCS_URL = "https://jjj-footprint.example/docs/formats/pact"
+EXTENSION_SPEC_VERSION = "2.0.0"
+
+
+def merge_diff(original: Any, derived: Any) -> dict[str, Any]:
+    """The merge patch that turns ``derived`` into ``original`` (both canonical data: no nulls)."""
+    patch: dict[str, Any] = {}
+    for key, value in original.items():
+        if key not in derived:
+            patch[key] = value
+        elif value != derived[key]:
+            if isinstance(value, dict) and isinstance(derived[key], dict):
+                patch[key] = merge_diff(value, derived[key])
+            else:
+                patch[key] = value
+    for key in derived:
+        if key not in original:
+            patch[key] = None
+    return patch
+
+
+def merge_apply(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """RFC 7386: objects merge, ``null`` deletes, anything else replaces."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict):
+            current = target.get(key)
+            target[key] = merge_apply(current if isinstance(current, dict) else {}, value)
+        else:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+def overlay(native: dict[str, Any], leftovers: dict[str, Any]) -> None:
+    """Lay carried native fields back over a document; extension lists are concatenated."""
+    for key, value in leftovers.items():
+        if key == "extensions" and isinstance(value, list):
+            native["extensions"] = copy.deepcopy(value) + native.get("extensions", [])
+        elif isinstance(value, dict) and isinstance(native.get(key), dict):
+            overlay(native[key], value)
+        else:
+            native[key] = copy.deepcopy(value)
+
+
+def prune(native: Any, consumed: set[str], prefix: str = "") -> dict[str, Any]:
+    """The part of a native object no consumed path covers; lists are kept or dropped whole."""
+    out: dict[str, Any] = {}
+    for key, value in native.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if path in consumed:
+            continue
+        if isinstance(value, dict):
+            rest = prune(value, consumed, path)
+            if rest:
+                out[key] = rest
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def patch_leaves(patch: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Leaf paths of a merge patch; a list or a deletion counts as one leaf."""
+    if isinstance(patch, dict) and patch:
+        out = []
+        for key, value in patch.items():
+            out += patch_leaves(value, f"{prefix}/{key}" if prefix else key)
+        return out
+    return [(prefix, patch)]
+
+
+@cache
+def _extension_validator() -> Any:
+    text = resources.files("mappings.pact").joinpath("regional-extension.schema.json").read_text("utf-8")
+    return jsonschema_rs.validator_for(json.loads(text))
+
+
+def extension_entry(patch: dict[str, Any], mapping_version: str) -> dict[str, Any]:
+    data = {"mappingVersion": mapping_version, "canonical": patch}
+    check_extension_data(data, "extensions")
+    return {
+        "specVersion": EXTENSION_SPEC_VERSION,
+        "dataSchema": EXTENSION_SCHEMA_URL,
+        "documentation": EXTENSION_DOCS_URL,
+        "data": data,
+    }
+
+
+def check_extension_data(data: Any, path: str) -> None:
+    violations = json_violations(_extension_validator(), data)
+    if violations:
+        first = violations[0]
+        raise SchemaViolation(
+            f"our regional PACT extension at {path} does not match {EXTENSION_SCHEMA_URL}: {first.path}: {first.message}",
+            path=f"{path}/data{first.path.rstrip('/')}",
+            violations=violations,
+        )
+
+
+def split_extensions(native: dict[str, Any]) -> tuple[tuple[int, dict[str, Any]] | None, list[Any]]:
+    """Our extension (index, entry) if present, and every other extension entry in order."""
+    ours = None
+    others = []
+    for index, entry in enumerate(native.get("extensions", [])):
+        if ours is None and isinstance(entry, dict) and entry.get("dataSchema") == EXTENSION_SCHEMA_URL:
+            ours = (index, entry)
+        else:
+            others.append(entry)
+    return ours, others

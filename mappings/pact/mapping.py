@@ -1,0 +1,204 @@
+"""Canonical declaration <-> PACT ProductFootprint, for one version profile."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+from gateway.errors import SchemaViolation
+from gateway.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.report import TranslationReport
+from mappings.base import TranslateOptions
+from mappings.fieldmap import _MISSING as ABSENT
+from mappings.fieldmap import FieldMap, get, leaves, put
+from mappings.pact import carry, structure, units
+from mappings.pact.profile import Profile, renames
+
+PACT_NAMESPACES = ("pact-v2", "pact-v3")
+OMIT_OPTION = "pact_extension"
+
+
+# -- canonical -> PACT -----------------------------------------------------------------------
+
+
+def from_canonical(profile: Profile, decl: Declaration, options: TranslateOptions, mapping_version: str) -> tuple[dict[str, Any], TranslationReport]:
+    report = TranslationReport()
+    data = declaration_to_data(decl)
+    if data.get("method", {}).get("boundary") == "cradle-to-grave":
+        report.unrepresentable(
+            "method/boundary", "pcf",
+            "PACT footprints are cradle-to-gate; the cradle-to-grave values are written as declared",
+        )
+    leftovers = _native_leftovers(profile, data.get("extensions", {}), report)
+    supplied = {p for p, _ in leaves(leftovers)} | _prefixes(leftovers)
+    view = _known_codes_only(profile.fields, units.to_pact(profile, data, options, report))
+    fields = replace(profile.fields, rules=tuple(
+        r for r in profile.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
+    ))
+    native, _ = fields.to_native(view, report, allow_defaults=options.allow_defaults)
+    structure.write(profile, view, native, supplied)
+    carry.overlay(native, leftovers)
+    _carry_canonical(profile, data, native, options, report, mapping_version)
+    return _ordered(native), report
+
+
+def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:
+    out = set()
+    for key, value in tree.items():
+        path = f"{prefix}/{key}" if prefix else key
+        out.add(path)
+        if isinstance(value, dict):
+            out |= _prefixes(value, path)
+    return out
+
+
+def _known_codes_only(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:
+    """Optional coded values the table cannot express are left for the extension to carry."""
+    for rule in fields.rules:
+        kind, _, table = rule.type.partition(":")
+        if kind != "code" or rule.required or not rule.canonical:
+            continue
+        value = get(view, rule.canonical)
+        if value is not ABSENT and value not in fields.codes[table]:
+            parent, _, key = rule.canonical.rpartition("/")
+            node = get(view, parent) if parent else view
+            node.pop(key, None)
+    return view
+
+
+def _native_leftovers(profile: Profile, extensions: dict[str, Any], report: TranslationReport) -> dict[str, Any]:
+    """Native PACT fields carried in the declaration: the same version's as they are, the
+    other version's renamed where this version has the field, else reported dropped."""
+    leftovers = copy.deepcopy(extensions.get(profile.id, {}))
+    for other in PACT_NAMESPACES:
+        if other == profile.id or other not in extensions:
+            continue
+        table = renames() if other == "pact-v2" else {v: k for k, v in renames().items()}
+        for path, value in _native_units(extensions[other]):
+            target = _rename(path, table)
+            if target.split("/")[0] == "extensions" or target in profile.known_paths:
+                if target == "extensions":
+                    leftovers.setdefault("extensions", []).extend(copy.deepcopy(value))
+                else:
+                    put(leftovers, target, copy.deepcopy(value))
+            else:
+                report.dropped(f"extensions/{other}/{path}", None, f"{profile.id} has no field for {other} {path}")
+    return leftovers
+
+
+def _native_units(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Leaf paths of a native sub-tree, descending only into objects our schema describes."""
+    out = []
+    for key, value in tree.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if isinstance(value, dict) and path in ("pcf", "pcf/dqi", "pcf/assurance", "pcf/verification"):
+            out += _native_units(value, path)
+        else:
+            out.append((path, value))
+    return out
+
+
+def _rename(path: str, table: dict[str, str]) -> str:
+    for old, new in table.items():
+        if path == old or path.startswith(old + "/"):
+            return new + path[len(old):]
+    return path
+
+
+def _carry_canonical(
+    profile: Profile, data: dict[str, Any], native: dict[str, Any], options: TranslateOptions,
+    report: TranslationReport, mapping_version: str,
+) -> None:
+    """Carry, in our extension, whatever the PACT fields alone would not give back."""
+    back, _ = native_to_data(profile, native, TranslationReport())
+    original = _without_pact_namespaces(data)
+    patch = carry.merge_diff(original, _without_pact_namespaces(back))
+    if not patch:
+        return
+    omit = options.extra.get(OMIT_OPTION) == "omit"
+    index = len(native.get("extensions", []))
+    for path, value in carry.patch_leaves(patch):
+        in_pact = get(back, path) is not ABSENT
+        if omit:
+            report.dropped(path, None, f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
+            continue
+        if value is None:
+            why = "the declaration has no value; the PACT field holds a derived one"
+        elif in_pact:
+            why = "original value; the PACT field holds it converted"
+        else:
+            why = f"{profile.id} has no field for it"
+        report.converted(path, f"extensions/{index}/data/canonical/{path}", f"carried in extension ({why})")
+    if not omit:
+        native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
+
+
+def _without_pact_namespaces(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    extensions = {k: v for k, v in data.get("extensions", {}).items() if k not in PACT_NAMESPACES}
+    if extensions:
+        out["extensions"] = extensions
+    else:
+        out.pop("extensions", None)
+    return out
+
+
+_ORDER = ("id", "specVersion", "precedingPfIds", "version", "created", "updated", "status", "statusComment",
+          "validityPeriodStart", "validityPeriodEnd", "companyName", "companyIds", "productDescription", "productIds",
+          "productClassifications", "productCategoryCpc", "productNameCompany", "comment", "pcf", "extensions")
+
+
+def _ordered(native: dict[str, Any]) -> dict[str, Any]:
+    """Members in the specification's order, for documents people read."""
+    out = {k: native[k] for k in _ORDER if k in native}
+    out.update({k: v for k, v in native.items() if k not in out})
+    return out
+
+
+# -- PACT -> canonical -----------------------------------------------------------------------
+
+
+def native_to_data(profile: Profile, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], set[str]]:
+    """Canonical data from the PACT fields alone (no extensions), and the native paths read."""
+    view = {k: v for k, v in native.items() if k != "extensions"}
+    view["pcf"] = dict(view.get("pcf", {}))
+    consumed: set[str] = set()
+    for path in profile.empty_when_absent:
+        if get(view, path) == "":
+            parent, _, key = path.rpartition("/")
+            (get(view, parent) if parent else view).pop(key)
+            consumed.add(path)
+    if not structure.verification_readable(profile, view):
+        view["pcf"].pop(profile.verification.rpartition("/")[2], None)
+    data, read = profile.fields.to_canonical(view, report)
+    consumed |= read
+    structure.read(profile, view, data, consumed)
+    units.from_pact(profile, data)
+    return data, consumed
+
+
+def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationReport) -> Declaration:
+    data, consumed = native_to_data(profile, native, report)
+    ours, others = carry.split_extensions(native)
+    leftovers = carry.prune({k: v for k, v in native.items() if k != "extensions"}, consumed)
+    if others:
+        leftovers["extensions"] = copy.deepcopy(others)
+    if ours is not None:
+        index, entry = ours
+        carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
+        carry.merge_apply(data, entry["data"]["canonical"])
+    if "version" not in data:
+        data["version"] = 0
+        report.defaulted(None, "version", f"{profile.id} has no version; 0 used")
+    if leftovers:
+        data.setdefault("extensions", {})[profile.id] = leftovers
+        for path, _ in _native_units(leftovers):
+            report.converted(path, f"extensions/{profile.id}/{path}", "no canonical field; kept as a native PACT field")
+    try:
+        return declaration_from_data(data)
+    except SchemaViolation as exc:
+        raise SchemaViolation(
+            f"{profile.id} document does not make a valid declaration: {exc.message}", path=exc.path,
+            violations=exc.violations, format=profile.id,
+        ) from None

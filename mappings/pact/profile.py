@@ -1,0 +1,92 @@
+"""One PACT version's mapping data: the field table plus the structural settings of its TOML."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mappings.fieldmap import FieldMap
+
+PACKAGE = "mappings.pact"
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    fields: FieldMap
+    spec_version: str
+    results_per_single_unit: bool
+    mass_required_units: tuple[str, ...]
+    mass_zero_units: tuple[str, ...]
+    gwp_lists: tuple[str, ...]
+    standards: str
+    standards_used: str
+    cpc: str
+    verification: str
+    verification_flag: str
+    empty_when_absent: tuple[str, ...]
+    dqi: str
+    dqi_required: tuple[str, ...]
+    dqr_max: str
+
+    @property
+    def codes(self) -> dict[str, dict[str, str]]:
+        return self.fields.codes
+
+    def fields_native(self, canonical: str) -> str | None:
+        """The native path of the row reading ``canonical``."""
+        return next((r.native for r in self.fields.rules if r.canonical == canonical), None)
+
+    @property
+    def known_paths(self) -> frozenset[str]:
+        """Every property path our schema of this version names (``pcf/dqi``, ``comment``...)."""
+        return _schema_paths(self.id)
+
+
+def load(name: str) -> Profile:
+    data = _toml(name)
+    s = data["structure"]
+    return Profile(
+        id=data["format"],
+        fields=FieldMap.load(PACKAGE, name),
+        spec_version=s["spec_version"],
+        results_per_single_unit=s["results_per_single_unit"],
+        mass_required_units=tuple(s["mass_required_units"]),
+        mass_zero_units=tuple(s["mass_zero_units"]),
+        gwp_lists=tuple(s["gwp_lists"]),
+        standards=s["standards"],
+        standards_used=s["standards_used"],
+        cpc=s["cpc"],
+        verification=s["verification"],
+        verification_flag=s["verification_flag"],
+        empty_when_absent=tuple(s["empty_when_absent"]),
+        dqi=s["dqi"],
+        dqi_required=tuple(s["dqi_required"]),
+        dqr_max=s["dqr_max"],
+    )
+
+
+@cache
+def _toml(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files(PACKAGE).joinpath(name).read_text("utf-8"))
+
+
+@cache
+def renames() -> dict[str, str]:
+    """Native v2 path -> native v3 path."""
+    return dict(_toml("fields_v3.toml")["renames"])
+
+
+@cache
+def _schema_paths(format_id: str) -> frozenset[str]:
+    schema = json.loads(resources.files(PACKAGE).joinpath(f"{format_id}.schema.json").read_text("utf-8"))
+    paths = set(schema["properties"])
+    for key, value in schema["$defs"]["carbonFootprint"]["properties"].items():
+        paths.add(f"pcf/{key}")
+        for sub in value.get("properties", {}):
+            paths.add(f"pcf/{key}/{sub}")
+    return frozenset(paths)

@@ -1,0 +1,335 @@
+"""The structural parts of the PACT mapping: lists, URNs, names, geography, verification.
+
+Each ``write_*`` fills the native tree from canonical data (already in PACT units); each
+``read_*`` fills canonical data from the native tree and records the native paths it
+consumed, so ``carry.prune`` can keep whatever nothing read.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, unquote
+
+from gateway.errors import MissingRequiredValue
+from mappings.fieldmap import _MISSING as ABSENT
+from mappings.fieldmap import get, put
+from mappings.pact.profile import Profile
+
+GENERIC_ID_URN = "urn:jjj:id:"
+CLASSIFICATION_URN = "urn:pact:productclassification:"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+_URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$", re.IGNORECASE)
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00Z$")
+GEOGRAPHY = ("geographyCountry", "geographyCountrySubdivision", "geographyRegionOrSubregion")
+
+
+def _missing(profile: Profile, canonical: str, native: str, supplied: set[str]) -> None:
+    if native not in supplied:
+        raise MissingRequiredValue(
+            f"{profile.id} requires {native}, but the declaration has no {canonical}", path=canonical, target=native
+        )
+
+
+# -- names -----------------------------------------------------------------------------------
+
+
+def _text_to_native(text: dict[str, str] | None) -> str | None:
+    if not text:
+        return None
+    return text.get("en") or text.get("zh")
+
+
+def _text_from_native(value: str) -> dict[str, str]:
+    return {"zh": value} if _CJK.search(value) else {"en": value}
+
+
+# -- identifiers -----------------------------------------------------------------------------
+
+
+def id_to_urn(profile: Profile, ident: dict[str, str]) -> str:
+    scheme, value = ident["scheme"], ident["value"]
+    if scheme == "urn" and _URN.match(value):
+        return value
+    prefix = profile.codes["id_urn"].get(scheme)
+    if prefix:
+        return prefix + quote(value, safe="")
+    return f"{GENERIC_ID_URN}{quote(scheme, safe='')}:{quote(value, safe='')}"
+
+
+def urn_to_id(profile: Profile, urn: str) -> dict[str, str]:
+    lower = urn.lower()
+    for scheme, prefix in profile.codes["id_urn"].items():
+        if lower.startswith(prefix):
+            return {"scheme": scheme, "value": unquote(urn[len(prefix):])}
+    if lower.startswith(GENERIC_ID_URN):
+        scheme, _, value = urn[len(GENERIC_ID_URN):].partition(":")
+        return {"scheme": unquote(scheme), "value": unquote(value)}
+    return {"scheme": "urn", "value": urn}
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+# -- canonical -> native ---------------------------------------------------------------------
+
+
+def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], supplied: set[str]) -> None:
+    """Fill the structural fields; ``supplied`` are native paths carried native leftovers will set."""
+    org, product, method = data["organisation"], data["product"], data.get("method", {})
+    native["companyName"] = _text_to_native(org["name"])
+    ids = _unique([id_to_urn(profile, i) for i in org.get("ids", [])])
+    if ids:
+        native["companyIds"] = ids
+    else:
+        _missing(profile, "organisation/ids", "companyIds", supplied)
+    native["productNameCompany"] = _text_to_native(product["name"])
+    description = _text_to_native(product.get("description"))
+    if description is not None:
+        native["productDescription"] = description
+    ids = _unique([id_to_urn(profile, i) for i in product.get("ids", [])])
+    if ids:
+        native["productIds"] = ids
+    else:
+        _missing(profile, "product/ids", "productIds", supplied)
+    _write_classifications(profile, product.get("classifications", []), native, supplied)
+    if data.get("preceding_ids"):
+        native["precedingPfIds"] = _unique(data["preceding_ids"])
+    pcf = native.setdefault("pcf", {})
+    _write_gwp(profile, method.get("gwp_set"), native, supplied)
+    _write_standards(profile, method.get("standards", []), native, supplied)
+    rules = _rules_to_native(profile, method.get("product_rules", []))
+    if rules:
+        pcf["productOrSectorSpecificRules"] = rules
+    _write_geography(profile, method.get("geography"), pcf)
+    sources = _unique([{"name": s["database"], "version": s["version"]} for s in data.get("data_quality", {}).get("factor_sources", []) if s.get("version")])
+    if sources:
+        pcf["secondaryEmissionFactorSources"] = sources
+    pcf["packagingEmissionsIncluded"] = "packagingGhgEmissions" in pcf
+    _write_verification(profile, data.get("verification"), native)
+    _complete_dqi(profile, native)
+    for path in profile.empty_when_absent:
+        if get(native, path) is ABSENT:
+            put(native, path, "")
+
+
+def _write_classifications(profile: Profile, items: list[dict[str, str]], native: dict[str, Any], supplied: set[str]) -> None:
+    urns = _unique([
+        i["code"] if i["scheme"] == "urn" and _URN.match(i["code"])
+        else f"{CLASSIFICATION_URN}{quote(i['scheme'], safe='')}:{quote(i['code'], safe='')}"
+        for i in items
+    ])
+    if urns:
+        native["productClassifications"] = urns
+    if profile.cpc:
+        cpc = next((i["code"] for i in items if i["scheme"] == "un-cpc"), None)
+        if cpc:
+            native[profile.cpc] = cpc
+        else:
+            _missing(profile, "product/classifications[scheme=un-cpc]/code", profile.cpc, supplied)
+
+
+def _write_gwp(profile: Profile, gwp: str | None, native: dict[str, Any], supplied: set[str]) -> None:
+    for path in profile.gwp_lists:
+        if gwp:
+            put(native, path, [profile.codes["gwp"][gwp]])
+        else:
+            _missing(profile, "method/gwp_set", path, supplied)
+
+
+def _write_standards(profile: Profile, standards: list[str], native: dict[str, Any], supplied: set[str]) -> None:
+    for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
+        if not path:
+            continue
+        codes = _unique([profile.codes[table][s] for s in standards if s in profile.codes[table]])
+        if codes:
+            put(native, path, codes)
+        elif path == profile.standards_used or not profile.standards_used:
+            _missing(profile, "method/standards", path, supplied)
+
+
+def _rules_to_native(profile: Profile, rules: list[dict[str, str]]) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for rule in rules:
+        operator = rule.get("operator")
+        code = profile.codes["rule_operator"].get(operator or "")
+        key = (code, None) if code else ("Other", operator)
+        names = groups.setdefault(key, [])
+        if rule["name"] not in names:
+            names.append(rule["name"])
+    out = []
+    for (operator, other), names in groups.items():
+        entry: dict[str, Any] = {"operator": operator, "ruleNames": names}
+        if other:
+            entry["otherOperatorName"] = other
+        out.append(entry)
+    return out
+
+
+def _write_geography(profile: Profile, geography: str | None, pcf: dict[str, Any]) -> None:
+    if not geography:
+        return
+    if _COUNTRY.match(geography):
+        pcf["geographyCountry"] = geography
+    elif _SUBDIVISION.match(geography):
+        pcf["geographyCountrySubdivision"] = geography
+    elif geography in profile.codes["un_region"]:
+        pcf["geographyRegionOrSubregion"] = geography
+
+
+def _write_verification(profile: Profile, verification: dict[str, Any] | None, native: dict[str, Any]) -> None:
+    target = get(native, profile.verification)
+    if verification is None or not isinstance(target, dict):
+        return
+    if verification.get("date"):
+        target["completedAt"] = verification["date"] + "T00:00:00Z"
+    if profile.verification_flag:
+        target[profile.verification_flag] = True
+
+
+def _complete_dqi(profile: Profile, native: dict[str, Any]) -> None:
+    """PACT dqi objects are all-or-nothing; an incomplete one is left out (the extension keeps it)."""
+    dqi = get(native, profile.dqi)
+    if not isinstance(dqi, dict):
+        return
+    complete = all(k in dqi for k in profile.dqi_required)
+    if complete and profile.dqr_max:
+        limit = Decimal(profile.dqr_max)
+        complete = all(Decimal(1) <= Decimal(v) <= limit for k, v in dqi.items() if k.endswith("DQR"))
+    if not complete:
+        parent, _, key = profile.dqi.rpartition("/")
+        del get(native, parent)[key]
+
+
+# -- native -> canonical ---------------------------------------------------------------------
+
+
+def read(profile: Profile, native: dict[str, Any], data: dict[str, Any], consumed: set[str]) -> None:
+    org = data.setdefault("organisation", {})
+    product = data.setdefault("product", {})
+    if isinstance(native.get("companyName"), str):
+        org["name"] = _text_from_native(native["companyName"])
+        consumed.add("companyName")
+    if isinstance(native.get("productNameCompany"), str):
+        product["name"] = _text_from_native(native["productNameCompany"])
+        consumed.add("productNameCompany")
+    if native.get("productDescription"):
+        product["description"] = _text_from_native(native["productDescription"])
+        consumed.add("productDescription")
+    for key, target in (("companyIds", org), ("productIds", product)):
+        if native.get(key):
+            target["ids"] = [urn_to_id(profile, u) for u in native[key]]
+            consumed.add(key)
+    _read_classifications(profile, native, product, consumed)
+    if native.get("precedingPfIds"):
+        data["preceding_ids"] = list(native["precedingPfIds"])
+        consumed.add("precedingPfIds")
+    pcf = native.get("pcf", {})
+    method = data.setdefault("method", {})
+    _read_gwp(profile, native, method, consumed)
+    _read_standards(profile, native, method, consumed)
+    rules = pcf.get("productOrSectorSpecificRules")
+    if rules:
+        method["product_rules"] = _rules_from_native(profile, rules)
+        consumed.add("pcf/productOrSectorSpecificRules")
+    for key in GEOGRAPHY:
+        if key in pcf:
+            method["geography"] = pcf[key]
+            consumed.add(f"pcf/{key}")
+    sources = pcf.get("secondaryEmissionFactorSources")
+    if sources:
+        data.setdefault("data_quality", {})["factor_sources"] = [{"database": s["name"], "version": s["version"]} for s in sources]
+        consumed.add("pcf/secondaryEmissionFactorSources")
+    if pcf.get("packagingEmissionsIncluded") == ("packagingGhgEmissions" in pcf):
+        consumed.add("pcf/packagingEmissionsIncluded")
+    _read_verification(profile, native, data, consumed)
+    for section in ("method", "data_quality"):
+        if not data.get(section):
+            data.pop(section, None)
+
+
+def _read_classifications(profile: Profile, native: dict[str, Any], product: dict[str, Any], consumed: set[str]) -> None:
+    items = []
+    for urn in native.get("productClassifications", []):
+        if urn.lower().startswith(CLASSIFICATION_URN):
+            scheme, _, code = urn[len(CLASSIFICATION_URN):].partition(":")
+            items.append({"scheme": unquote(scheme), "code": unquote(code)})
+        else:
+            items.append({"scheme": "urn", "code": urn})
+    if items:
+        consumed.add("productClassifications")
+    cpc = native.get(profile.cpc) if profile.cpc else None
+    if isinstance(cpc, str):
+        if not any(i["scheme"] == "un-cpc" and i["code"] == cpc for i in items):
+            if any(i["scheme"] == "un-cpc" for i in items):
+                return
+            items.append({"scheme": "un-cpc", "code": cpc})
+        consumed.add(profile.cpc)
+    if items:
+        product["classifications"] = items
+
+
+def _read_gwp(profile: Profile, native: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:
+    reverse = {v: k for k, v in profile.codes["gwp"].items()}
+    for path in profile.gwp_lists:
+        values = get(native, path)
+        if not isinstance(values, list) or len(values) != 1 or values[0] not in reverse:
+            continue
+        gwp = reverse[values[0]]
+        if method.setdefault("gwp_set", gwp) == gwp:
+            consumed.add(path)
+
+
+def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:
+    standards: list[str] = []
+    for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
+        values = get(native, path) if path else ABSENT
+        if not isinstance(values, list):
+            continue
+        reverse = {v: k for k, v in profile.codes[table].items()}
+        standards += [reverse.get(v, v) for v in values]
+        consumed.add(path)
+    if standards:
+        method["standards"] = _unique(standards)
+
+
+def _rules_from_native(profile: Profile, rules: list[dict[str, Any]]) -> list[dict[str, str]]:
+    reverse = {v: k for k, v in profile.codes["rule_operator"].items()}
+    out = []
+    for entry in rules:
+        operator = reverse.get(entry["operator"]) if entry["operator"] != "Other" else entry.get("otherOperatorName")
+        for name in entry["ruleNames"]:
+            out.append({"name": name, **({"operator": operator} if operator else {})})
+    return out
+
+
+def _read_verification(profile: Profile, native: dict[str, Any], data: dict[str, Any], consumed: set[str]) -> None:
+    source = get(native, profile.verification)
+    target = data.get("verification")
+    if not isinstance(source, dict) or target is None:
+        return
+    if profile.verification_flag:
+        consumed.add(f"{profile.verification}/{profile.verification_flag}")
+    # Only a midnight-UTC completion time is a plain date; any other time stays native.
+    match = _MIDNIGHT.match(str(source.get("completedAt", "")))
+    if match:
+        target["date"] = match[1]
+        consumed.add(f"{profile.verification}/completedAt")
+
+
+def verification_readable(profile: Profile, native: dict[str, Any]) -> bool:
+    """Only a positive assurance with a provider maps to a canonical verification."""
+    source = get(native, profile.verification)
+    if not isinstance(source, dict):
+        return False
+    if profile.verification_flag and source.get(profile.verification_flag) is not True:
+        return False
+    return bool(source.get("providerName"))

@@ -1,0 +1,148 @@
+"""Declared units between the canonical model and PACT, with exact conversions.
+
+Canonical results are per ``amount`` x ``unit`` (as in PACT 3.0). PACT 2.x values are per ONE
+declared unit, with ``unitaryProductAmount`` counting the declared units in the product, so
+writing 2.x divides every result by the declared amount expressed in the PACT unit.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal, Inexact, localcontext
+from typing import Any
+
+from gateway.errors import MissingRequiredValue, Unrepresentable
+from gateway.model import codelists
+from gateway.report import TranslationReport
+from mappings.base import TranslateOptions
+from mappings.pact.profile import Profile
+
+PRECISION = 34
+
+
+def text(value: Decimal) -> str:
+    """Plain decimal text (no exponent), as every PACT decimal pattern wants it."""
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    out = format(value, "f")
+    return "0" if out in ("-0", "+0") else out
+
+
+def _computed(value: Decimal) -> str:
+    return text(value.normalize())
+
+
+def _divide(a: Decimal, b: Decimal) -> tuple[Decimal, bool]:
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        ctx.clear_flags()
+        q = a / b
+        return q, not ctx.flags[Inexact]
+
+
+def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+    """A copy of canonical data whose declared unit, mass and results are in PACT terms."""
+    view = copy.deepcopy(data)
+    du = view["declared_unit"]
+    unit, amount = du["unit"], Decimal(du["amount"])
+    unit_path = profile.fields_native("declared_unit/unit")
+    mass = _mass_kg(du)
+    mass_source = "declared_unit/mass"
+    if unit == "piece" and mass is None and options.mass_per_piece is not None:
+        mass, mass_source = options.mass_per_piece * amount, "option mass_per_piece_kg"
+    pact_unit, pact_amount = unit, amount
+    if unit not in profile.codes["unit"]:
+        pact_unit = profile.codes.get("unit_conversion", {}).get(unit)
+        if pact_unit is None:
+            raise Unrepresentable(f"{profile.id} has no declared unit for {unit!r}", path="declared_unit/unit", target=unit_path)
+        if unit == "piece":
+            if mass is None:
+                raise MissingRequiredValue(
+                    f"{profile.id} has no 'piece' declared unit: a per-piece declaration needs its mass "
+                    "(declared_unit/mass, or the option mass_per_piece_kg) to be written per kilogram",
+                    path="declared_unit/mass", target=unit_path, option="mass_per_piece_kg",
+                )
+            pact_amount = mass
+        else:
+            pact_amount = codelists.convert_unit(amount, unit, pact_unit)
+        report.converted(
+            "declared_unit", unit_path,
+            f"{du['amount']} {unit} written as {text(pact_amount)} {pact_unit}"
+            + (f" using the mass from {mass_source}" if unit == "piece" else " (exact)"),
+        )
+    mass = _v3_mass(profile, unit, pact_unit, pact_amount, mass, mass_source, report)
+    if profile.results_per_single_unit:
+        _per_single_unit(view, pact_amount, report, profile)
+        if mass is not None:
+            mass, _ = _divide(mass, pact_amount)
+        du_amount = pact_amount
+    else:
+        du_amount = pact_amount
+    view["declared_unit"] = {"unit": pact_unit, "amount": text(du_amount)}
+    if mass is not None:
+        view["declared_unit"]["mass"] = {"amount": text(mass), "unit": "kg"}
+    return view
+
+
+def _mass_kg(du: dict[str, Any]) -> Decimal | None:
+    mass = du.get("mass")
+    if mass is None:
+        return None
+    return codelists.convert_unit(Decimal(mass["amount"]), mass["unit"], "kg")
+
+
+def _v3_mass(
+    profile: Profile, unit: str, pact_unit: str, amount: Decimal, mass: Decimal | None, source: str,
+    report: TranslationReport,
+) -> Decimal | None:
+    """PACT 3.0 requires productMassPerDeclaredUnit; 2.x leaves it optional."""
+    target = profile.fields_native("declared_unit/mass")
+    if mass is not None or profile.results_per_single_unit:
+        if mass is not None and source != "declared_unit/mass":
+            report.converted(source, target, f"mass of the declared unit {text(mass)} kg from {source}")
+        return mass
+    if codelists.units()[pact_unit].dimension == "mass":
+        report.converted("declared_unit/amount", target, f"mass of {text(amount)} {pact_unit} is {text(amount)} kg by definition")
+        return codelists.convert_unit(amount, pact_unit, "kg")
+    if pact_unit in profile.mass_zero_units:
+        report.converted("declared_unit/unit", target, f"mass is not relevant for {pact_unit}: 0 as the specification requires")
+        return Decimal(0)
+    raise MissingRequiredValue(
+        f"{profile.id} requires the mass of the declared unit ({unit}); the declaration has no declared_unit/mass"
+        + (" and the option mass_per_piece_kg was not given" if unit == "piece" else ""),
+        path="declared_unit/mass", target=target, option="mass_per_piece_kg" if unit == "piece" else None,
+    )
+
+
+def _per_single_unit(view: dict[str, Any], divisor: Decimal, report: TranslationReport, profile: Profile) -> None:
+    if divisor == 1:
+        return
+    inexact = []
+    for name, q in view.get("results", {}).items():
+        value, exact = _divide(Decimal(q["amount"]), divisor)
+        q["amount"] = text(value)
+        if not exact:
+            inexact.append(name)
+    detail = f"{profile.id} values are per one declared unit: every result divided by {text(divisor)}"
+    if inexact:
+        detail += f"; rounded to {PRECISION} significant digits: {', '.join(inexact)} (originals carried in the extension)"
+    report.converted("results", "pcf", detail)
+
+
+def from_pact(profile: Profile, data: dict[str, Any]) -> None:
+    """Canonical data read from PACT fields back to per-declared-unit results, in place."""
+    du = data.get("declared_unit")
+    if not du:
+        return
+    mass = du.get("mass")
+    if mass is not None and Decimal(mass["amount"]) == 0:
+        del du["mass"]
+    if not profile.results_per_single_unit or "amount" not in du:
+        return
+    factor = Decimal(du["amount"])
+    if factor == 1:
+        return
+    for q in data.get("results", {}).values():
+        q["amount"] = _computed(Decimal(q["amount"]) * factor)
+    if "mass" in du:
+        du["mass"]["amount"] = _computed(Decimal(du["mass"]["amount"]) * factor)
