@@ -19,7 +19,7 @@ applies to the tree read from XML as well.
 
 API: ``XmlCodec(schema, root, namespace)`` with ``parse(bytes)``, ``to_xml(tree)``,
 ``from_xml(element)``, ``xsd()``; ``xsd_from_json_schema(schema, root, namespace) -> bytes``;
-``XmlRendering`` (an :class:`~mappings.base.XmlFormat` that is the XML twin of a
+``in_schema_order(tree, schema)``; ``XmlRendering`` (an :class:`~mappings.base.XmlFormat` that is the XML twin of a
 :class:`~mappings.base.JsonFormat`, with ``xsd_is_current()`` / ``write_xsd()``).
 ``python -m mappings.xmlcodec [--check]`` regenerates (or checks) the shipped XSD of every
 registered ``XmlRendering``.
@@ -42,7 +42,7 @@ from gateway.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
 from gateway.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions, XmlFormat
 
-__all__ = ["MAX_ATTRIBUTE_CHARS", "XmlCodec", "XmlRendering", "xsd_from_json_schema"]
+__all__ = ["MAX_ATTRIBUTE_CHARS", "XmlCodec", "XmlRendering", "in_schema_order", "xsd_from_json_schema"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -314,6 +314,21 @@ class XmlCodec:
         return xsd_from_json_schema(self.schema, self.root, self.namespace)
 
 
+def in_schema_order(tree: Any, schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
+    """``tree`` with every object's members in the order of the schema's ``properties``
+    (what XML writes anyway), so emitted JSON reads like the specification."""
+    root = root if root is not None else schema
+    schema = _deref(root, schema)
+    if isinstance(tree, dict) and "properties" in schema:
+        props = schema["properties"]
+        return {k: in_schema_order(tree[k], props[k], root) for k in props if k in tree} | {
+            k: v for k, v in tree.items() if k not in props
+        }
+    if isinstance(tree, list) and isinstance(schema.get("items"), dict):
+        return [in_schema_order(item, schema["items"], root) for item in tree]
+    return tree
+
+
 # -- XSD generation ------------------------------------------------------------------------
 
 
@@ -529,6 +544,7 @@ class XmlRendering(XmlFormat):
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check`` only list) every registered XML rendering's stale XSD."""
     from mappings.registry import available, get_format
+    from mappings.xmlcodec import XmlRendering  # the importable class, not __main__'s copy
 
     check = "--check" in (argv if argv is not None else sys.argv[1:])
     stale = [f for f in map(get_format, available()) if isinstance(f, XmlRendering) and not f.xsd_is_current()]

@@ -1,0 +1,62 @@
+"""``cn-jjj-json`` and ``cn-jjj-xml``: the Jing-Jin-Ji regional product carbon footprint
+declaration (京津冀产品碳足迹声明), GB/T 24067-2024 semantics.
+
+One JSON Schema (``declaration.schema.json``, draft 2020-12) defines the document; the XML
+variant is the same tree rendered by :mod:`mappings.xmlcodec`, validated by ``declaration.xsd``
+which is generated from that schema (``python -m mappings.xmlcodec``). The mapping is the
+field table ``fields.toml`` plus the structural rules in :mod:`mappings.cn_jjj.mapping`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.model import Declaration
+from gateway.report import TranslationReport
+from mappings.base import JsonFormat, TranslateOptions
+from mappings.cn_jjj.mapping import FIELDS, check_document, to_canonical, to_native
+from mappings.xmlcodec import XmlRendering, in_schema_order
+
+__all__ = ["FIELDS", "JSON_FORMAT", "NAMESPACE", "ROOT_ELEMENT", "XML_FORMAT", "CnJjjJson"]
+
+NAMESPACE = "urn:jjj:footprint:declaration:1"
+ROOT_ELEMENT = "carbonFootprintDeclaration"
+
+
+class CnJjjJson(JsonFormat):
+    id = "cn-jjj-json"
+    title = "Jing-Jin-Ji regional declaration 京津冀产品碳足迹声明 (JSON)"
+    media_type = "application/vnd.jjj.cn-jjj+json"
+    spec_version = "1.0"
+    schema_package = "mappings.cn_jjj"
+    schema_file = "declaration.schema.json"
+    schema_ref = "mappings/cn_jjj/declaration.schema.json"
+
+    def detect(self, data: bytes) -> bool:
+        return data[:64].lstrip().startswith(b"{") and b'"issuingRegionCode"' in data and b'"declarationId"' in data
+
+    def validate(self, native: Any) -> None:
+        super().validate(native)
+        check_document(native)
+
+    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
+        report = TranslationReport()
+        return to_canonical(native, report), report
+
+    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
+        report = TranslationReport()
+        native = to_native(decl, report, allow_defaults=options.allow_defaults)
+        return in_schema_order(native, self.schema), report
+
+
+JSON_FORMAT = CnJjjJson()
+XML_FORMAT = XmlRendering(
+    JSON_FORMAT,
+    id="cn-jjj-xml",
+    title="Jing-Jin-Ji regional declaration 京津冀产品碳足迹声明 (XML)",
+    media_type="application/vnd.jjj.cn-jjj+xml",
+    root=ROOT_ELEMENT,
+    namespace=NAMESPACE,
+    xsd_package="mappings.cn_jjj",
+    xsd_file="declaration.xsd",
+)

@@ -1,0 +1,184 @@
+"""The cn-jjj mapping: the field table (``fields.toml``) plus the few structural rules.
+
+Root rows go through :class:`~mappings.fieldmap.FieldMap` as they are; rows with ``[]`` in
+their paths describe one list item and are applied to every item here; rows with an empty
+``canonical`` are derived in code (the Chinese stage name). The rules are stated for the docs
+in the ``[notes]`` table of ``fields.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from gateway.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
+from gateway.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.model import codelists
+from gateway.model.identifiers import validate_gtin, validate_uscc
+from gateway.report import TranslationReport
+from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, put, unconsumed
+
+FIELDS = FieldMap.load("mappings.cn_jjj")
+# Ids that a dedicated field carries when they are the first of their scheme.
+_PROMOTED = {"organisation/ids": "uscc", "product/ids": "gtin"}
+_ID_CHECKS = {"uscc": validate_uscc, "gtin": validate_gtin}
+
+
+@dataclass(frozen=True)
+class ListMap:
+    """How one canonical list maps to one native list, item by item."""
+
+    canonical: str
+    native: str
+    items: FieldMap
+    derived: tuple[str, ...]  # native item members computed in code
+
+
+def _split(rules: tuple[FieldRule, ...]) -> tuple[FieldMap, tuple[ListMap, ...]]:
+    root = [r for r in rules if "[]" not in r.native]
+    groups: dict[tuple[str, str], list[FieldRule]] = {}
+    for r in rules:
+        if "[]" in r.native:
+            native_list, _, native_item = r.native.partition("[]/")
+            canonical_list, _, canonical_item = (r.canonical or "").partition("[]/")
+            key = (canonical_list, native_list)
+            if not canonical_list:  # a derived row: attach it to the list of the same native path
+                key = next(k for k in groups if k[1] == native_list)
+            groups.setdefault(key, []).append(replace(r, canonical=canonical_item or None, native=native_item))
+    lists = tuple(
+        ListMap(
+            canonical=c, native=n,
+            items=FieldMap(FIELDS.format_id, tuple(r for r in rs if r.canonical), FIELDS.codes, {}),
+            derived=tuple(r.native for r in rs if not r.canonical),
+        )
+        for (c, n), rs in groups.items()
+    )
+    return FieldMap(FIELDS.format_id, tuple(root), FIELDS.codes, FIELDS.notes), lists
+
+
+ROOT, LISTS = _split(FIELDS.rules)
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _prefixed(exc: GatewayError, prefix: str) -> GatewayError:
+    """The same error with its item-relative path made absolute."""
+    return type(exc)(exc.message, path=f"{prefix}/{exc.path}" if exc.path else prefix, **exc.metadata)
+
+
+# -- canonical -> native -----------------------------------------------------------------------
+
+
+def to_native(decl: Declaration, report: TranslationReport, *, allow_defaults: bool = False) -> dict[str, Any]:
+    data = declaration_to_data(decl)
+    native, consumed = ROOT.to_native(data, report, allow_defaults=allow_defaults)
+    for lm in LISTS:
+        items = get(data, lm.canonical)
+        if items is _MISSING:
+            continue
+        out = []
+        for i, item in enumerate(items):
+            prefix = f"{lm.canonical}/{i}"
+            if any(_within(c, prefix) for c in consumed):
+                continue  # already carried by a dedicated field (the first USCC / GTIN)
+            try:
+                entry, used = lm.items.to_native(item, report, allow_defaults=allow_defaults)
+            except GatewayError as exc:
+                raise _prefixed(exc, prefix) from None
+            consumed.update(f"{prefix}/{p}" for p in used)
+            out.append(_with_stage_name(entry) if "stageName" in lm.derived else entry)
+        if out:
+            put(native, lm.native, out)
+    _report_reordered_ids(data, report)
+    for path, value in unconsumed(data, consumed).items():
+        report.dropped(path, None, f"cn-jjj has no field for {value!r:.60}")
+    return native
+
+
+def _with_stage_name(entry: dict[str, Any]) -> dict[str, Any]:
+    stage = codelists.stages().get(entry.get("stageCode", ""))
+    if stage is None:
+        return entry
+    return {"stageCode": entry["stageCode"], "stageName": stage.zh, **{k: v for k, v in entry.items() if k != "stageCode"}}
+
+
+def _report_reordered_ids(data: dict[str, Any], report: TranslationReport) -> None:
+    for path, scheme in _PROMOTED.items():
+        ids = get(data, path)
+        if ids is _MISSING:
+            continue
+        first = next((n for n, i in enumerate(ids) if i["scheme"] == scheme), 0)
+        if first:
+            report.converted(
+                f"{path}/{first}", None, f"the first {scheme} id is carried in its own field; reading back puts it first"
+            )
+
+
+# -- native -> canonical -----------------------------------------------------------------------
+
+
+def to_canonical(native: dict[str, Any], report: TranslationReport) -> Declaration:
+    data, consumed = ROOT.to_canonical(native, report)
+    for lm in LISTS:
+        items = get(native, lm.native)
+        if items is _MISSING:
+            continue
+        out = []
+        for i, item in enumerate(items):
+            prefix = f"{lm.native}/{i}"
+            try:
+                entry, used = lm.items.to_canonical(item, report)
+            except GatewayError as exc:
+                raise _prefixed(exc, prefix) from None
+            consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
+            out.append(entry)
+        existing = get(data, lm.canonical)
+        if existing is _MISSING:
+            put(data, lm.canonical, out)
+        else:
+            existing.extend(out)
+    for path, value in unconsumed(native, consumed).items():
+        report.dropped(path, None, f"no canonical field for {value!r:.60}")
+    return declaration_from_data(data)
+
+
+# -- semantic checks a JSON Schema cannot state ---------------------------------------------------
+
+
+def check_document(native: dict[str, Any]) -> None:
+    """Identifier check characters, the region code list and stage names, each with the
+    document path; raises :class:`InvalidIdentifier` or :class:`InvalidValue`."""
+    ids: list[FieldViolation] = []
+    values: list[FieldViolation] = []
+
+    def check_id(scheme: str, value: Any, path: str) -> None:
+        check = _ID_CHECKS.get(scheme)
+        if check is not None and isinstance(value, str):
+            try:
+                check(value, path)
+            except InvalidIdentifier as exc:
+                ids.append(FieldViolation(path, exc.message))
+
+    org = native.get("organization", {})
+    product = native.get("product", {})
+    check_id("uscc", org.get("unifiedSocialCreditCode"), "/organization/unifiedSocialCreditCode")
+    check_id("gtin", product.get("gtin"), "/product/gtin")
+    for scope, node in (("organization", org), ("product", product)):
+        for n, ident in enumerate(node.get("otherIdentifiers", ())):
+            check_id(ident.get("scheme", ""), ident.get("value"), f"/{scope}/otherIdentifiers/{n}/value")
+    region = native.get("issuingRegionCode")
+    if isinstance(region, str) and region not in codelists.regions():
+        ids.append(FieldViolation("/issuingRegionCode", f"{region!r} is not a GB/T 2260 province-level code"))
+    for n, stage in enumerate(native.get("stageResults", ())):
+        known = codelists.stages().get(stage.get("stageCode", ""))
+        if known is not None and "stageName" in stage and stage["stageName"] != known.zh:
+            values.append(FieldViolation(
+                f"/stageResults/{n}/stageName", f"{stage['stageName']!r} is not the name of {known.code!r} ({known.zh})"
+            ))
+    violations = ids + values
+    if violations:
+        cls = InvalidValue if values else InvalidIdentifier
+        first = violations[0]
+        raise cls(f"{len(violations)} rule(s) broken; first: {first.path}: {first.message}", path=first.path, violations=violations)
