@@ -163,7 +163,7 @@ class XmlCodec:
             if not isinstance(value, dict):
                 raise _violation(path, "expected an object")
             props = schema["properties"]
-            for key, item in value.items():
+            for key in value:
                 if key not in props:
                     raise _violation(f"{path}/{key}", "member not in the schema")
             for key, sub in props.items():
