@@ -155,7 +155,8 @@ def verify_attestation(
     JSON) subclass named in the module docstring. With ``replay_guard`` the proof is
     single-use; with ``challenge``/``domain`` the proof must carry exactly those values.
     """
-    doc = jcs.loads(vc) if isinstance(vc, (bytes, bytearray, str)) else copy.deepcopy(vc)
+    # A dict is only read, never changed: split_proof builds new objects.
+    doc = jcs.loads(vc) if isinstance(vc, (bytes, bytearray, str)) else vc
     now = at or utcnow()
     parts = split_proof(doc)
     proof = parts.proof_config
@@ -197,8 +198,8 @@ def verify_attestation(
     media = _media_of(subject)
     embedded = subject.get("document")
     if embedded is not None:
-        data = jcs.canonicalize(embedded) if media == "json" else _xml_text(embedded)
-        if "sha256:" + hashlib.sha256(canonical_bytes(data, media)).hexdigest() != digest:
+        canonical = jcs.canonicalize(embedded) if media == "json" else canonical_bytes(_xml_text(embedded), "xml")
+        if "sha256:" + hashlib.sha256(canonical).hexdigest() != digest:
             raise DigestMismatch("embedded document does not match the subject digest", path="/credentialSubject/document")
     if expected_digest is not None and "sha256:" + parse_digest(expected_digest) != digest:
         raise DigestMismatch(
@@ -227,7 +228,7 @@ def verify_attestation(
         valid_until=valid_until,
         cryptosuite=proof["cryptosuite"],
         proof_hash=phash,
-        embedded=embedded,
+        embedded=copy.deepcopy(embedded),
         notes=notes,
         later_status=later,
     )

@@ -3,13 +3,16 @@
 Every signature and digest over JSON in the gateway goes through :func:`canonicalize`, so it
 is written for speed with a proof of correctness:
 
-* the **fast path** hands the value to orjson (sorted keys, 53-bit integers enforced) after
-  one walk that validates it and rewrites what orjson would print differently from JCS:
-  integral floats become ints (``56.0`` → ``56``, as ES6 prints it). It is taken only when
-  orjson's output is provably the JCS output: every non-integral float lies in
-  [1e-5, 1e16) where orjson and ES6 both print the shortest round-trip digits in plain
-  decimal, and no object key mixes characters above U+DFFF (where code-point order, which
-  orjson sorts by, and UTF-16 code-unit order, which JCS sorts by, disagree);
+* the **fast path** is orjson with sorted keys and 53-bit integers enforced. Its output is
+  returned as is unless it contains a byte pattern where orjson and JCS can differ (see
+  ``_orjson_output_is_jcs``): orjson escapes strings exactly as JCS does, prints ints identically, prints
+  non-integral floats in [1e-5, 1e16) with the same shortest round-trip digits in plain
+  decimal, and sorts keys by code point, which equals UTF-16 order unless a key holds a
+  character in U+E000..U+FFFF. Everything else — integral floats, exponent forms, possible
+  NaN written as ``null``, high-BMP keys, anything orjson refuses — goes through
+  ``_prepare``, one walk that validates and rewrites integral floats as ints (``56.0`` →
+  ``56``, as ES6 prints it) before orjson, or, when a float outside [1e-5, 1e16) or a
+  high-BMP key remains, to the reference path;
 * the **reference path** (:func:`canonicalize_reference`) is a direct transcription of the
   RFC (ES6 number serialisation, UTF-16 key order) and handles everything else.
 
@@ -30,6 +33,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import uuid
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -39,7 +44,8 @@ from gateway.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, No
 __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
-MAX_DEPTH = 64
+MAX_DEPTH = 64  # for parsing untrusted text
+CANONICAL_MAX_DEPTH = 255  # orjson's own nesting limit, so both paths refuse alike
 MAX_BYTES = 16 * 1024 * 1024
 
 _FAST_FLOAT_MIN = 1e-5
@@ -47,7 +53,33 @@ _FAST_FLOAT_MAX = 1e16
 # A key with a character in U+E000..U+FFFF sorts after a supplementary character by code
 # point but before it by UTF-16 code unit; only such keys need the reference path.
 _HIGH_BMP = re.compile("[\ue000-\uffff]")
-_ORJSON_OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
+# Passthrough makes orjson refuse datetimes, dataclasses and subclasses of str/int/dict/list
+# instead of converting them; the walk then names the type. orjson still converts two
+# non-JSON types natively — uuid.UUID (to its string) and Enum members (to their value) —
+# and both other paths do the same, so every path agrees on every input.
+_ORJSON_OPTS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_STRICT_INTEGER
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+# orjson's output is JCS unless it contains one of the patterns below; each may also occur
+# inside a string, which only costs the slower path. ``null`` may be a NaN/Infinity orjson
+# wrote as null; ``.0`` before a delimiter is an integral float (ES6 writes 56, orjson
+# 56.0); ``e`` + digits before a delimiter is an exponent form (orjson 1e30, ES6 1e+30).
+_INTEGRAL_FLOAT = re.compile(rb"\.0[,\]}]")
+_EXPONENT = re.compile(rb"e[-+]?\d+[,\]}]")
+# Key order differs only between a U+E000..U+FFFF character (UTF-8 lead byte EE/EF) and a
+# supplementary one (lead byte F0..F4); without both in the output, no key pair can differ.
+_HIGH_BMP_LEADS = (b"\xee", b"\xef")
+_SUPPLEMENTARY_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+
+
+def _orjson_output_is_jcs(out: bytes) -> bool:
+    if b"null" in out or _INTEGRAL_FLOAT.search(out) or _EXPONENT.search(out):
+        return False
+    return not (any(b in out for b in _HIGH_BMP_LEADS) and any(b in out for b in _SUPPLEMENTARY_LEADS))
 
 
 class _NeedsReference(Exception):
@@ -59,18 +91,24 @@ def canonicalize(value: Any) -> bytes:
 
     Accepts dict (str keys), list/tuple, str, int, float, bool and None. Raises
     :class:`NotIJson` for integers beyond ±(2^53−1), NaN/Infinity, lone surrogates and any
-    other type (Decimal included), :class:`DocumentTooLarge` beyond ``MAX_DEPTH`` nesting.
+    other type (Decimal included), :class:`DocumentTooLarge` beyond ``CANONICAL_MAX_DEPTH``.
     """
+    if type(value) is not float:
+        try:
+            out = orjson.dumps(value, option=_ORJSON_OPTS)
+        except orjson.JSONEncodeError:
+            out = None  # the walk below names the reason
+        if out is not None and _orjson_output_is_jcs(out):
+            return out
     try:
         prepared = _prepare(value, 0)
     except _NeedsReference:
         return canonicalize_reference(value)
     try:
-        out = orjson.dumps(prepared, option=_ORJSON_OPTS)
+        return orjson.dumps(prepared, option=_ORJSON_OPTS)
     except orjson.JSONEncodeError as exc:
         # The walk has checked types and ranges; what is left is a lone surrogate.
         raise NotIJson(f"not I-JSON: {exc}") from None
-    return out
 
 
 def _prepare(value: Any, depth: int) -> Any:
@@ -92,8 +130,8 @@ def _prepare(value: Any, depth: int) -> Any:
         if not math.isfinite(value):
             raise NotIJson(f"{value} is not a JSON number")
         raise _NeedsReference
-    if depth >= MAX_DEPTH:
-        raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+    if depth >= CANONICAL_MAX_DEPTH:
+        raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}")
     if t is dict:
         out = {}
         for k, v in value.items():
@@ -105,6 +143,10 @@ def _prepare(value: Any, depth: int) -> Any:
         return out
     if t is list or t is tuple:
         return [_prepare(v, depth + 1) for v in value]
+    if isinstance(value, Enum):
+        return _prepare(value.value, depth)
+    if t is uuid.UUID:
+        return str(value)
     raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
 
 
@@ -181,8 +223,8 @@ def _serialize(value: Any, out: list[str], depth: int) -> None:
         if value.is_integer() and abs(value) > MAX_SAFE_INTEGER:
             _refuse_big_integral(value)
         out.append(es6_number(value))
-    elif depth >= MAX_DEPTH:
-        raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+    elif depth >= CANONICAL_MAX_DEPTH:
+        raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}")
     elif t is dict:
         for k in value:
             if type(k) is not str:
@@ -202,6 +244,10 @@ def _serialize(value: Any, out: list[str], depth: int) -> None:
                 out.append(",")
             _serialize(v, out, depth + 1)
         out.append("]")
+    elif isinstance(value, Enum):
+        _serialize(value.value, out, depth)
+    elif t is uuid.UUID:
+        out.append(_string(str(value)))
     else:
         raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
 

@@ -159,9 +159,44 @@ def test_malformed_refused(text: bytes) -> None:
 def test_depth_and_size_limits() -> None:
     with pytest.raises(DocumentTooLarge):
         jcs.loads(b"[" * 65 + b"]" * 65)
-    with pytest.raises(DocumentTooLarge):
-        jcs.canonicalize(__import__("functools").reduce(lambda acc, _: [acc], range(70), []))
+    def nested(depth: int) -> list:
+        return __import__("functools").reduce(lambda acc, _: [acc], range(depth - 1), [])
+
+    assert jcs.canonicalize(nested(255)) == jcs.canonicalize_reference(nested(255))
+    for canonicalize in (jcs.canonicalize, jcs.canonicalize_reference):
+        with pytest.raises(DocumentTooLarge):
+            canonicalize(nested(256))
     with pytest.raises(DocumentTooLarge):
         jcs.loads(b"[" * 100_000 + b"]" * 100_000)
     with pytest.raises(DocumentTooLarge):
         jcs.loads(b"[1]", max_bytes=2)
+
+
+class _Colour(__import__("enum").Enum):
+    RED = "red"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(__import__("uuid").UUID(int=1), b'"00000000-0000-0000-0000-000000000001"'), (_Colour.RED, b'"red"'),
+     ({"c": [_Colour.RED, 2.0]}, b'{"c":["red",2]}')],
+)
+def test_uuid_and_enum_agree_on_every_path(value: object, expected: bytes) -> None:
+    assert jcs.canonicalize(value) == jcs.canonicalize_reference(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [__import__("datetime").date(2026, 1, 1), __import__("datetime").datetime(2026, 1, 1), type("Sub", (str,), {})("s"),
+     __import__("dataclasses").make_dataclass("D", [("a", int)])(1)],
+)
+def test_other_python_types_refused_on_every_path(value: object) -> None:
+    for canonicalize in (jcs.canonicalize, jcs.canonicalize_reference):
+        with pytest.raises(NotIJson):
+            canonicalize([value])
+
+
+@pytest.mark.parametrize("text", [b'{"a":null}', b'{"a":"x.0,"}', b'{"\\ue000":1,"\\ud83d\\ude02":2}', b'[1e-7,2.0]'])
+def test_suspect_outputs_take_the_slow_path_correctly(text: bytes) -> None:
+    value = jcs.loads(text)
+    assert jcs.canonicalize(value) == rfc8785.dumps(value)
