@@ -1,0 +1,223 @@
+"""EU battery passport carbon-footprint section <-> canonical declaration.
+
+``fields.toml`` carries the identity, administrative and text fields; this module converts
+the footprint values between per declared unit and per kWh of lifetime energy
+(:mod:`mappings.eu_battery.energy`), maps the stages (:mod:`mappings.eu_battery.stages`)
+and reports everything else the passport cannot hold.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from gateway.errors import MissingRequiredValue
+from gateway.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.report import TranslationReport
+from mappings.base import TranslateOptions
+from mappings.eu_battery import energy, stages
+from mappings.fieldmap import FieldMap, unconsumed
+
+FIELDS = FieldMap.load("mappings.eu_battery")
+NAMESPACE = "eu-battery"
+CONTEXT = "jjjPassportContext"
+# Extension keys of our namespace that have a place in the passport.
+_CARRIED = ("batteryCategory", "batteryMass", "absoluteCarbonFootprint")
+# Options a caller may give for the two values the aspect requires.
+_SUPPLIED = (("performance_class", "performance_class", "carbonFootprintPerformanceClass"),
+             ("study_url", "study_url", "carbonFootprintStudy"))
+
+
+def _text(value: Any) -> str:
+    return format(Decimal(value), "f")
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _rounding(exact: bool) -> str:
+    return "" if exact else f"; rounded half-even to {energy.QUOTIENT_DIGITS} significant digits"
+
+
+# -- canonical -> passport ---------------------------------------------------------------
+
+
+def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
+    report = TranslationReport()
+    data = declaration_to_data(decl)
+    own = dict(data.get("extensions", {}).get(NAMESPACE, {}))
+    _supply_required(data, options, report)
+    fields, consumed = FIELDS.to_native(data, report, allow_defaults=options.allow_defaults)
+    basis = _basis_for(decl, options, own, report)
+    source, total = _total(decl, report)
+    consumed.add(source)
+    per_kwh, exact = basis.per_kwh(total)
+    trivial = basis.kwh_num == basis.kwh_den
+    if not trivial:
+        report.converted(source, "batteryCarbonFootprint",
+                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh of lifetime energy "
+                         f"({basis.explanation}){_rounding(exact)}")
+    native: dict[str, Any] = {
+        "batteryCarbonFootprint": per_kwh,
+        "carbonFootprintPerLifecycleStage": _stages_to_native(data, basis, report, trivial),
+        "carbonFootprintPerformanceClass": fields["carbonFootprintPerformanceClass"],
+        "carbonFootprintStudy": fields["carbonFootprintStudy"],
+    }
+    consumed.add("stages")
+    absolute = basis.per_battery(total)
+    if absolute is not None:
+        native["absoluteCarbonFootprint"] = absolute[0]
+        report.converted(source, "absoluteCarbonFootprint",
+                         f"kgCO2e of one battery = {_plain(absolute[0])} ({basis.explanation}){_rounding(absolute[1])}")
+    elif "absoluteCarbonFootprint" in own:
+        native["absoluteCarbonFootprint"] = Decimal(own["absoluteCarbonFootprint"])
+    context = fields[CONTEXT]
+    if basis.lifetime_energy is not None:
+        context["lifetimeEnergy"] = basis.lifetime_energy
+    if basis.battery_mass is not None:
+        context["batteryMass"] = basis.battery_mass
+    if "batteryCategory" in own:
+        context["batteryCategory"] = own["batteryCategory"]
+    sites = data.get("product", {}).get("sites", [])
+    if sites:
+        context["manufacturingPlace"] = sites[0]
+        consumed.add("product/sites/0")
+    native[CONTEXT] = context
+    if decl.declared_unit.lifetime_energy is not None:
+        consumed.add("declared_unit/lifetime_energy")
+    consumed.update(f"extensions/{NAMESPACE}/{key}" for key in _CARRIED)
+    for path, value in unconsumed(data, consumed).items():
+        report.dropped(path, None, f"the battery passport carbon-footprint section has no place for {value!r:.60}")
+    return native, report
+
+
+def _supply_required(data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> None:
+    for option, canonical, target in _SUPPLIED:
+        parent = data.setdefault("links", {}) if canonical == "study_url" else data
+        if canonical not in parent and options.extra.get(option):
+            parent[canonical] = options.extra[option]
+            path = "links/study_url" if canonical == "study_url" else canonical
+            report.defaulted(path, target, f"absent from the declaration; supplied by the caller's option {option}")
+    if not data["links"]:
+        del data["links"]
+
+
+def _basis_for(decl: Declaration, options: TranslateOptions, own: dict[str, Any], report: TranslationReport) -> energy.Basis:
+    du = decl.declared_unit
+    lifetime: tuple[Decimal, str] | None = None
+    if du.lifetime_energy is not None:
+        kwh, exact = energy.convert(du.lifetime_energy.amount, du.lifetime_energy.unit, "kWh")
+        if du.lifetime_energy.unit != "kWh":
+            report.converted("declared_unit/lifetime_energy", f"{CONTEXT}/lifetimeEnergy",
+                             f"{du.lifetime_energy.amount} {du.lifetime_energy.unit} = {_plain(kwh)} kWh{_rounding(exact)}")
+        lifetime = (kwh, "declared_unit/lifetime_energy")
+    elif options.lifetime_energy is not None:
+        lifetime = (options.lifetime_energy, "supplied by the caller's option lifetime_energy_kwh")
+    mass: tuple[Decimal, str] | None = None
+    if options.mass_per_piece is not None:
+        mass = (options.mass_per_piece, "supplied by the caller's option mass_per_piece_kg")
+    elif "batteryMass" in own:
+        mass = (Decimal(own["batteryMass"]), f"extensions/{NAMESPACE}/batteryMass")
+    return energy.basis(du.unit, du.amount, lifetime, mass)
+
+
+def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
+    results = decl.results
+    if results.total_including_biogenic is not None:
+        return "results/total_including_biogenic", results.total_including_biogenic.amount
+    if results.total_excluding_biogenic is not None:
+        report.defaulted("results/total_excluding_biogenic", "batteryCarbonFootprint",
+                         "the declaration has no total including biogenic emissions and removals; "
+                         "the total excluding them is used")
+        return "results/total_excluding_biogenic", results.total_excluding_biogenic.amount
+    raise MissingRequiredValue("the battery passport needs the carbon footprint, but the declaration has no total",
+                               path="results/total_including_biogenic", target="batteryCarbonFootprint")
+
+
+def _stages_to_native(data: dict[str, Any], basis: energy.Basis, report: TranslationReport, trivial: bool) -> list[dict[str, Any]]:
+    out = []
+    for code, value in stages.to_regulation(data.get("stages", []), report):
+        per_kwh, exact = basis.per_kwh(value)
+        if not trivial:
+            report.converted(f"stages[{code}]", f"{stages.TARGET}[lifecycleStage={code}]",
+                             f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh{_rounding(exact)}")
+        out.append({"lifecycleStage": code, "carbonFootprint": per_kwh})
+    return out
+
+
+# -- passport -> canonical ---------------------------------------------------------------
+
+
+def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
+    report = TranslationReport()
+    data, consumed = FIELDS.to_canonical(native, report)
+    context = native[CONTEXT]
+    own: dict[str, Any] = {}
+    du = data.setdefault("declared_unit", {"unit": "kWh", "amount": "1"})
+    lifetime = context.get("lifetimeEnergy")
+    if lifetime is not None:
+        du["lifetime_energy"] = {"amount": _text(lifetime), "unit": "kWh"}
+    for key in ("batteryCategory", "batteryMass"):
+        if key in context:
+            own[key] = context[key] if key == "batteryCategory" else _text(context[key])
+    if "manufacturingPlace" in context:
+        data.setdefault("product", {})["sites"] = [context["manufacturingPlace"]]
+    try:
+        basis = energy.basis(
+            du["unit"], Decimal(du["amount"]),
+            (Decimal(lifetime), f"{CONTEXT}/lifetimeEnergy") if lifetime is not None else None,
+            (Decimal(context["batteryMass"]), f"{CONTEXT}/batteryMass") if "batteryMass" in context else None,
+        )
+    except MissingRequiredValue as exc:
+        raise MissingRequiredValue(exc.message, path=f"{CONTEXT}/declaredUnit", target="declared_unit") from None
+    trivial = basis.kwh_num == basis.kwh_den
+    total, exact = basis.from_per_kwh(Decimal(native["batteryCarbonFootprint"]))
+    if not trivial:
+        report.converted("batteryCarbonFootprint", "results/total_including_biogenic",
+                         f"{native['batteryCarbonFootprint']} kgCO2e/kWh = {_plain(total)} kgCO2e per {basis.amount} {basis.unit} "
+                         f"({basis.explanation}){_rounding(exact)}")
+    total = _prefer_absolute(native, basis, total, own, report)
+    data["results"] = {"total_including_biogenic": {"amount": _text(total), "unit": "kgCO2e"}}
+    regional = stages.to_canonical(native["carbonFootprintPerLifecycleStage"], report)
+    if regional:
+        data["stages"] = [_stage_to_canonical(code, value, basis, report, trivial) for code, value in regional]
+    if own:
+        data.setdefault("extensions", {})[NAMESPACE] = own
+    consumed.update(("batteryCarbonFootprint", "carbonFootprintPerLifecycleStage", "absoluteCarbonFootprint"))
+    consumed.update(f"{CONTEXT}/{key}" for key in ("lifetimeEnergy", "batteryMass", "batteryCategory", "manufacturingPlace"))
+    for path, value in unconsumed(native, consumed).items():
+        report.dropped(path, None, f"no canonical field holds {value!r:.60}")
+    return declaration_from_data(data), report
+
+
+def _prefer_absolute(native: dict[str, Any], basis: energy.Basis, total: Decimal, own: dict[str, Any],
+                     report: TranslationReport) -> Decimal:
+    """The absolute footprint is the exact per-battery figure. When it agrees with the total,
+    nothing more is needed; when the per-kWh quotient was rounded and the absolute value is
+    consistent with it, the total is taken from the absolute value (undoing the rounding);
+    otherwise the per-kWh value, which the regulation declares, wins and the absolute value
+    is kept in the extension."""
+    if "absoluteCarbonFootprint" not in native:
+        return total
+    absolute = Decimal(native["absoluteCarbonFootprint"])
+    derived = basis.per_battery(total)
+    if derived is not None and derived[0] == absolute:
+        return total
+    from_absolute = basis.from_per_battery(absolute)
+    if from_absolute is not None and basis.per_kwh(from_absolute[0])[0] == Decimal(native["batteryCarbonFootprint"]):
+        report.converted("absoluteCarbonFootprint", "results/total_including_biogenic",
+                         f"total {_plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})"
+                         f"{_rounding(from_absolute[1])}")
+        return from_absolute[0]
+    own["absoluteCarbonFootprint"] = _text(absolute)
+    return total
+
+
+def _stage_to_canonical(code: str, value: Decimal, basis: energy.Basis, report: TranslationReport,
+                        trivial: bool) -> dict[str, Any]:
+    amount, exact = basis.from_per_kwh(value)
+    if not trivial:
+        report.converted(f"{stages.TARGET}[lifecycleStage]", f"stages[stage={code}]",
+                         f"{_plain(value)} kgCO2e/kWh = {_plain(amount)} kgCO2e per {basis.amount} {basis.unit}{_rounding(exact)}")
+    return {"stage": code, "value": {"amount": _text(amount), "unit": "kgCO2e"}}

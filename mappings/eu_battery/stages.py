@@ -1,0 +1,86 @@
+"""Regional life-cycle stages <-> the four stages of Regulation (EU) 2023/1542 Annex II.
+
+Driven by scheme ``eu-battery`` of ``gateway/codelists/stages.toml``: every aggregation,
+exclusion and the transport rule are reported.
+"""
+
+from __future__ import annotations
+
+from decimal import Context, Decimal, Inexact
+
+from gateway.errors import ConfigurationError
+from gateway.model import codelists
+from gateway.report import TranslationReport
+
+SCHEME = "eu-battery"
+TARGET = "carbonFootprintPerLifecycleStage"
+
+
+def _exact_sum(values: list[Decimal]) -> Decimal:
+    whole = max(len(v.as_tuple().digits) + int(v.as_tuple().exponent) for v in values)
+    fraction = max(-int(v.as_tuple().exponent) for v in values)
+    ctx = Context(prec=max(whole, 1) + max(fraction, 0) + len(values), traps=[Inexact])
+    total = Decimal(0)
+    for v in values:
+        total = ctx.add(total, v)
+    return total
+
+
+def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[str, Decimal]]:
+    """Canonical stage data ``[{stage, value: {amount}}]`` (per declared unit) to
+    ``[(regulation stage, value per declared unit)]`` in the regulation's order."""
+    scheme = codelists.stage_schemes()[SCHEME]
+    grouped: dict[str, list[tuple[int, str, Decimal]]] = {}
+    for i, item in enumerate(stages):
+        target = scheme.stage_for(item["stage"])
+        if target is None:
+            report.dropped(
+                f"stages/{i}", TARGET,
+                f"stage {item['stage']!r} is excluded by {scheme.name}; its value is not carried per stage "
+                "(the declared total is not altered)",
+            )
+            continue
+        grouped.setdefault(target.code, []).append((i, item["stage"], Decimal(item["value"]["amount"])))
+    out = []
+    for stage in scheme.stages:
+        members = grouped.get(stage.code)
+        if not members:
+            continue
+        if "transport" in (m[1] for m in members):
+            index = next(m[0] for m in members if m[1] == "transport")
+            report.converted(
+                f"stages/{index}", f"{TARGET}[lifecycleStage={stage.code}]",
+                f"regional transport (运输) assigned to {stage.code} by rule {scheme.transport_rule!r}: the regional "
+                "stage does not separate inbound transport (Annex II: raw material acquisition) from distribution",
+            )
+        if len(members) > 1:
+            report.converted(
+                ",".join(f"stages/{m[0]}" for m in members), f"{TARGET}[lifecycleStage={stage.code}]",
+                f"stages {', '.join(m[1] for m in members)} aggregated (summed exactly) into {stage.code}",
+            )
+        out.append((stage.code, _exact_sum([m[2] for m in members])))
+    return out
+
+
+def to_canonical(entries: list[dict], report: TranslationReport) -> list[tuple[str, Decimal]]:
+    """Regulation stage entries ``[{lifecycleStage, carbonFootprint}]`` to ``[(canonical stage,
+    value)]`` in the regional order; repeated entries of one stage are summed and reported."""
+    scheme = codelists.stage_schemes()[SCHEME]
+    by_code = {s.code: s for s in scheme.stages}
+    sums: dict[str, list[Decimal]] = {}
+    for i, entry in enumerate(entries):
+        stage = by_code[entry["lifecycleStage"]]
+        if len(stage.covers) != 1:
+            # Reading back needs one regional stage per regulation stage; the code list says so.
+            raise ConfigurationError(f"stage scheme {SCHEME}: {stage.code} must cover exactly one regional stage")
+        code = stage.covers[0]
+        if code == "transport":
+            report.converted(
+                f"{TARGET}/{i}", "stages[stage=transport]",
+                f"{stage.code} read as regional transport (运输) by rule {scheme.transport_rule!r}; inbound transport "
+                "inside RawMaterialExtraction cannot be separated out",
+            )
+        if code in sums:
+            report.converted(f"{TARGET}/{i}", f"stages[stage={code}]", f"repeated {stage.code} entries summed")
+        sums.setdefault(code, []).append(Decimal(entry["carbonFootprint"]))
+    return [(code, _exact_sum(sums[code])) for code in codelists.stages() if code in sums]
