@@ -5,7 +5,12 @@ trust list naming the coordination body, the Beijing, Tianjin and Hebei platform
 verification body, an accreditation body and a gateway — each with an Ed25519 key (JSON
 attestations), a P-256 key and a CA-issued certificate whose SAN URI is the entity id (XML
 signatures, mutual TLS) — plus a ``localhost`` server certificate. Every private key is
-written unencrypted to ``tmpdir``. Never use any of it outside tests and demos.
+written unencrypted to ``tmpdir`` as ``<short>-ed25519.pem``, ``<short>-p256.pem`` and
+``<short>.pem`` (certificate), where ``<short>`` is ``beijing``/``tianjin``/``hebei`` for the
+platforms and the role for the others (``verifier``, ``gateway``, ``coordination-body``,
+``accreditation-body``); plus ``root-key.pem``, ``root-public.txt``, ``trust-list.json``,
+``trust-draft.json``, ``ca.pem``, ``server.pem`` and ``server.key``. ``TestPki.files`` maps
+``<short>_ed25519`` etc. to the paths. Never use any of it outside tests and demos.
 """
 
 from __future__ import annotations
@@ -64,6 +69,11 @@ class TestEntity:
     cert_pem: bytes
     key_pem: bytes
 
+    @property
+    def short_name(self) -> str:
+        """``hebei`` for a platform, the role (``gateway``, ``verifier`` …) for the others."""
+        return self.id.rsplit(":", 1)[-1] if self.role == "platform" else self.role
+
     def attest(self, claim: Claim, subject_digest: str, *, valid_from: datetime | None = None, **kw: Any) -> dict[str, Any]:
         """Issue an attestation with this entity's Ed25519 key (``key=``/``verification_method=`` override)."""
         kw.setdefault("key", self.ed25519)
@@ -96,9 +106,9 @@ class TestPki:
         return self.root_key.public_key.multikey
 
     def __getitem__(self, short: str) -> TestEntity:
-        """``pki["hebei"]``, ``pki["verifier"]``, ``pki["gateway"]`` … by the id's last part or role."""
+        """``pki["hebei"]``, ``pki["verifier"]``, ``pki["gateway"]`` … by short name or id."""
         for ent in self.entities.values():
-            if ent.id == short or ent.id.rsplit(":", 1)[-1] == short or ent.role == short:
+            if short in (ent.id, ent.short_name):
                 return ent
         raise KeyError(short)
 
@@ -209,7 +219,7 @@ def _write(pki: TestPki) -> None:
         "server_key": ("server.key", pki.server_key_pem),
     }
     for ent in pki.entities.values():
-        short = ent.id.rsplit(":", 1)[-1]
+        short = ent.short_name
         files[f"{short}_ed25519"] = (f"{short}-ed25519.pem", ent.ed25519.to_pem())
         files[f"{short}_p256"] = (f"{short}-p256.pem", ent.key_pem)
         files[f"{short}_cert"] = (f"{short}.pem", ent.cert_pem)

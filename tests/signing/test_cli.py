@@ -1,0 +1,102 @@
+"""``fpgw keys|trust|sign|verify`` end to end through click, with real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gateway.cli import main
+
+PACT = b'{"id": "urn:pact:1", "pcfExcludingBiogenic": 2.15437}'
+REPORT = {"sourceFormat": "cn-jjj-json", "targetFormat": "pact-v3", "mappingVersion": "pact-v3@1", "lossless": False,
+          "counts": {"dropped": 1}, "entries": [{"kind": "dropped", "sourcePath": "/label/grade", "targetPath": None,
+                                                  "detail": "PACT has no carbon-label grade"}]}
+
+
+def run(*args: str, env: dict | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture()
+def files(pki, tmp_path: Path, declaration: bytes) -> dict[str, Path]:
+    d = pki.directory
+    (tmp_path / "decl.json").write_bytes(declaration)
+    (tmp_path / "pact.json").write_bytes(PACT)
+    (tmp_path / "report.json").write_text(json.dumps(REPORT))
+    return {"dir": tmp_path, "list": d / "trust-list.json", "root": d / "root-public.txt", **pki.files}
+
+
+def test_keys_generate_show_export(tmp_path: Path) -> None:
+    key = tmp_path / "k.pem"
+    code, out, _ = run("keys", "generate", "--alg", "es256", "-o", key, "--passphrase-env", "PW", env={"PW": "s3cret"})
+    assert code == 0 and out.strip().splitlines()[-1].startswith("zDna")
+    assert b"ENCRYPTED" in key.read_bytes()
+    code, out, _ = run("keys", "show", key, "--passphrase-env", "PW", "--json", env={"PW": "s3cret"})
+    assert code == 0 and json.loads(out)["cryptosuite"] == "ecdsa-jcs-2019"
+    code, out, _ = run("keys", "export", key, "--as", "jwk", "--passphrase-env", "PW", env={"PW": "s3cret"})
+    assert json.loads(out)["crv"] == "P-256" and "d" not in json.loads(out)
+    assert run("keys", "generate", "-o", key)[0] == 2  # never overwrite a key
+
+
+def test_trust_workflow(pki, tmp_path: Path) -> None:
+    draft, signed = tmp_path / "draft.json", tmp_path / "list.json"
+    assert run("trust", "init", draft, "--issuer", "urn:jjj:coordination-body:jjj")[0] == 0
+    code, _, err = run("trust", "add", draft, "--id", "urn:jjj:platform:hebei", "--name-zh", "河北省平台", "--name-en", "Hebei",
+                       "--region", "130000", "--role", "platform", "--scope", "steel", "--key", pki["hebei"].ed25519.public_key.multikey,
+                       "--valid-from", "2024-01-01T00:00:00Z")
+    assert code == 0, err
+    assert run("trust", "sign", draft, "--root-key", pki.files["root_key"], "-o", signed)[0] == 0
+    root = pki.root_multikey
+    code, out, _ = run("trust", "verify", signed, "--root", root, "--json")
+    assert code == 0 and json.loads(out)["sequence"] == 1
+    assert run("trust", "revoke", draft, "urn:jjj:platform:hebei#key-1", "--reason", "key-compromise")[0] == 0
+    assert run("trust", "sign", draft, "--root-key", pki.files["root_key"], "-o", signed)[0] == 0
+    code, out, _ = run("trust", "show", signed, "--root", root, "--json")
+    key = json.loads(out)["entities"][0]["keys"][0]
+    assert json.loads(out)["sequence"] == 2 and key["status"][-1]["reason"] == "key-compromise"
+    code, _, err = run("trust", "verify", signed, "--root", root, "--min-sequence", "3", "--json")
+    assert code == 1 and json.loads(err)["error"]["reason"] == "TRUST_LIST_ROLLBACK"
+    code, _, err = run("trust", "verify", signed, "--root", pki["hebei"].ed25519.public_key.multikey)
+    assert code == 1 and err.startswith("error: ") and "TRUST_LIST_INVALID" in err
+    assert run("trust", "verify", signed)[0] == 2  # no root pinned: usage error
+
+
+def test_sign_and_verify_chain(pki, files: dict[str, Path]) -> None:
+    d = files["dir"]
+    common = ["--trust-list", files["list"], "--root", pki.root_multikey]
+    code, _, err = run("sign", d / "decl.json", "--claim", "registered", "--key", files["hebei_ed25519"],
+                       "--issuer", "urn:jjj:platform:hebei", "--key-id", pki["hebei"].ed25519_key_id, "--format", "cn-jjj-json",
+                       "--declaration-id", "6f1c", "--version", "2", "--region", "130000", "--sector", "steel", "-o", d / "reg.json")
+    assert code == 0, err
+    code, _, err = run("sign", d / "pact.json", "--claim", "translated", "--key", files["gateway_ed25519"],
+                       "--issuer", "urn:jjj:gateway:jjj", "--format", "pact-v3", "--source", d / "decl.json",
+                       "--source-format", "cn-jjj-json", "--report", d / "report.json", "-o", d / "tr.json")
+    assert code == 0, err
+    code, out, err = run("verify", d / "pact.json", "--attestation", d / "tr.json", "--attestation", d / "reg.json",
+                         "--format", "pact-v3", *common)
+    assert code == 0, err
+    assert "translated from cn-jjj-json to pact-v3" in out and "PACT has no carbon-label grade" in out
+    code, out, _ = run("verify", d / "pact.json", "--attestation", d / "tr.json", "--attestation", d / "reg.json", "--json", *common)
+    result = json.loads(out)
+    assert result["kind"] == "chain" and result["lossless"] is False and result["original"][0]["issuer"] == "urn:jjj:platform:hebei"
+    # the attestation on its own
+    code, out, _ = run("verify", d / "reg.json", *common)
+    assert code == 0 and out.startswith("registered attestation verified")
+    # a changed document breaks the chain, exit 1 with a named reason
+    (d / "pact2.json").write_bytes(PACT.replace(b"2.15437", b"1.5"))
+    code, _, err = run("verify", d / "pact2.json", "--attestation", d / "tr.json", "--attestation", d / "reg.json", "--json", *common)
+    assert code == 1 and json.loads(err)["error"]["reason"] == "CHAIN_BROKEN"
+
+
+def test_verify_signed_xml(pki, files: dict[str, Path]) -> None:
+    from signing import sign_xml
+
+    d = files["dir"]
+    (d / "decl.xml").write_bytes(sign_xml(b"<a><b>1</b></a>", pki["tianjin"].p256, pki["tianjin"].cert_pem))
+    code, out, err = run("verify", d / "decl.xml", "--trust-list", files["list"], "--root", pki.root_multikey, "--json")
+    assert code == 0, err
+    assert json.loads(out)["signer"] == "urn:jjj:platform:tianjin"
