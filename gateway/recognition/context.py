@@ -1,0 +1,86 @@
+"""Everything a criterion may look at, prepared once per assessment.
+
+Attestations are verified here, once, against the trust list at the assessment time and
+against the declaration digest; criteria read the results (valid ones and the reasons the
+others failed) instead of verifying again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gateway.errors import GatewayError
+from gateway.model import Declaration
+from gateway.recognition.equivalence import EquivalenceTable
+from signing import TrustList, VerifiedAttestation, loads, verify_attestation
+
+
+@dataclass(frozen=True)
+class AttestationCheck:
+    """One attestation given with the declaration: verified, or the reason it was not."""
+
+    index: int
+    kind: str | None
+    issuer: str | None
+    credential_id: str | None
+    verified: VerifiedAttestation | None
+    error: str | None
+    message: str | None
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": self.index, "kind": self.kind, "issuer": self.issuer, "credential_id": self.credential_id}
+        out["status"] = "VALID" if self.verified is not None else self.error
+        if self.message:
+            out["message"] = self.message
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Context:
+    declaration: Declaration
+    data: dict[str, Any]
+    sector: str | None
+    at: datetime
+    trust_list: TrustList
+    attestations: tuple[AttestationCheck, ...]
+    declaration_digest: str
+    tables: dict[str, EquivalenceTable]
+
+    def valid(self, kind: str) -> tuple[AttestationCheck, ...]:
+        return tuple(a for a in self.attestations if a.kind == kind and a.verified is not None)
+
+    def invalid(self, kind: str) -> tuple[AttestationCheck, ...]:
+        return tuple(a for a in self.attestations if a.kind == kind and a.verified is None)
+
+
+def check_attestations(
+    attestations: tuple[dict[str, Any] | bytes, ...], trust_list: TrustList, at: datetime, declaration_digest: str
+) -> tuple[AttestationCheck, ...]:
+    out = []
+    for i, vc in enumerate(attestations):
+        if not isinstance(vc, dict):
+            try:
+                vc = loads(bytes(vc))
+            except GatewayError as exc:
+                out.append(AttestationCheck(i, None, None, None, None, exc.reason, exc.message))
+                continue
+        kind, issuer, cid = _peek(vc)
+        try:
+            verified = verify_attestation(vc, trust_list, at=at, expected_digest=declaration_digest)
+        except GatewayError as exc:
+            out.append(AttestationCheck(i, kind, issuer, cid, None, exc.reason, exc.message))
+            continue
+        out.append(AttestationCheck(i, verified.claim.kind, verified.issuer.id, verified.credential_id, verified, None, None))
+    return tuple(out)
+
+
+def _peek(vc: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """Unverified labels (kind, issuer, id) so a refused attestation can still be named."""
+    subject = vc.get("credentialSubject")
+    claim = subject.get("claim") if isinstance(subject, dict) else None
+    kind = claim.get("kind") if isinstance(claim, dict) and isinstance(claim.get("kind"), str) else None
+    issuer = vc.get("issuer") if isinstance(vc.get("issuer"), str) else None
+    cid = vc.get("id") if isinstance(vc.get("id"), str) else None
+    return kind, issuer, cid

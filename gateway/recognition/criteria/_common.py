@@ -1,0 +1,63 @@
+"""Small constructors shared by the evaluators."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome
+
+
+def ev(path: str, value: Any) -> Evidence:
+    """Evidence with JSON-able values (Decimals as their text, so the decision stays exact)."""
+    return Evidence(path, _plain(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def finding(outcome: Outcome, zh: str, en: str, evidence: list[Evidence] | tuple[Evidence, ...] = (),
+            condition: tuple[str, str] | Bilingual | None = None) -> Finding:
+    if isinstance(condition, tuple):
+        condition = Bilingual(*condition)
+    return Finding(outcome, Bilingual(zh, en), tuple(evidence), condition)
+
+
+def passed(zh: str, en: str, evidence=()) -> Finding:
+    return finding(Outcome.PASS, zh, en, evidence)
+
+
+def failed(zh: str, en: str, evidence=()) -> Finding:
+    return finding(Outcome.FAIL, zh, en, evidence)
+
+
+def not_applicable(zh: str, en: str, evidence=()) -> Finding:
+    return finding(Outcome.NOT_APPLICABLE, zh, en, evidence)
+
+
+def conditional(zh: str, en: str, evidence, condition: tuple[str, str] | Bilingual) -> Finding:
+    return finding(Outcome.CONDITIONAL, zh, en, evidence, condition)
+
+
+def zh_list(items) -> str:
+    return "、".join(str(i) for i in items)
+
+
+def en_list(items) -> str:
+    return ", ".join(str(i) for i in items)
+
+
+def sentence(parts: list[str], *, zh: bool) -> str:
+    """Clauses joined into one sentence (the first letter raised, nothing else touched)."""
+    if zh:
+        return "；".join(parts) + "。"
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -1,0 +1,39 @@
+"""``factor-database``: the emission-factor databases used are recognised (name or alias, and version)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gateway.recognition.context import Context
+from gateway.recognition.criteria._common import conditional, en_list, ev, failed, passed, zh_list
+from gateway.recognition.outcome import Finding
+
+
+def _names(database: str, entry: dict[str, Any]) -> bool:
+    """A declared database names a recognised one when it contains its name or an alias as whole words
+    (declarations often write both languages: "国家产品碳足迹因子数据库 National ... database")."""
+    text = database.casefold()
+    return any(re.search(rf"(?<!\w){re.escape(n.casefold())}(?!\w)", text) for n in (entry["database"], *entry.get("aliases", ())))
+
+
+def _recognised(database: str, version: str | None, table: list[dict[str, Any]]) -> bool:
+    for entry in table:
+        if _names(database, entry):
+            return "versions" not in entry or version in entry["versions"]
+    return False
+
+
+def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+    dq = ctx.declaration.data_quality
+    sources = dq.factor_sources if dq else ()
+    evidence = [ev(f"data_quality/factor_sources/{i}", f"{s.database} {s.version or ''}".strip()) for i, s in enumerate(sources)]
+    if not sources:
+        return failed("声明未注明排放因子来源。", "The declaration names no emission-factor source.", [ev("data_quality/factor_sources", [])])
+    bad = [f"{s.database} {s.version or ''}".strip() for s in sources if not _recognised(s.database, s.version, params["recognised"])]
+    if not bad:
+        return passed("所用排放因子数据库及版本均被认可。", "Every emission-factor database and version used is recognised.", evidence)
+    if len(bad) < len(sources) and params.get("partial", "fail") == "condition":
+        return conditional(f"部分排放因子来源不被认可：{zh_list(bad)}。", f"Some emission-factor sources are not recognised: {en_list(bad)}.", evidence,
+                           ("须说明来自未认可数据库的因子对结果的贡献。", "The contribution of factors from unrecognised databases must be disclosed."))
+    return failed(f"排放因子来源不被认可：{zh_list(bad)}。", f"Emission-factor sources not recognised: {en_list(bad)}.", evidence)

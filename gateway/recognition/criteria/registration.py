@@ -1,0 +1,41 @@
+"""``registration``: a valid ``registered`` attestation by the originating region's platform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.model import codelists
+from gateway.recognition.context import Context
+from gateway.recognition.criteria._common import ev, failed, passed
+from gateway.recognition.outcome import Finding
+from signing import Role
+
+
+def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+    decl = ctx.declaration
+    region = decl.region if params["issuer_region"] == "origin" else params["issuer_region"]
+    evidence = [ev("region", decl.region)]
+    if region is None:
+        return failed("声明未注明登记地区。", "The declaration names no region of registration.", evidence)
+    reasons = []
+    for a in ctx.attestations:
+        if a.kind != "registered":
+            continue
+        if a.verified is None:
+            reasons.append(f"{a.index}: {a.error}")
+            continue
+        claim, issuer = a.verified.claim, a.verified.issuer
+        if issuer.role is not Role.PLATFORM or issuer.region != region:
+            reasons.append(f"{a.index}: issued by {issuer.id} (region {issuer.region}), not the {region} platform")
+        elif claim.declaration_id != str(decl.id) or claim.version != decl.version:
+            reasons.append(f"{a.index}: registers {claim.declaration_id} v{claim.version}, not {decl.id} v{decl.version}")
+        else:
+            evidence.append(ev(f"attestations/{a.index}", a.credential_id))
+            return passed(f"已由 {issuer.name_zh}登记（{a.verified.signed_at:%Y-%m-%d}）。",
+                          f"Registered by the {issuer.name_en} ({a.verified.signed_at:%Y-%m-%d}).", evidence)
+    evidence.append(ev("attestations", reasons))
+    detail = "; ".join(reasons) if reasons else "none given"
+    named = codelists.regions().get(region)
+    zh_name, en_name = (named.zh, named.en) if named else (region, region)
+    return failed(f"缺少{zh_name}（{region}）平台对本声明的有效登记证明（{detail}）。",
+                  f"No valid registration attestation by the {en_name} ({region}) platform for this declaration ({detail}).", evidence)

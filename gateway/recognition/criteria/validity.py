@@ -1,0 +1,53 @@
+"""``validity`` and ``reference-period``: the declaration is in force and its data recent enough.
+
+The validity period's end is exclusive (a declaration valid until T is expired at T). The
+reference period may end at most ``max_age_years`` calendar years before the assessment
+time; ending exactly that long before still passes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from gateway.model.serde import format_datetime
+from gateway.recognition.context import Context
+from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
+from gateway.recognition.outcome import Finding
+
+
+def evaluate_validity(params: dict[str, Any], ctx: Context) -> Finding:
+    period = ctx.declaration.validity
+    at = format_datetime(ctx.at)
+    evidence = [ev("validity/start", period and period.start and format_datetime(period.start)),
+                ev("validity/end", period and period.end and format_datetime(period.end)), ev("assessed_at", at)]
+    if period is None or period.end is None:
+        if params.get("require", True):
+            return failed("声明未注明有效期截止时间。", "The declaration states no end of validity.", evidence)
+        return not_applicable("声明未注明有效期，本政策不要求。", "No validity period is stated; this policy does not require one.", evidence)
+    if period.start is not None and ctx.at < period.start:
+        return failed(f"声明在评估时（{at}）尚未生效。", f"The declaration is not yet valid at the assessment time ({at}).", evidence)
+    if ctx.at >= period.end:
+        return failed(f"声明已于 {format_datetime(period.end)} 失效。", f"The declaration expired at {format_datetime(period.end)}.", evidence)
+    return passed(f"声明在评估时有效（至 {format_datetime(period.end)}）。", f"The declaration is valid at the assessment time (until {format_datetime(period.end)}).", evidence)
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def evaluate_reference_period(params: dict[str, Any], ctx: Context) -> Finding:
+    years = params["max_age_years"]
+    period = ctx.declaration.method.reference_period
+    end = period.end if period else None
+    limit = _years_before(ctx.at, years)
+    evidence = [ev("method/reference_period/end", end and format_datetime(end)), ev("limit", format_datetime(limit))]
+    if end is None:
+        return failed("声明未注明数据参考期的截止时间。", "The declaration states no end of its reference period.", evidence)
+    if end >= limit:
+        return passed(f"数据参考期截止于 {format_datetime(end)}，不早于 {years} 年前。", f"The reference period ends {format_datetime(end)}, within {years} years.", evidence)
+    return failed(f"数据参考期截止于 {format_datetime(end)}，早于 {years} 年前（{format_datetime(limit)}）。",
+                  f"The reference period ended {format_datetime(end)}, more than {years} years before the assessment ({format_datetime(limit)}).", evidence)

@@ -1,0 +1,109 @@
+"""``assess``: a declaration, its attestations and a trust list under a policy → a decision.
+
+Pure and deterministic: the only inputs are the arguments (the assessment time is one of
+them), every criterion is evaluated even after a failure, and the decision's canonical JSON
+is the same bytes for the same inputs.
+
+Decision rules (the policy sets ``max_conditions`` and each criterion's ``on_fail``):
+
+1. A criterion that FAILs with ``on_fail = "refuse"`` (the default) refuses recognition;
+   one with ``on_fail = "condition"`` adds a condition instead.
+2. Every CONDITIONAL criterion adds its condition.
+3. Any refusal → NOT_RECOGNISED; more conditions than ``max_conditions`` → NOT_RECOGNISED;
+   any condition → RECOGNISED_WITH_CONDITIONS; otherwise RECOGNISED.
+4. A policy not in force at the assessment time refuses (criterion ``policy-in-force``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from gateway.errors import InvalidRequest
+from gateway.model import Declaration, declaration_to_data
+from gateway.model.serde import format_datetime
+from gateway.recognition.context import Context, check_attestations
+from gateway.recognition.criteria import KINDS
+from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
+from gateway.recognition.outcome import Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision
+from gateway.recognition.policy import CriterionSpec, RecognitionPolicy
+from signing import TrustList, parse_digest
+
+
+def assess(
+    declaration: Declaration,
+    policy: RecognitionPolicy,
+    *,
+    attestations: Sequence[dict[str, Any] | bytes] = (),
+    trust_list: TrustList,
+    at: datetime,
+    declaration_digest: str,
+) -> RecognitionDecision:
+    """Assess ``declaration`` under ``policy`` at time ``at`` (timezone-aware)."""
+    if at.tzinfo is None:
+        raise InvalidRequest("the assessment time needs a UTC offset", path="at")
+    digest = "sha256:" + parse_digest(declaration_digest)
+    checks = check_attestations(tuple(attestations), trust_list, at, digest)
+    ctx = Context(
+        declaration=declaration, data=declaration_to_data(declaration), sector=declaration.product.sector, at=at,
+        trust_list=trust_list, attestations=checks, declaration_digest=digest, tables=policy.tables,
+    )
+    results = [_in_force(policy, at)]
+    results.extend(_evaluate(spec, ctx) for spec in policy.criteria)
+    decision, summary = _decide(policy, results)
+    return RecognitionDecision(
+        decision=decision,
+        policy=policy.summary(),
+        trust_list={"issuer": trust_list.issuer, "sequence": trust_list.sequence, "digest": trust_list.digest},
+        declaration={"id": str(declaration.id), "version": declaration.version, "digest": digest,
+                     **{k: v for k, v in (("region", declaration.region), ("sector", ctx.sector)) if v is not None}},
+        assessed_at=format_datetime(at),
+        criteria=tuple(results),
+        summary=summary,
+        attestations=tuple(a.to_data() for a in checks),
+    )
+
+
+def _in_force(policy: RecognitionPolicy, at: datetime) -> CriterionResult:
+    evidence = [ev("policy/effective/from", format_datetime(policy.effective_from))]
+    if policy.effective_until is not None:
+        evidence.append(ev("policy/effective/until", format_datetime(policy.effective_until)))
+    if at < policy.effective_from or (policy.effective_until is not None and at >= policy.effective_until):
+        f = failed(f"政策 {policy.id} {policy.version} 在评估时不生效。", f"Policy {policy.id} {policy.version} is not in force at the assessment time.", evidence)
+    else:
+        f = passed(f"政策 {policy.id} {policy.version} 在评估时生效。", f"Policy {policy.id} {policy.version} is in force at the assessment time.", evidence)
+    return _result("policy-in-force", "policy-in-force", f, "refuse")
+
+
+def _evaluate(spec: CriterionSpec, ctx: Context) -> CriterionResult:
+    if spec.sectors is not None and ctx.sector not in spec.sectors:
+        f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.", [ev("product/sector", ctx.sector)])
+    else:
+        f = KINDS[spec.kind](spec.params_for(ctx.sector), ctx)
+    return _result(spec.id, spec.kind, f, spec.on_fail)
+
+
+def _result(cid: str, kind: str, f: Finding, on_fail: str) -> CriterionResult:
+    condition = f.condition
+    refuses = f.outcome is Outcome.FAIL and on_fail == "refuse"
+    if f.outcome is Outcome.FAIL and not refuses:
+        condition = Bilingual(f"须补正：{f.message.zh}", f"To be remedied: {f.message.en}")
+    return CriterionResult(cid, kind, f.outcome, f.message, f.evidence, condition, refuses)
+
+
+def _decide(policy: RecognitionPolicy, results: list[CriterionResult]) -> tuple[Decision, Bilingual]:
+    refusing = [r.id for r in results if r.refuses]
+    conditions = [r.id for r in results if r.condition is not None and not r.refuses]
+    name = f"{policy.id} {policy.version}"
+    if refusing:
+        return Decision.NOT_RECOGNISED, Bilingual(
+            f"依据 {name} 不予认可：{'、'.join(refusing)} 未满足。", f"Not recognised under {name}: {', '.join(refusing)} not met.")
+    if policy.max_conditions is not None and len(conditions) > policy.max_conditions:
+        return Decision.NOT_RECOGNISED, Bilingual(
+            f"依据 {name} 不予认可：附加条件 {len(conditions)} 项，超过上限 {policy.max_conditions} 项（{'、'.join(conditions)}）。",
+            f"Not recognised under {name}: {len(conditions)} conditions ({', '.join(conditions)}) exceed the maximum of {policy.max_conditions}.")
+    if conditions:
+        return Decision.RECOGNISED_WITH_CONDITIONS, Bilingual(
+            f"依据 {name} 附条件认可：{'、'.join(conditions)}。", f"Recognised under {name} with conditions: {', '.join(conditions)}.")
+    return Decision.RECOGNISED, Bilingual(f"依据 {name} 予以认可。", f"Recognised under {name}.")

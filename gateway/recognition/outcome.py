@@ -1,0 +1,133 @@
+"""What an assessment produces: per-criterion findings and the overall decision.
+
+Everything here is plain data with a fixed canonical JSON form (``to_data``): the decision
+is what gets signed, stored and compared byte for byte, so no field may depend on anything
+but the inputs of the assessment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from signing.jcs import canonicalize
+
+
+class Outcome(StrEnum):
+    PASS = "PASS"
+    CONDITIONAL = "CONDITIONAL"
+    FAIL = "FAIL"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+
+
+class Decision(StrEnum):
+    RECOGNISED = "RECOGNISED"
+    RECOGNISED_WITH_CONDITIONS = "RECOGNISED_WITH_CONDITIONS"
+    NOT_RECOGNISED = "NOT_RECOGNISED"
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    zh: str
+    en: str
+
+    def to_data(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One value looked at: its path (canonical data form, or an attestation/trust-list path) and value."""
+
+    path: str
+    value: Any
+
+    def to_data(self) -> dict[str, Any]:
+        return {"path": self.path, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one evaluator concluded, before the policy's decision rules are applied."""
+
+    outcome: Outcome
+    message: Bilingual
+    evidence: tuple[Evidence, ...] = ()
+    condition: Bilingual | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    kind: str
+    outcome: Outcome
+    message: Bilingual
+    evidence: tuple[Evidence, ...] = ()
+    condition: Bilingual | None = None
+    refuses: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "outcome": self.outcome.value,
+            "message": self.message.to_data(),
+            "evidence": [e.to_data() for e in self.evidence],
+        }
+        if self.condition is not None:
+            out["condition"] = self.condition.to_data()
+        out["refuses"] = self.refuses
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionDecision:
+    decision: Decision
+    policy: dict[str, str]
+    trust_list: dict[str, Any]
+    declaration: dict[str, Any]
+    assessed_at: str
+    criteria: tuple[CriterionResult, ...]
+    summary: Bilingual
+    attestations: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria if c.outcome is Outcome.FAIL)
+
+    @property
+    def conditional(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria if c.outcome is Outcome.CONDITIONAL)
+
+    @property
+    def conditions(self) -> tuple[tuple[str, Bilingual], ...]:
+        return tuple((c.id, c.condition) for c in self.criteria if c.condition is not None and not c.refuses)
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "type": "RecognitionDecision",
+            "schema_version": 1,
+            "decision": self.decision.value,
+            "policy": dict(self.policy),
+            "trust_list": dict(self.trust_list),
+            "declaration": dict(self.declaration),
+            "assessed_at": self.assessed_at,
+            "attestations": [dict(a) for a in self.attestations],
+            "criteria": [c.to_data() for c in self.criteria],
+            "failing": list(self.failing),
+            "conditions": [{"criterion": cid, **cond.to_data()} for cid, cond in self.conditions],
+            "summary": self.summary.to_data(),
+        }
+
+    def canonical_json(self) -> bytes:
+        """RFC 8785 bytes: the form that is digested and signed."""
+        return canonicalize(self.to_data())
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.canonical_json()).hexdigest()

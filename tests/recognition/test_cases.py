@@ -1,0 +1,42 @@
+"""The data-driven recognition cases (conformance_tests/suite/v1/recognition/*.json), run in process."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.errors import PolicyError
+from gateway.recognition import assess
+from tests.recognition._suite import Case, at_of, build_attestations, build_declaration, build_policy_from, build_trust_list, load_cases
+
+CASES = load_cases()
+
+
+def test_suite_has_the_promised_size() -> None:
+    assert len(CASES) >= 40
+    assert len({(c.file, c.id) for c in CASES}) == len(CASES)
+
+
+def run_case(case: Case, pki):
+    decl, digest = build_declaration(case.input["declaration"])
+    trust_list = build_trust_list(pki, case.input.get("trust_list"))
+    attestations = build_attestations(pki, decl, digest, case.input.get("attestations", []))
+    policy = build_policy_from(case.input["policy"])
+    return assess(decl, policy, attestations=attestations, trust_list=trust_list, at=at_of(case.input), declaration_digest=digest)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.file[:-5]}/{c.id}" for c in CASES])
+def test_case(case: Case, pki) -> None:
+    expected = case.expected
+    if "error" in expected:
+        with pytest.raises(PolicyError) as info:
+            run_case(case, pki)
+        assert info.value.reason == expected["error"]["reason"]
+        assert info.value.path == expected["error"]["path"], info.value.message
+        return
+    decision = run_case(case, pki)
+    detail = {c.id: (c.outcome.value, c.message.en) for c in decision.criteria if c.outcome.value in ("FAIL", "CONDITIONAL")}
+    assert decision.decision.value == expected["decision"], detail
+    assert sorted(decision.failing) == expected["failing"], detail
+    assert sorted(decision.conditional) == expected["conditional"], detail
+    for cid, outcome in expected.get("outcomes", {}).items():
+        assert decision.criterion(cid).outcome.value == outcome
