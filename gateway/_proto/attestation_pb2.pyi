@@ -51,14 +51,18 @@ class SignResponse(_message.Message):
     def __init__(self, attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class VerifyRequest(_message.Message):
-    __slots__ = ("document", "attestations", "at_time")
+    __slots__ = ("document", "attestations", "at_time", "challenge", "domain")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     ATTESTATIONS_FIELD_NUMBER: _ClassVar[int]
     AT_TIME_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     attestations: _containers.RepeatedCompositeFieldContainer[_document_pb2.Attestation]
     at_time: _timestamp_pb2.Timestamp
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    challenge: str
+    domain: str
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., challenge: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class VerifiedAttestation(_message.Message):
     __slots__ = ("issuer", "key_id", "claim_type", "digest", "format_id", "declaration_id", "version", "issued_at", "expires_at", "claim_json")

@@ -13,14 +13,32 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from .._proto import echo_pb2, echo_pb2_grpc, exchange_pb2, exchange_pb2_grpc
+from .._proto import (
+    attestation_pb2,
+    attestation_pb2_grpc,
+    echo_pb2,
+    echo_pb2_grpc,
+    exchange_pb2,
+    exchange_pb2_grpc,
+    recognition_pb2,
+    recognition_pb2_grpc,
+    translation_pb2,
+    translation_pb2_grpc,
+)
 from ..errors import ConfigurationError
 from ..store import Store, open_store
+from .attestation import AttestationServicer
+from .authorisation import AuthorisationInterceptor
 from .config import ServerConfig
 from .echo import EchoServicer
 from .exchange import ExchangeServicer, FeedSignal
 from .interceptor import ErrorInterceptor
+from .recognition import recognition_servicer
+from .replication import Replicator, VerifyAttestation, accept_attestation
 from .submission import VerifySubmission, accept_as_declared
+from .translation import TranslationServicer
+from .trust import GatewayTrust
+from .verification import SignedSubmissions
 
 log = logging.getLogger("gateway.server")
 
@@ -38,7 +56,9 @@ class GatewayServer:
 
     def __init__(self, server: grpc.Server, executor: futures.ThreadPoolExecutor,
                  health_servicer: health.HealthServicer, signal_: FeedSignal, store: Store, owns_store: bool,
-                 grace_seconds: float) -> None:
+                 grace_seconds: float, *, identity: str = "", trust: GatewayTrust | None = None,
+                 verify_submission: VerifySubmission = accept_as_declared,
+                 verify_attestation: VerifyAttestation = accept_attestation) -> None:
         self.grpc_server = server
         self._executor = executor
         self.health = health_servicer
@@ -46,6 +66,15 @@ class GatewayServer:
         self.store = store
         self._owns_store = owns_store
         self.grace_seconds = grace_seconds
+        self.identity = identity
+        self.trust = trust
+        self.verify_submission = verify_submission
+        self.verify_attestation = verify_attestation
+
+    def replicator(self) -> Replicator:
+        """A Replicator into this server's store that verifies exactly as its Submit does."""
+        return Replicator(self.store, actor=self.identity or "local", verify_submission=self.verify_submission,
+                          verify_attestation=self.verify_attestation)
 
     def start(self) -> None:
         self.grpc_server.start()
@@ -82,15 +111,23 @@ def create_server(
     config: ServerConfig,
     *,
     store: Store | None = None,
-    verify_submission: VerifySubmission = accept_as_declared,
+    verify_submission: VerifySubmission | None = None,
     services: Iterable[Service] = (),
 ) -> tuple[GatewayServer, int]:
     """Build the server and bind its port (not yet started); return it with the bound port.
 
-    ``store`` defaults to the configured one (then owned and closed by the server);
-    ``services`` mounts further servicers (translation, attestation, recognition).
+    ``store`` defaults to the configured one (then owned and closed by the server).
+    ``verify_submission`` defaults to the trust-list check when ``[trust]`` is configured
+    (and to :func:`accept_as_declared` when it is not); ``services`` mounts further servicers.
     """
     config.check()
+    trust = GatewayTrust.from_config(config)
+    verify_attestation: VerifyAttestation = accept_attestation
+    if trust is not None:
+        signed = SignedSubmissions(trust)
+        verify_attestation = signed.attestation
+        verify_submission = verify_submission or signed
+    verify_submission = verify_submission or accept_as_declared
     owns_store = store is None
     if store is None:
         store = open_store(config.store.url, schema=config.store.schema)
@@ -98,7 +135,7 @@ def create_server(
     executor = futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc")
     server = grpc.server(
         executor,
-        interceptors=[ErrorInterceptor()],
+        interceptors=[ErrorInterceptor(), *([AuthorisationInterceptor(trust)] if trust else [])],
         options=[
             ("grpc.max_receive_message_length", size),
             ("grpc.max_send_message_length", size),
@@ -110,9 +147,18 @@ def create_server(
     feed_signal = FeedSignal()
     exchange = ExchangeServicer(store, verify_submission=verify_submission, signal=feed_signal,
                                 local_actor=config.identity or "local")
+    translation = TranslationServicer(trust)
+    attestation = AttestationServicer(trust)
+    recognition = recognition_servicer(config, trust)
     mounted = [
         Service(exchange_pb2.DESCRIPTOR.services_by_name["ExchangeService"].full_name,
                 lambda s: exchange_pb2_grpc.add_ExchangeServiceServicer_to_server(exchange, s)),
+        Service(translation_pb2.DESCRIPTOR.services_by_name["TranslationService"].full_name,
+                lambda s: translation_pb2_grpc.add_TranslationServiceServicer_to_server(translation, s)),
+        Service(attestation_pb2.DESCRIPTOR.services_by_name["AttestationService"].full_name,
+                lambda s: attestation_pb2_grpc.add_AttestationServiceServicer_to_server(attestation, s)),
+        Service(recognition_pb2.DESCRIPTOR.services_by_name["RecognitionService"].full_name,
+                lambda s: recognition_pb2_grpc.add_RecognitionServiceServicer_to_server(recognition, s)),
         *services,
     ]
     if config.enable_echo:
@@ -138,7 +184,10 @@ def create_server(
         raise ConfigurationError(f"cannot bind {config.address}: {exc}", path="server.address") from exc
     if port == 0:
         raise ConfigurationError(f"cannot bind {config.address}", path="server.address")
-    return GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds), port
+    gateway = GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds,
+                            identity=config.identity, trust=trust, verify_submission=verify_submission,
+                            verify_attestation=verify_attestation)
+    return gateway, port
 
 
 def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:

@@ -21,6 +21,20 @@ client_ca = "ca.pem"          # set: clients must present a certificate it issue
 [store]
 url = "gateway.sqlite"        # or postgresql://user@host/db
 schema = "fpgw"
+
+[trust]                       # set: attestations are verified and Submit/Sync authorised
+list = "trust-list.json"      # the signed trust list, re-read when the file changes
+root = "z6Mk..."              # pinned coordination-body root key (Multikey or PEM text)
+min_sequence = 0              # highest sequence already accepted elsewhere (no rollback)
+
+[signing]                     # the gateway's own key, for Sign and attested translations
+key = "hebei-ed25519.pem"     # PKCS#8 PEM
+key_id = "urn:jjj:platform:hebei#ed25519-1"   # its id on the trust list
+issuer = ""                   # trust-list entity id; default server.identity
+
+[recognition]
+policies = ""                 # folder of policies; default the shipped mappings/recognition
+default_policy = ""           # used by Assess when the request names none
 ```
 
 Relative paths are resolved against the file's folder.
@@ -60,6 +74,26 @@ class StoreConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustConfig:
+    list: Path
+    root: str
+    min_sequence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SigningConfig:
+    key: Path
+    key_id: str
+    issuer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionConfig:
+    policies: Path | None = None
+    default_policy: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     address: str = "127.0.0.1:50051"
     identity: str = ""
@@ -73,6 +107,14 @@ class ServerConfig:
     processes: int = 1
     tls: TlsConfig | None = None
     store: StoreConfig = field(default_factory=StoreConfig)
+    trust: TrustConfig | None = None
+    signing: SigningConfig | None = None
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+
+    @property
+    def signer_id(self) -> str:
+        """The trust-list entity the gateway signs as."""
+        return (self.signing.issuer if self.signing else "") or self.identity
 
     @property
     def host(self) -> str:
@@ -95,6 +137,11 @@ class ServerConfig:
         if self.max_concurrent_rpcs < self.max_workers:
             raise ConfigurationError("max_concurrent_rpcs must be at least max_workers",
                                      path="server.max_concurrent_rpcs")
+        if self.signing is not None and not self.signer_id:
+            raise ConfigurationError("[signing] needs an issuer (or server.identity)", path="signing.issuer")
+        if self.signing is not None and self.trust is None:
+            raise ConfigurationError("[signing] needs [trust]: the gateway checks its own attestations",
+                                     path="trust.list")
         return self
 
 
@@ -107,7 +154,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-_SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig}
+_SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig, "trust": TrustConfig,
+             "signing": SigningConfig, "recognition": RecognitionConfig}
+# Sections that, when present, must name these settings.
+_REQUIRED = {"tls": ("cert", "key"), "trust": ("list", "root"), "signing": ("key", "key_id")}
 
 
 def _coerce(value: Any, kind: Any, where: str) -> Any:
@@ -131,7 +181,7 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
 
 
 def _section(cls: type, values: Mapping[str, Any], section: str, base: Path) -> dict[str, Any]:
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("tls", "store")}
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in _SECTIONS}
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key not in fields:
@@ -166,11 +216,13 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         if section in _SECTIONS and key:
             raw.setdefault(section, {})[key] = value
     server = _section(ServerConfig, raw.get("server", {}), "server", base)
-    store = StoreConfig(**_section(StoreConfig, raw.get("store", {}), "store", base))
-    tls = None
-    if raw.get("tls"):
-        values = _section(TlsConfig, raw["tls"], "tls", base)
-        if not values.get("cert") or not values.get("key"):
-            raise ConfigurationError("[tls] needs both cert and key", path="tls.cert")
-        tls = TlsConfig(**values)
-    return ServerConfig(**server, tls=tls, store=store).check()
+    nested: dict[str, Any] = {}
+    for name, cls in _SECTIONS.items():
+        if cls is None or not raw.get(name):
+            continue
+        values = _section(cls, raw[name], name, base)
+        missing = [key for key in _REQUIRED.get(name, ()) if not values.get(key)]
+        if missing:
+            raise ConfigurationError(f"[{name}] needs {' and '.join(_REQUIRED[name])}", path=f"{name}.{missing[0]}")
+        nested[name] = cls(**values)
+    return ServerConfig(**server, **nested).check()

@@ -13,7 +13,7 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from .._proto import DOMAIN
+from .._proto import DOMAIN, document_pb2
 from ..errors import GatewayError
 
 
@@ -62,3 +62,12 @@ def error_details(error: grpc.RpcError) -> dict[str, Any]:
             detail.Unpack(bad)
             out["violations"] = [{"path": v.field, "message": v.description} for v in bad.field_violations]
     return out
+
+
+def item_error(error: GatewayError) -> document_pb2.ItemError:
+    """One failed item of a stream: the same reason, domain and metadata a unary call carries."""
+    return document_pb2.ItemError(
+        reason=error.reason, domain=DOMAIN, message=error.message, metadata=error.metadata,
+        violations=[document_pb2.FieldViolation(path=v.path, message=v.message, reason=error.reason)
+                    for v in error.violations],
+    )

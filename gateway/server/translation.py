@@ -1,0 +1,121 @@
+"""TranslationService on the translation pipeline (:mod:`gateway.translate`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import grpc
+
+from mappings import Format, TranslateOptions, available, detect_format, get_format
+from signing import document_digest
+from signing.jcs import canonicalize
+from signing.translation import media_of_format, translated_claim
+
+from .._proto import document_pb2, translation_pb2, translation_pb2_grpc
+from ..errors import ConfigurationError, FieldViolation, GatewayError, InvalidDocument, InvalidRequest
+from ..report import EntryKind, TranslationReport
+from ..translate import Translation, read, translate
+from .status import item_error
+from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
+
+_KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}") for kind in EntryKind}
+_GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
+
+
+def source_format(document: document_pb2.Document) -> Format:
+    """The document's format (detected when unnamed); a media type that contradicts it is refused."""
+    if not document.content:
+        raise InvalidRequest("the document is empty", path="document.content")
+    fmt = get_format(document.format_id) if document.format_id else detect_format(document.content)
+    accepted = {fmt.media_type} | _GENERIC_MEDIA_TYPES.get(fmt.syntax, set())
+    if document.media_type and document.media_type not in accepted:
+        raise InvalidDocument(f"media type {document.media_type!r} is not one {fmt.id} is exchanged as "
+                              f"({', '.join(sorted(accepted))})", path="document.media_type")
+    return fmt
+
+
+def options_from(values: Mapping[str, str]) -> TranslateOptions:
+    try:
+        return TranslateOptions.from_mapping(values)
+    except ConfigurationError as error:
+        raise InvalidRequest(error.message, path=f"options.{error.path}" if error.path else "options") from error
+
+
+def report_message(report: TranslationReport) -> translation_pb2.TranslationReport:
+    return translation_pb2.TranslationReport(
+        lossless=report.lossless, source_format_id=report.source_format or "",
+        target_format_id=report.target_format or "",
+        entries=[translation_pb2.TranslationEntry(kind=_KINDS[e.kind], source_path=e.source_path or "",
+                                                  target_path=e.target_path or "", detail=e.detail)
+                 for e in report.entries],
+    )
+
+
+class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
+    def __init__(self, trust: GatewayTrust | None = None) -> None:
+        self.trust = trust
+
+    def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
+                      attest: bool) -> translation_pb2.TranslateResponse:
+        if not target:
+            raise InvalidRequest("target_format_id is required", path="target_format_id")
+        fmt = source_format(document)
+        result = translate(document.content, target, source=fmt.id, options=options_from(options))
+        response = translation_pb2.TranslateResponse(
+            document=document_pb2.Document(format_id=result.target_format,
+                                           media_type=get_format(result.target_format).media_type,
+                                           content=result.output),
+            report=report_message(result.report),
+            report_json=canonicalize(result.report.as_dict()),
+        )
+        if attest:
+            response.attestation.CopyFrom(self._attest(document.content, result))
+        return response
+
+    def _attest(self, source: bytes, result: Translation) -> document_pb2.Attestation:
+        if self.trust is None:
+            raise ConfigurationError("this gateway has no trust list, so it cannot attest", path="trust.list")
+        media = media_of_format(result.target_format)
+        claim = translated_claim(source, result.source_format, result.target_format, result.report.as_dict())
+        content = self.trust.sign(claim, document_digest(result.output, media), media=media)
+        return document_pb2.Attestation(media_type=ATTESTATION_MEDIA_TYPE, content=content)
+
+    def Translate(self, request: translation_pb2.TranslateRequest,
+                  context: grpc.ServicerContext) -> translation_pb2.TranslateResponse:
+        return self.translate_one(request.document, request.target_format_id, request.options, request.attest)
+
+    def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
+                        context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
+        for item in request_iterator:
+            try:
+                translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest)
+            except GatewayError as error:
+                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
+            else:
+                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, translation=translation)
+
+    def Validate(self, request: translation_pb2.ValidateRequest,
+                 context: grpc.ServicerContext) -> translation_pb2.ValidateResponse:
+        fmt = source_format(request.document)
+        try:
+            read(request.document.content, fmt.id)
+        except InvalidDocument as error:
+            violations = error.violations or (FieldViolation("", error.message),)
+            return translation_pb2.ValidateResponse(
+                valid=False, format_id=fmt.id,
+                violations=[document_pb2.FieldViolation(path=v.path, message=v.message, reason=error.reason)
+                            for v in violations],
+            )
+        return translation_pb2.ValidateResponse(valid=True, format_id=fmt.id)
+
+    def ListFormats(self, request: translation_pb2.ListFormatsRequest,
+                    context: grpc.ServicerContext) -> translation_pb2.ListFormatsResponse:
+        formats = sorted((get_format(fid) for fid in available()), key=lambda f: f.id)
+        return translation_pb2.ListFormatsResponse(formats=[
+            translation_pb2.FormatInfo(
+                format_id=f.id, name=f.title, version=f.spec_version, media_types=[f.media_type],
+                readable=True, writable=True,
+                description=f"{f.title}; mapping version {f.mapping_version}; checked against {f.schema_ref or 'its schema'}",
+            )
+            for f in formats
+        ])
