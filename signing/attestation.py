@@ -255,12 +255,17 @@ def _check_structure(doc: dict[str, Any]) -> None:
 
 def _check_authorised(entity: Entity, claim: Claim, doc: dict[str, Any]) -> None:
     policy = claim_policy(claim.kind)
-    if claim_policy(claim.kind)["type"] not in doc["type"]:
+    if policy["type"] not in doc["type"]:
         raise MalformedProof(f"a {claim.kind} claim must be issued as {policy['type']}", path="/type")
     if entity.role.value not in policy["roles"]:
         raise SignerNotAuthorised(
             f"{entity.id} is a {entity.role.value}; {claim.kind} attestations come from {', '.join(policy['roles'])}",
             entity=entity.id,
+        )
+    number = getattr(claim, "accreditation_number", None)
+    if number is not None and (entity.accreditation is None or entity.accreditation.number != number):
+        raise SignerNotAuthorised(
+            f"{entity.id} does not hold accreditation {number!r} on the trust list", entity=entity.id
         )
     sector = getattr(claim, "sector", None)
     if policy["scoped"] and sector not in entity.scopes:

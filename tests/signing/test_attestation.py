@@ -169,6 +169,10 @@ def test_role_not_authorised(pki, digest: str) -> None:
                           ("fuel",), "limited", "2026-02-20")
     with pytest.raises(SignerNotAuthorised):  # verifier not accredited for fuel
         _verify(pki, _issue(pki, "verifier", claim, digest))
+    forged_number = VerifiedClaim("cn-jjj-json", "x", 1, "steel", "urn:jjj:accreditation-body:cnas", "CNAS V9999",
+                                  ("steel",), "limited", "2026-02-20")
+    with pytest.raises(SignerNotAuthorised):  # accreditation number not the one on the list
+        _verify(pki, _issue(pki, "verifier", forged_number, digest))
 
 
 def test_algorithm_confusion_cryptosuite_of_another_key_type(pki, digest: str) -> None:
