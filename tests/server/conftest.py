@@ -118,3 +118,76 @@ def submit_request(n: int, *, version: int = 1, content: bytes | None = None, re
         document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=body),
         attestations=[document_pb2.Attestation(media_type="application/vc+ld+json", content=b'{"n": %d}' % n)],
     )
+
+
+# --- signed gateways: a trust list, its CA and keys from signing.testpki ----------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+STEEL = EXAMPLES / "hebei-hot-rolled-steel-coil.json"
+BATTERY = EXAMPLES / "tianjin-ev-battery-pack-nmc.json"
+
+
+@pytest.fixture(scope="session")
+def signed_pki(tmp_path_factory: pytest.TempPathFactory):
+    """The test PKI: root key, CA, trust list naming the platforms, verifier and gateway."""
+    from signing.testpki import make_test_pki
+
+    return make_test_pki(tmp_path_factory.mktemp("signed-pki"))
+
+
+def gateway_config_parts(pki, entity: str, *, signing: bool = True, trust_file: Path | None = None) -> dict:
+    """TLS (mutual), trust and signing settings for a gateway run by ``entity``."""
+    from gateway.server import SigningConfig, TrustConfig
+
+    ent, files = pki[entity], pki.files
+    short = ent.id.rsplit(":", 1)[-1]
+    return {
+        "identity": ent.id,
+        "tls": TlsConfig(cert=files["server_cert"], key=files["server_key"], client_ca=files["ca"]),
+        "trust": TrustConfig(list=trust_file or files["trust_list"], root=pki.root_multikey),
+        "signing": SigningConfig(key=files[f"{short}_ed25519"], key_id=ent.ed25519_key_id) if signing else None,
+    }
+
+
+@pytest.fixture
+def start_gateway(start_server, signed_pki):
+    """start_gateway(entity, store=None, **config fields) -> (GatewayServer, port) with mTLS and trust."""
+
+    def start(entity: str = "hebei", *, signing: bool = True, trust_file: Path | None = None, **fields):
+        parts = gateway_config_parts(signed_pki, entity, signing=signing, trust_file=trust_file)
+        return start_server(**{**parts, **fields})
+
+    return start
+
+
+def signed_channel(pki, port: int, entity: str | None = None, *, credential: Credential | None = None) -> grpc.Channel:
+    """A channel to a signed gateway as ``entity`` (its certificate), or with any credential."""
+    if entity is not None:
+        credential = Credential(pki[entity].cert_pem, pki[entity].key_pem)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=pki.ca_pem,
+        private_key=credential.key_pem if credential else None,
+        certificate_chain=credential.cert_pem if credential else None,
+    )
+    return grpc.secure_channel(f"127.0.0.1:{port}", credentials)
+
+
+def registered_submission(pki, registrar: str = "hebei", path: Path = STEEL, *, content: bytes | None = None,
+                          attestations: list[bytes] | None = None, **metadata) -> exchange_pb2.SubmitRequest:
+    """A Submit of ``path`` (cn-jjj-json) with a registered attestation by ``registrar``."""
+    from gateway.translate import read
+    from signing import RegisteredClaim, document_digest
+    from signing.jcs import canonicalize
+
+    content = content if content is not None else path.read_bytes()
+    decl = read(content, "cn-jjj-json").declaration
+    facts = {"declaration_id": str(decl.id), "version": decl.version, "region": decl.region,
+             "sector": decl.product.sector, "product_id": "urn:example:product", **metadata}
+    if attestations is None:
+        claim = RegisteredClaim("cn-jjj-json", facts["declaration_id"], facts["version"], facts["region"], facts["sector"])
+        attestations = [canonicalize(pki[registrar].attest(claim, document_digest(content, "json")))]
+    return exchange_pb2.SubmitRequest(
+        metadata=exchange_pb2.DeclarationMetadata(**facts),
+        document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=content),
+        attestations=[document_pb2.Attestation(media_type="application/vc+ld+json", content=a) for a in attestations],
+    )
