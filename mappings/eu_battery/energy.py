@@ -32,10 +32,9 @@ def quotient(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, bool]:
     ctx = Context(prec=QUOTIENT_DIGITS, rounding=ROUND_HALF_EVEN)
     value = ctx.divide(numerator, denominator)
     exact = not ctx.flags[Inexact]
-    # trailing fraction zeros carry no information (0.0019420000 -> 0.001942); integers keep theirs
-    if value != value.to_integral_value():
-        value = ctx.normalize(value)
-    return value, exact
+    # trailing zeros carry no information (0.0019420000 -> 0.001942); numbers are written
+    # in plain notation, so an exponent (1E+2) never reaches a document
+    return ctx.normalize(value), exact
 
 
 def convert(amount: Decimal, from_unit: str, to_unit: str) -> tuple[Decimal, bool]:

@@ -137,10 +137,10 @@ def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
 
 def _stages_to_native(data: dict[str, Any], basis: energy.Basis, report: TranslationReport, trivial: bool) -> list[dict[str, Any]]:
     out = []
-    for code, value in stages.to_regulation(data.get("stages", []), report):
+    for code, value, sources in stages.to_regulation(data.get("stages", []), report):
         per_kwh, exact = basis.per_kwh(value)
         if not trivial:
-            report.converted(f"stages[{code}]", f"{stages.TARGET}[lifecycleStage={code}]",
+            report.converted(sources, f"{stages.TARGET}[lifecycleStage={code}]",
                              f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh{_rounding(exact)}")
         out.append({"lifecycleStage": code, "carbonFootprint": per_kwh})
     return out
@@ -218,6 +218,6 @@ def _stage_to_canonical(code: str, value: Decimal, basis: energy.Basis, report: 
                         trivial: bool) -> dict[str, Any]:
     amount, exact = basis.from_per_kwh(value)
     if not trivial:
-        report.converted(f"{stages.TARGET}[lifecycleStage]", f"stages[stage={code}]",
+        report.converted(f"{stages.TARGET}[lifecycleStage={stages.regulation_stage(code)}]", f"stages[stage={code}]",
                          f"{_plain(value)} kgCO2e/kWh = {_plain(amount)} kgCO2e per {basis.amount} {basis.unit}{_rounding(exact)}")
     return {"stage": code, "value": {"amount": _text(amount), "unit": "kgCO2e"}}

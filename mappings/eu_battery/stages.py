@@ -26,9 +26,10 @@ def _exact_sum(values: list[Decimal]) -> Decimal:
     return total
 
 
-def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[str, Decimal]]:
+def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[str, Decimal, str]]:
     """Canonical stage data ``[{stage, value: {amount}}]`` (per declared unit) to
-    ``[(regulation stage, value per declared unit)]`` in the regulation's order."""
+    ``[(regulation stage, value per declared unit, canonical source paths)]`` in the
+    regulation's order."""
     scheme = codelists.stage_schemes()[SCHEME]
     grouped: dict[str, list[tuple[int, str, Decimal]]] = {}
     for i, item in enumerate(stages):
@@ -58,8 +59,14 @@ def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[s
                 ",".join(f"stages/{m[0]}" for m in members), f"{TARGET}[lifecycleStage={stage.code}]",
                 f"stages {', '.join(m[1] for m in members)} aggregated (summed exactly) into {stage.code}",
             )
-        out.append((stage.code, _exact_sum([m[2] for m in members])))
+        sources = ",".join(f"stages/{m[0]}" for m in members)
+        out.append((stage.code, _exact_sum([m[2] for m in members]), sources))
     return out
+
+
+def regulation_stage(canonical: str) -> str:
+    stage = codelists.stage_schemes()[SCHEME].stage_for(canonical)
+    return stage.code if stage else canonical
 
 
 def to_canonical(entries: list[dict], report: TranslationReport) -> list[tuple[str, Decimal]]:
