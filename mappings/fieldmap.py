@@ -55,7 +55,8 @@ class FieldMap:
     @classmethod
     def load(cls, package: str, name: str = "fields.toml") -> FieldMap:
         data = tomllib.loads(resources.files(package).joinpath(name).read_text("utf-8"))
-        rules = tuple(FieldRule(**row) for row in data.get("field", ()))
+        # An empty canonical path marks a native value derived in code (documented, not mapped).
+        rules = tuple(FieldRule(**{**row, "canonical": row.get("canonical") or None}) for row in data.get("field", ()))
         return cls(data["format"], rules, data.get("codes", {}), data.get("notes", {}))
 
     # -- canonical -> native ---------------------------------------------------------------
@@ -231,9 +232,11 @@ def leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def unconsumed(tree: dict[str, Any], consumed: set[str]) -> dict[str, Any]:
-    """The sub-tree of ``tree`` no consumed path covers, as ``{path: value}`` leaves."""
+    """The leaves of ``tree`` no consumed path covers, as ``{path: value}``; one set lookup
+    per path level, so linear in the leaves rather than leaves x consumed paths."""
     out = {}
     for path, value in leaves(tree):
-        if not any(path == c or path.startswith(c + "/") for c in consumed):
+        parts = path.split("/")
+        if not any("/".join(parts[:n]) in consumed for n in range(1, len(parts) + 1)):
             out[path] = value
     return out

@@ -16,7 +16,7 @@ from gateway.model import Declaration, declaration_from_data, declaration_to_dat
 from gateway.model import codelists
 from gateway.model.identifiers import validate_gtin, validate_uscc
 from gateway.report import TranslationReport
-from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, leaves, put
+from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, put, unconsumed
 
 FIELDS = FieldMap.load("mappings.cn_jjj")
 # Ids that a dedicated field carries when they are the first of their scheme.
@@ -63,16 +63,6 @@ def _within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
-def _unconsumed(tree: dict[str, Any], consumed: set[str]) -> dict[str, Any]:
-    """Leaves no consumed path covers; linear in the leaves (a prefix lookup per level)."""
-    out = {}
-    for path, value in leaves(tree):
-        parts = path.split("/")
-        if not any("/".join(parts[:n]) in consumed for n in range(1, len(parts) + 1)):
-            out[path] = value
-    return out
-
-
 def _prefixed(exc: GatewayError, prefix: str) -> GatewayError:
     """The same error with its item-relative path made absolute."""
     return type(exc)(exc.message, path=f"{prefix}/{exc.path}" if exc.path else prefix, **exc.metadata)
@@ -102,7 +92,7 @@ def to_native(decl: Declaration, report: TranslationReport, *, allow_defaults: b
         if out:
             put(native, lm.native, out)
     _report_reordered_ids(data, report)
-    for path, value in _unconsumed(data, consumed).items():
+    for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"cn-jjj has no field for {value!r:.60}")
     return native
 
@@ -149,7 +139,7 @@ def to_canonical(native: dict[str, Any], report: TranslationReport) -> Declarati
             put(data, lm.canonical, out)
         else:
             existing.extend(out)
-    for path, value in _unconsumed(native, consumed).items():
+    for path, value in unconsumed(native, consumed).items():
         report.dropped(path, None, f"no canonical field for {value!r:.60}")
     return declaration_from_data(data)
 

@@ -321,11 +321,3 @@ def test_stage_names_in_documents_come_from_the_code_list() -> None:
     names = {s["stageCode"]: s["stageName"] for s in doc["stageResults"]}
     assert names == {code: codelists.stages()[code].zh for code in names}
     assert dict(leaves(doc["result"]))["unit"] == "kgCO2e"
-
-
-def test_leftovers_are_the_leaves_no_consumed_path_covers() -> None:
-    from mappings.cn_jjj.mapping import _unconsumed
-
-    tree = {"a": {"b": 1, "c": [2, 3]}, "d": 4}
-    assert _unconsumed(tree, {"a/b", "a/c/0"}) == {"a/c/1": 3, "d": 4}
-    assert _unconsumed(tree, {"a", "d"}) == {}

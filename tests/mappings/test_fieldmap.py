@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from gateway.errors import MissingRequiredValue, Unrepresentable
+from gateway.report import TranslationReport
+from mappings.fieldmap import FieldMap, FieldRule, get, put, resolve, unconsumed
+
+TABLE = FieldMap(
+    "demo",
+    (
+        FieldRule("id", "productId", "string", required=True),
+        FieldRule("organisation/ids[scheme=uscc]/value", "company/uscc", "string"),
+        FieldRule("results/fossil", "pcf/fossil", "quantity-number:kgCO2e"),
+        FieldRule("method/boundary", "boundary", "code:boundary"),
+        FieldRule("method/exempted_share", "exempted", "decimal", required=True, default="0", allow_default=False),
+        FieldRule(None, "specVersion", "const", default="1.0"),
+    ),
+    {"boundary": {"cradle-to-gate": "Cradle-to-Gate"}},
+)
+
+CANONICAL = {
+    "id": "x",
+    "organisation": {"ids": [{"scheme": "lei", "value": "L"}, {"scheme": "uscc", "value": "U"}]},
+    "results": {"fossil": {"amount": "1.50", "unit": "kgCO2e"}},
+    "method": {"boundary": "cradle-to-gate", "exempted_share": "0.5"},
+}
+
+
+def test_both_directions_from_one_table() -> None:
+    native, consumed = TABLE.to_native(CANONICAL, TranslationReport())
+    assert native == {
+        "productId": "x", "company": {"uscc": "U"}, "pcf": {"fossil": Decimal("1.50")},
+        "boundary": "Cradle-to-Gate", "exempted": "0.5", "specVersion": "1.0",
+    }
+    assert unconsumed(CANONICAL, consumed) == {"organisation/ids/0/scheme": "lei", "organisation/ids/0/value": "L"}
+    back, used = TABLE.to_canonical(native, TranslationReport())
+    assert back["results"]["fossil"] == {"amount": "1.50", "unit": "kgCO2e"}
+    assert back["organisation"]["ids"] == [{"scheme": "uscc", "value": "U"}]
+    assert unconsumed(native, used) == {}
+
+
+def test_missing_required_value_names_both_paths() -> None:
+    data = {k: v for k, v in CANONICAL.items() if k != "method"}
+    with pytest.raises(MissingRequiredValue) as exc:
+        TABLE.to_native(data, TranslationReport())
+    assert exc.value.path == "method/exempted_share"
+    assert exc.value.metadata["target"] == "exempted"
+    report = TranslationReport()
+    native, _ = TABLE.to_native(data, report, allow_defaults=True)
+    assert native["exempted"] == "0"
+    assert [e.kind.value for e in report.entries] == ["defaulted"]
+
+
+def test_unknown_code_and_wrong_unit_are_unrepresentable() -> None:
+    with pytest.raises(Unrepresentable):
+        TABLE.to_native({**CANONICAL, "method": {"boundary": "cradle-to-grave", "exempted_share": "0"}}, TranslationReport())
+    with pytest.raises(Unrepresentable):
+        TABLE.to_native({**CANONICAL, "results": {"fossil": {"amount": "1", "unit": "kgC"}}}, TranslationReport())
+
+
+def test_paths_with_selectors() -> None:
+    tree: dict = {}
+    put(tree, "ids[scheme=gtin]/value", "123")
+    assert tree == {"ids": [{"scheme": "gtin", "value": "123"}]}
+    assert get(tree, "ids[scheme=gtin]/value") == "123"
+    assert resolve(tree, "ids[scheme=gtin]/value") == ["ids/0/value", "ids/0/scheme"]
+
+
+def test_unconsumed_is_the_leaves_no_consumed_path_covers() -> None:
+    tree = {"a": {"b": 1, "c": [2, 3]}, "d": 4}
+    assert unconsumed(tree, {"a/b", "a/c/0"}) == {"a/c/1": 3, "d": 4}
+    assert unconsumed(tree, {"a", "d"}) == {}
