@@ -120,6 +120,8 @@ def pages() -> dict[Path, str]:
     out = {ROOT / "docs" / "codelists.md": codelists_page(), ROOT / "docs" / "cli.md": cli_page()}
     for format_id, sources in field_tables().items():
         out[ROOT / "docs" / "formats" / f"{format_id}.md"] = format_page(format_id, sources)
+    from gateway.recognition.docs import pages as recognition_pages  # policies are data beside the formats
+    out.update(recognition_pages(ROOT))
     return out
 
 

@@ -23,6 +23,9 @@ COMMANDS: dict[str, str] = {
     "verify": "gateway.cli.sign:verify",
     "serve": "gateway.cli.serve:serve",
     "audit": "gateway.cli.audit:audit",
+    "assess": "gateway.cli.recognition:assess_command",
+    "policy": "gateway.cli.recognition:policy",
+    "recognition": "gateway.cli.recognition:recognition",
 }
 
 

@@ -40,3 +40,17 @@ def test_case(case: Case, pki) -> None:
     assert sorted(decision.conditional) == expected["conditional"], detail
     for cid, outcome in expected.get("outcomes", {}).items():
         assert decision.criterion(cid).outcome.value == outcome
+
+
+def test_case_files_follow_their_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from tests.recognition._suite import SUITE
+
+    validator = jsonschema.Draft202012Validator(json.loads((SUITE / "case.schema.json").read_text("utf-8")))
+    for path in sorted(SUITE.glob("*.json")):
+        if path.name != "case.schema.json":
+            errors = [f"{path.name}{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(json.loads(path.read_text("utf-8")))]
+            assert not errors, errors[:3]

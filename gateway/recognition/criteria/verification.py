@@ -1,7 +1,10 @@
 """``verification``: a third-party verifier the trust list names, accredited for the sector at the verification date.
 
-The verifier is the declaration's ``verification/verifier_id`` (or, failing that, the issuer
-of a valid ``verified`` attestation). At the verification date (00:00 UTC) the trust list
+The verifier is found on the trust list by, in order: the issuer of a valid ``verified``
+attestation over this declaration (cryptographic proof), ``verification/verifier_id`` as an
+entity id, or ``verification/accreditation/number`` as a verifier's accreditation number. A
+declared id naming another listed entity than the attesting one is a contradiction and fails.
+At the verification date (00:00 UTC) the trust list
 must name it as a verifier whose scopes cover the sector, whose accreditation had not
 expired and which held at least one active key (a verifier revoked or suspended by then
 fails; one revoked later does not undo an earlier verification, and the evidence says so).
@@ -35,11 +38,12 @@ def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
                 ev("verification/level", ver.level), ev("verification/date", ver.date and ver.date.isoformat())]
     zh: list[str] = []
     en: list[str] = []
-    entity_id = ver.verifier_id or (attested[0].verified.issuer.id if attested else None)
+    entity_id = _identify(ver, attested, ctx, zh, en)
     if entity_id is None:
-        zh.append("核查机构未以信任列表标识注明")
-        en.append("the verifier is not identified by a trust-list id")
+        zh.append(f"核查机构 {ver.verifier_id or ver.verifier} 不在信任列表 #{ctx.trust_list.sequence} 中（标识、认可证书号或核查证明均未对应）")
+        en.append(f"verifier {ver.verifier_id or ver.verifier} is not on trust list #{ctx.trust_list.sequence} (by attestation, id or accreditation number)")
     else:
+        evidence.append(ev("trust_list/verifier", entity_id))
         _check_entity(entity_id, ver.date, ctx, evidence, zh, en)
     minimum = params["min_level"]
     level = ver.level.value if ver.level else None
@@ -59,6 +63,21 @@ def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
         return failed(sentence(zh, zh=True), sentence(en, zh=False), evidence)
     return passed(f"由信任列表所列、具备该行业资质的核查机构进行{_LEVEL_ZH[level]}核查。",
                   f"Verified with {level} assurance by a trust-listed verifier accredited for the sector.", evidence)
+
+
+def _identify(ver, attested, ctx: Context, zh: list[str], en: list[str]) -> str | None:
+    listed = {e.id for e in ctx.trust_list.entities}
+    declared = ver.verifier_id if ver.verifier_id in listed else None
+    if declared is None and ver.accreditation is not None:
+        declared = next((e.id for e in ctx.trust_list.entities if e.role is Role.VERIFIER and e.accreditation is not None
+                         and e.accreditation.number == ver.accreditation.number), None)
+    if attested:
+        issuer = attested[0].verified.issuer.id
+        if declared is not None and declared != issuer:
+            zh.append(f"声明的核查机构 {declared} 与出具核查证明的 {issuer} 不一致")
+            en.append(f"the declared verifier {declared} is not {issuer}, which signed the verification attestation")
+        return issuer
+    return declared
 
 
 def _check_entity(entity_id: str, on, ctx: Context, evidence: list, zh: list[str], en: list[str]) -> None:
