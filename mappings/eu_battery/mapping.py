@@ -25,7 +25,7 @@ CONTEXT = "jjjPassportContext"
 _CARRIED = ("batteryCategory", "batteryMass", "absoluteCarbonFootprint")
 # Options a caller may give for the two values the aspect requires.
 _SUPPLIED = (("performance_class", "performance_class", "carbonFootprintPerformanceClass"),
-             ("study_url", "study_url", "carbonFootprintStudy"))
+             ("study_url", "links/study_url", "carbonFootprintStudy"))
 
 
 def _text(value: Any) -> str:
@@ -70,13 +70,16 @@ def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[s
         native["absoluteCarbonFootprint"] = absolute[0]
         report.converted(source, "absoluteCarbonFootprint",
                          f"kgCO2e of one battery = {_plain(absolute[0])} ({basis.explanation}){_rounding(absolute[1])}")
+        if "absoluteCarbonFootprint" in own and Decimal(own["absoluteCarbonFootprint"]) != absolute[0]:
+            report.dropped(f"extensions/{NAMESPACE}/absoluteCarbonFootprint", "absoluteCarbonFootprint",
+                           f"replaced by {_plain(absolute[0])} computed from the total and the lifetime energy")
     elif "absoluteCarbonFootprint" in own:
         native["absoluteCarbonFootprint"] = Decimal(own["absoluteCarbonFootprint"])
     context = fields[CONTEXT]
     if basis.lifetime_energy is not None:
         context["lifetimeEnergy"] = basis.lifetime_energy
-    if basis.battery_mass is not None:
-        context["batteryMass"] = basis.battery_mass
+    if basis.battery_mass is not None or "batteryMass" in own:
+        context["batteryMass"] = basis.battery_mass or Decimal(own["batteryMass"])
     if "batteryCategory" in own:
         context["batteryCategory"] = own["batteryCategory"]
     sites = data.get("product", {}).get("sites", [])
@@ -93,14 +96,15 @@ def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[s
 
 
 def _supply_required(data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> None:
-    for option, canonical, target in _SUPPLIED:
-        parent = data.setdefault("links", {}) if canonical == "study_url" else data
-        if canonical not in parent and options.extra.get(option):
-            parent[canonical] = options.extra[option]
-            path = "links/study_url" if canonical == "study_url" else canonical
+    for option, path, target in _SUPPLIED:
+        value = options.extra.get(option)
+        *parents, key = path.split("/")
+        node = data
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        if value and key not in node:
+            node[key] = value
             report.defaulted(path, target, f"absent from the declaration; supplied by the caller's option {option}")
-    if not data["links"]:
-        del data["links"]
 
 
 def _basis_for(decl: Declaration, options: TranslateOptions, own: dict[str, Any], report: TranslationReport) -> energy.Basis:
@@ -170,7 +174,11 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Dec
             (Decimal(context["batteryMass"]), f"{CONTEXT}/batteryMass") if "batteryMass" in context else None,
         )
     except MissingRequiredValue as exc:
-        raise MissingRequiredValue(exc.message, path=f"{CONTEXT}/declaredUnit", target="declared_unit") from None
+        missing = f"{CONTEXT}/batteryMass" if exc.path == "mass_per_piece" else f"{CONTEXT}/lifetimeEnergy"
+        raise MissingRequiredValue(
+            f"the values are per kWh and {CONTEXT}/declaredUnit is per {du['unit']}: converting back needs {missing}",
+            path=missing, target="declared_unit",
+        ) from None
     trivial = basis.kwh_num == basis.kwh_den
     total, exact = basis.from_per_kwh(Decimal(native["batteryCarbonFootprint"]))
     if not trivial:

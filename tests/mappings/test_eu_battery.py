@@ -345,12 +345,16 @@ def test_repeated_regulation_stages_are_summed_on_reading() -> None:
 # -- absolute footprint and extensions -----------------------------------------------------------
 
 
-def test_inconsistent_absolute_footprint_is_kept_and_re_emitted() -> None:
+def test_inconsistent_absolute_footprint_is_kept_then_replaced_with_a_report() -> None:
     doc, _ = _doc(_battery())
     doc["absoluteCarbonFootprint"] = Decimal("6000")
     back = read(dump_json(doc), "eu-battery-json").declaration
     assert back.results.total_including_biogenic.amount == Decimal("5850")
     assert back.extensions == {"eu-battery": {"absoluteCarbonFootprint": "6000"}}
+    again, report = _doc(back)
+    assert again["absoluteCarbonFootprint"] == 5850
+    assert [e.source_path for e in report.entries if e.kind is EntryKind.DROPPED] == [
+        "extensions/eu-battery/absoluteCarbonFootprint"]
 
 
 def test_absolute_without_lifetime_energy_travels_in_the_extension() -> None:
@@ -361,6 +365,16 @@ def test_absolute_without_lifetime_energy_travels_in_the_extension() -> None:
     assert [e.source_path for e in report.entries] == ["method/boundary"]
     back = read(dump_json(doc), "eu-battery-json").declaration
     assert back.extensions == {"eu-battery": {"absoluteCarbonFootprint": "4900", "batteryCategory": "ev"}}
+
+
+@pytest.mark.parametrize("remove, path", [("lifetimeEnergy", "jjjPassportContext/lifetimeEnergy"),
+                                          ("batteryMass", "jjjPassportContext/batteryMass")])
+def test_reading_back_per_piece_or_per_kg_needs_the_basis(remove: str, path: str) -> None:
+    doc, _ = _doc(_battery(unit="kg", total="12.5", lifetime="100000"), TranslateOptions(mass_per_piece=Decimal("400")))
+    del doc["jjjPassportContext"][remove]
+    with pytest.raises(MissingRequiredValue) as exc:
+        read(dump_json(doc), "eu-battery-json")
+    assert exc.value.path == path
 
 
 def test_official_sample_payload_lacks_the_declaration_identity() -> None:
