@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from lxml import etree
 
 from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument
@@ -116,51 +117,33 @@ def load_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int
     return root
 
 
-def dump_json(value: Any, *, indent: int | None = 2) -> bytes:
-    """UTF-8 JSON in which every ``Decimal`` is written as a JSON number with its own digits,
-    never passing through float. ``indent=None`` gives the compact form."""
-    parts: list[str] = []
-    _emit(value, parts, indent, 0)
-    return "".join(parts).encode("utf-8") + (b"\n" if indent is not None else b"")
-
-
-def _emit(value: Any, out: list[str], indent: int | None, level: int) -> None:
+def _decimal_fragment(value: Any) -> orjson.Fragment:
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"{value} cannot be written as a JSON number")
-        out.append(format(value, "f"))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        out.append("{")
-        for n, (key, item) in enumerate(value.items()):
-            if n:
-                out.append(",")
-            _newline(out, indent, level + 1)
-            out.append(json.dumps(str(key), ensure_ascii=False))
-            out.append(": " if indent is not None else ":")
-            _emit(item, out, indent, level + 1)
-        _newline(out, indent, level)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        out.append("[")
-        for n, item in enumerate(value):
-            if n:
-                out.append(",")
-            _newline(out, indent, level + 1)
-            _emit(item, out, indent, level + 1)
-        _newline(out, indent, level)
-        out.append("]")
-    elif isinstance(value, float):
-        raise TypeError("floats are not written: quantities are Decimal")
-    else:
-        out.append(json.dumps(value, ensure_ascii=False))
+            raise TypeError(f"{value} cannot be written as a JSON number")
+        return orjson.Fragment(format(value, "f"))
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _newline(out: list[str], indent: int | None, level: int) -> None:
-    if indent is not None:
-        out.append("\n" + " " * (indent * level))
+def dump_json(value: Any, *, indent: int | None = 2) -> bytes:
+    """UTF-8 JSON in which every ``Decimal`` is written as a JSON number with its own digits
+    (an orjson raw fragment), never passing through float. ``indent=None`` is compact; the
+    indented form is 2 spaces with a final newline."""
+    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent is not None else 0
+    try:
+        return orjson.dumps(value, default=_decimal_fragment, option=option)
+    except orjson.JSONEncodeError as exc:
+        if "64-bit" not in str(exc):
+            raise ValueError(str(exc)) from None
+    # orjson stops at 64-bit integers; written as Decimal fragments they keep every digit.
+    return orjson.dumps(_wide_ints_as_decimal(value), default=_decimal_fragment, option=option)
+
+
+def _wide_ints_as_decimal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _wide_ints_as_decimal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wide_ints_as_decimal(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return Decimal(value)
+    return value

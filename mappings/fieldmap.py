@@ -23,6 +23,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -159,8 +160,10 @@ def _decimal_text(value: Any) -> str:
 # -- paths ---------------------------------------------------------------------------------
 
 
-def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+@cache
+def _segments(path: str) -> tuple[str, ...]:
+    # Paths come from the finite field tables, so caching the split is bounded.
+    return tuple(s for s in path.split("/") if s)
 
 
 def get(tree: Any, path: str) -> Any:
