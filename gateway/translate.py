@@ -64,7 +64,9 @@ def translate(
     reading = read(data, source, options)
     target = get_format(to)
     output, out_report = write(reading.declaration, to, options)
-    report = TranslationReport(reading.format.id, target.id, f"{reading.format.mapping_version}/{target.mapping_version}")
+    report = TranslationReport(
+        reading.format.id, target.id, f"{reading.format.id}@{reading.format.mapping_version}->{target.id}@{target.mapping_version}"
+    )
     report.extend(reading.report)
     report.extend(out_report)
     return Translation(reading.format.id, target.id, reading.declaration, output, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import click
 from gateway.cli.output import fail, read_input, write_output
 from gateway.errors import GatewayError
 from gateway.model import GwpSet
+from gateway.parsing import dump_json
 from gateway.translate import Translation, read, translate
 from mappings import TranslateOptions, available, get_format
 
@@ -89,6 +91,11 @@ def _expand(source: str) -> list[Path] | None:
 @click.option("--gwp-set", type=click.Choice([g.value for g in GwpSet]), help="Re-characterise totals to this IPCC set (needs a per-gas inventory).")
 @click.option("--allow-defaults", is_flag=True, help="Accept the target format's documented defaults for required fields.")
 @click.option("--option", multiple=True, metavar="KEY=VALUE", help="Further translation options (repeatable).")
+@click.option("--sign", "sign_key", metavar="KEY", help="Also sign a `translated` attestation with this private key (PKCS#8 PEM).")
+@click.option("--issuer", metavar="ID", help="With --sign: the signer's entity id on the trust list.")
+@click.option("--key-id", metavar="ID", help="With --sign: verification method id (default: the key's did:key).")
+@click.option("--passphrase-env", metavar="VAR", help="With --sign: environment variable holding the key's passphrase.")
+@click.option("--attestation", "attestation_path", metavar="FILE", help="With --sign: where to write the attestation (default: OUT + '.attestation.json').")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout (single file) and errors.")
 def convert(
     source: str,
@@ -101,6 +108,11 @@ def convert(
     gwp_set: str | None,
     allow_defaults: bool,
     option: tuple[str, ...],
+    sign_key: str | None,
+    issuer: str | None,
+    key_id: str | None,
+    passphrase_env: str | None,
+    attestation_path: str | None,
     as_json: bool,
 ) -> None:
     """Translate a declaration IN to another format, with a report of every change.
@@ -114,6 +126,10 @@ def convert(
       fpgw convert part.json --to pact-v2 --mass-per-piece 1.85
       fpgw convert 'examples/*.json' --to pact-v3 -o out/
 
+    With --sign KEY --issuer ID the output comes with a `translated` attestation naming the
+    input's digest, the mapping version and the report's digest, so a buyer can check it
+    back to the signed original with `fpgw verify`.
+
     Exit code 0 when every input translated, 1 when any input was invalid or could not be
     translated without inventing a value, 2 on usage errors.
     """
@@ -122,19 +138,54 @@ def convert(
         options = _options(option, mass_per_piece, lifetime_energy, gwp_set, allow_defaults)
     except GatewayError as exc:
         raise click.UsageError(str(exc)) from None
+    signer = _signer(sign_key, issuer, key_id, passphrase_env)
     batch = _expand(source)
     if batch is None:
-        _convert_one(source, target, source_format, output, report_path, options, as_json)
+        if signer and output == "-" and not attestation_path:
+            raise click.UsageError("--sign with output on stdout needs --attestation FILE")
+        _convert_one(source, target, source_format, output, report_path, options, as_json, signer, attestation_path)
     else:
-        _convert_batch(batch, target, source_format, output, report_path, options, as_json)
+        _convert_batch(batch, target, source_format, output, report_path, options, as_json, signer)
 
 
-def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool) -> None:
+Signer = Callable[[bytes, Translation], bytes]
+
+
+def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passphrase_env: str | None) -> Signer | None:
+    """A function signing the `translated` attestation of one translation, or None."""
+    if key_file is None:
+        if issuer or key_id:
+            raise click.UsageError("--issuer and --key-id go with --sign KEY")
+        return None
+    if not issuer:
+        raise click.UsageError("--sign needs --issuer ID (the signer's trust-list entity)")
+    from gateway.cli.keys import load_any_key
+    from signing.translation import attest_translation
+
     try:
-        result = translate(read_input(source), target, source=source_format, options=options)
+        key = load_any_key(key_file, passphrase_env)
+    except (GatewayError, OSError, ValueError) as exc:
+        raise click.UsageError(f"--sign: cannot load a private key from {key_file}: {exc}") from None
+    if not hasattr(key, "sign"):
+        raise click.UsageError("--sign needs a private key")
+    method = key_id or key.public_key.did_key
+
+    def sign(source: bytes, result: Translation) -> bytes:
+        vc = attest_translation(source, result, key=key, issuer_id=issuer, verification_method=method)
+        return dump_json(vc)
+
+    return sign
+
+
+def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: Signer | None, attestation_path: str | None) -> None:
+    data = read_input(source)
+    try:
+        result = translate(data, target, source=source_format, options=options)
     except GatewayError as exc:
         fail(exc, as_json, source=source)
     write_output(output, result.output)
+    if signer:
+        Path(attestation_path or f"{output}.attestation.json").write_bytes(signer(data, result))
     report = result.report.as_dict()
     if report_path:
         Path(report_path).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -150,7 +201,7 @@ def _summary(source: str, result: Translation) -> str:
     return f"{source}: {result.source_format} -> {result.target_format} ({detail})"
 
 
-def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool) -> None:
+def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: Signer | None) -> None:
     if output == "-":
         raise click.UsageError("several inputs need -o DIR")
     out_dir = Path(output)
@@ -163,12 +214,16 @@ def _convert_batch(files: list[Path], target: str, source_format: str | None, ou
     ok = 0
     with click.progressbar(files, label=f"converting to {target}", file=sys.stderr, show_pos=True) as bar:
         for path in bar:
+            data = path.read_bytes()
             try:
-                result = translate(path.read_bytes(), target, source=source_format, options=options)
+                result = translate(data, target, source=source_format, options=options)
             except GatewayError as exc:
                 failures.append({"file": str(path), **exc.as_dict()})
                 continue
-            (out_dir / f"{path.stem}.{target}{suffix}").write_bytes(result.output)
+            out_file = out_dir / f"{path.stem}.{target}{suffix}"
+            out_file.write_bytes(result.output)
+            if signer:
+                Path(f"{out_file}.attestation.json").write_bytes(signer(data, result))
             if report_dir:
                 (report_dir / f"{path.stem}.{target}.report.json").write_text(
                     json.dumps(result.report.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8"

@@ -60,8 +60,7 @@ def to_data(value: Any) -> Any:
         return str(value)
     if isinstance(value, tuple | list):
         return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_data(v) for k, v in value.items()}
+    # Dicts are extension payloads: JSON values kept exactly as read (Decimal numbers stay numbers).
     return value
 
 

@@ -95,3 +95,42 @@ def test_console_script_help_and_usage_exit_code() -> None:
     assert ok.returncode == 0 and "convert" in ok.stdout
     usage = subprocess.run([sys.executable, "-m", "gateway.cli", "convert"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_convert_sign_verifies_as_a_chain_to_the_signed_original(tmp_path: Path) -> None:
+    from signing.testpki import make_test_pki
+
+    pki = make_test_pki(tmp_path)
+    files = pki.files
+    example = Path(__file__).resolve().parents[2] / "examples" / "hebei-hot-rolled-steel-coil.json"
+    original = tmp_path / "coil.json"
+    original.write_bytes(example.read_bytes())
+    registered = tmp_path / "coil.registered.json"
+    assert run("sign", str(original), "--claim", "registered", "--key", str(files["hebei_ed25519"]),
+               "--issuer", "urn:jjj:platform:hebei", "-o", str(registered)).exit_code == 0
+    out = tmp_path / "coil.pact.json"
+    result = run("convert", str(original), "--to", "pact-v3", "-o", str(out),
+                 "--sign", str(files["gateway_ed25519"]), "--issuer", "urn:jjj:gateway:jjj")
+    assert result.exit_code == 0, result.output
+    root = files["root_public"].read_text().strip()
+    verify = ["verify", str(out), "--attestation", f"{out}.attestation.json", "--attestation", str(registered),
+              "--trust-list", str(files["trust_list"]), "--root", root, "--json"]
+    checked = run(*verify)
+    assert checked.exit_code == 0, checked.output
+    assert "urn:jjj:platform:hebei" in checked.stdout and "cn-jjj-json" in checked.stdout
+    reformatted = json.dumps(json.loads(out.read_text()), indent=4, ensure_ascii=True).encode()
+    assert reformatted != out.read_bytes()
+    out.write_bytes(reformatted)  # other bytes, same JSON: the JCS digest still matches
+    assert run(*verify).exit_code == 0
+    tampered = json.loads(out.read_text())
+    tampered["productNameCompany"] = "another product"
+    out.write_text(json.dumps(tampered))
+    refused = run(*verify)
+    assert refused.exit_code == 1
+    assert "DIGEST_MISMATCH" in refused.stderr or "CHAIN_BROKEN" in refused.stderr
+
+
+def test_sign_without_issuer_is_a_usage_error(canonical_file: Path) -> None:
+    result = run("convert", str(canonical_file), "--to", "canonical-json", "-o", "/dev/null", "--sign", str(canonical_file))
+    assert result.exit_code == 2
+    assert "--issuer" in result.output
