@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
 import pytest
 
 from gateway.errors import PolicyError
 from gateway.recognition import assess
-from tests.recognition._suite import Case, at_of, build_attestations, build_declaration, build_policy_from, build_trust_list, load_cases
+from tests.recognition._suite import (
+    SUITE, Case, at_of, build_attestations, build_declaration, build_policy_from, build_trust_list, load_cases,
+)
 
 CASES = load_cases()
 
@@ -43,12 +48,6 @@ def test_case(case: Case, pki) -> None:
 
 
 def test_case_files_follow_their_schema() -> None:
-    import json
-
-    import jsonschema
-
-    from tests.recognition._suite import SUITE
-
     validator = jsonschema.Draft202012Validator(json.loads((SUITE / "case.schema.json").read_text("utf-8")))
     for path in sorted(SUITE.glob("*.json")):
         if path.name != "case.schema.json":
