@@ -1,64 +1,45 @@
-"""``fpgw demo``: a tour of what the gateway does, on the shipped examples."""
+"""``fpgw demo``: Beijing, Tianjin and Hebei gateways exchanging signed declarations."""
 
 from __future__ import annotations
 
-import json
+import logging
+import signal
+import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import click
 
-from gateway.errors import GatewayError
-from gateway.translate import read, write
-from mappings import TranslateOptions, available
-
-
-def default_examples() -> Path:
-    here = Path.cwd() / "examples"
-    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "examples"
-
 
 @click.command()
-@click.option("--examples", "examples_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of declarations (default: ./examples).")
-def demo(examples_dir: Path | None) -> None:
-    """Translate every example to every format it can reach and show what each translation lost."""
+@click.option("--keep", is_flag=True, help="Leave the three gateways running and print how to call them, until Ctrl-C.")
+@click.option("--tour", is_flag=True, help="Instead: translate every example to every format and show what each lost.")
+@click.option("--examples", "examples_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of declarations (default: ./examples).")
+def demo(keep: bool, tour: bool, examples_dir: Path | None) -> None:
+    """Start Beijing, Tianjin and Hebei gateways on loopback with fresh keys, certificates and
+    trust list; Hebei submits a signed steel declaration, Tianjin syncs, verifies and assesses
+    it, an exporter translates a Tianjin battery declaration to PACT v3 and the EU battery
+    passport and verifies the attestation chain."""
+    from gateway.demo import DemoNetwork, default_examples, keep_hints, run_story, run_tour
+
     folder = examples_dir or default_examples()
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".json", ".xml"))
-    if not files:
-        raise click.UsageError(f"no example declarations in {folder}")
-    targets = available()
-    click.echo(f"JJJ Footprint Gateway demo: {len(files)} declarations x {len(targets)} formats\n")
-    click.echo(f"{'example':<46} {'target':<16} result")
-    click.echo("-" * 90)
-    shown = None
-    counts = {"lossless": 0, "lossy": 0, "refused": 0}
-    for path in files:
+    if tour:
+        run_tour(folder)
+        return
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="fpgw-demo-") as tmp, DemoNetwork(Path(tmp)) as network:
         try:
-            reading = read(path.read_bytes())
-        except GatewayError as exc:
-            click.echo(f"{path.name:<46} {'(read)':<16} refused: {exc.reason}: {exc}")
-            counts["refused"] += 1
-            continue
-        for target in targets:
-            try:
-                _, report = write(reading.declaration, target, TranslateOptions())
-            except GatewayError as exc:
-                click.echo(f"{path.name:<46} {target:<16} refused: {exc.reason} ({exc.path})")
-                counts["refused"] += 1
-                continue
-            report.entries[:0] = reading.report.entries
-            report.source_format, report.target_format = reading.format.id, target
-            if report.lossless:
-                counts["lossless"] += 1
-                result = "lossless"
-            else:
-                counts["lossy"] += 1
-                result = ", ".join(f"{n} {k}" for k, n in sorted(report.counts().items()))
-                if shown is None or len(report.entries) > len(shown[1].entries):
-                    shown = (path.name, report)
-            click.echo(f"{path.name:<46} {target:<16} {result}")
-    click.echo("-" * 90)
-    click.echo(f"{counts['lossless']} lossless, {counts['lossy']} with report entries, {counts['refused']} refused (a value would have to be invented)\n")
-    if shown:
-        name, report = shown
-        click.echo(f"Translation report for {name} -> {report.target_format}:")
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            run_story(network, folder, click.echo)
+        except FileNotFoundError as exc:
+            raise click.UsageError(str(exc)) from None
+        if not keep:
+            return
+        click.echo("\n" + keep_hints(network))
+        stop = threading.Event()
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, lambda *_: stop.set())
+        sys.stdout.flush()
+        stop.wait()
+        click.echo("stopping the gateways")

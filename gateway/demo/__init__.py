@@ -1,0 +1,11 @@
+"""``fpgw demo``: three regional gateways on loopback exchanging signed declarations, and the
+translation tour (``--tour``)."""
+
+from .hints import keep_hints
+from .network import DemoNetwork, RegionalGateway
+from .pki import issue_client_credential
+from .story import run_story
+from .tour import default_examples, run_tour
+
+__all__ = ["DemoNetwork", "RegionalGateway", "default_examples", "issue_client_credential", "keep_hints",
+           "run_story", "run_tour"]

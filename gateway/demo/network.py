@@ -1,0 +1,102 @@
+"""Three regional gateways on loopback with a freshly made PKI, for the demo.
+
+Everything lives in one temporary folder: the root key, the CA, each platform's keys and
+certificates, the signed trust list, one TOML configuration and one SQLite file per
+gateway. Nothing outside it is read or written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from signing.testpki import TestPki, make_test_pki
+
+from ..server import (
+    GatewayServer,
+    RecognitionConfig,
+    ServerConfig,
+    SigningConfig,
+    StoreConfig,
+    TlsConfig,
+    TrustConfig,
+    create_server,
+)
+from .pki import issue_client_credential
+
+REGIONS = {  # short name -> receiving-region recognition policy
+    "beijing": "cn-bj",
+    "tianjin": "cn-tj",
+    "hebei": "cn-he",
+}
+EXPORTER = "urn:example:exporter:tianjin-cells"
+
+
+@dataclass
+class RegionalGateway:
+    name: str
+    entity_id: str
+    server: GatewayServer
+    port: int
+    config: ServerConfig
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+class DemoNetwork:
+    """Start with :meth:`start`, stop with :meth:`stop` (or use it as a context manager)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pki: TestPki = make_test_pki(folder / "pki")
+        self.gateways: dict[str, RegionalGateway] = {}
+        cert, key = issue_client_credential(self.pki, EXPORTER, "Tianjin Cells Co. (exporter)")
+        self.exporter_files = (folder / "pki" / "exporter.pem", folder / "pki" / "exporter.key")
+        self.exporter_files[0].write_bytes(cert)
+        self.exporter_files[1].write_bytes(key)
+
+    def config(self, name: str) -> ServerConfig:
+        files, entity = self.pki.files, self.pki[name]
+        return ServerConfig(
+            address="127.0.0.1:0", identity=entity.id, max_workers=4, max_concurrent_rpcs=32, grace_seconds=2,
+            tls=TlsConfig(cert=files["server_cert"], key=files["server_key"], client_ca=files["ca"]),
+            store=StoreConfig(url=str(self.folder / f"{name}.sqlite")),
+            trust=TrustConfig(list=files["trust_list"], root=self.pki.root_multikey),
+            signing=SigningConfig(key=files[f"{name}_ed25519"], key_id=entity.ed25519_key_id),
+            recognition=RecognitionConfig(default_policy=REGIONS[name]),
+        )
+
+    def start(self) -> DemoNetwork:
+        for name in REGIONS:
+            config = self.config(name)
+            server, port = create_server(config)
+            server.start()
+            self.gateways[name] = RegionalGateway(name, config.identity, server, port, config)
+        return self
+
+    def stop(self) -> None:
+        for gateway in self.gateways.values():
+            gateway.server.stop(1)
+
+    def __enter__(self) -> DemoNetwork:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def client_files(self, who: str) -> tuple[Path, Path]:
+        """(certificate, key) files a client presents: a platform's, or the exporter's."""
+        if who == "exporter":
+            return self.exporter_files
+        return self.pki.files[f"{who}_cert"], self.pki.files[f"{who}_p256"]
+
+    def channel(self, gateway: str, as_who: str) -> grpc.Channel:
+        """A mutual-TLS channel to ``gateway`` presenting ``as_who``'s certificate."""
+        cert, key = self.client_files(as_who)
+        credentials = grpc.ssl_channel_credentials(root_certificates=self.pki.ca_pem, private_key=key.read_bytes(),
+                                                   certificate_chain=cert.read_bytes())
+        return grpc.secure_channel(self.gateways[gateway].address, credentials)

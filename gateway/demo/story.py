@@ -1,0 +1,158 @@
+"""The three-region demo as a story: every step is a real gRPC call over mutual TLS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import grpc
+
+from signing import VerifiedClaim, document_digest
+from signing.jcs import canonicalize
+
+from .._proto import (
+    attestation_pb2,
+    attestation_pb2_grpc,
+    document_pb2,
+    exchange_pb2,
+    exchange_pb2_grpc,
+    recognition_pb2,
+    recognition_pb2_grpc,
+    translation_pb2,
+    translation_pb2_grpc,
+)
+from ..server import error_details
+from ..server.trust import ATTESTATION_MEDIA_TYPE
+from ..translate import read
+from .network import EXPORTER, DemoNetwork
+
+Say = Callable[[str], None]
+OUTCOME_PREFIX = "RECOGNITION_OUTCOME_"
+
+
+def pick_example(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    if not found:
+        raise FileNotFoundError(f"no example matching {pattern} in {folder}")
+    return found[0]
+
+
+def _document(path: Path) -> document_pb2.Document:
+    return document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=path.read_bytes())
+
+
+def verification_attestation(network: DemoNetwork, document: document_pb2.Document, say: Say) -> document_pb2.Attestation:
+    """The accredited verifier signs a ``verified`` attestation with its own key (it runs no gateway)."""
+    verifier = network.pki["verifier"]
+    decl = read(document.content, document.format_id).declaration
+    accreditation = network.pki.trust_list.entity(verifier.id).accreditation
+    checked = decl.verification
+    level = checked.level.value if checked and checked.level else "limited"
+    verified_on = checked.date if checked and checked.date else date.today()
+    claim = VerifiedClaim(document.format_id, str(decl.id), decl.version, decl.product.sector or "",
+                          accreditation.body, accreditation.number, (decl.product.sector or "",), level,
+                          verified_on.isoformat())
+    vc = verifier.attest(claim, document_digest(document.content, "json"))
+    say(f"  {verifier.id} ({accreditation.number}) signed a 'verified' attestation ({level} assurance)")
+    return document_pb2.Attestation(media_type=ATTESTATION_MEDIA_TYPE, content=canonicalize(vc))
+
+
+def register_and_submit(network: DemoNetwork, region: str, path: Path, record_id: str, say: Say,
+                        *, verified: bool = False) -> exchange_pb2.SubmitRequest:
+    """The platform's back office signs a registered attestation through its own gateway and submits."""
+    document = _document(path)
+    decl = read(document.content, document.format_id).declaration
+    extra = [verification_attestation(network, document, say)] if verified else []
+    with network.channel(region, region) as channel:
+        signed = attestation_pb2_grpc.AttestationServiceStub(channel).Sign(attestation_pb2.SignRequest(
+            document=document, claim_type=attestation_pb2.CLAIM_TYPE_REGISTERED,
+            claim_json=json.dumps({"recordId": record_id}).encode()))
+        request = exchange_pb2.SubmitRequest(
+            metadata=exchange_pb2.DeclarationMetadata(
+                declaration_id=str(decl.id), version=decl.version, region=decl.region or "",
+                sector=decl.product.sector or "", product_id=decl.product.id_of("gtin") or str(decl.id)),
+            document=document, attestations=[signed.attestation, *extra])
+        receipt = exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(request).receipt
+    say(f"  {region.title()} signed a 'registered' attestation over {signed.digest[:23]}… (record {record_id})")
+    say(f"  and submitted {path.name}: stored at cursor {receipt.cursor}, declaration {receipt.declaration_id} v{receipt.version}")
+    return request
+
+
+def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
+    hebei, tianjin = network.pki["hebei"].id, network.pki["tianjin"].id
+    steel = pick_example(examples, "hebei-*steel*.json")
+    battery = pick_example(examples, "tianjin-*battery*.json")
+    say("JJJ Footprint Gateway demo: three regional gateways over mutual TLS\n")
+    say(f"Fresh keys, certificates and a signed trust list (#{network.pki.trust_list.sequence}) are in {network.folder}")
+    for gateway in network.gateways.values():
+        say(f"  {gateway.name:<8} {gateway.entity_id:<26} {gateway.address}  store {gateway.config.store.url}")
+
+    say("\n1. Hebei registers a steel declaration")
+    submitted = register_and_submit(network, "hebei", steel, "HE-2025-000731", say, verified=True)
+
+    say("\n2. Hebei's certificate tries to submit it to Beijing's gateway as if Beijing had registered it")
+    with network.channel("beijing", "beijing") as as_beijing:
+        forged = attestation_pb2_grpc.AttestationServiceStub(as_beijing).Sign(attestation_pb2.SignRequest(
+            document=submitted.document, claim_type=attestation_pb2.CLAIM_TYPE_REGISTERED))
+    impersonation = exchange_pb2.SubmitRequest(metadata=submitted.metadata, document=submitted.document,
+                                               attestations=[forged.attestation])
+    with network.channel("beijing", "hebei") as as_hebei:
+        try:
+            exchange_pb2_grpc.ExchangeServiceStub(as_hebei).Submit(impersonation)
+            raise AssertionError("impersonation was accepted")
+        except grpc.RpcError as error:
+            details = error_details(error)
+            say(f"  refused ({details['code']}): {details['reason']}: {details['message']}")
+
+    say("\n3. Tianjin pulls Hebei's records over Sync, verifying every attestation against the trust list")
+    with network.channel("hebei", "tianjin") as to_hebei:
+        outcome = network.gateways["tianjin"].server.replicator().pull(
+            exchange_pb2_grpc.ExchangeServiceStub(to_hebei), hebei)
+    say(f"  Tianjin synced {outcome.stored} record(s) from Hebei, refused {len(outcome.refused)}; cursor now {outcome.cursor}")
+
+    with network.channel("tianjin", "tianjin") as channel:
+        record = exchange_pb2_grpc.ExchangeServiceStub(channel).Get(
+            exchange_pb2.GetRequest(declaration_id=submitted.metadata.declaration_id)).record
+        say(f"\n4. Tianjin verifies its copy (replicated from {record.source_peer})")
+        verified = attestation_pb2_grpc.AttestationServiceStub(channel).Verify(attestation_pb2.VerifyRequest(
+            document=record.document, attestations=record.attestations)).verified
+        for v in verified:
+            say(f"  verified: {attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
+                f" by {v.issuer} with key {v.key_id}, digest {v.digest[:23]}…")
+
+        say("\n5. Tianjin assesses recognition (互认) under its policy")
+        answer = recognition_pb2_grpc.RecognitionServiceStub(channel).Assess(recognition_pb2.AssessRequest(
+            document=record.document, attestations=record.attestations))
+    decision = answer.decision
+    say(f"  policy {decision.policy_id} v{decision.policy_version} (region {decision.region}): "
+        f"{recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)}")
+    for c in decision.criteria:
+        outcome_name = recognition_pb2.CriterionOutcome.Name(c.outcome).removeprefix("CRITERION_OUTCOME_")
+        say(f"    {outcome_name:<14} {c.criterion_id:<22} {c.message.en}")
+
+    say("\n6. Tianjin registers a battery declaration; an exporter (not on the trust list) translates it")
+    registered = register_and_submit(network, "tianjin", battery, "TJ-2025-004417", say)
+    with network.channel("tianjin", "exporter") as channel:
+        registration = exchange_pb2_grpc.ExchangeServiceStub(channel).Get(
+            exchange_pb2.GetRequest(declaration_id=registered.metadata.declaration_id)).record.attestations
+        translations = translation_pb2_grpc.TranslationServiceStub(channel)
+        verifier = attestation_pb2_grpc.AttestationServiceStub(channel)
+        for target in ("pact-v3", "eu-battery-json"):
+            result = translations.Translate(translation_pb2.TranslateRequest(
+                document=registered.document, target_format_id=target, attest=True))
+            kinds: dict[str, int] = {}
+            for entry in result.report.entries:
+                kind = translation_pb2.TranslationEntryKind.Name(entry.kind).removeprefix("TRANSLATION_ENTRY_KIND_").lower()
+                kinds[kind] = kinds.get(kind, 0) + 1
+            say(f"  {EXPORTER} translated {battery.name} to {target}: {len(result.document.content)} bytes, "
+                f"{'lossless' if result.report.lossless else 'lossy'} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+            chain = verifier.Verify(attestation_pb2.VerifyRequest(
+                document=result.document, attestations=[*registration, result.attestation])).verified
+            links = " <- ".join(f"{attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
+                                f" {v.format_id} by {v.issuer.rsplit(':', 1)[-1]}" for v in reversed(chain))
+            say(f"  chain verified: {links}")
+    verdict = recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)
+    say(f"\nDone: Hebei's declaration is held by {hebei} and {tianjin} ({verdict} under {decision.policy_id}); "
+        "the exporter's PACT and battery-passport documents verify back to Tianjin's register.")

@@ -1,0 +1,61 @@
+"""``fpgw demo --tour``: every example translated to every format, with what each lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from gateway.errors import GatewayError
+from gateway.translate import read, write
+from mappings import TranslateOptions, available
+
+
+def default_examples() -> Path:
+    here = Path.cwd() / "examples"
+    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "examples"
+
+
+def run_tour(folder: Path) -> None:
+    """Translate every example to every format it can reach and show what each translation lost."""
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".json", ".xml"))
+    if not files:
+        raise click.UsageError(f"no example declarations in {folder}")
+    targets = available()
+    click.echo(f"JJJ Footprint Gateway demo: {len(files)} declarations x {len(targets)} formats\n")
+    click.echo(f"{'example':<46} {'target':<16} result")
+    click.echo("-" * 90)
+    shown = None
+    counts = {"lossless": 0, "lossy": 0, "refused": 0}
+    for path in files:
+        try:
+            reading = read(path.read_bytes())
+        except GatewayError as exc:
+            click.echo(f"{path.name:<46} {'(read)':<16} refused: {exc.reason}: {exc}")
+            counts["refused"] += 1
+            continue
+        for target in targets:
+            try:
+                _, report = write(reading.declaration, target, TranslateOptions())
+            except GatewayError as exc:
+                click.echo(f"{path.name:<46} {target:<16} refused: {exc.reason} ({exc.path})")
+                counts["refused"] += 1
+                continue
+            report.entries[:0] = reading.report.entries
+            report.source_format, report.target_format = reading.format.id, target
+            if report.lossless:
+                counts["lossless"] += 1
+                result = "lossless"
+            else:
+                counts["lossy"] += 1
+                result = ", ".join(f"{n} {k}" for k, n in sorted(report.counts().items()))
+                if shown is None or len(report.entries) > len(shown[1].entries):
+                    shown = (path.name, report)
+            click.echo(f"{path.name:<46} {target:<16} {result}")
+    click.echo("-" * 90)
+    click.echo(f"{counts['lossless']} lossless, {counts['lossy']} with report entries, {counts['refused']} refused (a value would have to be invented)\n")
+    if shown:
+        name, report = shown
+        click.echo(f"Translation report for {name} -> {report.target_format}:")
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
