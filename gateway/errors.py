@@ -218,6 +218,8 @@ class PolicyError(GatewayError, ValueError):
 
 
 class UnknownPolicy(PolicyError, LookupError):
+    """A policy id that the server does not apply (ListPolicies names those it does)."""
+
     reason = "UNKNOWN_POLICY"
     grpc_code = grpc.StatusCode.NOT_FOUND
 
@@ -226,6 +228,8 @@ class UnknownPolicy(PolicyError, LookupError):
 
 
 class NotFound(GatewayError, LookupError):
+    """No stored declaration has this id (and version)."""
+
     reason = "NOT_FOUND"
     grpc_code = grpc.StatusCode.NOT_FOUND
 
@@ -238,11 +242,17 @@ class AlreadyExists(GatewayError, ValueError):
 
 
 class PermissionDenied(GatewayError, PermissionError):
+    """An authenticated caller that may not make this call: not a platform, not the entity
+    the gateway signs as, or not the platform that registered the declaration it submits."""
+
     reason = "PERMISSION_DENIED"
     grpc_code = grpc.StatusCode.PERMISSION_DENIED
 
 
 class Unauthenticated(GatewayError, PermissionError):
+    """A call that needs a client certificate naming one trust-list entity and came without
+    one (or with an ambiguous one)."""
+
     reason = "UNAUTHENTICATED"
     grpc_code = grpc.StatusCode.UNAUTHENTICATED
 
@@ -255,6 +265,8 @@ class StoreError(GatewayError, RuntimeError):
 
 
 class AuditChainBroken(StoreError):
+    """The hash-chained audit log has a missing or altered entry."""
+
     reason = "AUDIT_CHAIN_BROKEN"
     grpc_code = grpc.StatusCode.DATA_LOSS
 
@@ -295,10 +307,14 @@ class UnknownKey(UntrustedSigner):
 
 
 class KeyRevoked(UntrustedSigner):
+    """A key the trust list had revoked when the signature was made."""
+
     reason = "KEY_REVOKED"
 
 
 class KeySuspended(UntrustedSigner):
+    """A key the trust list had suspended when the signature was made."""
+
     reason = "KEY_SUSPENDED"
 
 
@@ -321,6 +337,8 @@ class SignerNotAuthorised(UntrustedSigner):
 
 
 class AttestationNotYetValid(ExpiredAttestation):
+    """An attestation whose validity starts (or whose proof was made) after the time of checking."""
+
     reason = "ATTESTATION_NOT_YET_VALID"
 
 
@@ -331,6 +349,8 @@ class ChainBroken(SigningError):
 
 
 class TrustListExpired(TrustListError):
+    """A trust list past its next-update time at the time of checking: fetch a newer one."""
+
     reason = "TRUST_LIST_EXPIRED"
 
 
