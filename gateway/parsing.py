@@ -81,7 +81,7 @@ def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
             stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
 
 
-def _xml_parser() -> etree.XMLParser:
+def _xml_parser(keep_processing_instructions: bool) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -89,20 +89,27 @@ def _xml_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=False,
-        remove_pis=True,
+        remove_pis=not keep_processing_instructions,
     )
 
 
-def load_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> etree._Element:
+def load_xml(
+    data: bytes,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    max_depth: int = MAX_DEPTH,
+    keep_processing_instructions: bool = False,
+) -> etree._Element:
     """Parse XML with entities, DTDs and network access off; a document that declares a
-    DOCTYPE at all is refused, since nothing we read needs one and every entity attack does."""
+    DOCTYPE at all is refused, since nothing we read needs one and every entity attack does.
+    Signature code keeps processing instructions so canonicalisation sees what was signed."""
     if isinstance(data, str):
         raise MalformedDocument("XML must be passed as bytes")
     _check_size(data, max_bytes)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise HostileDocument("XML with a DOCTYPE or entity declaration is refused", path="/")
     try:
-        root = etree.fromstring(data, parser=_xml_parser())
+        root = etree.fromstring(data, parser=_xml_parser(keep_processing_instructions))
     except etree.XMLSyntaxError as exc:
         raise MalformedDocument(f"malformed XML: {exc.msg}", line=exc.lineno) from None
     tree = root.getroottree()

@@ -45,7 +45,7 @@ __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"
 
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 64  # for parsing untrusted text
-CANONICAL_MAX_DEPTH = 255  # orjson's own nesting limit, so both paths refuse alike
+CANONICAL_MAX_DEPTH = 254  # orjson's own nesting limit (3.10+), so both paths refuse alike
 MAX_BYTES = 16 * 1024 * 1024
 
 _FAST_FLOAT_MIN = 1e-5
@@ -107,6 +107,8 @@ def canonicalize(value: Any) -> bytes:
     try:
         return orjson.dumps(prepared, option=_ORJSON_OPTS)
     except orjson.JSONEncodeError as exc:
+        if "Recursion" in str(exc):
+            raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}") from None
         # The walk has checked types and ranges; what is left is a lone surrogate.
         raise NotIJson(f"not I-JSON: {exc}") from None
 
