@@ -1,11 +1,15 @@
 """RPC throughput and latency of the gateway against a bare echo measured in the same run.
 
     python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--payload 3072]
+                                   [--document examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
 
 Each server runs in its own process (as in production; the client's threads would otherwise
 share its GIL). Baseline: a bare sync gRPC server with only EchoService. Then the gateway's
-own server (interceptor, health, reflection) answering Echo, and Submit on SQLite and, when
-FPGW_TEST_POSTGRES_DSN is set, PostgreSQL. Ratios are against the bare echo.
+own server (interceptor, health, reflection, every service) answering Echo; Translate of a
+real declaration against Echo of the same bytes on that same server; TranslateStream
+against EchoStream (one stream per client, one item in flight); and Submit on SQLite and,
+when FPGW_TEST_POSTGRES_DSN is set, PostgreSQL. The ratio column is against the bare echo;
+the lines after the table compare each RPC with its echo on the same server.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import itertools
 import multiprocessing
 import os
+import queue
 import tempfile
 import threading
 import time
@@ -21,8 +26,11 @@ import uuid
 from collections.abc import Callable
 from concurrent import futures
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _bare_echo(conn, workers: int) -> None:
@@ -120,6 +128,72 @@ def echo_call(payload: bytes) -> Callable[[grpc.Channel], Callable[[int], object
     return make
 
 
+def translate_call(document: bytes, target: str) -> Callable[[grpc.Channel], Callable[[int], object]]:
+    def make(channel: grpc.Channel) -> Callable[[int], object]:
+        from gateway._proto import document_pb2, translation_pb2, translation_pb2_grpc
+
+        stub = translation_pb2_grpc.TranslationServiceStub(channel)
+        request = translation_pb2.TranslateRequest(
+            document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=document),
+            target_format_id=target)
+        return lambda n: stub.Translate(request)
+    return make
+
+
+def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Callable[[], object]], object],
+                   request: object, seconds: float, clients: int) -> Result:
+    """Each client keeps one bidirectional stream and one item in flight: per-item latency."""
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    stop = time.perf_counter() + seconds
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+
+    def client(mine: list[float], warm: int) -> None:
+        items: queue.Queue = queue.Queue()
+        responses = open_stream(channel, lambda: iter(items.get, None))
+        for i in itertools.count():
+            if i >= warm and time.perf_counter() >= stop:
+                break
+            started = time.perf_counter()
+            items.put(request)
+            next(responses)
+            if i >= warm:
+                mine.append(time.perf_counter() - started)
+        items.put(None)
+        for _ in responses:
+            pass
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(latencies[i], 20)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    channel.close()
+    flat = [x for part in latencies for x in part]
+    return Result(name, len(flat), elapsed, flat)
+
+
+def echo_stream(channel: grpc.Channel, items: Callable[[], object]) -> object:
+    from gateway._proto import echo_pb2_grpc
+
+    return echo_pb2_grpc.EchoServiceStub(channel).EchoStream(items())
+
+
+def translate_stream(channel: grpc.Channel, items: Callable[[], object]) -> object:
+    from gateway._proto import translation_pb2_grpc
+
+    return translation_pb2_grpc.TranslationServiceStub(channel).TranslateStream(items())
+
+
+def stream_requests(document: bytes, target: str) -> tuple[object, object]:
+    from gateway._proto import document_pb2, echo_pb2, translation_pb2
+
+    return echo_pb2.EchoStreamRequest(payload=document), translation_pb2.TranslateStreamRequest(
+        request_id="r", document=document_pb2.Document(format_id="cn-jjj-json", media_type="application/json",
+                                                       content=document), target_format_id=target)
+
+
 def submit_call(payload: bytes) -> Callable[[grpc.Channel], Callable[[int], object]]:
     run = uuid.uuid4().hex[:8]
 
@@ -144,14 +218,26 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--payload", type=int, default=3072, help="bytes per request")
+    parser.add_argument("--document", type=Path, default=ROOT / "examples" / "hebei-hot-rolled-steel-coil.json",
+                        help="cn-jjj-json declaration to translate")
+    parser.add_argument("--to", default="pact-v3", help="target format of Translate")
     args = parser.parse_args()
     payload = os.urandom(args.payload // 2).hex().encode()[: args.payload]
+    document = args.document.read_bytes()
+    echo_item, translate_item = stream_requests(document, args.to)
     results: list[Result] = []
     with ServerProcess(_bare_echo, args.workers) as port:
         results.append(measure("bare echo (baseline)", port, echo_call(payload), args.seconds, args.clients))
     with tempfile.TemporaryDirectory() as tmp:
         with ServerProcess(_gateway, args.workers, os.path.join(tmp, "bench.sqlite"), "fpgw") as port:
             results.append(measure("gateway Echo", port, echo_call(payload), args.seconds, args.clients))
+            results.append(measure("gateway Echo, document", port, echo_call(document), args.seconds, args.clients))
+            results.append(measure(f"Translate -> {args.to}", port, translate_call(document, args.to), args.seconds,
+                                   args.clients))
+            results.append(measure_stream("gateway EchoStream", port, echo_stream, echo_item, args.seconds,
+                                          args.clients))
+            results.append(measure_stream(f"TranslateStream -> {args.to}", port, translate_stream, translate_item,
+                                          args.seconds, args.clients))
             results.append(measure("Submit, SQLite", port, submit_call(payload), args.seconds, args.clients))
     dsn = os.environ.get("FPGW_TEST_POSTGRES_DSN")
     if dsn:
@@ -165,12 +251,18 @@ def main() -> None:
     else:
         print("PostgreSQL skipped: set FPGW_TEST_POSTGRES_DSN")
     base = results[0]
-    print(f"{args.payload} B payload, {args.clients} client threads, {args.workers} server threads, "
-          f"{args.seconds:g} s each, {os.cpu_count()} CPUs")
-    print(f"{'':24} {'RPC/s':>9} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{args.payload} B payload, document {args.document.name} ({len(document)} B), {args.clients} client "
+          f"threads, {args.workers} server threads, {args.seconds:g} s each, {os.cpu_count()} CPUs")
+    print(f"{'':30} {'RPC/s':>9} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for r in results:
-        print(f"{r.name:24} {r.rate:9.0f} {r.rate / base.rate:7.2f} {r.percentile(0.5):8.2f} "
+        print(f"{r.name:30} {r.rate:9.0f} {r.rate / base.rate:7.2f} {r.percentile(0.5):8.2f} "
               f"{r.percentile(0.99):8.2f}")
+    by_name = {r.name: r for r in results}
+    for rpc, echo in ((f"Translate -> {args.to}", "gateway Echo, document"),
+                      (f"TranslateStream -> {args.to}", "gateway EchoStream")):
+        r, e = by_name[rpc], by_name[echo]
+        print(f"{rpc} / {echo}: throughput {r.rate / e.rate:.3f}, p50 x{r.percentile(0.5) / e.percentile(0.5):.1f},"
+              f" p99 x{r.percentile(0.99) / e.percentile(0.99):.1f}")
 
 
 if __name__ == "__main__":

@@ -46,10 +46,13 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
     def started(port: int) -> None:
         host = config.address.rsplit(":", 1)[0]
         security = "plaintext" if config.tls is None else ("mtls" if config.tls.mutual else "tls")
+        trust = str(config.trust.list) if config.trust else None
         if as_json:
-            click.echo(orjson.dumps({"address": f"{host}:{port}", "port": port, "security": security}).decode())
+            click.echo(orjson.dumps({"address": f"{host}:{port}", "port": port, "security": security,
+                                     "trust_list": trust, "signs_as": config.signer_id if config.signing else None}).decode())
         else:
-            click.echo(f"fpgw: serving on {host}:{port} ({security}), store {config.store.url}")
+            click.echo(f"fpgw: serving on {host}:{port} ({security}), store {config.store.url}"
+                       + (f", trust list {trust}" if trust else ", no trust list (development mode)"))
         sys.stdout.flush()
 
     try:

@@ -93,3 +93,36 @@ def test_audit_verify_reports_intact_and_broken_chains(tmp_path, store) -> None:
         "ok": False, "reason": "AUDIT_CHAIN_BROKEN", "message": "audit entry 2 was altered",
         "metadata": {"seq": "2"},
     }
+
+
+def test_serve_with_trust_and_signing_from_a_config_file(tmp_path, signed_pki) -> None:
+    from gateway._proto import attestation_pb2, attestation_pb2_grpc
+
+    from .conftest import signed_channel
+
+    files = signed_pki.files
+    config = tmp_path / "gateway.toml"
+    config.write_text(
+        f'[server]\naddress = "127.0.0.1:0"\nidentity = "{signed_pki["tianjin"].id}"\ngrace_seconds = 5\n'
+        f'[tls]\ncert = "{files["server_cert"]}"\nkey = "{files["server_key"]}"\nclient_ca = "{files["ca"]}"\n'
+        f'[store]\nurl = "{tmp_path / "tj.sqlite"}"\n'
+        f'[trust]\nlist = "{files["trust_list"]}"\nroot = "{signed_pki.root_multikey}"\n'
+        f'[signing]\nkey = "{files["tianjin_ed25519"]}"\nkey_id = "{signed_pki["tianjin"].ed25519_key_id}"\n'
+        f'[recognition]\ndefault_policy = "cn-tj"\n'
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from gateway.cli import main; main()", "serve", "--config", str(config), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        started = json.loads(process.stdout.readline())
+        assert started["security"] == "mtls" and started["signs_as"] == signed_pki["tianjin"].id
+        with signed_channel(signed_pki, started["port"], "hebei") as channel:
+            answer = attestation_pb2_grpc.AttestationServiceStub(channel).GetTrustList(
+                attestation_pb2.GetTrustListRequest(), timeout=10)
+        assert answer.trust_list == files["trust_list"].read_bytes()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
