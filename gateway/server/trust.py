@@ -46,7 +46,7 @@ class GatewayTrust:
         self._document = b""
         self._list: TrustList | None = None
         self._failure: GatewayError | None = None
-        self.current()
+        self._refresh()
         if self._failure is not None:
             raise ConfigurationError(f"trust list {path}: {self._failure.reason}: {self._failure}",
                                      path="trust.list") from self._failure

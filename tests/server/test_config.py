@@ -8,6 +8,7 @@ import pytest
 
 from gateway.errors import ConfigurationError
 from gateway.server import load_config
+from signing import generate_key
 
 TOML = """
 [server]
@@ -76,3 +77,13 @@ def test_unusable_settings_are_refused_with_their_path(tmp_path, text, env, path
 def test_unreadable_toml_is_a_configuration_error(tmp_path) -> None:
     with pytest.raises(ConfigurationError):
         load_config(_write(tmp_path, "[server\n"), env={})
+
+
+def test_a_trust_list_that_does_not_verify_stops_the_start(tmp_path, signed_pki) -> None:
+    from gateway.server import GatewayTrust
+
+    other_root = generate_key().public_key.multikey
+    with pytest.raises(ConfigurationError) as info:
+        GatewayTrust(signed_pki.files["trust_list"], other_root)
+    assert info.value.path == "trust.list" and "TRUST_LIST_INVALID" in info.value.message
+    assert GatewayTrust(signed_pki.files["trust_list"], signed_pki.root_multikey).current().sequence == 1
