@@ -141,3 +141,28 @@ def test_item_errors_carry_the_unary_details(tianjin) -> None:
         request_id="x", document=_doc(STEEL), target_format_id="eu-battery-json")]))
     assert (item.error.reason, item.error.message) == (unary["reason"], unary["message"])
     assert [{"path": v.path, "message": v.message} for v in item.error.violations] == unary["violations"]
+
+
+def test_a_replaced_trust_list_takes_effect_on_the_next_call(start_gateway, signed_pki, tmp_path) -> None:
+    from datetime import timedelta
+
+    from signing import set_key_status
+    from signing.jcs import canonicalize
+    from signing.timeutil import utcnow
+
+    path = tmp_path / "trust-list.json"
+    path.write_bytes(signed_pki.files["trust_list"].read_bytes())
+    _, port = start_gateway("tianjin", trust_file=path)
+    registration = registered_submission(signed_pki, "hebei").attestations
+    with signed_channel(signed_pki, port, "tianjin") as channel:
+        stub = attestation_pb2_grpc.AttestationServiceStub(channel)
+        assert stub.Verify(attestation_pb2.VerifyRequest(attestations=registration)).verified[0].issuer.endswith("hebei")
+        draft = set_key_status(signed_pki.draft, signed_pki["hebei"].ed25519_key_id, "revoked",
+                               since=utcnow() - timedelta(hours=1), reason="key compromise")
+        newer, _ = signed_pki.resign(draft, sequence=2, issued=utcnow() - timedelta(minutes=1))
+        path.write_bytes(canonicalize(newer))
+        assert stub.GetTrustList(attestation_pb2.GetTrustListRequest()).sequence == 2
+        with pytest.raises(grpc.RpcError) as info:
+            stub.Verify(attestation_pb2.VerifyRequest(attestations=registration))
+    assert error_details(info.value)["reason"] == "KEY_REVOKED"
+    assert error_details(info.value)["metadata"]["revocation_reason"] == "key compromise"
