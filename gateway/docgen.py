@@ -106,7 +106,7 @@ def cli_page() -> str:
     out = [HEADER.format(source="the `fpgw` commands' help"), "# `fpgw` command reference\n\n"]
 
     def walk(command: click.Command, words: list[str]) -> None:
-        with click.Context(command, info_name=" ".join(words), terminal_width=100) as ctx:
+        with click.Context(command, info_name=" ".join(words), terminal_width=100, help_option_names=["-h", "--help"]) as ctx:
             out.append(f"## `{' '.join(words)}`\n\n```text\n{command.get_help(ctx)}\n```\n\n")
             if isinstance(command, click.Group):
                 for name in command.list_commands(ctx):
