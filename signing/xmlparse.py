@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from gateway.errors import MalformedDocument
 from gateway.parsing import MAX_DOCUMENT_BYTES, load_xml
 
 __all__ = ["parse_xml", "MAX_XML_BYTES"]

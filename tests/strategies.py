@@ -7,7 +7,6 @@ expressiveness narrow it with the keyword switches or ``dataclasses.replace``.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from gateway.cli.output import fail, read_input, write_output
+from gateway.cli.trust import ROOT_HELP, load_list
 from gateway.errors import GatewayError, InvalidRequest
 from gateway.model import Declaration
 from gateway.model.serde import parse_datetime
@@ -18,7 +19,7 @@ from gateway.recognition import RecognitionDecision, assess, get_policy, shipped
 from gateway.recognition.docs import policy_page
 from gateway.recognition.policy import RecognitionPolicy, load_policy
 from gateway.translate import read
-from signing import TrustList, document_digest, load_private_key, load_public_key, load_trust_list, loads, parse_digest
+from signing import document_digest, load_private_key, loads, parse_digest
 from signing.timeutil import utcnow
 
 _MARK = {"PASS": "✓", "CONDITIONAL": "~", "FAIL": "✗", "NOT_APPLICABLE": "·"}
@@ -31,11 +32,6 @@ def _at(text: str | None) -> datetime:
         return parse_datetime(text)
     except ValueError as exc:
         raise click.BadParameter(f"{text!r}: {exc}", param_hint="--at") from None
-
-
-def _trust_list(path: str, root_key: str, accept_expired: bool) -> TrustList:
-    key_text = Path(root_key).read_text("utf-8").strip() if Path(root_key).is_file() else root_key
-    return load_trust_list(read_input(path), load_public_key(key_text), accept_expired=accept_expired)
 
 
 def _declaration(path: str) -> tuple[Declaration, str]:
@@ -64,7 +60,7 @@ def _about(vc: dict[str, Any], digest: str) -> bool:
 
 trust_options = [
     click.option("--trust-list", "trust_list_path", required=True, metavar="FILE", help="Signed trust list (JSON)."),
-    click.option("--root-key", required=True, metavar="KEY", help="Pinned coordination-body key: Multikey text or a file holding it (or PEM)."),
+    click.option("--root", "--root-key", "root_key", envvar="FPGW_TRUST_ROOT", metavar="KEY", help=ROOT_HELP),
     click.option("--accept-expired-trust-list", is_flag=True, help="Accept a trust list past its next-update time."),
     click.option("--at", "at_text", metavar="TIME", help="Assessment time, RFC 3339 (default: now)."),
 ]
@@ -88,15 +84,15 @@ def _with(options):
 @click.option("--issuer", metavar="ID", help="Trust-list entity id of the signer (a platform or the coordination body).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="OUT", help="Where to write the decision (or attestation) JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Write the decision as JSON (canonical, RFC 8785) instead of a table.")
-def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, ...], trust_list_path: str, root_key: str,
+def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, ...], trust_list_path: str, root_key: str | None,
                    accept_expired_trust_list: bool, at_text: str | None, sign: bool, key_path: str | None, issuer: str | None,
                    output: str, as_json: bool) -> None:
     """Assess whether DECL is recognised under a policy, with every criterion and its evidence.
 
     \b
     Examples:
-      fpgw assess steel.json --policy cn-tj --attestation reg.json --trust-list tl.json --root-key root.txt
-      fpgw assess pack.json --policy eu-battery-cfp --attestation atts/ --trust-list tl.json --root-key root.txt --json
+      fpgw assess steel.json --policy cn-tj --attestation reg.json --trust-list tl.json --root root.txt
+      fpgw assess pack.json --policy eu-battery-cfp --attestation atts/ --trust-list tl.json --root root.txt --json
       fpgw assess steel.json --policy cn-tj ... --sign --key tianjin.pem --issuer urn:jjj:platform:tianjin -o decision.vc.json
 
     Exit code 0 when a decision was made (whatever it is), 1 when an input is invalid or
@@ -107,7 +103,7 @@ def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, .
     at = _at(at_text)
     try:
         policy = get_policy(policy_ref)
-        trust_list = _trust_list(trust_list_path, root_key, accept_expired_trust_list)
+        trust_list = load_list(trust_list_path, root_key, accept_expired=accept_expired_trust_list)
         decl, digest = _declaration(declaration)
         decision = assess(decl, policy, attestations=_attestation_files(attestations), trust_list=trust_list, at=at, declaration_digest=digest)
         if sign:
@@ -216,7 +212,7 @@ def recognition() -> None:
 @click.option("--attestation", "attestations", multiple=True, metavar="FILE", help="Attestations (files or directories); each declaration gets those over its digest.")
 @_with(trust_options)
 @click.option("--json", "as_json", is_flag=True, help="Every decision as JSON.")
-def matrix(examples: tuple[str, ...], policy_refs: tuple[str, ...], attestations: tuple[str, ...], trust_list_path: str, root_key: str,
+def matrix(examples: tuple[str, ...], policy_refs: tuple[str, ...], attestations: tuple[str, ...], trust_list_path: str, root_key: str | None,
            accept_expired_trust_list: bool, at_text: str | None, as_json: bool) -> None:
     """Which policy recognises which declaration, and why not.
 
@@ -227,7 +223,7 @@ def matrix(examples: tuple[str, ...], policy_refs: tuple[str, ...], attestations
     files = [f for e in examples for f in (sorted(p for p in Path(e).iterdir() if p.suffix in (".json", ".xml")) if Path(e).is_dir() else [Path(e)])]
     try:
         policies = [get_policy(r) for r in refs]
-        trust_list = _trust_list(trust_list_path, root_key, accept_expired_trust_list)
+        trust_list = load_list(trust_list_path, root_key, accept_expired=accept_expired_trust_list)
         given = _attestation_files(attestations)
     except GatewayError as exc:
         fail(exc, as_json)

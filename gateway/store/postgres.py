@@ -98,49 +98,6 @@ class PostgresStore(SqlStore):
     def _lock_counters_sql(self) -> str:
         return "SELECT value FROM counters WHERE name = 'cursor' FOR UPDATE"
 
-    def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().close()
-            except queue.Empty:
-                return
-
-
-class PostgresStore(SqlStore):
-    """A :class:`~gateway.store.Store` in one PostgreSQL schema.
-
-    Several gateway processes may share the schema: writers serialise on the ``cursor``
-    counter row (``SELECT ... FOR UPDATE``), migrations run under an advisory lock.
-    """
-
-    dialect = "postgres"
-
-    def __init__(self, dsn: str, *, schema: str = "fpgw", pool_size: int = 8, connect_timeout: int = 5) -> None:
-        if not _SCHEMA_NAME.match(schema):
-            raise ConfigurationError(f"invalid PostgreSQL schema name {schema!r}", path="store.schema")
-        self.schema = schema
-        self._pool = _ConnectionPool(dsn, schema, pool_size, connect_timeout)
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"fpgw-migrate:{schema}",))
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            self._migrate(conn)
-
-    def _q(self, query: str) -> str:
-        return query.replace("?", "%s")
-
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[psycopg.Connection]:
-        with self._pool.connection() as conn:
-            try:
-                with conn.transaction():
-                    yield conn
-            except psycopg.OperationalError as exc:
-                raise StoreError(f"PostgreSQL failed: {exc}".strip()) from exc
-
-    def _lock_counters_sql(self) -> str:
-        return "SELECT value FROM counters WHERE name = 'cursor' FOR UPDATE"
-
     def drop_schema(self) -> None:
         """Remove the schema and everything in it (tests and decommissioning only)."""
         with self._pool.connection() as conn:
