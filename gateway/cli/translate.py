@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import sys
-from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +100,7 @@ def _expand(source: str) -> list[Path] | None:
 @click.option("--key-id", metavar="ID", help="With --sign: verification method id (default: the key's did:key).")
 @click.option("--passphrase-env", metavar="VAR", help="With --sign: environment variable holding the key's passphrase.")
 @click.option("--attestation", "attestation_path", metavar="FILE", help="With --sign: where to write the attestation (default: OUT + '.attestation.json').")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="CPU count", help="Worker processes for batches.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout (single file) and errors.")
 def convert(
     source: str,
@@ -113,6 +118,7 @@ def convert(
     key_id: str | None,
     passphrase_env: str | None,
     attestation_path: str | None,
+    jobs: int,
     as_json: bool,
 ) -> None:
     """Translate a declaration IN to another format, with a report of every change.
@@ -145,39 +151,51 @@ def convert(
             raise click.UsageError("--sign with output on stdout needs --attestation FILE")
         _convert_one(source, target, source_format, output, report_path, options, as_json, signer, attestation_path)
     else:
-        _convert_batch(batch, target, source_format, output, report_path, options, as_json, signer)
+        _convert_batch(batch, target, source_format, output, report_path, options, as_json, signer, jobs)
 
 
-Signer = Callable[[bytes, Translation], bytes]
+@dataclass(frozen=True)
+class SigningParams:
+    """What `--sign` needs, kept as plain values so batch workers can rebuild the signer."""
+
+    key_file: str
+    issuer: str
+    key_id: str | None
+    passphrase_env: str | None
+
+    def sign(self, source: bytes, result: Translation) -> bytes:
+        key, method = _signing_key(self)
+        from signing.translation import attest_translation
+
+        return dump_json(attest_translation(source, result, key=key, issuer_id=self.issuer, verification_method=method))
 
 
-def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passphrase_env: str | None) -> Signer | None:
-    """A function signing the `translated` attestation of one translation, or None."""
+@cache
+def _signing_key(params: SigningParams) -> tuple[Any, str]:
+    from gateway.cli.keys import load_any_key
+
+    key = load_any_key(params.key_file, params.passphrase_env)
+    if not hasattr(key, "sign"):
+        raise click.UsageError("--sign needs a private key")
+    return key, params.key_id or key.public_key.did_key
+
+
+def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passphrase_env: str | None) -> SigningParams | None:
     if key_file is None:
         if issuer or key_id:
             raise click.UsageError("--issuer and --key-id go with --sign KEY")
         return None
     if not issuer:
         raise click.UsageError("--sign needs --issuer ID (the signer's trust-list entity)")
-    from gateway.cli.keys import load_any_key
-    from signing.translation import attest_translation
-
+    params = SigningParams(key_file, issuer, key_id, passphrase_env)
     try:
-        key = load_any_key(key_file, passphrase_env)
+        _signing_key(params)
     except (GatewayError, OSError, ValueError) as exc:
         raise click.UsageError(f"--sign: cannot load a private key from {key_file}: {exc}") from None
-    if not hasattr(key, "sign"):
-        raise click.UsageError("--sign needs a private key")
-    method = key_id or key.public_key.did_key
-
-    def sign(source: bytes, result: Translation) -> bytes:
-        vc = attest_translation(source, result, key=key, issuer_id=issuer, verification_method=method)
-        return dump_json(vc)
-
-    return sign
+    return params
 
 
-def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: Signer | None, attestation_path: str | None) -> None:
+def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: SigningParams | None, attestation_path: str | None) -> None:
     data = read_input(source)
     try:
         result = translate(data, target, source=source_format, options=options)
@@ -185,7 +203,7 @@ def _convert_one(source: str, target: str, source_format: str | None, output: st
         fail(exc, as_json, source=source)
     write_output(output, result.output)
     if signer:
-        Path(attestation_path or f"{output}.attestation.json").write_bytes(signer(data, result))
+        Path(attestation_path or f"{output}.attestation.json").write_bytes(signer.sign(data, result))
     report = result.report.as_dict()
     if report_path:
         Path(report_path).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -201,34 +219,54 @@ def _summary(source: str, result: Translation) -> str:
     return f"{source}: {result.source_format} -> {result.target_format} ({detail})"
 
 
-def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: Signer | None) -> None:
+@dataclass(frozen=True)
+class BatchJob:
+    """One batch's settings; ``run`` converts one file and is what the worker processes call."""
+
+    target: str
+    source_format: str | None
+    options: TranslateOptions
+    out_dir: Path
+    report_dir: Path | None
+    signer: SigningParams | None
+
+    def run(self, path: Path) -> dict[str, Any] | None:
+        """None when converted; the error (with the file) otherwise."""
+        data = path.read_bytes()
+        try:
+            result = translate(data, self.target, source=self.source_format, options=self.options)
+        except GatewayError as exc:
+            return {"file": str(path), **exc.as_dict()}
+        out_file = self.out_dir / f"{path.stem}.{self.target}.{get_format(self.target).syntax}"
+        out_file.write_bytes(result.output)
+        if self.signer:
+            Path(f"{out_file}.attestation.json").write_bytes(self.signer.sign(data, result))
+        if self.report_dir:
+            (self.report_dir / f"{path.stem}.{self.target}.report.json").write_bytes(dump_json(result.report.as_dict()))
+        return None
+
+
+# Below this many files a worker pool costs more to start than it saves.
+MIN_FILES_PER_WORKER = 64
+
+
+def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: SigningParams | None, jobs: int) -> None:
     if output == "-":
         raise click.UsageError("several inputs need -o DIR")
-    out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report_dir = Path(report_path) if report_path else None
-    if report_dir:
-        report_dir.mkdir(parents=True, exist_ok=True)
-    suffix = "." + get_format(target).syntax
-    failures: list[dict[str, Any]] = []
-    ok = 0
-    with click.progressbar(files, label=f"converting to {target}", file=sys.stderr, show_pos=True) as bar:
-        for path in bar:
-            data = path.read_bytes()
-            try:
-                result = translate(data, target, source=source_format, options=options)
-            except GatewayError as exc:
-                failures.append({"file": str(path), **exc.as_dict()})
-                continue
-            out_file = out_dir / f"{path.stem}.{target}{suffix}"
-            out_file.write_bytes(result.output)
-            if signer:
-                Path(f"{out_file}.attestation.json").write_bytes(signer(data, result))
-            if report_dir:
-                (report_dir / f"{path.stem}.{target}.report.json").write_text(
-                    json.dumps(result.report.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8"
-                )
-            ok += 1
+    job = BatchJob(target, source_format, options, Path(output), Path(report_path) if report_path else None, signer)
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    if job.report_dir:
+        job.report_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs, len(files) // MIN_FILES_PER_WORKER))
+    with ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(workers))
+            results = pool.map(job.run, files, chunksize=32)
+        else:
+            results = map(job.run, files)
+        bar = stack.enter_context(click.progressbar(results, length=len(files), label=f"converting to {target}", file=sys.stderr, show_pos=True))
+        failures = [error for error in bar if error is not None]
+    ok = len(files) - len(failures)
     summary = {"converted": ok, "failed": len(failures), "failures": failures}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

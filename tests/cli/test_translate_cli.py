@@ -134,3 +134,21 @@ def test_sign_without_issuer_is_a_usage_error(canonical_file: Path) -> None:
     result = run("convert", str(canonical_file), "--to", "canonical-json", "-o", "/dev/null", "--sign", str(canonical_file))
     assert result.exit_code == 2
     assert "--issuer" in result.output
+
+
+def test_parallel_batch_gives_the_same_files_as_serial(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "beijing-cement.json"
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(130):
+        (src / f"d{n:03d}.json").write_bytes(example.read_bytes())
+    (src / "zz-broken.json").write_bytes(b"{")
+    outs = {}
+    for jobs in ("1", "2"):
+        result = run("convert", str(src), "--to", "pact-v3", "-o", str(tmp_path / jobs), "--jobs", jobs, "--json")
+        assert result.exit_code == 1
+        summary = json.loads(result.stdout)
+        assert (summary["converted"], summary["failed"]) == (130, 1)
+        outs[jobs] = {p.name: p.read_bytes() for p in (tmp_path / jobs).iterdir()}
+    assert len(outs["1"]) == 130
+    assert outs["1"] == outs["2"]
