@@ -1,7 +1,9 @@
 """Adapter from the language-neutral recognition cases (conformance_tests/suite/v1/recognition/)
 to in-process inputs: frozen Case objects, declarations with their patches applied, trust
-lists edited and re-signed with the test PKI, attestations issued from their specs.
-The case format is described in the suite folder's README.md and case.schema.json.
+lists edited and re-signed with the test PKI, attestations issued from the ``made`` specs
+the suite's generator signed its static attestation files from. The case format is
+conformance_tests/suite/v1/case-schema.json (see the suite's README.md); over gRPC the
+conformance runner sends the static files instead.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from signing import KeyStatus, RecognisedClaim, RegisteredClaim, TrustList, Veri
 from signing.testpki import TestPki
 
 ROOT = Path(__file__).resolve().parents[2]
-SUITE = ROOT / "conformance_tests" / "suite" / "v1" / "recognition"
+VERSION_ROOT = ROOT / "conformance_tests" / "suite" / "v1"
+SUITE = VERSION_ROOT / "recognition"
+DECLARATIONS = VERSION_ROOT / "documents" / "recognition"
 OTHER_DIGEST = "sha256:" + "0" * 64
 
 
@@ -34,16 +38,40 @@ class Case:
     expected: dict[str, Any]
 
 
+def _declaration_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    made = spec.get("made")
+    if made is None:
+        return {"file": spec["file"]}
+    return {"file": made["from"], **{k: made[k] for k in ("merge_patch", "json_patch") if k in made}}
+
+
+def _old_style(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(input, expected) in the terms of the in-process harness."""
+    given = raw["input"]
+    inp: dict[str, Any] = {"declaration": _declaration_spec(given["documents"]["declaration"]),
+                           "attestations": [a["made"] for a in given.get("attestations", {}).values()],
+                           "policy": given["policy"], "at": given["at"]}
+    if "trust_list" in given:
+        inp["trust_list"] = given["trust_list"]
+    expected = raw["tests"][0]["expected"]
+    return inp, expected["result"] if "result" in expected else expected
+
+
 def load_cases() -> list[Case]:
     cases = []
     for path in sorted(SUITE.glob("*.json")):
-        if path.name.endswith(".schema.json"):
-            continue
-        doc = json.loads(path.read_text("utf-8"))
-        defaults = doc.get("defaults", {})
-        for c in doc["cases"]:
-            cases.append(Case(path.name, c["id"], c["description"], {**defaults, **c["input"]}, c["expected"]))
+        for c in json.loads(path.read_text("utf-8")):
+            inp, expected = _old_style(c)
+            cases.append(Case(path.name, c["id"], c["description"], inp, expected))
     return cases
+
+
+def _declaration_path(name: str) -> Path:
+    if name.startswith("examples/"):
+        return ROOT / name
+    if name.startswith("documents/"):
+        return VERSION_ROOT / name
+    return DECLARATIONS / name.removeprefix("declarations/")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -96,8 +124,7 @@ def build_declaration(spec: dict[str, Any]) -> tuple[Declaration, str]:
         data = spec["data"]
         raw = None
     else:
-        path = (SUITE / spec["file"]) if not spec["file"].startswith("examples/") else ROOT / spec["file"]
-        raw = path.read_bytes()
+        raw = _declaration_path(spec["file"]).read_bytes()
         data = declaration_to_data(read(raw).declaration)
     patched = "merge_patch" in spec or "json_patch" in spec
     data = _patched(data, spec)

@@ -1,0 +1,199 @@
+"""Make the input files that case files describe with ``made`` (provenance) specs.
+
+Documents: ``made = {from, merge_patch?, json_patch?, replace?}`` — a suite file (or
+``examples/...`` of this repository) with RFC 7386 / RFC 6902 patches applied to its JSON,
+or literal text replacements ``[[old, new], ...]`` applied to its bytes.
+
+Attestations: ``made = {kind, issuer, signed, valid_until?, subject?, claim?, key?,
+verification_method?, issuer_id?, challenge?, domain?, tamper?, replace?}`` — a VC signed
+with the suite's TEST-ONLY key of ``issuer`` (short name or entity id) over the digest of
+the ``subject`` document of the case (default ``declaration``; ``other`` for a digest of
+nothing in the suite), its claim filled from that document and overridden by ``claim``;
+``tamper`` (JSON Patch) and ``replace`` alter it after signing.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gateway.model import declaration_from_data
+from gateway.model.serde import parse_datetime
+from gateway.parsing import dump_json
+from gateway.translate import read
+from mappings import get_format
+from signing import RecognisedClaim, RegisteredClaim, VerifiedClaim, document_digest, issue_attestation, load_private_key
+from signing.jcs import canonicalize
+from signing.trustsign import load_trust_list
+
+from .runner import KEY_PREFIX
+
+ROOT = Path(__file__).resolve().parents[1]
+OTHER_DIGEST = "sha256:" + "0" * 64
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON Merge Patch."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def json_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
+    """RFC 6902 JSON Patch: add, replace, remove."""
+    doc = copy.deepcopy(doc)
+    for op in ops:
+        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
+        node = doc
+        for p in parents:
+            node = node[int(p)] if isinstance(node, list) else node[p]
+        key: Any = int(last) if isinstance(node, list) and last != "-" else last
+        if op["op"] == "remove":
+            del node[key]
+        elif op["op"] == "replace":
+            node[key] = op["value"]
+        elif isinstance(node, list):
+            node.insert(len(node) if key == "-" else key, op["value"])
+        else:
+            node[key] = op["value"]
+    return doc
+
+
+class Materialiser:
+    def __init__(self, suite_root: Path) -> None:
+        self.root = suite_root
+        keys = suite_root / "keys"
+        self.keys = keys
+        doc = json.loads((keys / f"{KEY_PREFIX}trust-list.json").read_bytes())
+        root_key = (keys / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
+        self.trust_list = load_trust_list(doc, root_key, accept_expired=True)
+        self.written: set[str] = set()
+
+    def source_bytes(self, ref: str) -> bytes:
+        return (ROOT / ref if ref.startswith("examples/") else self.root / ref).read_bytes()
+
+    def document(self, spec: dict[str, Any]) -> bytes:
+        made = spec["made"]
+        data = self.source_bytes(made["from"])
+        if "merge_patch" in made or "json_patch" in made:
+            value = json.loads(data, parse_float=Decimal)
+            if "merge_patch" in made:
+                value = merge_patch(value, made["merge_patch"])
+            if "json_patch" in made:
+                value = json_patch(value, made["json_patch"])
+            data = dump_json(value)
+        for old, new in made.get("replace", ()):
+            if old.encode() not in data:
+                raise ValueError(f"{spec['file']}: {old!r} is not in {made['from']}")
+            data = data.replace(old.encode(), new.encode(), 1)
+        return data
+
+    def entity(self, name: str) -> Any:
+        for ent in self.trust_list.entities:
+            if name in (ent.id, ent.id.rsplit(":", 1)[-1]) or (ent.role.value == name):
+                return ent
+        raise KeyError(name)
+
+    def _short(self, ent: Any) -> str:
+        return ent.id.rsplit(":", 1)[-1] if ent.role.value in ("platform",) or ent.id.endswith("-test") else ent.role.value
+
+    def claim(self, kind: str, doc: dict[str, Any], content: bytes, ent: Any, overrides: dict[str, Any]) -> Any:
+        decl = _declaration(content, doc.get("format_id"))
+        fmt = doc.get("format_id") or "canonical-json"
+        overrides = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        if kind == "registered":
+            base = {"format": fmt, "declaration_id": str(decl.id), "version": decl.version, "region": ent.region,
+                    "sector": decl.product.sector}
+            return RegisteredClaim(**{**base, **overrides})
+        if kind == "verified":
+            ver = decl.verification
+            base = {"format": fmt, "declaration_id": str(decl.id), "version": decl.version,
+                    "sector": decl.product.sector,
+                    "accreditation_body": ent.accreditation.body if ent.accreditation else "none",
+                    "accreditation_number": ent.accreditation.number if ent.accreditation else "none",
+                    "scope": tuple(ent.scopes),
+                    "level": ver.level.value if ver and ver.level else "limited",
+                    "verified_on": ver.date.isoformat() if ver and ver.date else "2026-01-01"}
+            return VerifiedClaim(**{**base, **overrides})
+        if kind == "recognised":
+            return RecognisedClaim(**{"receiving_region": ent.region, "policy_id": "x", "policy_version": "1",
+                                      "decision": "RECOGNISED", **overrides})
+        raise ValueError(f"unknown attestation kind {kind}")
+
+    def attestation(self, spec: dict[str, Any], documents: dict[str, Any]) -> bytes:
+        made = spec["made"]
+        ent = self.entity(made["issuer"])
+        subject_name = made.get("subject", "declaration")
+        if subject_name == "other":
+            subject_doc = documents.get("declaration") or next(iter(documents.values()))
+            digest = OTHER_DIGEST
+        else:
+            subject_doc = documents[subject_name]
+        content = self.doc_bytes(subject_doc)
+        if subject_name != "other":
+            digest = document_digest(content, get_format(subject_doc["format_id"]).syntax if subject_doc.get("format_id")
+                                     else ("xml" if content.lstrip().startswith(b"<") else "json"))
+        key_name = made.get("key", f"{self._short(ent)}-ed25519")
+        key = load_private_key((self.keys / f"{KEY_PREFIX}{key_name}.pem").read_bytes())
+        method = made.get("verification_method", f"{ent.id}#ed25519-1")
+        if method == "did:key":
+            method = key.public_key.did_key
+        signed = parse_datetime(made["signed"])
+        vc = issue_attestation(
+            self.claim(made["kind"], subject_doc, content, ent, made.get("claim", {})), digest,
+            key=key, issuer_id=made.get("issuer_id", ent.id), verification_method=method, valid_from=signed,
+            created=signed, valid_until=_time(made.get("valid_until")), expires=_time(made.get("expires")),
+            challenge=made.get("challenge"), domain=made.get("domain"),
+            credential_id=f"urn:uuid:{hashlib.sha256(json.dumps(made, sort_keys=True).encode()).hexdigest()[:32]}")
+        if "tamper" in made:
+            vc = json_patch(vc, made["tamper"])
+        data = canonicalize(vc) if not made.get("pretty") else json.dumps(vc, ensure_ascii=False, indent=2).encode()
+        for old, new in made.get("replace", ()):
+            if old.encode() not in data:
+                raise ValueError(f"{spec.get('file')}: {old!r} is not in the attestation")
+            data = data.replace(old.encode(), new.encode(), 1)
+        return data
+
+    def doc_bytes(self, doc: dict[str, Any]) -> bytes:
+        if "text" in doc:
+            return doc["text"].encode("utf-8")
+        return (self.root / doc["file"]).read_bytes()
+
+    def write(self, relative: str, data: bytes) -> None:
+        path = self.root / relative
+        if relative in self.written and path.read_bytes() != data:
+            raise ValueError(f"{relative} is made twice with different content")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.written.add(relative)
+
+    def case(self, case: dict[str, Any]) -> None:
+        documents = case.get("input", {}).get("documents", {})
+        for spec in documents.values():
+            if "made" in spec and "file" in spec:
+                self.write(spec["file"], self.document(spec))
+        for spec in case.get("input", {}).get("attestations", {}).values():
+            if "made" in spec and "file" in spec:
+                self.write(spec["file"], self.attestation(spec, documents))
+
+
+def _declaration(content: bytes, format_id: str | None) -> Any:
+    """The declaration, also when it breaks a semantic rule on purpose (a case may test that)."""
+    if format_id == "canonical-json":
+        return declaration_from_data(json.loads(content, parse_float=Decimal))
+    return read(content, format_id or None).declaration
+
+
+def _time(text: str | None) -> datetime | None:
+    return parse_datetime(text) if text else None
