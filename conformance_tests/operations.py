@@ -250,7 +250,7 @@ def watch(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, Any]:
                                                 filter=_filter(req.get("filter", {}))), timeout=ctx.deadline)
     records: list[Any] = []
     until, limit = req.get("until"), req.get("max_records", 100)
-    stop = threading.Timer(req.get("quiet_seconds", 1.0), call.cancel)
+    stop = threading.Timer(float(req.get("quiet_seconds", 1.0)), call.cancel)
     stop.start()
     try:
         for item in call:
@@ -259,7 +259,7 @@ def watch(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, Any]:
             if len(records) >= limit or (until and item.record.WhichOneof("record") == "declaration"
                                          and item.record.declaration.metadata.declaration_id == until):
                 break
-            stop = threading.Timer(req.get("quiet_seconds", 1.0), call.cancel)
+            stop = threading.Timer(float(req.get("quiet_seconds", 1.0)), call.cancel)
             stop.start()
     except grpc.RpcError as exc:
         if exc.code() != grpc.StatusCode.CANCELLED:
