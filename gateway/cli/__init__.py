@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "assess": "gateway.cli.recognition:assess_command",
     "policy": "gateway.cli.recognition:policy",
     "recognition": "gateway.cli.recognition:recognition",
+    "conformance": "gateway.cli.conformance:conformance",
 }
 
 
