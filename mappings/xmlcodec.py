@@ -12,13 +12,13 @@ A JSON format's schema (draft 2020-12, local ``$ref`` into ``$defs``) fixes the 
   reads it), booleans are ``true``/``false``;
 - a value whose schema says nothing about its type (``{}``) is carried as compact JSON text.
 
-Every element is in one target namespace. :func:`xsd_from_json_schema` generates the XSD from
+Every element is in one target namespace. :func:`mappings.xsdgen.xsd_from_json_schema` generates the XSD from
 the same schema (titles and descriptions become ``xs:documentation``); constraints XSD cannot
 state (``if``/``then``, ``contains``) are left to the JSON Schema, which an :class:`XmlRendering`
 applies to the tree read from XML as well.
 
 API: ``XmlCodec(schema, root, namespace)`` with ``parse(bytes)``, ``to_xml(tree)``,
-``from_xml(element)``, ``xsd()``; ``xsd_from_json_schema(schema, root, namespace) -> bytes``;
+``from_xml(element)``, ``xsd()``;
 ``in_schema_order(tree, schema)``; ``XmlRendering`` (an :class:`~mappings.base.XmlFormat` that is the XML twin of a
 :class:`~mappings.base.JsonFormat`, with ``xsd_is_current()`` / ``write_xsd()``).
 ``python -m mappings.xmlcodec [--check]`` regenerates (or checks) the shipped XSD of every
@@ -27,7 +27,6 @@ registered ``XmlRendering``.
 
 from __future__ import annotations
 
-import re
 import sys
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -41,62 +40,12 @@ from gateway.model import Declaration
 from gateway.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
 from gateway.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions, XmlFormat
+from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, item_name, schema_kind
+from mappings.xsdgen import xsd_from_json_schema
 
-__all__ = ["MAX_ATTRIBUTE_CHARS", "XmlCodec", "XmlRendering", "in_schema_order", "xsd_from_json_schema"]
+__all__ = ["MAX_ATTRIBUTE_CHARS", "XmlCodec", "XmlRendering", "in_schema_order"]
 
-XS = "http://www.w3.org/2001/XMLSchema"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_ATTRIBUTE_CHARS = 4096
-ENTRY = "entry"
-KEY = "key"
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-
-
-def _deref(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Follow local ``$ref``s; sibling keywords (titles, descriptions) win over the target's."""
-    seen = 0
-    while "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            raise ValueError(f"only local $ref is supported, got {ref!r}")
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target[part]
-        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-        seen += 1
-        if seen > 32:
-            raise ValueError(f"$ref chain too long at {ref!r}")
-    return schema
-
-
-def _kind(schema: dict[str, Any]) -> str:
-    """record | map | array | string | number | integer | boolean | any."""
-    if "const" in schema or "enum" in schema:
-        values = [schema["const"]] if "const" in schema else schema["enum"]
-        return schema.get("type") or _python_kind(values[0])
-    kind = schema.get("type")
-    if kind == "object":
-        return "record" if "properties" in schema else "map"
-    if kind in ("array", "string", "number", "integer", "boolean"):
-        return kind
-    if kind is None:
-        return "any"
-    raise ValueError(f"unsupported JSON Schema type {kind!r} for XML")
-
-
-def _python_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, (Decimal, float)):
-        return "number"
-    return "string"
-
-
-def _item_name(schema: dict[str, Any]) -> str:
-    return schema.get("items", {}).get("xml", {}).get("name", "item")
 
 
 def _violation(path: str, message: str) -> SchemaViolation:
@@ -157,8 +106,8 @@ class XmlCodec:
         return element
 
     def _fill(self, element: etree._Element, value: Any, schema: dict[str, Any], path: str) -> None:
-        schema = _deref(self.schema, schema)
-        kind = _kind(schema)
+        schema = deref(self.schema, schema)
+        kind = schema_kind(schema)
         if kind == "record":
             if not isinstance(value, dict):
                 raise _violation(path, "expected an object")
@@ -180,7 +129,7 @@ class XmlCodec:
         elif kind == "array":
             if not isinstance(value, list | tuple):
                 raise _violation(path, "expected an array")
-            name = _item_name(schema)
+            name = item_name(schema)
             for n, item in enumerate(value):
                 self._fill(etree.SubElement(element, self._q(name)), item, schema.get("items", {}), f"{path}/{n}")
         else:
@@ -236,8 +185,8 @@ class XmlCodec:
         return children
 
     def _read(self, element: etree._Element, schema: dict[str, Any], path: str) -> Any:
-        schema = _deref(self.schema, schema)
-        kind = _kind(schema)
+        schema = deref(self.schema, schema)
+        kind = schema_kind(schema)
         allowed_attributes = {KEY} if etree.QName(element).localname == ENTRY else set()
         extra = set(element.attrib) - allowed_attributes
         if extra:
@@ -266,7 +215,7 @@ class XmlCodec:
                 out[key] = self._read(child, sub, f"{path}/{key}")
             return out
         if kind == "array":
-            name = _item_name(schema)
+            name = item_name(schema)
             items = []
             for n, child in enumerate(self._children(element, path)):
                 if etree.QName(child).localname != name:
@@ -300,10 +249,10 @@ class XmlCodec:
                 return False
             raise _violation(path, f"expected true or false, got {value!r:.40}")
         if kind == "integer":
-            if not _INTEGER.match(value):
+            if not INTEGER.match(value):
                 raise _violation(path, f"expected an integer, got {value!r:.40}")
             return int(value)
-        if not _DECIMAL.match(value):
+        if not DECIMAL.match(value):
             raise _violation(path, f"expected a decimal number, got {value!r:.40}")
         try:
             return Decimal(value) if "." in value else int(value)
@@ -318,7 +267,7 @@ def in_schema_order(tree: Any, schema: dict[str, Any], root: dict[str, Any] | No
     """``tree`` with every object's members in the order of the schema's ``properties``
     (what XML writes anyway), so emitted JSON reads like the specification."""
     root = root if root is not None else schema
-    schema = _deref(root, schema)
+    schema = deref(root, schema)
     if isinstance(tree, dict) and "properties" in schema:
         props = schema["properties"]
         return {k: in_schema_order(tree[k], props[k], root) for k in props if k in tree} | {
@@ -327,159 +276,6 @@ def in_schema_order(tree: Any, schema: dict[str, Any], root: dict[str, Any] | No
     if isinstance(tree, list) and isinstance(schema.get("items"), dict):
         return [in_schema_order(item, schema["items"], root) for item in tree]
     return tree
-
-
-# -- XSD generation ------------------------------------------------------------------------
-
-
-def _x(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{XS}}}{tag}", {k.rstrip("_"): v for k, v in attrib.items()})
-
-
-def xsd_pattern(pattern: str) -> str:
-    """A JSON Schema (ECMA-262) pattern as an XSD pattern, which is implicitly anchored.
-
-    Only the common subset translates: anchors are removed (an unanchored side becomes
-    ``.*``), non-capturing groups become groups; lookarounds and ``\\b`` are refused."""
-    if re.search(r"\(\?[=!<]|\\b|\\B", pattern):
-        raise ValueError(f"pattern {pattern!r} uses a construct XSD cannot express")
-    body = pattern.replace("(?:", "(")
-    body = body[1:] if body.startswith("^") else ".*" + body
-    body = body[:-1] if body.endswith("$") and not body.endswith("\\$") else body + ".*"
-    return body
-
-
-class _XsdWriter:
-    def __init__(self, schema: dict[str, Any], namespace: str) -> None:
-        self.schema = schema
-        self.namespace = namespace
-        self.doc = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS, "t": namespace})
-        self.doc.attrib.update(
-            {"targetNamespace": namespace, "elementFormDefault": "qualified", "attributeFormDefault": "unqualified"}
-        )
-        if "specVersion" in schema.get("properties", {}) and "const" in schema["properties"]["specVersion"]:
-            self.doc.set("version", str(schema["properties"]["specVersion"]["const"]))
-
-    def annotate(self, parent: etree._Element, schema: dict[str, Any]) -> None:
-        if not schema.get("title") and not schema.get("description"):
-            return
-        note = _x(parent, "annotation")
-        if schema.get("title"):
-            _x(note, "documentation").set(XML_LANG, "zh")
-            note[-1].text = schema["title"]
-        if schema.get("description"):
-            _x(note, "documentation").text = schema["description"]
-
-    def element(self, parent: etree._Element, name: str, schema: dict[str, Any], *, min_occurs: str | None = None, max_occurs: str | None = None) -> None:
-        el = _x(parent, "element", name=name)
-        if min_occurs is not None:
-            el.set("minOccurs", min_occurs)
-        if max_occurs is not None:
-            el.set("maxOccurs", max_occurs)
-        ref = schema.get("$ref")
-        self.annotate(el, schema)
-        if ref is not None:
-            el.set("type", "t:" + ref.rsplit("/", 1)[1])
-            return
-        self.content(el, schema, anonymous=True)
-
-    def content(self, el: etree._Element, schema: dict[str, Any], *, anonymous: bool, name: str | None = None) -> None:
-        """The type of ``el``: an anonymous type inside it, or a named top-level type."""
-        kind = _kind(schema)
-        if kind in ("record", "map", "array"):
-            ct = _x(el, "complexType") if anonymous else _x(self.doc, "complexType", name=name)
-            if not anonymous:
-                self.annotate(ct, schema)
-            self.complex(ct, schema, kind)
-            return
-        simple = self.simple(schema, kind)
-        if isinstance(simple, str):
-            if anonymous:
-                el.set("type", simple)
-            else:
-                st = _x(self.doc, "simpleType", name=name)
-                self.annotate(st, schema)
-                _x(st, "restriction", base=simple)
-            return
-        st = _x(el, "simpleType") if anonymous else _x(self.doc, "simpleType", name=name)
-        if not anonymous:
-            self.annotate(st, schema)
-        st.append(simple)
-
-    def complex(self, ct: etree._Element, schema: dict[str, Any], kind: str) -> None:
-        if kind == "record":
-            group = _x(ct, "all")
-            required = set(schema.get("required", ()))
-            for key, sub in schema["properties"].items():
-                self.element(group, key, sub, min_occurs=None if key in required else "0")
-        elif kind == "map":
-            sub = schema.get("additionalProperties", {})
-            seq = _x(ct, "sequence")
-            entry = _x(seq, "element", name=ENTRY, minOccurs="0", maxOccurs="unbounded")
-            inner = _x(entry, "complexType")
-            sc = _x(inner, "simpleContent")
-            ext = _x(sc, "extension", base=self.simple_base({} if sub is True else _deref(self.schema, sub)))
-            _x(ext, "attribute", name=KEY, type="xs:string", use="required")
-        else:
-            seq = _x(ct, "sequence")
-            items = schema.get("items", {})
-            self.element(
-                seq, _item_name(schema), {k: v for k, v in items.items() if k != "xml"},
-                min_occurs=str(schema.get("minItems", 0)),
-                max_occurs=str(schema["maxItems"]) if "maxItems" in schema else "unbounded",
-            )
-
-    def simple_base(self, schema: dict[str, Any]) -> str:
-        kind = _kind(schema)
-        if kind in ("record", "map", "array"):
-            raise ValueError("map values must be scalars or free-form JSON for XML")
-        simple = self.simple(schema, kind)
-        return simple if isinstance(simple, str) else "xs:string"
-
-    def simple(self, schema: dict[str, Any], kind: str) -> str | etree._Element:
-        """A built-in type name, or an ``xs:restriction`` element carrying the facets."""
-        base = {
-            "any": "xs:string", "boolean": "xs:boolean", "integer": "xs:integer", "number": "xs:decimal",
-        }.get(kind) or {"date": "xs:date", "date-time": "xs:dateTime", "uri": "xs:anyURI"}.get(schema.get("format", ""), "xs:string")
-        facets: list[tuple[str, str]] = []
-        values = [schema["const"]] if "const" in schema else schema.get("enum", [])
-        facets += [("enumeration", self._lexical(v)) for v in values]
-        if "pattern" in schema:
-            facets.append(("pattern", xsd_pattern(schema["pattern"])))
-        for key, facet in (("minLength", "minLength"), ("maxLength", "maxLength"), ("minimum", "minInclusive"),
-                           ("maximum", "maxInclusive"), ("exclusiveMinimum", "minExclusive"),
-                           ("exclusiveMaximum", "maxExclusive")):
-            if key in schema:
-                facets.append((facet, self._lexical(schema[key])))
-        if not facets:
-            return base
-        restriction = etree.Element(f"{{{XS}}}restriction", base=base)
-        for facet, value in facets:
-            _x(restriction, facet, value=value)
-        return restriction
-
-    @staticmethod
-    def _lexical(value: Any) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, float):
-            return format(Decimal(str(value)), "f")
-        return str(value)
-
-    def write(self, root: str) -> bytes:
-        self.annotate(self.doc, self.schema)
-        self.element(self.doc, root, {k: v for k, v in self.schema.items() if k not in ("title", "description")})
-        for name, sub in self.schema.get("$defs", {}).items():
-            self.content(self.doc, sub, anonymous=False, name=name)
-        return etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def xsd_from_json_schema(schema: dict[str, Any], root: str, namespace: str) -> bytes:
-    """The XSD (target namespace ``namespace``, root element ``root``) that accepts exactly
-    the XML :class:`XmlCodec` writes for trees valid against ``schema`` (up to the JSON Schema
-    rules XSD cannot state). ``$defs`` become named types; titles and descriptions become
-    ``xs:documentation``."""
-    return _XsdWriter(schema, namespace).write(root)
 
 
 # -- a format that is the XML twin of a JSON format ------------------------------------------

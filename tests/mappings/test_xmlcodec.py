@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument, SchemaViolation
-from mappings.xmlcodec import XmlCodec, xsd_from_json_schema, xsd_pattern
+from mappings.xmlcodec import XmlCodec
+from mappings.xsdgen import xsd_from_json_schema, xsd_pattern
 
 NS = "urn:test:codec:1"
 
