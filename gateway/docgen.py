@@ -1,12 +1,15 @@
 """Generate the docs' tables from the data they describe: never written twice.
 
 ``python -m gateway.docgen`` rewrites ``docs/formats/*.md`` from every ``mappings/**/fields*.toml``
-(grouped by their ``format`` key) and ``docs/codelists.md`` from ``gateway/codelists/``;
+(grouped by their ``format`` key) and the format registry, ``docs/codelists.md`` from
+``gateway/codelists/``, ``docs/cli.md`` from the commands' help, ``docs/recognition/`` from
+the policies, and the canonical JSON Schema from the model types;
 ``python -m gateway.docgen --check`` exits 1 when a committed page is stale (a test runs it).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from collections import defaultdict
@@ -116,10 +119,88 @@ def cli_page() -> str:
     return "".join(out)
 
 
+def _family(format_id: str, families: dict[str, Any]) -> str | None:
+    """The field-table family a format id belongs to (``iso14067`` for ``iso14067-xml``)."""
+    from mappings import get_format
+
+    twin = getattr(get_format(format_id), "json_format", None)
+    for key in families:
+        if key in (format_id, getattr(twin, "id", None)) or format_id.startswith(key + "-"):
+            return key
+    return None
+
+
+def _schema_rows(schema: dict[str, Any], node: dict[str, Any], prefix: str, out: list[list[Any]], depth: int = 0) -> None:
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    required = set(node.get("required", ()))
+    for name, sub in node.get("properties", {}).items():
+        path = f"{prefix}/{name}" if prefix else name
+        target = sub.get("items", sub) if sub.get("type") == "array" else sub
+        resolved = schema["$defs"][target["$ref"].rsplit("/", 1)[1]] if "$ref" in target else target
+        kind = sub.get("type") or ("enum" if "enum" in sub else "object")
+        if sub.get("type") == "array":
+            kind = f"array of {resolved.get('type', 'object') if '$ref' not in target else target['$ref'].rsplit('/', 1)[1]}"
+        elif "$ref" in sub:
+            kind = sub["$ref"].rsplit("/", 1)[1]
+        detail = ", ".join(f"`{v}`" for v in resolved.get("enum", ())) or resolved.get("description", "")
+        out.append([f"`{path}`", kind, "yes" if name in required else "", detail])
+        if "properties" in resolved and depth < 4:
+            _schema_rows(schema, resolved, path + ("/[]" if sub.get("type") == "array" else ""), out, depth + 1)
+
+
+def format_id_page(format_id: str, family: str | None) -> str:
+    from mappings import get_format
+
+    fmt = get_format(format_id)
+    info = fmt.describe()
+    out = [HEADER.format(source=f"the `{format_id}` format registration"), f"# Format `{format_id}`\n\n", f"{info['title']}\n\n"]
+    out.append(_table(["property", "value"], [
+        ["media type", f"`{info['mediaType']}`"], ["specification version", info["specVersion"]],
+        ["mapping version", info["mappingVersion"]], ["validated against", info["schema"]],
+    ]))
+    twin = getattr(fmt, "json_format", None)
+    if twin is not None:
+        out.append(f"\nThe XML rendering of `{twin.id}`: the same tree and the same field mapping, in namespace "
+                   f"`{fmt.namespace}` with root element `{fmt.codec.root}`. Objects are elements, arrays wrapper "
+                   "elements of repeated items, numbers keep their decimal digits; the XSD is generated from the "
+                   "JSON Schema.\n")
+    if family is not None:
+        out.append(f"\nField mapping, code lists and rules: [{family}.md]({family}.md).\n")
+    elif format_id == "canonical-json":
+        rows: list[list[Any]] = []
+        _schema_rows(fmt.schema, fmt.schema, "", rows)
+        out.append("\nThe canonical data form itself (see [architecture.md](../architecture.md)); every other format "
+                   "maps to these paths. Decimals are decimal strings, timestamps RFC 3339 UTC.\n\n")
+        out.append(_table(["path", "type", "required", "values / description"], rows))
+    return "".join(out)
+
+
+def formats_index() -> str:
+    from mappings import available, get_format
+
+    rows = []
+    for format_id in available():
+        info = get_format(format_id).describe()
+        rows.append([f"[`{format_id}`]({format_id}.md)", info["title"], f"`{info['mediaType']}`", info["specVersion"]])
+    return HEADER.format(source="the format registry") + "# Formats\n\n" + _table(["id", "title", "media type", "version"], rows)
+
+
 def pages() -> dict[Path, str]:
     out = {ROOT / "docs" / "codelists.md": codelists_page(), ROOT / "docs" / "cli.md": cli_page()}
-    for format_id, sources in field_tables().items():
+    families = field_tables()
+    for format_id, sources in families.items():
         out[ROOT / "docs" / "formats" / f"{format_id}.md"] = format_page(format_id, sources)
+    from mappings import available
+
+    for format_id in available():
+        if format_id not in families:
+            out[ROOT / "docs" / "formats" / f"{format_id}.md"] = format_id_page(format_id, _family(format_id, families))
+    out[ROOT / "docs" / "formats" / "README.md"] = formats_index()
+    from gateway.model.schema import canonical_schema
+
+    schema_text = json.dumps(canonical_schema(), ensure_ascii=False, indent=2) + "\n"
+    out[ROOT / "mappings" / "canonical" / "declaration.schema.json"] = schema_text
     from gateway.recognition.docs import pages as recognition_pages  # policies are data beside the formats
     out.update(recognition_pages(ROOT))
     return out

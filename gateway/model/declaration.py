@@ -91,6 +91,8 @@ class Classification:
 
 @dataclass(frozen=True, slots=True)
 class Site:
+    """A production site: the plant that made the product (battery passports require it)."""
+
     name: Text | None = None
     address: str | None = None
     country: str | None = None
@@ -99,6 +101,8 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """The declaring organisation (manufacturer), with identifiers such as its USCC."""
+
     name: Text
     ids: tuple[Identifier, ...] = ()
 
@@ -108,6 +112,8 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """The product declared: names, identifiers, classifications, priority sector, sites."""
+
     name: Text
     description: Text | None = None
     ids: tuple[Identifier, ...] = ()
@@ -141,12 +147,16 @@ class ProductRule:
 
 @dataclass(frozen=True, slots=True)
 class ExcludedStage:
+    """A life-cycle stage left out of the boundary, and why."""
+
     stage: str
     reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Method:
+    """How the footprint was calculated: standards, product rules, boundary, allocation, GWP set, periods."""
+
     standards: tuple[str, ...] = ()
     product_rules: tuple[ProductRule, ...] = ()
     boundary: Boundary | None = None
@@ -186,6 +196,8 @@ class Results:
 
 @dataclass(frozen=True, slots=True)
 class StageResult:
+    """The result of one life-cycle stage, kg CO2e per declared unit."""
+
     stage: str
     value: Quantity
 
@@ -200,6 +212,8 @@ class GasAmount:
 
 @dataclass(frozen=True, slots=True)
 class FactorSource:
+    """An emission-factor database used, e.g. the national product carbon-footprint factor database."""
+
     database: str
     version: str | None = None
     factor_ids: tuple[str, ...] = ()
@@ -207,6 +221,8 @@ class FactorSource:
 
 @dataclass(frozen=True, slots=True)
 class DataQuality:
+    """Primary-data share and coverage in percent; data quality ratings (DQR, 1 best to 5 worst)."""
+
     primary_data_share: Decimal | None = None
     technological: Decimal | None = None
     temporal: Decimal | None = None
@@ -219,6 +235,8 @@ class DataQuality:
 
 @dataclass(frozen=True, slots=True)
 class Accreditation:
+    """The verifier's accreditation: body, number and the sectors it covers."""
+
     body: str
     number: str
     scope: tuple[str, ...] = ()
@@ -226,6 +244,8 @@ class Accreditation:
 
 @dataclass(frozen=True, slots=True)
 class Verification:
+    """Third-party verification (assurance) of the declaration."""
+
     verifier: str
     verifier_id: str | None = None
     accreditation: Accreditation | None = None
@@ -237,6 +257,8 @@ class Verification:
 
 @dataclass(frozen=True, slots=True)
 class CarbonLabel:
+    """A carbon-label certificate (碳标识) with its grade (分级) and validity."""
+
     number: str
     body: str
     grade: str | None = None
@@ -246,6 +268,8 @@ class CarbonLabel:
 
 @dataclass(frozen=True, slots=True)
 class Links:
+    """Public study, EU declaration of conformity id and attachments."""
+
     study_url: str | None = None
     conformity_declaration_id: str | None = None
     attachments: tuple[str, ...] = ()
@@ -253,6 +277,8 @@ class Links:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
+    """A product carbon footprint declaration: identity, who, what, per what, how, results, evidence."""
+
     id: uuid.UUID
     version: int
     organisation: Organisation

@@ -72,7 +72,8 @@ def _dataclass_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             required.append(f.name)
     schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
-    if cls.__doc__:
+    # dataclasses invent a docstring from the signature when a class has none: not a description
+    if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}("):
         schema["description"] = " ".join(cls.__doc__.split())
     if required:
         schema["required"] = required

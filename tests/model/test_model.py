@@ -131,3 +131,22 @@ def test_gwp_sets_have_the_same_gases() -> None:
     sets = gwp_sets()
     assert set(sets["AR5"]) == set(sets["AR6"])
     assert sets["AR6"]["CH4-fossil"] == Decimal("29.8")
+
+
+def test_shipped_canonical_schema_is_generated_from_the_model() -> None:
+    import json
+    from importlib import resources
+
+    from gateway.model.schema import canonical_schema
+
+    shipped = json.loads(resources.files("mappings.canonical").joinpath("declaration.schema.json").read_text("utf-8"))
+    assert shipped == canonical_schema(), "run `python -m gateway.docgen`"
+
+
+@settings(max_examples=30, deadline=None)
+@given(declarations())
+def test_canonical_schema_accepts_every_valid_declaration(decl) -> None:
+    from mappings import get_format
+
+    fmt = get_format("canonical-json")
+    fmt.validate(declaration_to_data(decl))
