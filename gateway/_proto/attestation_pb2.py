@@ -26,29 +26,31 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from . import document_pb2 as jjj_dot_footprint_dot_v1_dot_document__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/attestation.proto\x12\x10jjj.footprint.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fjjj/footprint/v1/document.proto\"\xd9\x01\n\x0bSignRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12/\n\nclaim_type\x18\x02 \x01(\x0e\x32\x1b.jjj.footprint.v1.ClaimType\x12\x12\n\nclaim_json\x18\x03 \x01(\x0c\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x12\n\nmedia_type\x18\x05 \x01(\t\x12\x33\n\x0cpredecessors\x18\x06 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\"R\n\x0cSignResponse\x12\x32\n\x0b\x61ttestation\x18\x01 \x01(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\"\xc2\x01\n\rVerifyRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x0c\x61ttestations\x18\x02 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12+\n\x07\x61t_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tchallenge\x18\x04 \x01(\t\x12\x0e\n\x06\x64omain\x18\x05 \x01(\t\"\xa5\x02\n\x13VerifiedAttestation\x12\x0e\n\x06issuer\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12/\n\nclaim_type\x18\x03 \x01(\x0e\x32\x1b.jjj.footprint.v1.ClaimType\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x11\n\tformat_id\x18\x05 \x01(\t\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12-\n\tissued_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nclaim_json\x18\n \x01(\x0c\"I\n\x0eVerifyResponse\x12\x37\n\x08verified\x18\x01 \x03(\x0b\x32%.jjj.footprint.v1.VerifiedAttestation\"\x15\n\x13GetTrustListRequest\"P\n\x14GetTrustListResponse\x12\x12\n\ntrust_list\x18\x01 \x01(\x0c\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x04*\xad\x01\n\tClaimType\x12\x1a\n\x16\x43LAIM_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43LAIM_TYPE_REGISTERED\x10\x01\x12\x17\n\x13\x43LAIM_TYPE_VERIFIED\x10\x02\x12\x19\n\x15\x43LAIM_TYPE_TRANSLATED\x10\x03\x12\x19\n\x15\x43LAIM_TYPE_RECOGNISED\x10\x04\x12\x1a\n\x16\x43LAIM_TYPE_CONFORMANCE\x10\x05\x32\x87\x02\n\x12\x41ttestationService\x12\x45\n\x04Sign\x12\x1d.jjj.footprint.v1.SignRequest\x1a\x1e.jjj.footprint.v1.SignResponse\x12K\n\x06Verify\x12\x1f.jjj.footprint.v1.VerifyRequest\x1a .jjj.footprint.v1.VerifyResponse\x12]\n\x0cGetTrustList\x12%.jjj.footprint.v1.GetTrustListRequest\x1a&.jjj.footprint.v1.GetTrustListResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/attestation.proto\x12\x10jjj.footprint.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fjjj/footprint/v1/document.proto\"\xd9\x01\n\x0bSignRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12/\n\nclaim_type\x18\x02 \x01(\x0e\x32\x1b.jjj.footprint.v1.ClaimType\x12\x12\n\nclaim_json\x18\x03 \x01(\x0c\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x12\n\nmedia_type\x18\x05 \x01(\t\x12\x33\n\x0cpredecessors\x18\x06 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\"R\n\x0cSignResponse\x12\x32\n\x0b\x61ttestation\x18\x01 \x01(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x0e\n\x06\x64igest\x18\x02 \x01(\t\"\x92\x02\n\rVerifyRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x0c\x61ttestations\x18\x02 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12+\n\x07\x61t_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tchallenge\x18\x04 \x01(\t\x12\x0e\n\x06\x64omain\x18\x05 \x01(\t\x12\x37\n\ntrust_list\x18\x06 \x01(\x0b\x32#.jjj.footprint.v1.SuppliedTrustList\x12\x15\n\rxml_signature\x18\x07 \x01(\x08\"\xa5\x02\n\x13VerifiedAttestation\x12\x0e\n\x06issuer\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12/\n\nclaim_type\x18\x03 \x01(\x0e\x32\x1b.jjj.footprint.v1.ClaimType\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x11\n\tformat_id\x18\x05 \x01(\t\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x06 \x01(\t\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12-\n\tissued_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nclaim_json\x18\n \x01(\x0c\":\n\x14VerifiedXmlSignature\x12\x0e\n\x06signer\x18\x01 \x01(\t\x12\x12\n\nsigned_xml\x18\x02 \x01(\x0c\"\x88\x01\n\x0eVerifyResponse\x12\x37\n\x08verified\x18\x01 \x03(\x0b\x32%.jjj.footprint.v1.VerifiedAttestation\x12=\n\rxml_signature\x18\x02 \x01(\x0b\x32&.jjj.footprint.v1.VerifiedXmlSignature\"\x15\n\x13GetTrustListRequest\"P\n\x14GetTrustListResponse\x12\x12\n\ntrust_list\x18\x01 \x01(\x0c\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x04*\xad\x01\n\tClaimType\x12\x1a\n\x16\x43LAIM_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43LAIM_TYPE_REGISTERED\x10\x01\x12\x17\n\x13\x43LAIM_TYPE_VERIFIED\x10\x02\x12\x19\n\x15\x43LAIM_TYPE_TRANSLATED\x10\x03\x12\x19\n\x15\x43LAIM_TYPE_RECOGNISED\x10\x04\x12\x1a\n\x16\x43LAIM_TYPE_CONFORMANCE\x10\x05\x32\x87\x02\n\x12\x41ttestationService\x12\x45\n\x04Sign\x12\x1d.jjj.footprint.v1.SignRequest\x1a\x1e.jjj.footprint.v1.SignResponse\x12K\n\x06Verify\x12\x1f.jjj.footprint.v1.VerifyRequest\x1a .jjj.footprint.v1.VerifyResponse\x12]\n\x0cGetTrustList\x12%.jjj.footprint.v1.GetTrustListRequest\x1a&.jjj.footprint.v1.GetTrustListResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jjj.footprint.v1.attestation_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CLAIMTYPE']._serialized_start=1100
-  _globals['_CLAIMTYPE']._serialized_end=1273
+  _globals['_CLAIMTYPE']._serialized_start=1304
+  _globals['_CLAIMTYPE']._serialized_end=1477
   _globals['_SIGNREQUEST']._serialized_start=123
   _globals['_SIGNREQUEST']._serialized_end=340
   _globals['_SIGNRESPONSE']._serialized_start=342
   _globals['_SIGNRESPONSE']._serialized_end=424
   _globals['_VERIFYREQUEST']._serialized_start=427
-  _globals['_VERIFYREQUEST']._serialized_end=621
-  _globals['_VERIFIEDATTESTATION']._serialized_start=624
-  _globals['_VERIFIEDATTESTATION']._serialized_end=917
-  _globals['_VERIFYRESPONSE']._serialized_start=919
-  _globals['_VERIFYRESPONSE']._serialized_end=992
-  _globals['_GETTRUSTLISTREQUEST']._serialized_start=994
-  _globals['_GETTRUSTLISTREQUEST']._serialized_end=1015
-  _globals['_GETTRUSTLISTRESPONSE']._serialized_start=1017
-  _globals['_GETTRUSTLISTRESPONSE']._serialized_end=1097
-  _globals['_ATTESTATIONSERVICE']._serialized_start=1276
-  _globals['_ATTESTATIONSERVICE']._serialized_end=1539
+  _globals['_VERIFYREQUEST']._serialized_end=701
+  _globals['_VERIFIEDATTESTATION']._serialized_start=704
+  _globals['_VERIFIEDATTESTATION']._serialized_end=997
+  _globals['_VERIFIEDXMLSIGNATURE']._serialized_start=999
+  _globals['_VERIFIEDXMLSIGNATURE']._serialized_end=1057
+  _globals['_VERIFYRESPONSE']._serialized_start=1060
+  _globals['_VERIFYRESPONSE']._serialized_end=1196
+  _globals['_GETTRUSTLISTREQUEST']._serialized_start=1198
+  _globals['_GETTRUSTLISTREQUEST']._serialized_end=1219
+  _globals['_GETTRUSTLISTRESPONSE']._serialized_start=1221
+  _globals['_GETTRUSTLISTRESPONSE']._serialized_end=1301
+  _globals['_ATTESTATIONSERVICE']._serialized_start=1480
+  _globals['_ATTESTATIONSERVICE']._serialized_end=1743
 # @@protoc_insertion_point(module_scope)

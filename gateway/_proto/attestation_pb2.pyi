@@ -51,18 +51,22 @@ class SignResponse(_message.Message):
     def __init__(self, attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class VerifyRequest(_message.Message):
-    __slots__ = ("document", "attestations", "at_time", "challenge", "domain")
+    __slots__ = ("document", "attestations", "at_time", "challenge", "domain", "trust_list", "xml_signature")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     ATTESTATIONS_FIELD_NUMBER: _ClassVar[int]
     AT_TIME_FIELD_NUMBER: _ClassVar[int]
     CHALLENGE_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    TRUST_LIST_FIELD_NUMBER: _ClassVar[int]
+    XML_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     attestations: _containers.RepeatedCompositeFieldContainer[_document_pb2.Attestation]
     at_time: _timestamp_pb2.Timestamp
     challenge: str
     domain: str
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., challenge: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
+    trust_list: _document_pb2.SuppliedTrustList
+    xml_signature: bool
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., challenge: _Optional[str] = ..., domain: _Optional[str] = ..., trust_list: _Optional[_Union[_document_pb2.SuppliedTrustList, _Mapping]] = ..., xml_signature: _Optional[bool] = ...) -> None: ...
 
 class VerifiedAttestation(_message.Message):
     __slots__ = ("issuer", "key_id", "claim_type", "digest", "format_id", "declaration_id", "version", "issued_at", "expires_at", "claim_json")
@@ -88,11 +92,21 @@ class VerifiedAttestation(_message.Message):
     claim_json: bytes
     def __init__(self, issuer: _Optional[str] = ..., key_id: _Optional[str] = ..., claim_type: _Optional[_Union[ClaimType, str]] = ..., digest: _Optional[str] = ..., format_id: _Optional[str] = ..., declaration_id: _Optional[str] = ..., version: _Optional[int] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., claim_json: _Optional[bytes] = ...) -> None: ...
 
+class VerifiedXmlSignature(_message.Message):
+    __slots__ = ("signer", "signed_xml")
+    SIGNER_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_XML_FIELD_NUMBER: _ClassVar[int]
+    signer: str
+    signed_xml: bytes
+    def __init__(self, signer: _Optional[str] = ..., signed_xml: _Optional[bytes] = ...) -> None: ...
+
 class VerifyResponse(_message.Message):
-    __slots__ = ("verified",)
+    __slots__ = ("verified", "xml_signature")
     VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    XML_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     verified: _containers.RepeatedCompositeFieldContainer[VerifiedAttestation]
-    def __init__(self, verified: _Optional[_Iterable[_Union[VerifiedAttestation, _Mapping]]] = ...) -> None: ...
+    xml_signature: VerifiedXmlSignature
+    def __init__(self, verified: _Optional[_Iterable[_Union[VerifiedAttestation, _Mapping]]] = ..., xml_signature: _Optional[_Union[VerifiedXmlSignature, _Mapping]] = ...) -> None: ...
 
 class GetTrustListRequest(_message.Message):
     __slots__ = ()

@@ -66,8 +66,9 @@ class AttestationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Verify(self, request, context):
-        """Verify checks a chain of attestations against the trust list; it fails with an error
-        (INVALID_SIGNATURE, UNTRUSTED_SIGNER, ...) rather than returning an invalid result.
+        """Verify checks a chain of attestations, or the enveloped XMLDSig signature of an XML
+        document, against the trust list; it fails with an error (INVALID_SIGNATURE,
+        UNTRUSTED_SIGNER, ...) rather than returning an invalid result.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -54,3 +54,13 @@ class ItemError(_message.Message):
     metadata: _containers.ScalarMap[str, str]
     violations: _containers.RepeatedCompositeFieldContainer[FieldViolation]
     def __init__(self, reason: _Optional[str] = ..., domain: _Optional[str] = ..., message: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ...) -> None: ...
+
+class SuppliedTrustList(_message.Message):
+    __slots__ = ("content", "media_type", "accept_expired")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ACCEPT_EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    media_type: str
+    accept_expired: bool
+    def __init__(self, content: _Optional[bytes] = ..., media_type: _Optional[str] = ..., accept_expired: _Optional[bool] = ...) -> None: ...

@@ -26,17 +26,17 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from . import document_pb2 as jjj_dot_footprint_dot_v1_dot_document__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/recognition.proto\x12\x10jjj.footprint.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fjjj/footprint/v1/document.proto\"\'\n\rLocalizedText\x12\n\n\x02zh\x18\x01 \x01(\t\x12\n\n\x02\x65n\x18\x02 \x01(\t\"\xa0\x01\n\x0f\x43riterionResult\x12\x14\n\x0c\x63riterion_id\x18\x01 \x01(\t\x12\x33\n\x07outcome\x18\x02 \x01(\x0e\x32\".jjj.footprint.v1.CriterionOutcome\x12\x10\n\x08\x65vidence\x18\x03 \x03(\t\x12\x30\n\x07message\x18\x04 \x01(\x0b\x32\x1f.jjj.footprint.v1.LocalizedText\"\xa5\x02\n\x13RecognitionDecision\x12\x35\n\x07outcome\x18\x01 \x01(\x0e\x32$.jjj.footprint.v1.RecognitionOutcome\x12\x11\n\tpolicy_id\x18\x02 \x01(\t\x12\x16\n\x0epolicy_version\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x05 \x01(\t\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x07 \x01(\t\x12\x33\n\x08\x63riteria\x18\x08 \x03(\x0b\x32!.jjj.footprint.v1.CriterionResult\x12.\n\ndecided_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb2\x01\n\rAssessRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x0c\x61ttestations\x18\x02 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x11\n\tpolicy_id\x18\x03 \x01(\t\x12+\n\x07\x61t_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\x0e\x41ssessResponse\x12\x37\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32%.jjj.footprint.v1.RecognitionDecision\x12\x15\n\rdecision_json\x18\x02 \x01(\x0c\"%\n\x13ListPoliciesRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\"\x80\x01\n\nPolicyInfo\x12\x11\n\tpolicy_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12-\n\x04name\x18\x04 \x01(\x0b\x32\x1f.jjj.footprint.v1.LocalizedText\x12\x0f\n\x07sectors\x18\x05 \x03(\t\"F\n\x14ListPoliciesResponse\x12.\n\x08policies\x18\x01 \x03(\x0b\x32\x1c.jjj.footprint.v1.PolicyInfo*\xb9\x01\n\x12RecognitionOutcome\x12#\n\x1fRECOGNITION_OUTCOME_UNSPECIFIED\x10\x00\x12\"\n\x1eRECOGNITION_OUTCOME_RECOGNISED\x10\x01\x12\x32\n.RECOGNITION_OUTCOME_RECOGNISED_WITH_CONDITIONS\x10\x02\x12&\n\"RECOGNITION_OUTCOME_NOT_RECOGNISED\x10\x03*\xb6\x01\n\x10\x43riterionOutcome\x12!\n\x1d\x43RITERION_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43RITERION_OUTCOME_PASS\x10\x01\x12!\n\x1d\x43RITERION_OUTCOME_CONDITIONAL\x10\x02\x12\x1a\n\x16\x43RITERION_OUTCOME_FAIL\x10\x03\x12$\n CRITERION_OUTCOME_NOT_APPLICABLE\x10\x04\x32\xc0\x01\n\x12RecognitionService\x12K\n\x06\x41ssess\x12\x1f.jjj.footprint.v1.AssessRequest\x1a .jjj.footprint.v1.AssessResponse\x12]\n\x0cListPolicies\x12%.jjj.footprint.v1.ListPoliciesRequest\x1a&.jjj.footprint.v1.ListPoliciesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/recognition.proto\x12\x10jjj.footprint.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1fjjj/footprint/v1/document.proto\"\'\n\rLocalizedText\x12\n\n\x02zh\x18\x01 \x01(\t\x12\n\n\x02\x65n\x18\x02 \x01(\t\"\xa0\x01\n\x0f\x43riterionResult\x12\x14\n\x0c\x63riterion_id\x18\x01 \x01(\t\x12\x33\n\x07outcome\x18\x02 \x01(\x0e\x32\".jjj.footprint.v1.CriterionOutcome\x12\x10\n\x08\x65vidence\x18\x03 \x03(\t\x12\x30\n\x07message\x18\x04 \x01(\x0b\x32\x1f.jjj.footprint.v1.LocalizedText\"\xa5\x02\n\x13RecognitionDecision\x12\x35\n\x07outcome\x18\x01 \x01(\x0e\x32$.jjj.footprint.v1.RecognitionOutcome\x12\x11\n\tpolicy_id\x18\x02 \x01(\t\x12\x16\n\x0epolicy_version\x18\x03 \x01(\t\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x05 \x01(\t\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x07 \x01(\t\x12\x33\n\x08\x63riteria\x18\x08 \x03(\x0b\x32!.jjj.footprint.v1.CriterionResult\x12.\n\ndecided_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb4\x02\n\rAssessRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x0c\x61ttestations\x18\x02 \x03(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x13\n\tpolicy_id\x18\x03 \x01(\tH\x00\x12;\n\x0fpolicy_document\x18\x05 \x01(\x0b\x32 .jjj.footprint.v1.PolicyDocumentH\x00\x12+\n\x07\x61t_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\ntrust_list\x18\x06 \x01(\x0b\x32#.jjj.footprint.v1.SuppliedTrustListB\x08\n\x06policy\"5\n\x0ePolicyDocument\x12\x12\n\nmedia_type\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\x0c\"`\n\x0e\x41ssessResponse\x12\x37\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32%.jjj.footprint.v1.RecognitionDecision\x12\x15\n\rdecision_json\x18\x02 \x01(\x0c\"%\n\x13ListPoliciesRequest\x12\x0e\n\x06region\x18\x01 \x01(\t\"\x80\x01\n\nPolicyInfo\x12\x11\n\tpolicy_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12-\n\x04name\x18\x04 \x01(\x0b\x32\x1f.jjj.footprint.v1.LocalizedText\x12\x0f\n\x07sectors\x18\x05 \x03(\t\"F\n\x14ListPoliciesResponse\x12.\n\x08policies\x18\x01 \x03(\x0b\x32\x1c.jjj.footprint.v1.PolicyInfo*\xb9\x01\n\x12RecognitionOutcome\x12#\n\x1fRECOGNITION_OUTCOME_UNSPECIFIED\x10\x00\x12\"\n\x1eRECOGNITION_OUTCOME_RECOGNISED\x10\x01\x12\x32\n.RECOGNITION_OUTCOME_RECOGNISED_WITH_CONDITIONS\x10\x02\x12&\n\"RECOGNITION_OUTCOME_NOT_RECOGNISED\x10\x03*\xb6\x01\n\x10\x43riterionOutcome\x12!\n\x1d\x43RITERION_OUTCOME_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43RITERION_OUTCOME_PASS\x10\x01\x12!\n\x1d\x43RITERION_OUTCOME_CONDITIONAL\x10\x02\x12\x1a\n\x16\x43RITERION_OUTCOME_FAIL\x10\x03\x12$\n CRITERION_OUTCOME_NOT_APPLICABLE\x10\x04\x32\xc0\x01\n\x12RecognitionService\x12K\n\x06\x41ssess\x12\x1f.jjj.footprint.v1.AssessRequest\x1a .jjj.footprint.v1.AssessResponse\x12]\n\x0cListPolicies\x12%.jjj.footprint.v1.ListPoliciesRequest\x1a&.jjj.footprint.v1.ListPoliciesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jjj.footprint.v1.recognition_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RECOGNITIONOUTCOME']._serialized_start=1144
-  _globals['_RECOGNITIONOUTCOME']._serialized_end=1329
-  _globals['_CRITERIONOUTCOME']._serialized_start=1332
-  _globals['_CRITERIONOUTCOME']._serialized_end=1514
+  _globals['_RECOGNITIONOUTCOME']._serialized_start=1329
+  _globals['_RECOGNITIONOUTCOME']._serialized_end=1514
+  _globals['_CRITERIONOUTCOME']._serialized_start=1517
+  _globals['_CRITERIONOUTCOME']._serialized_end=1699
   _globals['_LOCALIZEDTEXT']._serialized_start=122
   _globals['_LOCALIZEDTEXT']._serialized_end=161
   _globals['_CRITERIONRESULT']._serialized_start=164
@@ -44,15 +44,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECOGNITIONDECISION']._serialized_start=327
   _globals['_RECOGNITIONDECISION']._serialized_end=620
   _globals['_ASSESSREQUEST']._serialized_start=623
-  _globals['_ASSESSREQUEST']._serialized_end=801
-  _globals['_ASSESSRESPONSE']._serialized_start=803
-  _globals['_ASSESSRESPONSE']._serialized_end=899
-  _globals['_LISTPOLICIESREQUEST']._serialized_start=901
-  _globals['_LISTPOLICIESREQUEST']._serialized_end=938
-  _globals['_POLICYINFO']._serialized_start=941
-  _globals['_POLICYINFO']._serialized_end=1069
-  _globals['_LISTPOLICIESRESPONSE']._serialized_start=1071
-  _globals['_LISTPOLICIESRESPONSE']._serialized_end=1141
-  _globals['_RECOGNITIONSERVICE']._serialized_start=1517
-  _globals['_RECOGNITIONSERVICE']._serialized_end=1709
+  _globals['_ASSESSREQUEST']._serialized_end=931
+  _globals['_POLICYDOCUMENT']._serialized_start=933
+  _globals['_POLICYDOCUMENT']._serialized_end=986
+  _globals['_ASSESSRESPONSE']._serialized_start=988
+  _globals['_ASSESSRESPONSE']._serialized_end=1084
+  _globals['_LISTPOLICIESREQUEST']._serialized_start=1086
+  _globals['_LISTPOLICIESREQUEST']._serialized_end=1123
+  _globals['_POLICYINFO']._serialized_start=1126
+  _globals['_POLICYINFO']._serialized_end=1254
+  _globals['_LISTPOLICIESRESPONSE']._serialized_start=1256
+  _globals['_LISTPOLICIESRESPONSE']._serialized_end=1326
+  _globals['_RECOGNITIONSERVICE']._serialized_start=1702
+  _globals['_RECOGNITIONSERVICE']._serialized_end=1894
 # @@protoc_insertion_point(module_scope)

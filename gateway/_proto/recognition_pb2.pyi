@@ -78,16 +78,28 @@ class RecognitionDecision(_message.Message):
     def __init__(self, outcome: _Optional[_Union[RecognitionOutcome, str]] = ..., policy_id: _Optional[str] = ..., policy_version: _Optional[str] = ..., region: _Optional[str] = ..., declaration_id: _Optional[str] = ..., version: _Optional[int] = ..., digest: _Optional[str] = ..., criteria: _Optional[_Iterable[_Union[CriterionResult, _Mapping]]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AssessRequest(_message.Message):
-    __slots__ = ("document", "attestations", "policy_id", "at_time")
+    __slots__ = ("document", "attestations", "policy_id", "policy_document", "at_time", "trust_list")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     ATTESTATIONS_FIELD_NUMBER: _ClassVar[int]
     POLICY_ID_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     AT_TIME_FIELD_NUMBER: _ClassVar[int]
+    TRUST_LIST_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     attestations: _containers.RepeatedCompositeFieldContainer[_document_pb2.Attestation]
     policy_id: str
+    policy_document: PolicyDocument
     at_time: _timestamp_pb2.Timestamp
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., policy_id: _Optional[str] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    trust_list: _document_pb2.SuppliedTrustList
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., attestations: _Optional[_Iterable[_Union[_document_pb2.Attestation, _Mapping]]] = ..., policy_id: _Optional[str] = ..., policy_document: _Optional[_Union[PolicyDocument, _Mapping]] = ..., at_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trust_list: _Optional[_Union[_document_pb2.SuppliedTrustList, _Mapping]] = ...) -> None: ...
+
+class PolicyDocument(_message.Message):
+    __slots__ = ("media_type", "content")
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    media_type: str
+    content: bytes
+    def __init__(self, media_type: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
 
 class AssessResponse(_message.Message):
     __slots__ = ("decision", "decision_json")

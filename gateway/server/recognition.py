@@ -1,7 +1,8 @@
 """RecognitionService: Assess and ListPolicies on :mod:`gateway.recognition`.
 
-Policies are only ever looked up by id among the configured ones (the folder of
-``[recognition] policies``, or the shipped policies): a request can never name a file.
+Policies are looked up by id among the configured ones (the folder of
+``[recognition] policies``, or the shipped policies), or sent as data in the request
+(``policy_document``, validated like a policy file): a request can never name a file.
 The folder is read again when its contents change, so a malformed policy dropped into it
 surfaces as INVALID_POLICY on the next call.
 """
@@ -18,7 +19,7 @@ from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
 from .._proto import recognition_pb2, recognition_pb2_grpc
-from ..errors import ConfigurationError, InvalidRequest, UnknownPolicy
+from ..errors import ConfigurationError, DocumentTooLarge, InvalidRequest, PolicyError, UnknownPolicy
 from ..recognition import RecognitionDecision, RecognitionPolicy, assess, load_policy, shipped_policies
 from ..translate import read
 from .config import ServerConfig
@@ -27,6 +28,9 @@ from .translation import source_format
 from .trust import GatewayTrust
 
 POLICY_SUFFIXES = (".toml", ".json")
+POLICY_MEDIA_TYPES = {"application/json": "json", "application/toml": "toml"}
+MAX_POLICY_BYTES = 1024 * 1024
+POLICY_SOURCE = "policy_document"
 
 
 class PolicyIndex:
@@ -53,6 +57,25 @@ class PolicyIndex:
             raise UnknownPolicy(f"no policy {policy_id!r}; this gateway applies {', '.join(sorted(policies)) or 'none'}",
                                 path="policy_id", policy=policy_id)
         return policies[policy_id]
+
+
+def policy_from_document(document: recognition_pb2.PolicyDocument) -> RecognitionPolicy:
+    """A policy sent as data, validated exactly as ``fpgw policy validate`` validates a file."""
+    syntax = POLICY_MEDIA_TYPES.get(document.media_type)
+    if syntax is None:
+        raise InvalidRequest(f"a policy document is {' or '.join(POLICY_MEDIA_TYPES)}, not {document.media_type!r}",
+                             path="policy_document.media_type")
+    if len(document.content) > MAX_POLICY_BYTES:
+        raise DocumentTooLarge(f"a policy document is at most {MAX_POLICY_BYTES} bytes",
+                               path="policy_document.content")
+    try:
+        text = document.content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"the policy document is not UTF-8: {exc}", path="/", source=POLICY_SOURCE) from None
+    # load_policy tells JSON from TOML by the first character; the stated type must agree.
+    if (syntax == "json") != text.lstrip().startswith("{"):
+        raise PolicyError(f"the policy document is not {document.media_type}", path="/", source=POLICY_SOURCE)
+    return load_policy(document.content, name=POLICY_SOURCE)
 
 
 def decision_message(decision: RecognitionDecision, policy: RecognitionPolicy,
@@ -85,20 +108,26 @@ class RecognitionServicer(recognition_pb2_grpc.RecognitionServiceServicer):
                context: grpc.ServicerContext) -> recognition_pb2.AssessResponse:
         if self.trust is None:
             raise ConfigurationError("this gateway has no trust list ([trust] is not configured)", path="trust.list")
-        policy_id = request.policy_id or self.default_policy
-        if not policy_id:
-            raise InvalidRequest("policy_id is required (this gateway has no default policy)", path="policy_id")
-        policy = self.index.get(policy_id)
+        policy = self._policy(request)
         fmt = source_format(request.document)
         declaration = read(request.document.content, fmt.id).declaration
         at = from_timestamp(request, "at_time") or utcnow()
+        supplied = request.trust_list if request.HasField("trust_list") else None
         decision = assess(
             declaration, policy, attestations=[a.content for a in request.attestations],
-            trust_list=self.trust.current(at), at=at,
+            trust_list=self.trust.for_request(supplied, at), at=at,
             declaration_digest=document_digest(request.document.content, media_of_format(fmt.id)),
         )
         return recognition_pb2.AssessResponse(decision=decision_message(decision, policy, at),
                                               decision_json=decision.canonical_json())
+
+    def _policy(self, request: recognition_pb2.AssessRequest) -> RecognitionPolicy:
+        if request.WhichOneof("policy") == "policy_document":
+            return policy_from_document(request.policy_document)
+        policy_id = request.policy_id or self.default_policy
+        if not policy_id:
+            raise InvalidRequest("policy_id is required (this gateway has no default policy)", path="policy_id")
+        return self.index.get(policy_id)
 
     def ListPolicies(self, request: recognition_pb2.ListPoliciesRequest,
                      context: grpc.ServicerContext) -> recognition_pb2.ListPoliciesResponse:

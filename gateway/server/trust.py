@@ -18,10 +18,12 @@ from signing import Claim, PrivateKey, TrustList, issue_attestation, load_privat
 from signing.jcs import canonicalize
 from signing.timeutil import utcnow
 
-from ..errors import ConfigurationError, GatewayError, TrustListExpired
+from ..errors import ConfigurationError, DocumentTooLarge, GatewayError, InvalidRequest, TrustListExpired
 from .config import ServerConfig, SigningConfig
 
 ATTESTATION_MEDIA_TYPE = "application/vc+ld+json"
+SUPPLIED_TRUST_LIST_TYPES = ("", "application/json")
+MAX_SUPPLIED_TRUST_LIST_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,27 @@ class GatewayTrust:
                 next_update=trust_list.next_update.isoformat(),
             )
         return trust_list
+
+    def for_request(self, supplied: Any, at: datetime, *, field: str = "trust_list") -> TrustList:
+        """The trust list one request verifies against: the server's list, or the request's
+        ``SuppliedTrustList`` when it carries one. A supplied list must be signed by the
+        pinned root key and be no older than the server's list; it is never kept."""
+        if supplied is None or not supplied.content:
+            return self.current(at)
+        if supplied.media_type not in SUPPLIED_TRUST_LIST_TYPES:
+            raise InvalidRequest(f"a trust list is application/json, not {supplied.media_type!r}",
+                                 path=f"{field}.media_type")
+        if len(supplied.content) > MAX_SUPPLIED_TRUST_LIST_BYTES:
+            raise DocumentTooLarge(f"a supplied trust list is at most {MAX_SUPPLIED_TRUST_LIST_BYTES} bytes",
+                                   path=f"{field}.content")
+        with self._lock:
+            self._refresh()
+            if self._failure is not None:
+                raise self._failure
+            assert self._list is not None
+            server_sequence = self._list.sequence
+        return load_trust_list(supplied.content, self.root, min_sequence=server_sequence, at=at,
+                               accept_expired=supplied.accept_expired)
 
     def document(self) -> tuple[bytes, TrustList]:
         """The signed trust list bytes exactly as held, with the verified list."""
