@@ -1,18 +1,25 @@
-"""XML signatures: XMLDSig enveloped signatures through signxml, never hand-rolled.
+"""XML signatures: XMLDSig enveloped signatures with XAdES-B-B properties, through signxml.
 
-Profile: one ``ds:Signature`` as a direct child of the document element, one Reference with
-``URI=""`` (the whole document, enveloped-signature transform), exclusive C14N 1.0 without
-comments, ECDSA P-256 with SHA-256 (signxml has no EdDSA), the signer's certificate chain
-in X509Data.
+Profile: one ``ds:Signature`` as a direct child of the document element, ``URI=""`` (the
+whole document, enveloped-signature transform), exclusive C14N 1.0 without comments,
+ECDSA P-256 with SHA-256 (signxml has no EdDSA), the signer's certificate chain in
+X509Data, and XAdES-B-B signed properties (SigningTime, SigningCertificateV2) added by
+signxml's XAdES signer (:mod:`signing.xades`).
 
 Verification settings, each measured to matter (see docs/signing.md, threat model):
 
 * ``location="./"`` — signxml's default ``.//`` accepts a signature moved into a nested
   element, which a wrapping attack relies on;
-* ``expect_references=1`` and only ECDSA-SHA256 / SHA-256 accepted;
+* the references pinned: exactly 3 for XAdES (document ``URI=""``, SignedProperties,
+  KeyInfo; :func:`signing.xades.check_xades_layout`), exactly 1 (``URI=""``) for a plain
+  XMLDSig signature; only ECDSA-SHA256 / SHA-256 accepted;
 * the signer's certificate must be pinned for, or chain to the CA of, a trust-list entity
   whose id is the certificate's SAN URI — never the system store, never a bare KeyInfo key;
-  signxml then verifies with that certificate (``x509_cert``) only;
+  signxml verifies with that certificate (``x509_cert``) only, and SigningCertificateV2
+  must name it;
+* the signer is judged at the signed SigningTime: a key revoked after it still verifies,
+  with a note; a SigningTime in the future (beyond the clock skew) is refused. A plain
+  XMLDSig signature has no signed time: it is judged at verification time, with a note;
 * exactly one ``ds:Signature`` in the whole document, parsed with the hardened parser (no
   DTD, no entities);
 * callers get :attr:`VerifiedXml.signed_xml` — the canonical bytes signxml verified,
@@ -26,9 +33,11 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import signxml
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from lxml import etree
 from signxml import (
     CanonicalizationMethod,
@@ -36,33 +45,50 @@ from signxml import (
     SignatureConfiguration,
     SignatureConstructionMethod,
     SignatureMethod,
-    XMLSigner,
+    VerifyResult,
     XMLVerifier,
 )
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, SignXMLException
+from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-from gateway.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm, UntrustedSigner
+from gateway.errors import (
+    AttestationNotYetValid,
+    InvalidSignature,
+    MalformedProof,
+    UnsupportedAlgorithm,
+    UntrustedSigner,
+)
 
-from .keys import Algorithm, PrivateKey
-from .timeutil import utcnow
-from .trustlist import Entity, TrustList
+from . import xades
+from .attestation import CLOCK_SKEW
+from .keys import Algorithm, PrivateKey, load_public_key
+from .timeutil import format_time, utcnow
+from .trustlist import Entity, StatusChange, TrustedKey, TrustList
 from .xmlparse import parse_xml
 
 __all__ = ["VerifiedXml", "sign_xml", "verify_xml"]
 
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
-_CONFIG = dict(
+_PINNED: dict[str, Any] = dict(
     location="./",
-    expect_references=1,
     signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
     digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
 )
+_XADES_REFERENCES = 3  # the document, SignedProperties, KeyInfo (signing.xades)
 
 
-def sign_xml(xml_bytes: bytes, key: PrivateKey, cert_chain_pem: bytes | list[bytes]) -> bytes:
-    """Return ``xml_bytes`` with an enveloped XMLDSig signature by ``key`` (ES256 only).
+def sign_xml(
+    xml_bytes: bytes,
+    key: PrivateKey,
+    cert_chain_pem: bytes | list[bytes],
+    *,
+    signing_time: datetime | None = None,
+) -> bytes:
+    """Return ``xml_bytes`` with an enveloped XAdES-B-B signature by ``key`` (ES256 only).
 
     ``cert_chain_pem``: the signer's certificate first, then any intermediates.
+    ``signing_time`` (default now, timezone-aware) is the signed XAdES SigningTime, the
+    moment at which verifiers judge the signer's key.
     """
     if key.algorithm is not Algorithm.ES256:
         raise UnsupportedAlgorithm("XML signatures use ECDSA P-256 (signxml has no EdDSA)")
@@ -70,62 +96,125 @@ def sign_xml(xml_bytes: bytes, key: PrivateKey, cert_chain_pem: bytes | list[byt
     if root.find(f".//{{{DS_NS}}}Signature") is not None:
         raise MalformedProof("document is already signed")
     certs = _split_pem(cert_chain_pem)
-    signer = XMLSigner(
+    signer = xades.ProfileSigner(
+        signing_time or utcnow(),
         method=SignatureConstructionMethod.enveloped,
         signature_algorithm=SignatureMethod.ECDSA_SHA256,
         digest_algorithm=DigestAlgorithm.SHA256,
         c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
     )
-    signed = signer.sign(root, key=key.key, cert=certs)
+    signed = signer.sign(root, key=key.key, cert=certs, always_add_key_value=False)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
 @dataclass(frozen=True)
 class VerifiedXml:
-    """What an XML signature established: the signed XML and who signed it, when checked."""
+    """What an XML signature established: the signed XML, who signed it and when.
+
+    ``signed_at`` is the signed XAdES SigningTime (None for a plain XMLDSig signature, whose
+    signer was then judged at ``checked_at``); ``key`` the trust-list key of the signing
+    certificate, if listed; ``notes`` and ``later_status`` report status changes of that
+    key after the signing time, as for JSON attestations.
+    """
 
     signed_xml: etree._Element
     signed_bytes: bytes
     signer: Entity
     certificate: x509.Certificate
     checked_at: datetime
+    signed_at: datetime | None = None
+    key: TrustedKey | None = None
+    notes: tuple[str, ...] = ()
+    later_status: tuple[StatusChange, ...] = ()
 
 
 def verify_xml(xml_bytes: bytes, trust_list: TrustList, at: datetime | None = None) -> VerifiedXml:
-    """Verify an enveloped XMLDSig signature against the trust list at ``at`` (default now)."""
+    """Verify an enveloped XML signature against the trust list at ``at`` (default now).
+
+    XAdES-B-B: the signer is judged at the signed SigningTime. Plain XMLDSig (no XAdES
+    element at all): accepted, the signer judged at ``at``, with a note saying so.
+    """
     now = at or utcnow()
     root = parse_xml(xml_bytes).getroot()
     signatures = root.findall(f".//{{{DS_NS}}}Signature")
     if len(signatures) != 1:
         raise InvalidSignature(f"expected exactly one ds:Signature, found {len(signatures)}")
-    if signatures[0].getparent() is not root:
+    signature = signatures[0]
+    if signature.getparent() is not root:
         raise InvalidSignature("ds:Signature must be a direct child of the document element")
-    certs = signatures[0].findall(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate")
-    if not certs:
-        raise UntrustedSigner("XML signature carries no X509Certificate")
+    chain = _certificate_chain(signature)
+    if xades.is_xades(signature):
+        claimed = xades.claimed_signing_time(signature)
+        config = XAdESSignatureConfiguration(**_PINNED, expect_references=_XADES_REFERENCES, verification_time=claimed)
+        results = _verify(XAdESVerifier(), xml_bytes, chain[0], config)
+        layout = xades.check_xades_layout(results, chain[0])
+        document, signed_at = layout.document, layout.properties.signing_time
+        if signed_at != claimed:
+            raise InvalidSignature("SigningTime read before verification differs from the signed one")
+        if signed_at > now + CLOCK_SKEW:
+            raise AttestationNotYetValid(f"XAdES SigningTime {format_time(signed_at)} is in the future", path="SigningTime")
+        judged_at: datetime = signed_at
+    else:
+        config = SignatureConfiguration(**_PINNED, expect_references=1, verification_time=now)
+        document = _verify(XMLVerifier(), xml_bytes, chain[0], config)
+        xades.check_document_reference(document.signature_xml, 0)
+        signed_at, judged_at = None, now
+    signer = trust_list.entity_for_certificate(chain[0], chain[1:], at=judged_at)
+    key = _listed_key(trust_list, chain[0])
+    later = key.later_changes(signed_at) if key is not None and signed_at is not None else ()
+    return VerifiedXml(
+        signed_xml=document.signed_xml,
+        signed_bytes=document.signed_data,
+        signer=signer,
+        certificate=chain[0],
+        checked_at=now,
+        signed_at=signed_at,
+        key=key,
+        notes=_notes(key, later, signed_at, now),
+        later_status=later,
+    )
+
+
+def _notes(key: TrustedKey | None, later: tuple[StatusChange, ...], signed_at: datetime | None,
+           now: datetime) -> tuple[str, ...]:
+    if signed_at is None:
+        return (f"plain XMLDSig signature without XAdES SigningTime: signer checked at verification time {format_time(now)}",)
+    return tuple(
+        f"key {key.id if key else ''} {c.status.value} at {format_time(c.since)} ({c.reason or 'no reason given'}), "
+        "after this signature"
+        for c in later
+    )
+
+
+def _verify(verifier: XMLVerifier, xml_bytes: bytes, cert: x509.Certificate, config: SignatureConfiguration) -> Any:
+    """Run signxml with the pinned configuration and map its exceptions to ours."""
     try:
-        chain = [x509.load_der_x509_certificate(_b64(c.text or "")) for c in certs]
-    except ValueError as exc:
-        raise MalformedProof(f"X509Certificate is not a certificate: {exc}") from None
-    signer = trust_list.entity_for_certificate(chain[0], chain[1:], at=now)
-    config = SignatureConfiguration(**_CONFIG, verification_time=now)  # type: ignore[arg-type]
-    try:
-        result = XMLVerifier().verify(xml_bytes, x509_cert=chain[0], expect_config=config)
+        return verifier.verify(xml_bytes, x509_cert=cert, expect_config=config)
     except InvalidCertificate as exc:
         raise UntrustedSigner(f"XML signer certificate: {exc}") from None
     except (signxml.InvalidSignature, InvalidDigest) as exc:
         raise InvalidSignature(f"XML signature does not verify: {exc}") from None
-    except InvalidInput as exc:
+    except (InvalidInput, SignXMLException) as exc:
         raise InvalidSignature(f"XML signature refused: {exc}") from None
-    except SignXMLException as exc:
-        raise InvalidSignature(f"XML signature refused: {exc}") from None
-    return VerifiedXml(
-        signed_xml=result.signed_xml,
-        signed_bytes=result.signed_data,
-        signer=signer,
-        certificate=chain[0],
-        checked_at=now,
-    )
+
+
+def _certificate_chain(signature: etree._Element) -> list[x509.Certificate]:
+    certs = signature.findall(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate")
+    if not certs:
+        raise UntrustedSigner("XML signature carries no X509Certificate")
+    try:
+        return [x509.load_der_x509_certificate(_b64(c.text or "")) for c in certs]
+    except ValueError as exc:
+        raise MalformedProof(f"X509Certificate is not a certificate: {exc}") from None
+
+
+def _listed_key(trust_list: TrustList, cert: x509.Certificate) -> TrustedKey | None:
+    """The trust-list key whose public key the certificate carries (its status history)."""
+    spki = cert.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    try:
+        return trust_list.key_for_public_key(load_public_key(spki))
+    except (UnsupportedAlgorithm, MalformedProof):  # a key type we never list cannot be a listed key
+        return None
 
 
 def _b64(text: str) -> bytes:

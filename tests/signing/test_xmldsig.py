@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from lxml import etree
@@ -13,6 +13,7 @@ from signing.testpki import make_test_pki
 from signing.xmldsig import DS_NS
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+SIGNED_AT = NOW - timedelta(hours=1)
 DOC = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<Declaration xmlns="urn:jjj:cn-jjj-xml:1" id="d1"><Product>\xe7\x83\xad\xe8\xbd\xa7\xe5\xb8\xa6\xe9\x92\xa2</Product>'
@@ -23,7 +24,7 @@ NS = {"j": "urn:jjj:cn-jjj-xml:1", "ds": DS_NS}
 
 @pytest.fixture(scope="module")
 def signed(pki) -> bytes:
-    return sign_xml(DOC, pki["hebei"].p256, pki["hebei"].cert_pem)
+    return sign_xml(DOC, pki["hebei"].p256, pki["hebei"].cert_pem, signing_time=SIGNED_AT)
 
 
 def _total(result) -> str:
@@ -116,7 +117,7 @@ def test_xxe_inside_signed_document(pki, signed: bytes) -> None:
 
 def test_signer_from_another_ca_refused(pki) -> None:
     other = make_test_pki()
-    forged = sign_xml(DOC, other["hebei"].p256, other["hebei"].cert_pem)
+    forged = sign_xml(DOC, other["hebei"].p256, other["hebei"].cert_pem, signing_time=SIGNED_AT)
     with pytest.raises(UntrustedSigner):
         verify_xml(forged, pki.trust_list, at=NOW)
 
@@ -124,6 +125,6 @@ def test_signer_from_another_ca_refused(pki) -> None:
 def test_certificate_of_one_entity_key_of_another(pki) -> None:
     """Tianjin's key with Hebei's certificate in KeyInfo: the signature is checked with the
     certificate's key only, so it fails."""
-    forged = sign_xml(DOC, pki["tianjin"].p256, pki["hebei"].cert_pem)
+    forged = sign_xml(DOC, pki["tianjin"].p256, pki["hebei"].cert_pem, signing_time=SIGNED_AT)
     with pytest.raises(InvalidSignature):
         verify_xml(forged, pki.trust_list, at=NOW)
