@@ -79,6 +79,10 @@ def check_suite(version: str = "v1", root: Path | None = None) -> list[str]:
                 for key, spec in inputs.get(kind, {}).items():
                     if "file" in spec and not (folder / spec["file"]).is_file():
                         problems.append(f"{where}: {kind}/{key}: {spec['file']} is missing")
+            for kind in ("policy", "trust_list"):
+                spec = inputs.get(kind)
+                if isinstance(spec, dict) and "file" in spec and not (folder / spec["file"]).is_file():
+                    problems.append(f"{where}: {kind}: {spec['file']} is missing")
             for t, test in enumerate(case.get("tests", [])):
                 for ref in _refs(test.get("request", {})):
                     kind, _, key = ref.partition(":")

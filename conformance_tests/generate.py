@@ -5,7 +5,9 @@ the keys, or a ``made`` spec in a case file.
 
 1. copies examples/ into ``documents/examples/`` (so the suite is self-contained);
 2. writes the translation group from the examples (see translation_cases.py);
-3. makes every input file that a case describes with ``made`` (see materialise.py).
+3. re-signs the suite's trust list at its sequence number (see trust_lists.py);
+4. makes every input file that a case describes: ``made`` documents and attestations,
+   policy documents and supplied trust lists (see materialise.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from gateway.parsing import dump_json
 from .materialise import ROOT, Materialiser
 from .suite import GROUPS, OPTIONAL, SUITES
 from .translation_cases import translation_files
+from .trust_lists import TrustLists
 
 EXAMPLES = ROOT / "examples"
 
@@ -36,6 +39,7 @@ def generate(version: str = "v1") -> dict[str, int]:
     for name, cases in translation_files(EXAMPLES, root).items():
         (folder / name).write_bytes(dump_json(cases))
         counts[f"translation/{name}"] = len(cases)
+    TrustLists(root / "keys").resign_suite_list()
     made = Materialiser(root)
     for group in (*GROUPS, OPTIONAL):
         for path in sorted((root / group).glob("*.json")):

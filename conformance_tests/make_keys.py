@@ -6,7 +6,8 @@ new keys, so every attestation must then be re-made (``python -m conformance_tes
 
 Besides the entities of :mod:`signing.testpki` the list names two verifiers whose keys
 changed status on 2025-06-01 (one revoked, one suspended), so that cases can show a key
-refused after its revocation and accepted for what it signed before. The list is valid
+refused after its revocation and accepted for what it signed before. Its sequence number is
+``SUITE_SEQUENCE`` (2), so that a client can supply an older list (rollback). The list is valid
 from 2024-01-01 to 2045-01-01 so the cases stay valid for years; nothing here may ever
 protect anything real.
 """
@@ -25,6 +26,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from signing.testpki import KEYS_VALID_FROM, _cert, _name, _pem, make_test_pki
 from signing.trustsign import add_entity, add_key
+
+from .trust_lists import SUITE_SEQUENCE
 
 KEYS = Path(__file__).resolve().parent / "suite" / "v1" / "keys"
 PREFIX = "TEST-ONLY-"
@@ -66,7 +69,7 @@ def make_keys(folder: Path = KEYS) -> dict[str, str]:
                  san=[x509.UniformResourceIdentifier(UNLISTED)], eku=[ExtendedKeyUsageOID.CLIENT_AUTH])
     written["unlisted.pem"] = _pem(cert)
     written["unlisted-p256.pem"] = client.to_pem()
-    document = sign_trust_list(draft, pki.root_key, sequence=1, issued=ISSUED, next_update=NEXT_UPDATE)
+    document = sign_trust_list(draft, pki.root_key, sequence=SUITE_SEQUENCE, issued=ISSUED, next_update=NEXT_UPDATE)
     load_trust_list(document, pki.root_key.public_key, at=ISSUED)
     written["trust-list.json"] = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     for old in folder.glob(f"{PREFIX}*"):

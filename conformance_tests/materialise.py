@@ -4,6 +4,14 @@ Documents: ``made = {from, merge_patch?, json_patch?, replace?}`` — a suite fi
 ``examples/...`` of this repository) with RFC 7386 / RFC 6902 patches applied to its JSON,
 or literal text replacements ``[[old, new], ...]`` applied to its bytes.
 
+Signed XML documents and their hostile variants: ``made = {from, sign_xml}`` and
+``{from, xml_attack}`` (see xml_inputs.py).
+
+Policy documents (``input.policy`` as an object with a ``file``): the shipped policy
+``base`` with ``merge_patch`` / ``json_patch`` applied, as JSON; unpatched with media type
+``application/toml``, the shipped TOML file itself. Supplied trust lists (``input.trust_list``
+with a ``file``): see trust_lists.py.
+
 Attestations: ``made = {kind, issuer, signed, valid_until?, subject?, claim?, key?,
 verification_method?, issuer_id?, challenge?, domain?, tamper?, replace?}`` — a VC signed
 with the suite's TEST-ONLY key of ``issuer`` (short name or entity id) over the digest of
@@ -25,6 +33,7 @@ from typing import Any
 from gateway.model import declaration_from_data
 from gateway.model.serde import parse_datetime
 from gateway.parsing import dump_json
+from gateway.recognition import shipped_policies
 from gateway.translate import read
 from mappings import get_format
 from signing import RecognisedClaim, RegisteredClaim, VerifiedClaim, document_digest, issue_attestation, load_private_key
@@ -32,6 +41,8 @@ from signing.jcs import canonicalize
 from signing.trustsign import load_trust_list
 
 from .runner import KEY_PREFIX
+from .trust_lists import TrustLists
+from .xml_inputs import attacked, signed_document
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_DIGEST = "sha256:" + "0" * 64
@@ -78,6 +89,7 @@ class Materialiser:
         doc = json.loads((keys / f"{KEY_PREFIX}trust-list.json").read_bytes())
         root_key = (keys / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
         self.trust_list = load_trust_list(doc, root_key, accept_expired=True)
+        self.trust_lists = TrustLists(keys)
         self.written: set[str] = set()
 
     def source_bytes(self, ref: str) -> bytes:
@@ -86,6 +98,11 @@ class Materialiser:
     def document(self, spec: dict[str, Any]) -> bytes:
         made = spec["made"]
         data = self.source_bytes(made["from"])
+        if "sign_xml" in made:
+            existing = (self.root / spec["file"]).read_bytes() if (self.root / spec["file"]).is_file() else None
+            return signed_document(data, made["sign_xml"], self.keys, self.trust_list, existing)
+        if "xml_attack" in made:
+            data = attacked(data, made["xml_attack"])
         if "merge_patch" in made or "json_patch" in made:
             value = json.loads(data, parse_float=Decimal)
             if "merge_patch" in made:
@@ -178,11 +195,27 @@ class Materialiser:
         path.write_bytes(data)
         self.written.add(relative)
 
+    def policy(self, spec: dict[str, Any]) -> bytes:
+        """A policy document: a shipped policy file as it is, or its data patched, as JSON."""
+        if "merge_patch" not in spec and "json_patch" not in spec and spec["media_type"] == "application/toml":
+            return (ROOT / "mappings" / "recognition" / shipped_policies()[spec["base"]].source).read_bytes()
+        data = shipped_policies()[spec["base"]].data
+        if "merge_patch" in spec:
+            data = merge_patch(data, spec["merge_patch"])
+        if "json_patch" in spec:
+            data = json_patch(data, spec["json_patch"])
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
     def case(self, case: dict[str, Any]) -> None:
-        documents = case.get("input", {}).get("documents", {})
+        inputs = case.get("input", {})
+        documents = inputs.get("documents", {})
         for spec in documents.values():
             if "made" in spec and "file" in spec:
                 self.write(spec["file"], self.document(spec))
+        if isinstance(inputs.get("policy"), dict) and "file" in inputs["policy"]:
+            self.write(inputs["policy"]["file"], self.policy(inputs["policy"]))
+        if "file" in inputs.get("trust_list", {}):
+            self.write(inputs["trust_list"]["file"], self.trust_lists.supplied(inputs["trust_list"]))
         for spec in case.get("input", {}).get("attestations", {}).values():
             if "made" in spec and "file" in spec:
                 self.write(spec["file"], self.attestation(spec, documents))

@@ -5,6 +5,12 @@ named from the case input, earlier results referenced) and turns the response in
 *result view*: plain JSON-like data that the test's ``expected.result`` pattern is matched
 against. Only the generated stubs of the contract are used, so any implementation of it
 can be tested.
+
+A case's ``input.policy`` is a policy id or a policy document (``{file, media_type}``) sent
+inline; ``input.trust_list`` (``{file, media_type}``) is a signed trust list sent with every
+assess and verify request of the case. Verify with ``"xml_signature": true`` checks the
+document's enveloped XML signature; its view then has ``xml_signature: {signer, values,
+contains_signature}``, ``values`` being the signed XML's leaf texts by path.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import timestamp_pb2
+from lxml import etree
 
 from gateway._proto import (
     attestation_pb2,
@@ -65,6 +72,16 @@ class Context:
     def attestations(self, refs: Any) -> list[document_pb2.Attestation]:
         names = list(self.input.get("attestations", {})) if refs is None else refs
         return [self.attestation(r) for r in names]
+
+    def trust_list(self, req: dict[str, Any]) -> document_pb2.SuppliedTrustList | None:
+        """The case's supplied trust list (``input.trust_list``), sent unless the request says
+        ``"trust_list": false``; ``accept_expired_trust_list`` sets its accept_expired."""
+        spec = self.input.get("trust_list")
+        if spec is None or req.get("trust_list") is False:
+            return None
+        return document_pb2.SuppliedTrustList(content=self.read(spec["file"]),
+                                              media_type=spec.get("media_type", "application/json"),
+                                              accept_expired=req.get("accept_expired_trust_list", False))
 
 
 def _timestamp(text: str | None) -> timestamp_pb2.Timestamp | None:
@@ -152,16 +169,45 @@ def _verified_view(v: attestation_pb2.VerifiedAttestation) -> dict[str, Any]:
             "claim": load_json(v.claim_json) if v.claim_json else {}}
 
 
+def _xml_values(signed_xml: bytes) -> dict[str, str]:
+    """Text of every leaf element of the signed XML by its path of local names, with a
+    1-based ``[n]`` after a name its siblings share: ``/declaration/results/total``."""
+    values: dict[str, str] = {}
+
+    def walk(element: Any, path: str) -> None:
+        children = [c for c in element if isinstance(c.tag, str)]
+        if not children:
+            values[path] = "".join(element.itertext())
+        names = [etree.QName(c).localname for c in children]
+        seen: dict[str, int] = {}
+        for child, name in zip(children, names):
+            seen[name] = seen.get(name, 0) + 1
+            walk(child, f"{path}/{name}" + (f"[{seen[name]}]" if names.count(name) > 1 else ""))
+
+    root = etree.fromstring(signed_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    walk(root, f"/{etree.QName(root).localname}")
+    return values
+
+
+def _xml_signature_view(v: attestation_pb2.VerifiedXmlSignature) -> dict[str, Any]:
+    return {"signer": v.signer, "values": _xml_values(v.signed_xml),
+            "contains_signature": b"http://www.w3.org/2000/09/xmldsig#" in v.signed_xml}
+
+
 def verify(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, Any]:
     message = attestation_pb2.VerifyRequest(attestations=ctx.attestations(req.get("attestations")),
-                                            challenge=req.get("challenge", ""), domain=req.get("domain", ""))
+                                            challenge=req.get("challenge", ""), domain=req.get("domain", ""),
+                                            trust_list=ctx.trust_list(req), xml_signature=req.get("xml_signature", False))
     if "document" in req:
         message.document.CopyFrom(ctx.document(req["document"]))
     at = _timestamp(req.get("at_time", ctx.input.get("at")))
     if at is not None:
         message.at_time.CopyFrom(at)
     r = stub.Verify(message, timeout=ctx.deadline)
-    return r, {"verified": [_verified_view(v) for v in r.verified]}
+    view: dict[str, Any] = {"verified": [_verified_view(v) for v in r.verified]}
+    if r.HasField("xml_signature"):
+        view["xml_signature"] = _xml_signature_view(r.xml_signature)
+    return r, view
 
 
 def get_trust_list(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, Any]:
@@ -172,7 +218,13 @@ def get_trust_list(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, A
 def assess(ctx: Context, req: dict[str, Any], stub: Any) -> tuple[Any, Any]:
     message = recognition_pb2.AssessRequest(document=ctx.document(req.get("document", "declaration")),
                                             attestations=ctx.attestations(req.get("attestations")),
-                                            policy_id=req.get("policy_id", ctx.input.get("policy", "")))
+                                            trust_list=ctx.trust_list(req))
+    policy = req.get("policy_id", ctx.input.get("policy", ""))
+    if isinstance(policy, dict):
+        message.policy_document.CopyFrom(recognition_pb2.PolicyDocument(media_type=policy["media_type"],
+                                                                        content=ctx.read(policy["file"])))
+    else:
+        message.policy_id = policy
     at = _timestamp(req.get("at_time", ctx.input.get("at")))
     if at is not None:
         message.at_time.CopyFrom(at)

@@ -44,15 +44,9 @@ class Target:
         return ca, self.keys / f"{KEY_PREFIX}{short}.pem", self.keys / f"{KEY_PREFIX}{short}-p256.pem"
 
 
-# Named skip predicates: requirement -> (does the target lack it?, reason). The first two
-# need more than the contract offers, so no remote run can pass them and they do not count
-# against a target; the others are a property of how the target was reached, so they do.
-INHERENT = frozenset({"trust-list-edit", "policy-document"})
+# Named skip predicates: requirement -> (does the target lack it?, reason). Both are a
+# property of how the target was reached, so a skipped case counts against the run.
 SKIPS: dict[str, tuple[Callable[[Target], bool], str]] = {
-    "trust-list-edit": (lambda t: True, "needs the server's trust list edited; no RPC of the contract can do that "
-                                         "(tests/recognition runs these cases in process)"),
-    "policy-document": (lambda t: True, "needs a policy document in the request; the contract names policies by id "
-                                         "only (tests/recognition runs these cases in process)"),
     "mtls": (lambda t: t.insecure, "needs mutual TLS with a platform certificate; the target is plaintext"),
     "suite-identities": (lambda t: t.insecure, "needs the suite's test client certificates; the target is plaintext"),
 }
@@ -193,6 +187,5 @@ def run_cases(cases: Iterable[Case], suite: Suite, target: Target, *, jobs: int 
 
 
 def verdict(results: list[CaseResult]) -> bool:
-    """True when every mandatory case passed, or was skipped for a need the contract cannot meet."""
-    return all(r.outcome == "passed" or (r.outcome == "skipped" and set(r.case.requires) & INHERENT)
-               for r in results if r.mandatory)
+    """True when every mandatory case passed."""
+    return all(r.outcome == "passed" for r in results if r.mandatory)

@@ -1,0 +1,92 @@
+"""TEST-ONLY: the signed trust lists of the suite, made from the suite's own list.
+
+* The list servers under test are configured with (``keys/TEST-ONLY-trust-list.json``) is
+  re-signed at :data:`SUITE_SEQUENCE`, so that a client can supply an older one (rollback).
+* Cases that need another list name one in ``input.trust_list``; the generator makes it from
+  the suite's list with the edits the case lists — ``status`` (every key of an entity gets a
+  status change), ``accreditation_until``, ``scopes``, ``remove`` — and signs it as ``made``
+  says: ``sequence`` (default :data:`EDITED_SEQUENCE`, above the server's), ``key`` (a TEST-ONLY
+  key file stem; default the root key), ``issued`` and ``next_update``.
+
+Ed25519 signatures are deterministic, so running the generator again rewrites the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from gateway.model.serde import parse_datetime
+from signing import KeyStatus, PrivateKey, load_private_key, load_trust_list, set_key_status, sign_trust_list
+
+from .runner import KEY_PREFIX
+
+SUITE_SEQUENCE = 2
+EDITED_SEQUENCE = 3
+ISSUED = "2024-01-01T00:00:00Z"
+NEXT_UPDATE = "2045-01-01T00:00:00Z"
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+class TrustLists:
+    """Signs trust lists with the suite's TEST-ONLY keys."""
+
+    def __init__(self, keys: Path) -> None:
+        self.keys = keys
+        self.root_public = (keys / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
+        self.path = keys / f"{KEY_PREFIX}trust-list.json"
+
+    def key(self, stem: str) -> PrivateKey:
+        return load_private_key((self.keys / f"{KEY_PREFIX}{stem}.pem").read_bytes())
+
+    def draft(self) -> dict[str, Any]:
+        """The suite list's content without its proof."""
+        document = json.loads(self.path.read_bytes())
+        return {k: v for k, v in document.items() if k != "proof"}
+
+    def sign(self, draft: dict[str, Any], *, sequence: int, key: str = "root-key", issued: str = ISSUED,
+             next_update: str = NEXT_UPDATE) -> dict[str, Any]:
+        return sign_trust_list(draft, self.key(key), sequence=sequence, issued=_time(issued),
+                               next_update=_time(next_update))
+
+    def resign_suite_list(self) -> bytes:
+        """The server's list at SUITE_SEQUENCE, checked to load with the pinned root key."""
+        document = self.sign(self.draft(), sequence=SUITE_SEQUENCE)
+        load_trust_list(document, self.root_public, at=_time(ISSUED))
+        data = encode(document)
+        self.path.write_bytes(data)
+        return data
+
+    def supplied(self, spec: dict[str, Any]) -> bytes:
+        """A list a case supplies with its request: the suite list with the spec's edits."""
+        made = spec.get("made", {})
+        draft = edited(self.draft(), spec)
+        return encode(self.sign(draft, sequence=made.get("sequence", EDITED_SEQUENCE), key=made.get("key", "root-key"),
+                                issued=made.get("issued", ISSUED), next_update=made.get("next_update", NEXT_UPDATE)))
+
+
+def edited(draft: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """Apply a case's trust-list edits (the same ones tests/recognition applies in process)."""
+    out = copy.deepcopy(draft)
+    for change in spec.get("status", ()):
+        ent = next(e for e in out["entities"] if e["id"] == change["entity"])
+        for key in ent["keys"]:
+            out = set_key_status(out, key["id"], KeyStatus(change["status"]), since=_time(change["since"]),
+                                 reason=change.get("reason"))
+    for ent in out["entities"]:
+        if ent["id"] in spec.get("accreditation_until", {}):
+            ent["accreditation"]["validUntil"] = spec["accreditation_until"][ent["id"]]
+        if ent["id"] in spec.get("scopes", {}):
+            ent["scopes"] = spec["scopes"][ent["id"]]
+    out["entities"] = [e for e in out["entities"] if e["id"] not in spec.get("remove", ())]
+    return out
+
+
+def _time(text: str) -> datetime:
+    return parse_datetime(text)

@@ -1,0 +1,93 @@
+"""TEST-ONLY: XML documents with enveloped XMLDSig signatures, and the hostile variants of them.
+
+A document spec ``made = {from, sign_xml: SHORT}`` signs the ``from`` file with the suite's
+P-256 key and certificate of entity SHORT (``TEST-ONLY-<short>-p256.pem`` and ``.pem``).
+ECDSA signatures are randomised, so a signed file that already exists, still verifies
+against the suite's trust list and signs exactly the ``from`` content is kept as it is:
+running the generator twice changes nothing.
+
+``made = {from, xml_attack: NAME}`` alters an already signed file (``from``) by a tree
+operation; plain byte replacements (``replace``) cover the rest (comment, whitespace and
+entity injection). Attacks:
+
+- ``signature-into-child``: the ds:Signature moved into the first child element;
+- ``wrap-in-unsigned-copy``: a new document element with the first child's copy holding
+  other text, wrapping the whole signed document;
+- ``duplicate-signature``: a second copy of the ds:Signature after the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from gateway.errors import GatewayError
+from gateway.model.serde import parse_datetime
+from signing import TrustList, load_private_key, sign_xml, verify_xml
+from signing.xmldsig import DS_NS
+from signing.xmlparse import parse_xml
+
+from .runner import KEY_PREFIX
+
+SIGNATURE = f"{{{DS_NS}}}Signature"
+# When the suite's XML cases verify (and when the generator checks a kept signature):
+# inside every certificate's and key's window, and after any signing time.
+XML_AT = "2030-01-01T00:00:00Z"
+
+
+def _canonical(root: etree._Element) -> bytes:
+    return etree.tostring(root, method="c14n", exclusive=True, with_comments=False)
+
+
+def _unsigned(signed: bytes) -> bytes:
+    root = parse_xml(signed).getroot()
+    for signature in root.findall(SIGNATURE):
+        root.remove(signature)
+    return _canonical(root)
+
+
+def signed_document(source: bytes, signer: str, keys: Path, trust_list: TrustList, existing: bytes | None) -> bytes:
+    """``source`` signed by ``signer`` (a short entity name), or ``existing`` when it already is."""
+    if existing is not None:
+        try:
+            verify_xml(existing, trust_list, at=parse_datetime(XML_AT))
+            if _unsigned(existing) == _canonical(parse_xml(source).getroot()):
+                return existing
+        except GatewayError:
+            pass
+    key = load_private_key((keys / f"{KEY_PREFIX}{signer}-p256.pem").read_bytes())
+    return sign_xml(source, key, (keys / f"{KEY_PREFIX}{signer}.pem").read_bytes())
+
+
+def _signature_into_child(root: etree._Element) -> etree._Element:
+    signature = root.find(SIGNATURE)
+    root.remove(signature)
+    next(child for child in root if isinstance(child.tag, str)).append(signature)
+    return root
+
+
+def _wrap_in_unsigned_copy(root: etree._Element) -> etree._Element:
+    wrapper = etree.Element(root.tag, nsmap=root.nsmap)
+    copy = etree.fromstring(etree.tostring(next(c for c in root if isinstance(c.tag, str) and c.tag != SIGNATURE)))
+    copy.text = "unsigned copy"
+    wrapper.append(copy)
+    wrapper.append(root)
+    return wrapper
+
+
+def _duplicate_signature(root: etree._Element) -> etree._Element:
+    root.append(etree.fromstring(etree.tostring(root.find(SIGNATURE))))
+    return root
+
+
+ATTACKS = {
+    "signature-into-child": _signature_into_child,
+    "wrap-in-unsigned-copy": _wrap_in_unsigned_copy,
+    "duplicate-signature": _duplicate_signature,
+}
+
+
+def attacked(signed: bytes, name: str) -> bytes:
+    root = ATTACKS[name](parse_xml(signed).getroot())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
