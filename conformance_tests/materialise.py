@@ -100,7 +100,7 @@ class Materialiser:
         data = self.source_bytes(made["from"])
         if "sign_xml" in made:
             existing = (self.root / spec["file"]).read_bytes() if (self.root / spec["file"]).is_file() else None
-            return signed_document(data, made["sign_xml"], self.keys, self.trust_list, existing)
+            return signed_document(data, made["sign_xml"], self.keys, existing)
         if "xml_attack" in made:
             data = attacked(data, made["xml_attack"])
         if "merge_patch" in made or "json_patch" in made:

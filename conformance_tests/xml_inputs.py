@@ -2,9 +2,9 @@
 
 A document spec ``made = {from, sign_xml: SHORT}`` signs the ``from`` file with the suite's
 P-256 key and certificate of entity SHORT (``TEST-ONLY-<short>-p256.pem`` and ``.pem``).
-ECDSA signatures are randomised, so a signed file that already exists, still verifies
-against the suite's trust list and signs exactly the ``from`` content is kept as it is:
-running the generator twice changes nothing.
+ECDSA signatures are randomised, so a signed file that already exists, carries the signer's
+certificate and signs exactly the ``from`` content is kept as it is: running the generator
+twice changes nothing.
 
 ``made = {from, xml_attack: NAME}`` alters an already signed file (``from``) by a tree
 operation; plain byte replacements (``replace``) cover the rest (comment, whitespace and
@@ -18,22 +18,21 @@ entity injection). Attacks:
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from gateway.errors import GatewayError
-from gateway.model.serde import parse_datetime
-from signing import TrustList, load_private_key, sign_xml, verify_xml
+from signing import load_private_key, sign_xml
 from signing.xmldsig import DS_NS
 from signing.xmlparse import parse_xml
 
 from .runner import KEY_PREFIX
 
 SIGNATURE = f"{{{DS_NS}}}Signature"
-# When the suite's XML cases verify (and when the generator checks a kept signature):
-# inside every certificate's and key's window, and after any signing time.
-XML_AT = "2030-01-01T00:00:00Z"
 
 
 def _canonical(root: etree._Element) -> bytes:
@@ -47,17 +46,25 @@ def _unsigned(signed: bytes) -> bytes:
     return _canonical(root)
 
 
-def signed_document(source: bytes, signer: str, keys: Path, trust_list: TrustList, existing: bytes | None) -> bytes:
-    """``source`` signed by ``signer`` (a short entity name), or ``existing`` when it already is."""
+def _first_certificate(signed: bytes) -> bytes | None:
+    found = parse_xml(signed).getroot().find(f"{SIGNATURE}/{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate")
+    return base64.b64decode("".join((found.text or "").split())) if found is not None else None
+
+
+def signed_document(source: bytes, signer: str, keys: Path, existing: bytes | None) -> bytes:
+    """``source`` signed by ``signer`` (a short entity name), or ``existing`` when it already
+    is: same content, signed with the signer's current certificate. (Whether the signature
+    verifies is what the cases check.)"""
+    cert_pem = (keys / f"{KEY_PREFIX}{signer}.pem").read_bytes()
+    cert_der = x509.load_pem_x509_certificate(cert_pem).public_bytes(serialization.Encoding.DER)
     if existing is not None:
         try:
-            verify_xml(existing, trust_list, at=parse_datetime(XML_AT))
-            if _unsigned(existing) == _canonical(parse_xml(source).getroot()):
+            if _unsigned(existing) == _canonical(parse_xml(source).getroot()) and _first_certificate(existing) == cert_der:
                 return existing
-        except GatewayError:
+        except (GatewayError, ValueError):
             pass
     key = load_private_key((keys / f"{KEY_PREFIX}{signer}-p256.pem").read_bytes())
-    return sign_xml(source, key, (keys / f"{KEY_PREFIX}{signer}.pem").read_bytes())
+    return sign_xml(source, key, cert_pem)
 
 
 def _signature_into_child(root: etree._Element) -> etree._Element:
