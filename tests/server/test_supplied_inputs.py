@@ -108,6 +108,7 @@ def test_malformed_inline_policy_is_refused_with_its_paths(channel) -> None:
     ("text/plain", b"{}", "INVALID_REQUEST", "policy_document.media_type"),
     ("application/json", b'id = "x"\n', "INVALID_POLICY", "/"),
     ("application/toml", b"\xff\xfe", "INVALID_POLICY", "/"),
+    ("application/toml", str(POLICIES / "cn-tj.toml").encode(), "INVALID_POLICY", "/"),  # a path is only text
     ("application/json", b"{" + b" " * (1024 * 1024), "DOCUMENT_TOO_LARGE", "policy_document.content"),
 ])
 def test_policy_document_media_type_encoding_and_size(channel, media_type, content, reason, path) -> None:
