@@ -104,10 +104,11 @@ def is_xades(signature: etree._Element) -> bool:
 def claimed_signing_time(signature: etree._Element) -> datetime:
     """The SigningTime as the input claims it — unverified; only to pick the time at which
     signxml checks the certificate's validity, and compared with the verified value after."""
-    times = signature.findall("ds:Object/xades:QualifyingProperties/xades:SignedProperties/"
-                              "xades:SignedSignatureProperties/xades:SigningTime", _NS)
-    if len(times) != 1:
-        raise MalformedProof(f"XAdES signature needs exactly one SigningTime, found {len(times)}", path="SigningTime")
+    times = signature.findall(".//xades:SigningTime", _NS)
+    if not times:
+        raise MalformedProof("XAdES signature without a SigningTime", path="SigningTime")
+    if len(times) > 1:
+        raise InvalidSignature(f"XAdES signature with {len(times)} SigningTime elements")
     return parse_time((times[0].text or "").strip(), field="SigningTime")
 
 

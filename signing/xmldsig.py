@@ -45,10 +45,14 @@ from signxml import (
     SignatureConfiguration,
     SignatureConstructionMethod,
     SignatureMethod,
-    VerifyResult,
     XMLVerifier,
 )
-from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, SignXMLException
+from signxml.exceptions import (
+    InvalidCertificate,
+    InvalidDigest,
+    InvalidInput,
+    SignXMLException,
+)
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from gateway.errors import (
@@ -69,11 +73,11 @@ from .xmlparse import parse_xml
 __all__ = ["VerifiedXml", "sign_xml", "verify_xml"]
 
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
-_PINNED: dict[str, Any] = dict(
-    location="./",
-    signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
-    digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-)
+_PINNED: dict[str, Any] = {
+    "location": "./",
+    "signature_methods": frozenset({SignatureMethod.ECDSA_SHA256}),
+    "digest_algorithms": frozenset({DigestAlgorithm.SHA256}),
+}
 _XADES_REFERENCES = 3  # the document, SignedProperties, KeyInfo (signing.xades)
 
 
@@ -196,6 +200,8 @@ def _verify(verifier: XMLVerifier, xml_bytes: bytes, cert: x509.Certificate, con
         raise InvalidSignature(f"XML signature does not verify: {exc}") from None
     except (InvalidInput, SignXMLException) as exc:
         raise InvalidSignature(f"XML signature refused: {exc}") from None
+    except etree.DocumentInvalid as exc:  # signxml validates the Signature against the XMLDSig/XAdES schemas
+        raise InvalidSignature(f"XML signature is not schema-valid: {exc}") from None
 
 
 def _certificate_chain(signature: etree._Element) -> list[x509.Certificate]:

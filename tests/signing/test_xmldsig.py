@@ -1,4 +1,5 @@
-"""XMLDSig via signxml: round trip and the wrapping, comment, whitespace and XXE attacks."""
+"""XML signatures via signxml: round trip and the wrapping, comment, whitespace and XXE attacks,
+against both XAdES-B-B and plain XMLDSig signatures (XAdES specifics: test_xades.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from lxml import etree
 
-from gateway.errors import HostileDocument, InvalidSignature, UnsupportedAlgorithm, UntrustedSigner
+from gateway.errors import (
+    HostileDocument,
+    InvalidSignature,
+    UnsupportedAlgorithm,
+    UntrustedSigner,
+)
 from signing import sign_xml, verify_xml
 from signing.testpki import make_test_pki
 from signing.xmldsig import DS_NS
+
+from .xml_signers import sign_plain
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 SIGNED_AT = NOW - timedelta(hours=1)
@@ -22,8 +30,11 @@ DOC = (
 NS = {"j": "urn:jjj:cn-jjj-xml:1", "ds": DS_NS}
 
 
-@pytest.fixture(scope="module")
-def signed(pki) -> bytes:
+@pytest.fixture(scope="module", params=["xades", "plain-xmldsig"])
+def signed(pki, request) -> bytes:
+    """Every hostile case runs against a XAdES-B-B signature and a plain XMLDSig one."""
+    if request.param == "plain-xmldsig":
+        return sign_plain(DOC, pki["hebei"])
     return sign_xml(DOC, pki["hebei"].p256, pki["hebei"].cert_pem, signing_time=SIGNED_AT)
 
 
