@@ -80,6 +80,21 @@ def test_xades_b_b_properties_and_layout(pki, signed: bytes) -> None:
     assert b"QualifyingProperties" not in result.signed_bytes and b"<Total" in result.signed_bytes
 
 
+def test_reference_digests_follow_their_explicit_transform(signed: bytes) -> None:
+    """Checked with lxml, not signxml: the SignedProperties and KeyInfo digests are over
+    exclusive C14N, as their Transform says. Without the explicit Transform an XMLDSig
+    verifier would use inclusive C14N, which here gives other bytes (the document's default
+    namespace is in scope), so the signature would not verify elsewhere."""
+    sig = _signature(signed)
+    refs = sig.findall("ds:SignedInfo/ds:Reference", NS)
+    for ref, element in ((refs[1], sig.find(SP, NS)), (refs[2], sig.find("ds:KeyInfo", NS))):
+        digest = b64decode(ref.find("ds:DigestValue", NS).text)
+        assert hashlib.sha256(etree.tostring(element, method="c14n", exclusive=True)).digest() == digest
+    assert hashlib.sha256(etree.tostring(sig.find(SP, NS), method="c14n")).digest() != b64decode(
+        refs[1].find("ds:DigestValue", NS).text
+    )
+
+
 def test_default_signing_time_is_now(pki) -> None:
     before = datetime.now(timezone.utc).replace(microsecond=0)
     result = verify_xml(sign_xml(DOC, pki["hebei"].p256, pki["hebei"].cert_pem), pki.trust_list)
