@@ -143,8 +143,12 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
         tl = load_list(trust_list, root, at=when, min_sequence=min_sequence)
         if not attestations and _is_signed_xml(data):
             result = verify_xml(data, tl, at=when)
-            summary = {"kind": "xml-signature", "signer": result.signer.id, "certificate": result.certificate.subject.rfc4514_string()}
-            lines = [f"XML signature verified: signed by {result.signer.label}"]
+            signed_at = result.signed_at.isoformat() if result.signed_at else None
+            summary = {"kind": "xml-signature", "signer": result.signer.id, "signedAt": signed_at,
+                       "certificate": result.certificate.subject.rfc4514_string(), "notes": list(result.notes)}
+            when_signed = f", signed {result.signed_at:%Y-%m-%d %H:%M}Z (XAdES)" if result.signed_at else ""
+            lines = [f"XML signature verified: signed by {result.signer.label}{when_signed}"]
+            lines += [f"  note: {n}" for n in result.notes]
         elif not attestations:
             v = verify_attestation(data, tl, at=when)
             summary = {"kind": "attestation", **_attestation_summary(v)}

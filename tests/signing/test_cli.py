@@ -95,8 +95,13 @@ def test_sign_and_verify_chain(pki, files: dict[str, Path]) -> None:
 def test_verify_signed_xml(pki, files: dict[str, Path]) -> None:
     from signing import sign_xml
 
+    from datetime import datetime, timezone
+
     d = files["dir"]
-    (d / "decl.xml").write_bytes(sign_xml(b"<a><b>1</b></a>", pki["tianjin"].p256, pki["tianjin"].cert_pem))
+    signed_at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    (d / "decl.xml").write_bytes(sign_xml(b"<a><b>1</b></a>", pki["tianjin"].p256, pki["tianjin"].cert_pem, signing_time=signed_at))
     code, out, err = run("verify", d / "decl.xml", "--trust-list", files["list"], "--root", pki.root_multikey, "--json")
     assert code == 0, err
-    assert json.loads(out)["signer"] == "urn:jjj:platform:tianjin"
+    result = json.loads(out)
+    assert result["signer"] == "urn:jjj:platform:tianjin"
+    assert result["signedAt"] == signed_at.isoformat()
