@@ -22,7 +22,6 @@ nothing in the suite), its claim filled from that document and overridden by ``c
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from datetime import datetime
@@ -30,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gateway.jsonpatch import json_patch, merge_patch
 from gateway.model import declaration_from_data
 from gateway.model.serde import parse_datetime
 from gateway.parsing import dump_json
@@ -46,39 +46,6 @@ from .xml_inputs import attacked, signed_document
 
 ROOT = Path(__file__).resolve().parents[1]
 OTHER_DIGEST = "sha256:" + "0" * 64
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON Merge Patch."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
-
-
-def json_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
-    """RFC 6902 JSON Patch: add, replace, remove."""
-    doc = copy.deepcopy(doc)
-    for op in ops:
-        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
-        node = doc
-        for p in parents:
-            node = node[int(p)] if isinstance(node, list) else node[p]
-        key: Any = int(last) if isinstance(node, list) and last != "-" else last
-        if op["op"] == "remove":
-            del node[key]
-        elif op["op"] == "replace":
-            node[key] = op["value"]
-        elif isinstance(node, list):
-            node.insert(len(node) if key == "-" else key, op["value"])
-        else:
-            node[key] = op["value"]
-    return doc
 
 
 class Materialiser:

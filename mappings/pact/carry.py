@@ -29,36 +29,6 @@ EXTENSION_DOCS_URL = "https://jjj-footprint.example/docs/formats/pact"
 EXTENSION_SPEC_VERSION = "2.0.0"
 
 
-def merge_diff(original: Any, derived: Any) -> dict[str, Any]:
-    """The merge patch that turns ``derived`` into ``original`` (both canonical data: no nulls)."""
-    patch: dict[str, Any] = {}
-    for key, value in original.items():
-        if key not in derived:
-            patch[key] = value
-        elif value != derived[key]:
-            if isinstance(value, dict) and isinstance(derived[key], dict):
-                patch[key] = merge_diff(value, derived[key])
-            else:
-                patch[key] = value
-    for key in derived:
-        if key not in original:
-            patch[key] = None
-    return patch
-
-
-def merge_apply(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """RFC 7386: objects merge, ``null`` deletes, anything else replaces."""
-    for key, value in patch.items():
-        if value is None:
-            target.pop(key, None)
-        elif isinstance(value, dict):
-            current = target.get(key)
-            target[key] = merge_apply(current if isinstance(current, dict) else {}, value)
-        else:
-            target[key] = copy.deepcopy(value)
-    return target
-
-
 def overlay(native: dict[str, Any], leftovers: dict[str, Any]) -> None:
     """Lay carried native fields back over a document; extension lists are concatenated."""
     for key, value in leftovers.items():

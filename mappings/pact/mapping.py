@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from gateway.errors import SchemaViolation
+from gateway.jsonpatch import merge_diff, merge_patch
 from gateway.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.report import TranslationReport
 from mappings.base import TranslateOptions
@@ -113,7 +114,7 @@ def _carry_canonical(
     """Carry, in our extension, whatever the PACT fields alone would not give back."""
     back, _ = native_to_data(profile, native, TranslationReport())
     original = _without_pact_namespaces(data)
-    patch = carry.merge_diff(original, _without_pact_namespaces(back))
+    patch = merge_diff(original, _without_pact_namespaces(back))
     if not patch:
         return
     omit = options.extra.get(OMIT_OPTION) == "omit"
@@ -187,7 +188,7 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
     if ours is not None:
         index, entry = ours
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        carry.merge_apply(data, entry["data"]["canonical"])
+        data = merge_patch(data, entry["data"]["canonical"])
     if "version" not in data:
         data["version"] = 0
         report.defaulted(None, "version", f"{profile.id} has no version; 0 used")

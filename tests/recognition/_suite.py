@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from gateway.jsonpatch import json_patch, merge_patch
 from gateway.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.model.serde import parse_datetime
 from gateway.recognition.policy import RecognitionPolicy, build_policy, shipped_policies
@@ -72,42 +73,6 @@ def _declaration_path(name: str) -> Path:
     if name.startswith("documents/"):
         return VERSION_ROOT / name
     return DECLARATIONS / name.removeprefix("declarations/")
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON Merge Patch."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
-
-
-def json_patch(doc: Any, ops: list[dict[str, Any]]) -> Any:
-    """RFC 6902 JSON Patch, the add / replace / remove operations."""
-    doc = copy.deepcopy(doc)
-    for op in ops:
-        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
-        node = doc
-        for p in parents:
-            node = node[int(p)] if isinstance(node, list) else node[p]
-        key: Any = int(last) if isinstance(node, list) and last != "-" else last
-        if op["op"] == "remove":
-            del node[key]
-        elif op["op"] == "replace":
-            node[key] = op["value"]
-        elif op["op"] == "add":
-            if isinstance(node, list):
-                node.insert(len(node) if key == "-" else key, op["value"])
-            else:
-                node[key] = op["value"]
-        else:
-            raise ValueError(f"unsupported JSON Patch op {op['op']}")
-    return doc
 
 
 def _patched(data: Any, spec: dict[str, Any]) -> Any:

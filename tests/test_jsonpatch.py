@@ -1,0 +1,35 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gateway.jsonpatch import json_patch, merge_diff, merge_patch
+
+leaf = st.one_of(st.integers(), st.text(max_size=4), st.booleans())
+docs = st.recursive(st.dictionaries(st.text(max_size=3), leaf, max_size=4),
+                    lambda inner: st.dictionaries(st.text(max_size=3), inner | leaf, max_size=4), max_leaves=12)
+
+
+def test_rfc7386_examples() -> None:
+    assert merge_patch({"a": "b"}, {"a": "c"}) == {"a": "c"}
+    assert merge_patch({"a": "b"}, {"b": "c"}) == {"a": "b", "b": "c"}
+    assert merge_patch({"a": "b"}, {"a": None}) == {}
+    assert merge_patch({"a": [{"b": "c"}]}, {"a": [1]}) == {"a": [1]}
+    assert merge_patch({"e": None}, {"a": 1}) == {"e": None, "a": 1}
+    assert merge_patch({}, {"a": {"bb": {"ccc": None}}}) == {"a": {"bb": {}}}
+
+
+@given(docs, docs)
+def test_merge_diff_then_patch_gives_back_the_original(original, derived) -> None:
+    before = repr(derived)
+    assert merge_patch(derived, merge_diff(original, derived)) == original
+    assert repr(derived) == before
+
+
+def test_json_patch_add_replace_remove_and_refusal() -> None:
+    doc = {"a": [1, 2], "b": {"c": 1}}
+    out = json_patch(doc, [{"op": "add", "path": "/a/-", "value": 3}, {"op": "replace", "path": "/b/c", "value": 2},
+                           {"op": "remove", "path": "/a/0"}, {"op": "add", "path": "/d~1e", "value": True}])
+    assert out == {"a": [2, 3], "b": {"c": 2}, "d/e": True}
+    assert doc == {"a": [1, 2], "b": {"c": 1}}
+    with pytest.raises(ValueError):
+        json_patch(doc, [{"op": "move", "path": "/a", "from": "/b"}])
