@@ -13,19 +13,20 @@ from typing import Any
 import orjson
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument
+from gateway.errors import DocumentTooLarge, DuplicateKey, HostileDocument, MalformedDocument
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing an object that names a member twice (parsers disagree on it)."""
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise MalformedDocument(f"duplicate object key {key!r}", path=key)
+                raise DuplicateKey(f"duplicate object key {key!r}", key=key)
             seen.add(key)
     return out
 
@@ -56,7 +57,7 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
             text,
             parse_float=Decimal,
             parse_constant=_reject_constant,
-            object_pairs_hook=_no_duplicates,
+            object_pairs_hook=no_duplicate_keys,
         )
     except RecursionError:
         raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth) from None

@@ -39,7 +39,8 @@ from typing import Any
 
 import orjson
 
-from gateway.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
+from gateway.errors import DocumentTooLarge, MalformedDocument, NotIJson
+from gateway.parsing import no_duplicate_keys
 
 __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
 
@@ -264,22 +265,11 @@ def canonicalize_reference(value: Any) -> bytes:
 # --- strict parsing ----------------------------------------------------------------------
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for k, _ in pairs:
-            if k in seen:
-                raise DuplicateKey(f"duplicate object key {k!r}", key=k)
-            seen.add(k)
-    return obj
-
-
 def _refuse_constant(name: str) -> Any:
     raise NotIJson(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_refuse_constant)
+_DECODER = json.JSONDecoder(object_pairs_hook=no_duplicate_keys, parse_constant=_refuse_constant)
 
 
 def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Any:

@@ -60,7 +60,7 @@ def test_serve_with_several_processes_shares_one_port(tmp_path) -> None:
         started = json.loads(process.stdout.readline())
         for n in range(6):  # a fresh connection each time, spread over the workers
             with grpc.insecure_channel(started["address"], options=[("grpc.use_local_subchannel_pool", 1)]) as ch:
-                exchange_pb2_grpc.ExchangeServiceStub(ch).Submit(submit_request(n), timeout=10)
+                exchange_pb2_grpc.ExchangeServiceStub(ch).Submit(submit_request(n), timeout=30, wait_for_ready=True)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0, process.stderr.read()
     finally:
