@@ -51,7 +51,9 @@ def main() -> None:
 
     \b
     Start with:
+      fpgw demo                            three regional gateways, end to end
       fpgw formats                         what can be read and written
       fpgw validate decl.json              check a declaration
       fpgw convert decl.json --to pact-v3  translate it, with a loss report
+      fpgw verify / fpgw assess            check signatures, decide recognition (互认)
     """
