@@ -19,11 +19,12 @@ CARBON_UNIT = "kgC"
 
 _ID_CHECKS = {"uscc": validate_uscc, "gtin": validate_gtin}
 _EMISSIONS = (
-    "total_excluding_biogenic", "total_including_biogenic", "fossil", "biogenic_emissions",
+    "total_excluding_biogenic", "total_including_biogenic", "fossil", "fossil_removals", "biogenic_emissions",
     "biogenic_removals", "dluc", "iluc", "land_management", "aircraft", "packaging",
 )
 _CARBON = ("fossil_carbon_content", "biogenic_carbon_content", "packaging_biogenic_carbon_content")
 _NON_NEGATIVE = ("fossil", "biogenic_emissions", "dluc", "aircraft", "packaging") + _CARBON
+_REMOVALS = ("fossil_removals", "biogenic_removals")
 _DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 
 
@@ -72,8 +73,10 @@ def _violations(decl: Declaration) -> Iterator[FieldViolation]:
         q = getattr(r, name)
         if q is not None and q.amount < 0:
             yield FieldViolation(f"results/{name}", "must not be negative")
-    if r.biogenic_removals is not None and r.biogenic_removals.amount > 0:
-        yield FieldViolation("results/biogenic_removals", "removals are recorded as zero or negative numbers")
+    for name in _REMOVALS:
+        q = getattr(r, name)
+        if q is not None and q.amount > 0:
+            yield FieldViolation(f"results/{name}", "removals are recorded as zero or negative numbers")
     seen: set[str] = set()
     for i, s in enumerate(decl.stages):
         if s.stage not in codelists.stages():

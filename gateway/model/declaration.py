@@ -101,10 +101,13 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
-    """The declaring organisation (manufacturer), with identifiers such as its USCC."""
+    """The declaring organisation (manufacturer), with identifiers such as its USCC, its postal
+    address (one line) and a contact (email or web address)."""
 
     name: Text
     ids: tuple[Identifier, ...] = ()
+    address: str | None = None
+    contact: str | None = None
 
     def id_of(self, scheme: str) -> str | None:
         return next((i.value for i in self.ids if i.scheme == scheme), None)
@@ -177,11 +180,13 @@ class Method:
 
 @dataclass(frozen=True, slots=True)
 class Results:
-    """Per declared unit; emissions in kg CO2e, carbon content in kg C."""
+    """Per declared unit; emissions in kg CO2e, carbon content in kg C. Removals (fossil and
+    biogenic) are zero or negative and kept apart from the emissions, as ISO 14067 reports them."""
 
     total_excluding_biogenic: Quantity | None = None
     total_including_biogenic: Quantity | None = None
     fossil: Quantity | None = None
+    fossil_removals: Quantity | None = None
     biogenic_emissions: Quantity | None = None
     biogenic_removals: Quantity | None = None
     dluc: Quantity | None = None

@@ -87,6 +87,8 @@ def test_recharacterisation_round_trips_exactly(decl) -> None:
     there = recharacterise(decl, other)
     back = recharacterise(there, decl.method.gwp_set)
     assert back.results.total_excluding_biogenic == decl.results.total_excluding_biogenic
+    # removals of fossil CO2 have GWP 1 in every set: re-characterising leaves them alone
+    assert there.results.fossil_removals == decl.results.fossil_removals
 
 
 def test_recharacterisation_value_and_report() -> None:
@@ -125,6 +127,36 @@ def test_semantic_checks_collect_every_violation() -> None:
         check_declaration(bad)
     paths = {v.path for v in exc.value.violations}
     assert {"region", "results/fossil", "results/biogenic_removals"} <= paths
+
+
+@pytest.mark.parametrize("amount, broken", [("0", False), ("-12.5", False), ("0.001", True)])
+def test_fossil_removals_are_zero_or_negative(amount: str, broken: bool) -> None:
+    decl = find(declarations(), lambda d: True)
+    decl = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil_removals=Quantity(Decimal(amount), "kgCO2e")))
+    if not broken:
+        check_declaration(decl)
+        return
+    with pytest.raises(InvalidValue) as exc:
+        check_declaration(decl)
+    assert [v.path for v in exc.value.violations] == ["results/fossil_removals"]
+    assert "zero or negative" in exc.value.violations[0].message
+
+
+def test_fossil_removals_must_be_kg_co2e() -> None:
+    decl = find(declarations(), lambda d: True)
+    decl = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil_removals=Quantity(Decimal("-1"), "kgC")))
+    with pytest.raises(InvalidValue) as exc:
+        check_declaration(decl)
+    assert [v.path for v in exc.value.violations] == ["results/fossil_removals/unit"]
+
+
+def test_manufacturer_address_and_contact_survive_the_data_form() -> None:
+    decl = find(declarations(), lambda d: True)
+    org = dataclasses.replace(decl.organisation, address="天津市滨海新区 Tianjin Binhai", contact="carbon@example.com.cn")
+    data = declaration_to_data(dataclasses.replace(decl, organisation=org))
+    assert data["organisation"]["address"] == "天津市滨海新区 Tianjin Binhai"
+    assert data["organisation"]["contact"] == "carbon@example.com.cn"
+    assert declaration_from_data(data).organisation == org
 
 
 def test_gwp_sets_have_the_same_gases() -> None:
