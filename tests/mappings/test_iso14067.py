@@ -151,6 +151,21 @@ def test_results_and_method_fields_land_where_iso_14067_asks() -> None:
     assert doc["dataQuality"]["dataSources"][0]["database"].startswith("国家产品碳足迹因子数据库")
 
 
+def test_fossil_removals_and_the_organisation_contact_are_reported_separately() -> None:
+    decl = _decl()
+    org = dataclasses.replace(decl.organisation, address="河北省唐山市丰南区沿海工业区 Fengnan coastal industrial zone, Tangshan",
+                              contact="https://example.org/carbon")
+    decl = dataclasses.replace(decl, organisation=org, results=dataclasses.replace(
+        decl.results, fossil=Quantity(Decimal("5860"), "kgCO2e"), fossil_removals=Quantity(Decimal("-10"), "kgCO2e")))
+    for format_id in FORMATS:
+        output, report = write(decl, format_id)
+        assert report.entries == [] and read(output, format_id).declaration == decl
+    doc = _doc(decl)
+    assert (doc["results"]["fossilGhgEmissionsAndRemovals"], doc["results"]["fossilGhgRemovals"]) == (5860, -10)
+    assert doc["organization"]["address"].startswith("河北省唐山市")
+    assert doc["organization"]["contact"] == "https://example.org/carbon"
+
+
 def test_a_report_needs_the_cfp_result() -> None:
     with pytest.raises(MissingRequiredValue) as exc:
         write(dataclasses.replace(_decl(), results=Results()), "iso14067-json")
@@ -171,6 +186,7 @@ def test_total_excluding_biogenic_alone_is_enough() -> None:
     (lambda d: d["functionalUnit"].update(unit="barrel"), "/functionalUnit/unit"),
     (lambda d: d["methodology"]["gwp"].update(source="IPCC AR4"), "/methodology/gwp/source"),
     (lambda d: d["results"].update(biogenicGhgRemovals=Decimal("1")), "/results/biogenicGhgRemovals"),
+    (lambda d: d["results"].update(fossilGhgRemovals=Decimal("0.5")), "/results/fossilGhgRemovals"),
 ])
 def test_schema_violations_carry_paths(edit: Any, path: str) -> None:
     doc = _doc(_decl())
