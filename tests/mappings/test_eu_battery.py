@@ -190,6 +190,22 @@ def test_per_piece_values_per_kwh_are_exact() -> None:
     assert "rounded half-even to 34 significant digits" in converted["carbonFootprintPerLifecycleStage[lifecycleStage=MainProduction]"]
 
 
+def test_manufacturer_address_and_contact_travel_in_the_manufacturer_information() -> None:
+    org = dataclasses.replace(BASE.organisation, address="天津市西青区赛达工业园 Saida industrial park, Xiqing, Tianjin 300385",
+                              contact="carbon@example.com.cn")
+    decl = _battery(organisation=org)
+    decl = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil_removals=Quantity(Decimal("-2"), "kgCO2e")))
+    doc, report = _doc(decl)
+    manufacturer = doc["jjjPassportContext"]["manufacturerInformation"]
+    assert manufacturer["address"] == "天津市西青区赛达工业园 Saida industrial park, Xiqing, Tianjin 300385"
+    assert manufacturer["contact"] == "carbon@example.com.cn"
+    dropped = {e.source_path for e in report.entries if e.kind is EntryKind.DROPPED}
+    assert {"results/fossil_removals/amount", "results/fossil_removals/unit"} <= dropped
+    assert not [p for p in dropped if p.startswith("organisation")]
+    for format_id in FORMATS:
+        assert read(write(decl, format_id)[0], format_id).declaration.organisation == org
+
+
 def test_digits_are_written_and_read_without_float() -> None:
     decl = _battery(total="0.1000000000000000055511151231257827", lifetime="1")
     output, _ = write(decl, "eu-battery-json")
