@@ -54,6 +54,19 @@ def texts() -> st.SearchStrategy[Text]:
     return st.builds(Text, zh=_chinese, en=_plain)
 
 
+def _maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.none() | strategy
+
+
+def addresses() -> st.SearchStrategy[str]:
+    """A postal address as one line, Chinese or Latin script."""
+    return st.builds(lambda zh, en: f"{zh} {en}", _chinese, _plain) | _plain
+
+
+def contacts() -> st.SearchStrategy[str]:
+    return st.from_regex(r"\A[a-z0-9]{1,10}@example\.com\.cn\Z") | st.from_regex(r"\Ahttps://example\.org/[a-z0-9]{1,10}\Z")
+
+
 @st.composite
 def declarations(
     draw: st.DrawFn,
@@ -84,7 +97,9 @@ def declarations(
         updated=created + timedelta(days=draw(st.integers(0, 30))),
         region=draw(st.sampled_from(["110000", "120000", "130000"])),
         validity=Period(created, created + timedelta(days=3 * 365)),
-        organisation=Organisation(draw(texts()), (Identifier("uscc", draw(uscc())),)),
+        organisation=Organisation(
+            draw(texts()), (Identifier("uscc", draw(uscc())),), address=draw(_maybe(addresses())), contact=draw(_maybe(contacts())),
+        ),
         product=Product(
             name=draw(texts()),
             ids=(Identifier("gtin", draw(gtin13())),),
@@ -104,6 +119,7 @@ def declarations(
             total_excluding_biogenic=_kg(total),
             total_including_biogenic=_kg(total),
             fossil=_kg(total),
+            fossil_removals=draw(_maybe(decimals("0", "10").map(lambda d: _kg(-d)))),
             biogenic_removals=_kg(-draw(decimals("0", "10"))),
             fossil_carbon_content=Quantity(draw(decimals("0", "1000")), "kgC"),
             biogenic_carbon_content=Quantity(draw(decimals("0", "1000")), "kgC"),

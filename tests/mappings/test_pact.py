@@ -171,6 +171,22 @@ def test_regional_values_travel_in_our_extension(fmt: Any) -> None:
     assert read(fmt.emit(native), fmt.id).declaration == steel_coil()
 
 
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
+def test_fossil_removals_and_manufacturer_contact_travel_in_our_extension(fmt: Any) -> None:
+    """PACT has no field for fossil removals nor the manufacturer's address and contact."""
+    coil = steel_coil()
+    org = dataclasses.replace(coil.organisation, address="河北省唐山市乐亭经济开发区 Laoting economic development zone, Tangshan",
+                              contact="carbon@example.com.cn")
+    decl = dataclasses.replace(coil, organisation=org,
+                               results=dataclasses.replace(coil.results, fossil_removals=Quantity(Decimal("-1.25"), "kgCO2e")))
+    native, report = emitted(fmt.id, decl)
+    carried = native["extensions"][0]["data"]["canonical"]
+    assert carried["results"]["fossil_removals"] == {"amount": "-1.25", "unit": "kgCO2e"}
+    assert (carried["organisation"]["address"], carried["organisation"]["contact"]) == (org.address, org.contact)
+    assert "-1.25" not in json.dumps(native["pcf"], default=str)
+    assert report.lossless and read(fmt.emit(native), fmt.id).declaration == decl
+
+
 def test_tonnes_become_kilograms_exactly() -> None:
     v2, report = emitted("pact-v2", steel_coil())
     pcf = v2["pcf"]
