@@ -225,11 +225,14 @@ JSON_VIOLATIONS = [
     (lambda d: d["stageResults"][0].update(stageCode="mining"), "/stageResults/0/stageCode"),
     (lambda d: d["methodology"].update(gwpSet="AR4"), "/methodology/gwpSet"),
     (lambda d: d["dataQuality"]["dqr"].update(temporal=Decimal("6")), "/dataQuality/dqr/temporal"),
+    (lambda d: d["result"].update(fossilRemovals=Decimal("0.5")), "/result/fossilRemovals"),
+    (lambda d: d["organization"].update(contact=""), "/organization/contact"),
     (lambda d: d.update(bogus=1), ""),
 ]
 
 
-@pytest.mark.parametrize(("edit", "path"), JSON_VIOLATIONS, ids=["missing-uscc", "string-total", "stage", "gwp", "dqr", "extra"])
+@pytest.mark.parametrize(("edit", "path"), JSON_VIOLATIONS,
+                         ids=["missing-uscc", "string-total", "stage", "gwp", "dqr", "positive-fossil-removals", "empty-contact", "extra"])
 def test_json_schema_violations_carry_paths(edit, path: str) -> None:
     with pytest.raises(SchemaViolation) as exc:
         JSON_FORMAT.validate(_edited(edit))
