@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from gateway.model import (
@@ -22,6 +26,17 @@ from gateway.model.identifiers import USCC_ALPHABET, gtin_check_digit, uscc_chec
 
 _plain = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters="<>&\"'\\"), min_size=1, max_size=24).map(str.strip).filter(bool)
 _chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)
+
+
+T = TypeVar("T")
+
+
+def example(strategy: st.SearchStrategy[T], condition: Callable[[T], Any] = lambda _: True) -> T:
+    """The first drawn value meeting ``condition``, the same on every run. Unlike a bare
+    ``hypothesis.find`` it does not shrink, which on a whole declaration takes tens of seconds
+    whenever the example database cannot replay the minimal value (a fresh checkout, a changed
+    strategy)."""
+    return find(strategy, condition, settings=settings(phases=[Phase.generate], database=None, derandomize=True))
 
 
 def decimals(low: str = "0", high: str = "100000", places: int = 6) -> st.SearchStrategy[Decimal]:

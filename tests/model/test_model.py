@@ -4,7 +4,7 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import given, settings
 
 from gateway.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
 from gateway.model import (
@@ -13,7 +13,7 @@ from gateway.model import (
 from gateway.model.codelists import convert_unit, gwp_sets, regions, stage_schemes
 from gateway.model.identifiers import validate_gtin, validate_region, validate_uscc
 from gateway.report import TranslationReport
-from tests.strategies import declarations
+from tests.strategies import declarations, example
 
 # Published, real codes (company registries) and GS1 examples.
 VALID_USCC = ["91110000600037341L", "91350100M000100Y43", "91440300708461136T", "914403001922038216", "91110108551385082Q"]
@@ -92,7 +92,7 @@ def test_recharacterisation_round_trips_exactly(decl) -> None:
 
 
 def test_recharacterisation_value_and_report() -> None:
-    decl = find(declarations(with_gases=False, with_stages=True), lambda d: d.method.gwp_set == GwpSet.AR5)
+    decl = example(declarations(with_gases=False, with_stages=True), lambda d: d.method.gwp_set == GwpSet.AR5)
     decl = dataclasses.replace(
         decl,
         gases=(GasAmount("CH4-fossil", Quantity(Decimal("2"), "kg")), GasAmount("N2O", Quantity(Decimal("0.1"), "kg"))),
@@ -109,7 +109,7 @@ def test_recharacterisation_value_and_report() -> None:
 
 
 def test_recharacterisation_without_inventory_refuses() -> None:
-    decl = find(declarations(with_gases=False), lambda d: True)
+    decl = example(declarations(with_gases=False))
     other = GwpSet.AR6 if decl.method.gwp_set == GwpSet.AR5 else GwpSet.AR5
     with pytest.raises(MissingRequiredValue) as exc:
         recharacterise(decl, other)
@@ -117,7 +117,7 @@ def test_recharacterisation_without_inventory_refuses() -> None:
 
 
 def test_semantic_checks_collect_every_violation() -> None:
-    decl = find(declarations(), lambda d: True)
+    decl = example(declarations())
     bad = dataclasses.replace(
         decl,
         region="999999",
@@ -131,7 +131,7 @@ def test_semantic_checks_collect_every_violation() -> None:
 
 @pytest.mark.parametrize("amount, broken", [("0", False), ("-12.5", False), ("0.001", True)])
 def test_fossil_removals_are_zero_or_negative(amount: str, broken: bool) -> None:
-    decl = find(declarations(), lambda d: True)
+    decl = example(declarations())
     decl = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil_removals=Quantity(Decimal(amount), "kgCO2e")))
     if not broken:
         check_declaration(decl)
@@ -143,7 +143,7 @@ def test_fossil_removals_are_zero_or_negative(amount: str, broken: bool) -> None
 
 
 def test_fossil_removals_must_be_kg_co2e() -> None:
-    decl = find(declarations(), lambda d: True)
+    decl = example(declarations())
     decl = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil_removals=Quantity(Decimal("-1"), "kgC")))
     with pytest.raises(InvalidValue) as exc:
         check_declaration(decl)
@@ -151,7 +151,7 @@ def test_fossil_removals_must_be_kg_co2e() -> None:
 
 
 def test_manufacturer_address_and_contact_survive_the_data_form() -> None:
-    decl = find(declarations(), lambda d: True)
+    decl = example(declarations())
     org = dataclasses.replace(decl.organisation, address="天津市滨海新区 Tianjin Binhai", contact="carbon@example.com.cn")
     data = declaration_to_data(dataclasses.replace(decl, organisation=org))
     assert data["organisation"]["address"] == "天津市滨海新区 Tianjin Binhai"
