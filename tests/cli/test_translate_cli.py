@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import find
 
 from gateway.cli import main
 from gateway.model import declaration_to_data
 from gateway.parsing import dump_json
-from tests.strategies import declarations
+from tests.strategies import declarations, example
 
 
 @pytest.fixture(scope="module")
 def canonical_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    decl = find(declarations(units=("t",)), lambda d: True)
+    decl = example(declarations(units=("t",)))
     path = tmp_path_factory.mktemp("decl") / "decl.json"
     path.write_bytes(dump_json(declaration_to_data(decl)))
     return path

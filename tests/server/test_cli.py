@@ -33,7 +33,8 @@ def test_serve_runs_until_sigterm_and_keeps_what_it_acknowledged(tmp_path) -> No
         with grpc.insecure_channel(started["address"]) as channel:
             receipt = exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(1), timeout=10).receipt
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, process.stderr.read()
+        _, stderr = process.communicate(timeout=60)  # drains the pipes while waiting
+        assert process.returncode == 0, stderr
     finally:
         if process.poll() is None:
             process.kill()
@@ -62,7 +63,8 @@ def test_serve_with_several_processes_shares_one_port(tmp_path) -> None:
             with grpc.insecure_channel(started["address"], options=[("grpc.use_local_subchannel_pool", 1)]) as ch:
                 exchange_pb2_grpc.ExchangeServiceStub(ch).Submit(submit_request(n), timeout=30, wait_for_ready=True)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0, process.stderr.read()
+        _, stderr = process.communicate(timeout=90)  # drains the pipes while waiting
+        assert process.returncode == 0, stderr
     finally:
         if process.poll() is None:
             process.kill()
@@ -122,7 +124,8 @@ def test_serve_with_trust_and_signing_from_a_config_file(tmp_path, signed_pki) -
                 attestation_pb2.GetTrustListRequest(), timeout=10)
         assert answer.trust_list == files["trust_list"].read_bytes()
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, process.stderr.read()
+        _, stderr = process.communicate(timeout=60)  # drains the pipes while waiting
+        assert process.returncode == 0, stderr
     finally:
         if process.poll() is None:
             process.kill()
