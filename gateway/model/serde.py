@@ -15,7 +15,8 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from functools import cache
+from functools import cache, partial
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gateway.errors import FieldViolation, SchemaViolation
@@ -40,13 +41,14 @@ def parse_datetime(text: str) -> datetime:
 
 def to_data(value: Any) -> Any:
     """Any model object to JSON-able data."""
-    if dataclasses.is_dataclass(value):
+    names = _field_names(type(value))
+    if names is not None:
         out = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
+        for name in names:
+            item = getattr(value, name)
             if item is None or (isinstance(item, (tuple, dict)) and not item):
                 continue
-            out[f.name] = to_data(item)
+            out[name] = to_data(item)
         return out
     if isinstance(value, Enum):
         return value.value
@@ -62,6 +64,12 @@ def to_data(value: Any) -> Any:
         return [to_data(v) for v in value]
     # Dicts are extension payloads: JSON values kept exactly as read (Decimal numbers stay numbers).
     return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names, None for anything else (cached: this is the hot path)."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -89,26 +97,49 @@ def from_data(cls: type[T], data: Any, path: str = "") -> T:
     return result
 
 
-def _build(tp: Any, data: Any, path: str, errors: list[FieldViolation]) -> Any:
+Errors = list[FieldViolation]
+Builder = Callable[[Any, str, Errors], Any]
+
+
+def _build(tp: Any, data: Any, path: str, errors: Errors) -> Any:
+    return _builder(tp)(data, path, errors)
+
+
+@cache
+def _builder(tp: Any) -> Builder:
+    """The function that builds ``tp`` from data: the type analysis runs once per type."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if data is None:
-            return None
-        return _build(args[0], data, path, errors)
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return partial(_optional, _builder(inner))
     if origin is tuple:
-        if not isinstance(data, list):
-            errors.append(FieldViolation(path or "/", "expected an array"))
-            return ()
-        item_tp = typing.get_args(tp)[0]
-        return tuple(_build(item_tp, v, f"{path}/{i}", errors) for i, v in enumerate(data))
+        return partial(_tuple, _builder(typing.get_args(tp)[0]))
     if origin is dict or tp is dict:
-        if not isinstance(data, dict):
-            errors.append(FieldViolation(path or "/", "expected an object"))
-            return {}
-        return data
+        return _mapping
     if dataclasses.is_dataclass(tp):
-        return _build_dataclass(tp, data, path, errors)
+        return partial(_dataclass, tp, _dataclass_plan(tp))
+    return partial(_scalar_or_error, tp)
+
+
+def _optional(inner: Builder, data: Any, path: str, errors: Errors) -> Any:
+    return None if data is None else inner(data, path, errors)
+
+
+def _tuple(item: Builder, data: Any, path: str, errors: Errors) -> tuple[Any, ...]:
+    if not isinstance(data, list):
+        errors.append(FieldViolation(path or "/", "expected an array"))
+        return ()
+    return tuple(item(v, f"{path}/{i}", errors) for i, v in enumerate(data))
+
+
+def _mapping(data: Any, path: str, errors: Errors) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        errors.append(FieldViolation(path or "/", "expected an object"))
+        return {}
+    return data
+
+
+def _scalar_or_error(tp: Any, data: Any, path: str, errors: Errors) -> Any:
     try:
         return _scalar(tp, data)
     except (ValueError, TypeError, InvalidOperation) as exc:
@@ -116,24 +147,29 @@ def _build(tp: Any, data: Any, path: str, errors: list[FieldViolation]) -> Any:
         return None
 
 
-def _build_dataclass(cls: type, data: Any, path: str, errors: list[FieldViolation]) -> Any:
+def _dataclass_plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, required) per field; builders are looked up lazily, so nested types resolve."""
+    hints = _hints(cls)
+    return tuple(
+        (f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+    )
+
+
+def _dataclass(cls: type, plan: tuple[tuple[str, Any, bool], ...], data: Any, path: str, errors: Errors) -> Any:
     if not isinstance(data, dict):
         errors.append(FieldViolation(path or "/", f"expected an object for {cls.__name__}"))
         return None
-    hints = _hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key in data:
-        if key not in fields:
-            errors.append(FieldViolation(f"{path}/{key}", "unknown field"))
+    before = len(errors)
+    known = {name for name, _, _ in plan}
+    errors.extend(FieldViolation(f"{path}/{key}", "unknown field") for key in data if key not in known)
     kwargs = {}
-    for name, f in fields.items():
+    for name, tp, required in plan:
         if name in data:
-            kwargs[name] = _build(hints[name], data[name], f"{path}/{name}", errors)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            kwargs[name] = _builder(tp)(data[name], f"{path}/{name}", errors)
+        elif required:
             errors.append(FieldViolation(f"{path}/{name}", "required field missing"))
-    if any(e.path.startswith(path) for e in errors):
-        return None
-    return cls(**kwargs)
+    return None if len(errors) > before else cls(**kwargs)
 
 
 def _scalar(tp: Any, data: Any) -> Any:
