@@ -12,11 +12,11 @@ import dataclasses
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import cache, partial
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gateway.errors import FieldViolation, SchemaViolation
