@@ -66,11 +66,11 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
             f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             line=exc.lineno, column=exc.colno,
         ) from None
-    check_depth(value, max_depth)
+    _check_depth(value, max_depth)
     return value
 
 
-def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
+def _check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -116,12 +116,13 @@ def load_xml(
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise HostileDocument("XML with a DOCTYPE is refused", path="/")
-    for element in root.iter():
-        if isinstance(element, etree._Entity):
-            raise HostileDocument(f"entity reference &{element.name}; is refused", path="/")
-    depth = max((len(list(e.iterancestors())) for e in root.iter(tag=etree.Element)), default=0)
-    if depth + 1 > max_depth:
-        raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
+    for entity in root.iter(etree.Entity):
+        raise HostileDocument(f"entity reference &{entity.name}; is refused", path="/")
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > max_depth:
+            raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
     return root
 
 

@@ -42,16 +42,23 @@ class TranslateOptions:
     def from_mapping(cls, values: Mapping[str, str]) -> TranslateOptions:
         """From CLI ``--option k=v`` pairs or a gRPC ``options`` map."""
         known = {"mass_per_piece_kg", "lifetime_energy_kwh", "gwp_set", "allow_defaults"}
-        try:
-            return cls(
-                mass_per_piece=_decimal_option(values, "mass_per_piece_kg"),
-                lifetime_energy=_decimal_option(values, "lifetime_energy_kwh"),
-                gwp_set=GwpSet(values["gwp_set"]) if values.get("gwp_set") else None,
-                allow_defaults=str(values.get("allow_defaults", "")).lower() in ("1", "true", "yes"),
-                extra={k: v for k, v in values.items() if k not in known},
-            )
-        except ValueError as exc:
-            raise ConfigurationError(f"invalid translation option: {exc}") from None
+        return cls(
+            mass_per_piece=_decimal_option(values, "mass_per_piece_kg"),
+            lifetime_energy=_decimal_option(values, "lifetime_energy_kwh"),
+            gwp_set=_gwp_option(values.get("gwp_set")),
+            allow_defaults=str(values.get("allow_defaults", "")).lower() in ("1", "true", "yes"),
+            extra={k: v for k, v in values.items() if k not in known},
+        )
+
+
+def _gwp_option(value: str | None) -> GwpSet | None:
+    if not value:
+        return None
+    try:
+        return GwpSet(value)
+    except ValueError:
+        known = ", ".join(g.value for g in GwpSet)
+        raise ConfigurationError(f"option gwp_set must be one of {known}, got {value!r}", path="gwp_set") from None
 
 
 def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
