@@ -12,7 +12,7 @@ from decimal import Decimal
 from gateway.errors import FieldViolation, InvalidDocument, InvalidIdentifier, InvalidValue
 from gateway.model import codelists
 from gateway.model.declaration import Declaration, Quantity
-from gateway.model.identifiers import validate_gtin, validate_region, validate_uscc
+from gateway.model.identifiers import validate_gtin, validate_uscc
 
 EMISSION_UNIT = "kgCO2e"
 CARBON_UNIT = "kgC"
@@ -52,13 +52,9 @@ def _violations(decl: Declaration) -> Iterator[FieldViolation]:
                     check(ident.value, f"{scope}/ids/{i}/value")
                 except InvalidDocument as exc:
                     yield FieldViolation(f"{scope}/ids/{i}/value", exc.message)
-    if decl.region is not None:
-        try:
-            validate_region(decl.region)
-        except InvalidDocument as exc:
-            yield FieldViolation("region", exc.message)
-        if decl.region not in codelists.regions():
-            yield FieldViolation("region", "must be the GB/T 2260 code, e.g. 130000")
+    if decl.region is not None and decl.region not in codelists.regions():
+        # ISO 3166-2 codes are converted at the format edge; the model holds GB/T 2260 only.
+        yield FieldViolation("region", f"{decl.region!r} is not a GB/T 2260 province-level code, e.g. 130000")
     if decl.version < 0:
         yield FieldViolation("version", "must not be negative")
     if decl.product.sector is not None and decl.product.sector not in codelists.sectors():
