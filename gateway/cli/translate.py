@@ -206,7 +206,7 @@ def _convert_one(source: str, target: str, source_format: str | None, output: st
         Path(attestation_path or f"{output}.attestation.json").write_bytes(signer.sign(data, result))
     report = result.report.as_dict()
     if report_path:
-        Path(report_path).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        Path(report_path).write_bytes(dump_json(report))
     if as_json and output != "-":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif output != "-":
