@@ -40,7 +40,7 @@ from gateway.model import Declaration
 from gateway.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
 from gateway.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions, XmlFormat
-from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, item_name, schema_kind
+from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, entry_schema, item_name, schema_kind
 from mappings.xsdgen import xsd_from_json_schema
 
 __all__ = ["MAX_ATTRIBUTE_CHARS", "XmlCodec", "XmlRendering", "in_schema_order"]
@@ -86,11 +86,12 @@ class XmlCodec:
                         f"attribute {name!r} is {len(value)} characters; the limit is {self.max_attribute_chars}",
                         path=self._tree_path(node), limit=self.max_attribute_chars,
                     )
-        if element.tag != self._q(self.root):
-            raise MalformedDocument(
-                f"root element is {element.tag!r}; expected {{{self.namespace}}}{self.root}", path="/"
-            )
+        self._check_root(element)
         return element
+
+    def _check_root(self, element: etree._Element) -> None:
+        if element.tag != self._q(self.root):
+            raise MalformedDocument(f"root element is {element.tag!r}; expected {self._q(self.root)}", path="/")
 
     def _tree_path(self, node: etree._Element) -> str:
         names = [etree.QName(n).localname for n in reversed(list(node.iterancestors()))]
@@ -121,8 +122,7 @@ class XmlCodec:
         elif kind == "map":
             if not isinstance(value, dict):
                 raise _violation(path, "expected an object")
-            sub = schema.get("additionalProperties", {})
-            sub = {} if sub is True else sub
+            sub = entry_schema(schema)
             for key, item in value.items():
                 child = etree.SubElement(element, self._q(ENTRY), {KEY: str(key)})
                 self._fill(child, item, sub, f"{path}/{key}")
@@ -167,8 +167,7 @@ class XmlCodec:
     def from_xml(self, element: etree._Element) -> Any:
         """The native tree for an element; raises :class:`MalformedDocument` for a wrong root
         and :class:`SchemaViolation` (with the path) for unknown, repeated or ill-typed content."""
-        if element.tag != self._q(self.root):
-            raise MalformedDocument(f"root element is {element.tag!r}; expected {self._q(self.root)}", path="/")
+        self._check_root(element)
         return self._read(element, self.schema, "")
 
     def _children(self, element: etree._Element, path: str) -> list[etree._Element]:
@@ -203,8 +202,7 @@ class XmlCodec:
                 out[name] = self._read(child, props[name], f"{path}/{name}")
             return {k: out[k] for k in props if k in out}
         if kind == "map":
-            sub = schema.get("additionalProperties", {})
-            sub = {} if sub is True else sub
+            sub = entry_schema(schema)
             out = {}
             for child in self._children(element, path):
                 if etree.QName(child).localname != ENTRY or KEY not in child.attrib:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_ATTRIBUTE_CHARS = 4096
 ENTRY = "entry"
 KEY = "key"
 DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -57,6 +56,12 @@ def _python_kind(value: Any) -> str:
     if isinstance(value, (Decimal, float)):
         return "number"
     return "string"
+
+
+def entry_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a map's values (``additionalProperties``; ``true`` or absent: anything)."""
+    sub = schema.get("additionalProperties", {})
+    return {} if sub is True else sub
 
 
 def item_name(schema: dict[str, Any]) -> str:

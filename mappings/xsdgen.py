@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from mappings.xmlshape import ENTRY, KEY, XML_LANG, deref, item_name, schema_kind
+from mappings.xmlshape import ENTRY, KEY, XML_LANG, deref, entry_schema, item_name, schema_kind
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
@@ -96,12 +96,11 @@ class _XsdWriter:
             for key, sub in schema["properties"].items():
                 self.element(group, key, sub, min_occurs=None if key in required else "0")
         elif kind == "map":
-            sub = schema.get("additionalProperties", {})
             seq = _x(ct, "sequence")
             entry = _x(seq, "element", name=ENTRY, minOccurs="0", maxOccurs="unbounded")
             inner = _x(entry, "complexType")
             sc = _x(inner, "simpleContent")
-            ext = _x(sc, "extension", base=self.simple_base({} if sub is True else deref(self.schema, sub)))
+            ext = _x(sc, "extension", base=self.simple_base(deref(self.schema, entry_schema(schema))))
             _x(ext, "attribute", name=KEY, type="xs:string", use="required")
         else:
             seq = _x(ct, "sequence")
