@@ -21,6 +21,7 @@ from signing import Entity, Role
 from signing.timeutil import utcnow
 
 from ..errors import PermissionDenied, Unauthenticated
+from .interceptor import behaviour_of, rewrap
 from .trust import GatewayTrust
 
 
@@ -76,7 +77,7 @@ class AuthorisationInterceptor(grpc.ServerInterceptor):
         if handler is None or method not in RULES:
             return handler
         trust = self.trust
-        behaviour = handler.unary_unary or handler.unary_stream or handler.stream_unary or handler.stream_stream
+        behaviour = behaviour_of(handler)
 
         def unary(request: Any, context: grpc.ServicerContext) -> Any:
             authorise(method, context, trust)
@@ -86,12 +87,4 @@ class AuthorisationInterceptor(grpc.ServerInterceptor):
             authorise(method, context, trust)
             yield from behaviour(request, context)
 
-        factory = {
-            (False, False): grpc.unary_unary_rpc_method_handler,
-            (False, True): grpc.unary_stream_rpc_method_handler,
-            (True, False): grpc.stream_unary_rpc_method_handler,
-            (True, True): grpc.stream_stream_rpc_method_handler,
-        }[(handler.request_streaming, handler.response_streaming)]
-        return factory(stream if handler.response_streaming else unary,
-                       request_deserializer=handler.request_deserializer,
-                       response_serializer=handler.response_serializer)
+        return rewrap(handler, stream if handler.response_streaming else unary)

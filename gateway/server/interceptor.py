@@ -31,6 +31,26 @@ def _already_aborted(context: grpc.ServicerContext) -> bool:
     return code is not None and code != grpc.StatusCode.OK
 
 
+_HANDLER_FACTORIES = {
+    (False, False): grpc.unary_unary_rpc_method_handler,
+    (False, True): grpc.unary_stream_rpc_method_handler,
+    (True, False): grpc.stream_unary_rpc_method_handler,
+    (True, True): grpc.stream_stream_rpc_method_handler,
+}
+
+
+def behaviour_of(handler: grpc.RpcMethodHandler) -> Callable[..., Any]:
+    """The servicer method a handler calls, whatever its streaming kind."""
+    return handler.unary_unary or handler.unary_stream or handler.stream_unary or handler.stream_stream
+
+
+def rewrap(handler: grpc.RpcMethodHandler, behaviour: Callable[..., Any]) -> grpc.RpcMethodHandler:
+    """``handler`` calling ``behaviour`` instead (a generator function when it streams responses)."""
+    factory = _HANDLER_FACTORIES[(handler.request_streaming, handler.response_streaming)]
+    return factory(behaviour, request_deserializer=handler.request_deserializer,
+                   response_serializer=handler.response_serializer)
+
+
 class ErrorInterceptor(grpc.ServerInterceptor):
     """Maps :class:`GatewayError` to its status; anything else to INTERNAL, logged with an id."""
 
@@ -42,10 +62,7 @@ class ErrorInterceptor(grpc.ServerInterceptor):
         if handler is None:
             return None
         method = handler_call_details.method
-        streaming_response = handler.response_streaming
-        behaviour = (
-            handler.unary_unary or handler.unary_stream or handler.stream_unary or handler.stream_stream
-        )
+        behaviour = behaviour_of(handler)
 
         def unary(request: Any, context: grpc.ServicerContext) -> Any:
             try:
@@ -63,15 +80,4 @@ class ErrorInterceptor(grpc.ServerInterceptor):
                     raise
                 _abort(error, context, method)
 
-        wrapped = stream if streaming_response else unary
-        factory = {
-            (False, False): grpc.unary_unary_rpc_method_handler,
-            (False, True): grpc.unary_stream_rpc_method_handler,
-            (True, False): grpc.stream_unary_rpc_method_handler,
-            (True, True): grpc.stream_stream_rpc_method_handler,
-        }[(handler.request_streaming, streaming_response)]
-        return factory(
-            wrapped,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return rewrap(handler, stream if handler.response_streaming else unary)
