@@ -63,12 +63,10 @@ class GatewayTrust:
 
     def current(self, at: datetime | None = None) -> TrustList:
         """The trust list in force, re-read if its file changed; raises the reason it is unusable."""
-        with self._lock:
-            self._refresh()
-            if self._failure is not None:
-                raise self._failure
-            assert self._list is not None
-            trust_list = self._list
+        return self._unexpired(self._held()[1], at)
+
+    @staticmethod
+    def _unexpired(trust_list: TrustList, at: datetime | None) -> TrustList:
         moment = at or utcnow()
         if moment > trust_list.next_update:
             raise TrustListExpired(
@@ -77,7 +75,7 @@ class GatewayTrust:
             )
         return trust_list
 
-    def for_request(self, supplied: Any, at: datetime, *, field: str = "trust_list") -> TrustList:
+    def for_request(self, supplied: Any, at: datetime) -> TrustList:
         """The trust list one request verifies against: the server's list, or the request's
         ``SuppliedTrustList`` when it carries one. A supplied list must be signed by the
         pinned root key and be no older than the server's list; it is never kept."""
@@ -85,24 +83,27 @@ class GatewayTrust:
             return self.current(at)
         if supplied.media_type not in SUPPLIED_TRUST_LIST_TYPES:
             raise InvalidRequest(f"a trust list is application/json, not {supplied.media_type!r}",
-                                 path=f"{field}.media_type")
+                                 path="trust_list.media_type")
         if len(supplied.content) > MAX_SUPPLIED_TRUST_LIST_BYTES:
             raise DocumentTooLarge(f"a supplied trust list is at most {MAX_SUPPLIED_TRUST_LIST_BYTES} bytes",
-                                   path=f"{field}.content")
+                                   path="trust_list.content")
+        return load_trust_list(supplied.content, self.root, min_sequence=self._held()[1].sequence, at=at,
+                               accept_expired=supplied.accept_expired)
+
+    def document(self) -> tuple[bytes, TrustList]:
+        """The signed trust list bytes exactly as held, with the verified list."""
+        document, trust_list = self._held()
+        return document, self._unexpired(trust_list, None)
+
+    def _held(self) -> tuple[bytes, TrustList]:
+        """The accepted list and its bytes (one read of them), re-read if the file changed,
+        whether or not the list has expired."""
         with self._lock:
             self._refresh()
             if self._failure is not None:
                 raise self._failure
             assert self._list is not None
-            server_sequence = self._list.sequence
-        return load_trust_list(supplied.content, self.root, min_sequence=server_sequence, at=at,
-                               accept_expired=supplied.accept_expired)
-
-    def document(self) -> tuple[bytes, TrustList]:
-        """The signed trust list bytes exactly as held, with the verified list."""
-        trust_list = self.current()
-        with self._lock:
-            return self._document, trust_list
+            return self._document, self._list
 
     def _refresh(self) -> None:
         try:
