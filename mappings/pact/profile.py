@@ -18,9 +18,7 @@ PACKAGE = "mappings.pact"
 class Profile:
     id: str
     fields: FieldMap
-    spec_version: str
     results_per_single_unit: bool
-    mass_required_units: tuple[str, ...]
     mass_zero_units: tuple[str, ...]
     gwp_lists: tuple[str, ...]
     standards: str
@@ -53,9 +51,7 @@ def load(name: str) -> Profile:
     return Profile(
         id=data["format"],
         fields=FieldMap.load(PACKAGE, name),
-        spec_version=s["spec_version"],
         results_per_single_unit=s["results_per_single_unit"],
-        mass_required_units=tuple(s["mass_required_units"]),
         mass_zero_units=tuple(s["mass_zero_units"]),
         gwp_lists=tuple(s["gwp_lists"]),
         standards=s["standards"],

@@ -75,10 +75,7 @@ def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, r
         _per_single_unit(view, pact_amount, report, profile)
         if mass is not None:
             mass, _ = _divide(mass, pact_amount)
-        du_amount = pact_amount
-    else:
-        du_amount = pact_amount
-    view["declared_unit"] = {"unit": pact_unit, "amount": text(du_amount)}
+    view["declared_unit"] = {"unit": pact_unit, "amount": text(pact_amount)}
     if mass is not None:
         view["declared_unit"]["mass"] = {"amount": text(mass), "unit": "kg"}
     return view
