@@ -111,10 +111,12 @@ class SqlStore(abc.ABC):
 
     # --- writes ------------------------------------------------------------------------
 
-    def _next_cursor(self, conn: Any) -> int:
-        current = self._run(conn, self._lock_counters_sql()).fetchone()[0]
-        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (current + 1,))
-        return current + 1
+    def _lock_cursor(self, conn: Any) -> int:
+        """Take the writers' lock; return the last cursor allocated."""
+        return int(self._run(conn, self._lock_counters_sql()).fetchone()[0])
+
+    def _advance_cursor(self, conn: Any, last: int) -> None:
+        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (last,))
 
     def _append_audit(self, conn: Any, actor: str, action: str, subject: str) -> None:
         seq = self._run(conn, "SELECT value FROM counters WHERE name = 'audit'").fetchone()[0] + 1
@@ -147,7 +149,7 @@ class SqlStore(abc.ABC):
         attestations = list({a.digest: a for a in attestations}.values())
         d = declaration
         with self._transaction(write=True) as conn:
-            cursor = self._next_cursor(conn)
+            last = self._lock_cursor(conn)
             row = self._run(
                 conn,
                 "SELECT digest, cursor, received_at FROM declarations WHERE declaration_id = ? AND version = ?",
@@ -160,8 +162,10 @@ class SqlStore(abc.ABC):
                         existing_digest=row[0], declaration_id=d.declaration_id, version=d.version,
                     )
                 receipt = Receipt(d.declaration_id, d.version, d.digest, row[1], parse_time(row[2]))
-                self._add_missing_attestations(conn, cursor, d.digest, attestations, d.source_peer, actor)
+                self._add_missing_attestations(conn, last, d.digest, attestations, d.source_peer, actor)
                 return PutResult(receipt, duplicate=True)
+            cursor = last + 1
+            self._advance_cursor(conn, cursor)
             now = format_time(utc_now())
             self._run(
                 conn,
@@ -180,29 +184,28 @@ class SqlStore(abc.ABC):
         return self._run(conn, "SELECT 1 FROM attestations WHERE digest = ?", (digest,)).fetchone() is not None
 
     def _add_missing_attestations(
-        self, conn: Any, cursor: int, declaration_digest: str, attestations: list[NewAttestation],
+        self, conn: Any, last: int, declaration_digest: str, attestations: list[NewAttestation],
         source_peer: str, actor: str,
     ) -> None:
-        """Attestations new in a repeated submission become records of their own; the
-        cursor is only consumed (the counter update committed) when one is added."""
+        """Attestations new in a repeated submission become records of their own, at the
+        cursors after ``last``; none new consumes no cursor."""
         fresh = [a for a in attestations if not self._has_attestation(conn, a.digest)]
         if not fresh:
-            self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor - 1,))
             return
         now = format_time(utc_now())
-        for offset, attestation in enumerate(fresh):
-            self._insert_attestation(conn, cursor + offset, False, declaration_digest, attestation, now, source_peer)
+        for offset, attestation in enumerate(fresh, start=1):
+            self._insert_attestation(conn, last + offset, False, declaration_digest, attestation, now, source_peer)
             self._append_audit(conn, actor, "attestation.stored", f"attestation/{attestation.digest}")
-        self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor + len(fresh) - 1,))
+        self._advance_cursor(conn, last + len(fresh))
 
     def put_attestation(
         self, declaration_digest: str, attestation: NewAttestation, *, actor: str, source_peer: str = ""
     ) -> StoredAttestation:
         with self._transaction(write=True) as conn:
-            cursor = self._next_cursor(conn)
+            last = self._lock_cursor(conn)
             if self._run(conn, "SELECT 1 FROM declarations WHERE digest = ?", (declaration_digest,)).fetchone() is None:
                 raise NotFound(f"no declaration with digest {declaration_digest}", digest=declaration_digest)
-            self._add_missing_attestations(conn, cursor, declaration_digest, [attestation], source_peer, actor)
+            self._add_missing_attestations(conn, last, declaration_digest, [attestation], source_peer, actor)
             row = self._run(
                 conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE digest = ?", (attestation.digest,)
             ).fetchone()
@@ -210,12 +213,13 @@ class SqlStore(abc.ABC):
 
     def put_decision(self, decision: NewDecision, *, actor: str) -> StoredDecision:
         with self._transaction(write=True) as conn:
-            cursor = self._next_cursor(conn)
+            last = self._lock_cursor(conn)
             row = self._run(conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE digest = ?",
                             (decision.digest,)).fetchone()
             if row is not None:
-                self._run(conn, "UPDATE counters SET value = ? WHERE name = 'cursor'", (cursor - 1,))
                 return _decision(row)
+            cursor = last + 1
+            self._advance_cursor(conn, cursor)
             now = format_time(utc_now())
             self._run(
                 conn,
