@@ -48,7 +48,10 @@ class FeedSignal:
         self.notify()
 
 
-def submission_from_request(request: exchange_pb2.SubmitRequest, submitter: str | None) -> Submission:
+def submission_from_request(request: exchange_pb2.SubmitRequest | exchange_pb2.DeclarationRecord,
+                            submitter: str | None, *, source_peer: str = "") -> Submission:
+    """A Submit, or a declaration record pulled from a peer (same fields), checked for the
+    fields every submission needs."""
     m, doc = request.metadata, request.document
     problems = []
     if not m.declaration_id:
@@ -65,7 +68,7 @@ def submission_from_request(request: exchange_pb2.SubmitRequest, submitter: str 
         declaration_id=m.declaration_id, version=m.version, region=m.region, sector=m.sector,
         product_id=m.product_id, format_id=doc.format_id, media_type=doc.media_type, content=doc.content,
         attestations=tuple(NewAttestation(a.media_type, a.content) for a in request.attestations),
-        submitter=submitter,
+        submitter=submitter, source_peer=source_peer,
     )
 
 

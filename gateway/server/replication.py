@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from .._proto import exchange_pb2, exchange_pb2_grpc, recognition_pb2
 from ..errors import GatewayError
 from ..store import NewAttestation, NewDecision, Store
-from .submission import Submission, VerifySubmission, accept_as_declared
+from .exchange import submission_from_request
+from .submission import VerifySubmission, accept_as_declared
 
 VerifyAttestation = Callable[[str, NewAttestation, str], None]
 """(declaration digest, attestation, source peer) -> None, or raise a GatewayError."""
@@ -73,13 +74,7 @@ class Replicator:
         kind = record.WhichOneof("record")
         if kind == "declaration":
             d = record.declaration
-            submission = Submission(
-                declaration_id=d.metadata.declaration_id, version=d.metadata.version, region=d.metadata.region,
-                sector=d.metadata.sector, product_id=d.metadata.product_id, format_id=d.document.format_id,
-                media_type=d.document.media_type, content=d.document.content,
-                attestations=tuple(NewAttestation(a.media_type, a.content) for a in d.attestations),
-                submitter=peer, source_peer=d.source_peer or peer,
-            )
+            submission = submission_from_request(d, peer, source_peer=d.source_peer or peer)
             result = self.store.put_declaration(self.verify_submission(submission), submission.attestations,
                                                 actor=self.actor)
             outcome.duplicates += result.duplicate

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import grpc
 
-from gateway._proto import exchange_pb2_grpc
+from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
 from gateway.errors import InvalidSignature
 from gateway.server import Replicator, accept_as_declared
 from gateway.store import NewDecision
@@ -67,3 +67,21 @@ def test_records_that_fail_verification_are_refused(start_server, make_store) ->
     assert [e.action for e in target.audit_entries()] == [
         "declaration.stored", "replication.refused", "declaration.stored",
     ]
+
+
+def test_an_incomplete_record_is_refused_like_an_incomplete_submit(make_store) -> None:
+    """A peer's declaration record is checked for the fields a Submit must carry."""
+    record = exchange_pb2.FeedRecord(cursor=7, declaration=exchange_pb2.DeclarationRecord(
+        metadata=exchange_pb2.DeclarationMetadata(version=1),
+        document=document_pb2.Document(format_id="cn-jjj-json", content=b"{}"),
+    ))
+
+    class Peer:
+        def Sync(self, request, timeout):  # noqa: N802 - the stub's method name
+            return exchange_pb2.SyncResponse(records=[record], next_cursor=7, more=False)
+
+    target = make_store("target")
+    outcome = Replicator(target, actor=BEIJING).pull(Peer(), HEBEI)
+    assert outcome.stored == 0 and outcome.cursor == 7
+    assert [(r.cursor, r.reason) for r in outcome.refused] == [(7, "INVALID_REQUEST")]
+    assert _ids(target) == []
