@@ -75,22 +75,18 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(text))
 
 
-def schema() -> dict[str, Any]:
-    return _validator().schema
-
-
 def _pointer(parts: Any) -> str:
     return "/" + "/".join(str(p) for p in parts)
 
 
 def parse_policy_bytes(data: bytes, source: str = "<policy>") -> dict[str, Any]:
-    """TOML or JSON (by the first non-blank character) to data; syntax errors as PolicyError."""
-    text = data.decode("utf-8", errors="strict") if isinstance(data, bytes) else data
+    """UTF-8 TOML or JSON (by the first non-blank character) to data; encoding and syntax errors as PolicyError."""
     try:
+        text = data.decode("utf-8")
         if text.lstrip().startswith("{"):
             return json.loads(text)
         return tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError and TOMLDecodeError all are
         raise PolicyError(f"{source} is not valid TOML or JSON: {exc}", path="/", source=source) from None
 
 
@@ -116,11 +112,8 @@ def build_policy(data: dict[str, Any], source: str = "<policy>") -> RecognitionP
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: a policy is an object", path="/")
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    if errors:
-        violations = [FieldViolation(_pointer(e.absolute_path), e.message) for e in errors]
-        first = violations[0]
-        raise PolicyError(f"{source}: {first.path}: {first.message}", path=first.path, violations=violations, source=source)
-    violations = list(_meaning_violations(data))
+    # Meaning is checked only on schema-valid data: its rules index members the schema guarantees.
+    violations = [FieldViolation(_pointer(e.absolute_path), e.message) for e in errors] or list(_meaning_violations(data))
     if violations:
         first = violations[0]
         raise PolicyError(f"{source}: {first.path}: {first.message}", path=first.path, violations=violations, source=source)

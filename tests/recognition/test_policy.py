@@ -61,6 +61,18 @@ def test_unknown_policy_and_bad_syntax() -> None:
     with pytest.raises(PolicyError) as info:
         load_policy(b"id = ", name="broken.toml")
     assert info.value.reason == "INVALID_POLICY"
+    with pytest.raises(PolicyError) as info:
+        load_policy(b'\xff\xfeid = "x"', name="utf16.toml")
+    assert info.value.reason == "INVALID_POLICY" and "utf-8" in info.value.message
+
+
+def test_schema_errors_come_before_meaning_checks() -> None:
+    data = json.loads(json.dumps(shipped_policies()["cn-tj"].data))
+    del data["criterion"][0]["params"]["sectors"]
+    data["region"] = "999999"
+    with pytest.raises(PolicyError) as info:
+        build_policy(data)
+    assert [v.path for v in info.value.violations] == ["/criterion/0/params"]
 
 
 def test_equivalence_classes_and_directional_conditions() -> None:
