@@ -44,8 +44,8 @@ def _declaration(path: str) -> tuple[Declaration, str]:
 def _attestation_files(paths: tuple[str, ...]) -> list[dict[str, Any]]:
     out = []
     for p in paths:
-        files = sorted(Path(p).glob("*.json")) if Path(p).is_dir() else [Path(p)]
-        out.extend(loads(f.read_bytes()) for f in files)
+        files = sorted(str(f) for f in Path(p).glob("*.json")) if Path(p).is_dir() else [p]
+        out.extend(loads(read_input(f)) for f in files)
     return out
 
 
@@ -122,7 +122,6 @@ def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, .
         write_output(output, decision.canonical_json() + b"\n")
     else:
         write_output(output, render_decision(decision, policy).encode("utf-8"))
-
 
 
 def render_decision(decision: RecognitionDecision, policy: RecognitionPolicy) -> str:

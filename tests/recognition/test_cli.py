@@ -80,6 +80,12 @@ def test_assess_refuses_a_key_of_another_entity(files) -> None:
     assert result.exit_code == 1 and "INVALID_REQUEST" in result.output
 
 
+def test_assess_reports_a_missing_attestation_file(files) -> None:
+    result = run("assess", str(files["dir"] / "hebei-hot-rolled-steel-coil.json"), "--policy", "cn-tj",
+                 "--attestation", str(files["dir"] / "absent.json"), *_trust(files))
+    assert result.exit_code == 1 and "Could not open file" in result.output and "absent.json" in result.output
+
+
 def test_assess_needs_a_pinned_root(files) -> None:
     other = make_test_pki()
     result = run("assess", STEEL, "--policy", "cn-tj", "--trust-list", files["tl"], "--root-key", other.root_multikey)
