@@ -60,7 +60,7 @@ def check_suite(version: str = "v1", root: Path | None = None) -> list[str]:
         except ValueError as exc:
             problems.append(f"{name}: not JSON: {exc}")
             continue
-        for error in validator.iter_errors(json.loads(path.read_bytes())):
+        for error in validator.iter_errors(cases):
             problems.append(f"{name}: /{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}")
         if not isinstance(cases, list):
             continue
