@@ -36,7 +36,7 @@ from gateway.errors import (
 
 from . import jcs
 from .claims import ATTESTATION_CONTEXT, CLAIM_KINDS, Claim, claim_from_json, claim_policy
-from .dataintegrity import add_proof, split_proof, verify_proof
+from .dataintegrity import add_proof, split_proof, verify_parts
 from .digest import Media, canonical_bytes, digest_multibase, parse_digest
 from .keys import PrivateKey
 from .replay import ReplayGuard
@@ -162,7 +162,7 @@ def verify_attestation(
     proof = parts.proof_config
     _check_structure(doc)
     key = trust_list.key(proof["verificationMethod"])
-    verify_proof(doc, key.public_key)
+    verify_parts(parts, key.public_key)
 
     issuer_id = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"].get("id")
     if key.entity_id != issuer_id:
@@ -212,10 +212,7 @@ def verify_attestation(
         replay_guard.check_and_record(issuer_id, phash, min(limits) if limits else None)
 
     later = key.later_changes(signed_at)
-    notes = tuple(
-        f"key {key.id} {c.status.value} at {format_time(c.since)} ({c.reason or 'no reason given'}), after this signature"
-        for c in later
-    )
+    notes = tuple(c.note_after_signature(key.id) for c in later)
     return VerifiedAttestation(
         credential_id=doc.get("id", ""),
         claim=claim,

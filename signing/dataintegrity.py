@@ -23,7 +23,7 @@ from .jcs import canonicalize
 from .keys import Algorithm, PrivateKey, PublicKey
 from .multibase import decode_base58btc, encode_base58btc
 
-__all__ = ["CRYPTOSUITES", "ProofParts", "hash_data", "add_proof", "split_proof", "verify_proof"]
+__all__ = ["CRYPTOSUITES", "ProofParts", "hash_data", "add_proof", "split_proof", "verify_parts", "verify_proof"]
 
 CRYPTOSUITES: dict[str, Algorithm] = {
     "eddsa-jcs-2022": Algorithm.ED25519,
@@ -108,10 +108,15 @@ def verify_proof(secured: dict[str, Any], public_key: PublicKey) -> ProofParts:
     :class:`InvalidSignature`. Returns the parts that were verified.
     """
     parts = split_proof(secured)
+    verify_parts(parts, public_key)
+    return parts
+
+
+def verify_parts(parts: ProofParts, public_key: PublicKey) -> None:
+    """Verify a proof already taken apart by :func:`split_proof` (no second split)."""
     if parts.algorithm is not public_key.algorithm:
         raise UnsupportedAlgorithm(
             f"proof claims {parts.proof_config['cryptosuite']} but the key is {public_key.algorithm.label}",
             path="/proof/cryptosuite",
         )
     public_key.verify(parts.signature, hash_data(parts.unsecured, parts.proof_config))
-    return parts

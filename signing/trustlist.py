@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm as CryptoUnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509 import verification as x509v
 
@@ -29,8 +30,10 @@ from gateway.errors import (
     KeyNotValid,
     KeyRevoked,
     KeySuspended,
+    MalformedProof,
     SchemaViolation,
     UnknownKey,
+    UnsupportedAlgorithm,
     UntrustedSigner,
 )
 
@@ -79,6 +82,13 @@ class StatusChange:
     status: KeyStatus
     since: datetime
     reason: str | None = None
+
+    def note_after_signature(self, key_id: str) -> str:
+        """How a verification result reports this change when it came after the signature."""
+        return (
+            f"key {key_id} {self.status.value} at {format_time(self.since)} ({self.reason or 'no reason given'}),"
+            " after this signature"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status.value, "since": format_time(self.since)}
@@ -244,17 +254,19 @@ class TrustList:
         entity = self._entity_by_pinned(cert) or self._entity_by_ca(cert, list(intermediates), at)
         if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
             raise KeyNotValid(f"certificate for {entity.id} is not valid at {format_time(at)}", entity=entity.id)
-        tk = self._certificate_key(cert)
+        tk = self.key_for_certificate(cert)
         if tk is not None:
             if tk.entity_id != entity.id:
                 raise UntrustedSigner(f"certificate key belongs to {tk.entity_id}, not {entity.id}")
             tk.check_usable(at)
         return entity
 
-    def _certificate_key(self, cert: x509.Certificate) -> TrustedKey | None:
+    def key_for_certificate(self, cert: x509.Certificate) -> TrustedKey | None:
+        """The listed key whose public key the certificate carries (with its status history)."""
         try:
             return self.key_for_public_key(load_public_key(cert.public_key().public_bytes(*_SPKI_PEM)))
-        except Exception:  # a certificate key type we do not sign with cannot match a trust-list key
+        # A key type we never list (or one cryptography cannot load) cannot be a listed key.
+        except (UnsupportedAlgorithm, MalformedProof, CryptoUnsupportedAlgorithm, ValueError):
             return None
 
     def _entity_by_pinned(self, cert: x509.Certificate) -> Entity | None:

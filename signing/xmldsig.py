@@ -37,7 +37,6 @@ from typing import Any
 
 import signxml
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from lxml import etree
 from signxml import (
     CanonicalizationMethod,
@@ -65,7 +64,7 @@ from gateway.errors import (
 
 from . import xades
 from .attestation import CLOCK_SKEW
-from .keys import Algorithm, PrivateKey, load_public_key
+from .keys import Algorithm, PrivateKey
 from .timeutil import format_time, utcnow
 from .trustlist import Entity, StatusChange, TrustedKey, TrustList
 from .xmlparse import parse_xml
@@ -164,7 +163,7 @@ def verify_xml(xml_bytes: bytes, trust_list: TrustList, at: datetime | None = No
         xades.check_document_reference(document.signature_xml, 0)
         signed_at, judged_at = None, now
     signer = trust_list.entity_for_certificate(chain[0], chain[1:], at=judged_at)
-    key = _listed_key(trust_list, chain[0])
+    key = trust_list.key_for_certificate(chain[0])
     later = key.later_changes(signed_at) if key is not None and signed_at is not None else ()
     return VerifiedXml(
         signed_xml=document.signed_xml,
@@ -183,11 +182,7 @@ def _notes(key: TrustedKey | None, later: tuple[StatusChange, ...], signed_at: d
            now: datetime) -> tuple[str, ...]:
     if signed_at is None:
         return (f"plain XMLDSig signature without XAdES SigningTime: signer checked at verification time {format_time(now)}",)
-    return tuple(
-        f"key {key.id if key else ''} {c.status.value} at {format_time(c.since)} ({c.reason or 'no reason given'}), "
-        "after this signature"
-        for c in later
-    )
+    return tuple(c.note_after_signature(key.id) for c in later if key is not None)
 
 
 def _verify(verifier: XMLVerifier, xml_bytes: bytes, cert: x509.Certificate, config: SignatureConfiguration) -> Any:
@@ -212,15 +207,6 @@ def _certificate_chain(signature: etree._Element) -> list[x509.Certificate]:
         return [x509.load_der_x509_certificate(_b64(c.text or "")) for c in certs]
     except ValueError as exc:
         raise MalformedProof(f"X509Certificate is not a certificate: {exc}") from None
-
-
-def _listed_key(trust_list: TrustList, cert: x509.Certificate) -> TrustedKey | None:
-    """The trust-list key whose public key the certificate carries (its status history)."""
-    spki = cert.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    try:
-        return trust_list.key_for_public_key(load_public_key(spki))
-    except (UnsupportedAlgorithm, MalformedProof):  # a key type we never list cannot be a listed key
-        return None
 
 
 def _b64(text: str) -> bytes:
