@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -49,7 +50,8 @@ class SqliteReplayGuard:
     def __init__(self, path: str | Path, default_ttl: timedelta = timedelta(days=400)) -> None:
         self._path = str(path)
         self._ttl = default_ttl
-        with self._connect() as db:
+        # closing(): a sqlite3 connection's own context manager ends a transaction, not the connection.
+        with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS used_proof ("
@@ -63,8 +65,7 @@ class SqliteReplayGuard:
     def check_and_record(self, issuer: str, proof_hash: str, keep_until: datetime | None) -> None:
         now = utcnow()
         until = (keep_until or now + self._ttl).isoformat()
-        db = self._connect()
-        try:
+        with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM used_proof WHERE keep_until <= ?", (now.isoformat(),))
             try:
@@ -75,5 +76,3 @@ class SqliteReplayGuard:
                     f"proof {proof_hash} from {issuer} was already used", issuer=issuer, proof=proof_hash
                 ) from None
             db.execute("COMMIT")
-        finally:
-            db.close()
