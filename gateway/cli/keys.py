@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from gateway.errors import GatewayError
+from gateway.parsing import load_json
 
 from .output import fail, write_output
 
@@ -33,7 +34,7 @@ def load_any_key(path: str, passphrase_env: str | None):
     if b"PRIVATE KEY" in data:
         return load_private_key(data, passphrase_from_env(passphrase_env))
     text = data.decode("utf-8").strip()
-    return load_public_key(json.loads(text) if text.startswith("{") else text)
+    return load_public_key(load_json(text) if text.startswith("{") else text)
 
 
 def describe(public) -> dict[str, object]:

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gateway.errors import GatewayError
+from gateway.parsing import dump_json
 
 from .keys import load_any_key
 from .output import fail, read_input, write_output
 from .trust import ROOT_HELP, load_list, parse_at
+
+if TYPE_CHECKING:
+    from signing.digest import Media
+
+
+def _media(data: bytes, format_id: str | None) -> Media:
+    """The format's syntax when ``--format`` names one, else what the bytes look like."""
+    from signing.translation import media_of_format
+
+    if format_id:
+        return media_of_format(format_id)
+    return "xml" if data.lstrip().startswith(b"<") else "json"
 
 
 def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
@@ -22,7 +35,7 @@ def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
     reading = read(data, format_id)
     decl = reading.declaration
     return {
-        "format": reading.format.id if hasattr(reading.format, "id") else format_id,
+        "format": reading.format.id,
         "declaration_id": str(decl.id),
         "version": decl.version,
         "region": decl.region,
@@ -61,21 +74,22 @@ def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer
          report_file: str | None, valid_days: int | None, embed: bool, output: str, as_json: bool) -> None:
     """Sign an attestation (W3C VC 2.0, Data Integrity) about FILE."""
     from signing import RegisteredClaim, VerifiedClaim, document_digest, issue_attestation
+    from signing import jcs
     from signing.timeutil import utcnow
-    from signing.translation import media_of_format, translated_claim
+    from signing.translation import translated_claim
 
     data = read_input(file)
     try:
         key = load_any_key(key_file, passphrase_env)
         if not hasattr(key, "sign"):
             raise click.UsageError("--key must be a private key")
-        media = "xml" if (format_id or "").endswith("-xml") or data.lstrip().startswith(b"<") else "json"
+        media = _media(data, format_id)
         if kind == "translated":
             if not (source_file and source_format and report_file and format_id):
                 raise click.UsageError("--claim translated needs --source, --source-format, --report and --format")
-            report = json.loads(read_input(report_file))
+            # The report is hashed into the claim: read it as strictly as anything signed.
+            report = jcs.loads(read_input(report_file))
             claim = translated_claim(read_input(source_file), source_format, format_id, report)
-            media = media_of_format(format_id)
         else:
             facts: dict[str, Any] = {"format": format_id, "declaration_id": declaration_id, "version": decl_version,
                                      "region": region, "sector": sector}
@@ -98,7 +112,7 @@ def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer
         )
     except GatewayError as exc:
         fail(exc, as_json, source=file)
-    write_output(output, (json.dumps(vc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_output(output, dump_json(vc))
     if output != "-":
         click.echo(f"{kind} attestation by {issuer} over {vc['credentialSubject']['digest']}: {output}", err=True)
 
@@ -135,7 +149,6 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
     """Verify FILE: an attestation itself, a signed XML document, or a document with its
     chain of attestations back to the signed original (printing the loss report)."""
     from signing import verify_attestation, verify_chain, verify_xml
-    from signing.translation import media_of_format
 
     data = read_input(file)
     try:
@@ -155,9 +168,8 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
             lines = [f"{v.claim.kind} attestation verified: {v.issuer.label}, signed {v.signed_at:%Y-%m-%d %H:%M}Z",
                      f"  about {v.subject_digest}"] + [f"  note: {n}" for n in v.notes]
         else:
-            media = media_of_format(format_id) if format_id else ("xml" if data.lstrip().startswith(b"<") else "json")
             docs = [read_input(a) for a in attestations]
-            chain = verify_chain(data, media, docs, tl, when, document_format=format_id)
+            chain = verify_chain(data, _media(data, format_id), docs, tl, when, document_format=format_id)
             summary = {"kind": "chain", **chain.as_dict()}
             lines = ["chain verified:"] + chain.describe()
             lines.append("lossless" if chain.lossless else f"translation lost or changed {len(chain.losses)} item(s)")

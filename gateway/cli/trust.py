@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from gateway.errors import GatewayError
+from gateway.parsing import dump_json
 
 from .keys import load_any_key
 from .output import fail, read_input
@@ -48,11 +49,14 @@ def load_list(path: str, root: str | None, *, at: datetime | None = None, min_se
 
 
 def _read_draft(path: str) -> dict[str, Any]:
-    return json.loads(Path(path).read_text("utf-8"))
+    """The draft is signed, so it is read as strictly as a signed list (signing.jcs.loads)."""
+    from signing.jcs import loads
+
+    return loads(read_input(path))
 
 
 def _write_json(path: str, doc: dict[str, Any]) -> None:
-    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    Path(path).write_bytes(dump_json(doc))
 
 
 @click.group()
@@ -146,9 +150,9 @@ def sign(draft: str, root_key: str, passphrase_env: str | None, sequence: int | 
     """Sign the draft with the root key; the draft's sequence number moves on."""
     from signing import sign_trust_list
 
-    doc = _read_draft(draft)
-    seq = sequence if sequence is not None else doc["sequence"]
     try:
+        doc = _read_draft(draft)
+        seq = sequence if sequence is not None else doc["sequence"]
         key = load_any_key(root_key, passphrase_env)
         signed = sign_trust_list(doc, key, sequence=seq, validity=timedelta(days=days))
     except GatewayError as exc:

@@ -105,3 +105,11 @@ def test_verify_signed_xml(pki, files: dict[str, Path]) -> None:
     result = json.loads(out)
     assert result["signer"] == "urn:jjj:platform:tianjin"
     assert result["signedAt"] == signed_at.isoformat()
+
+
+def test_trust_sign_refuses_a_malformed_draft(pki, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.json"
+    draft.write_text('{"sequence": 1, "sequence": 2}')
+    code, _, err = run("trust", "sign", draft, "--root-key", pki.files["root_key"], "-o", tmp_path / "list.json")
+    assert code == 1 and "DUPLICATE_KEY" in err
+    assert not (tmp_path / "list.json").exists()
