@@ -87,8 +87,9 @@ def test_wycheproof_jws(group: dict, test: dict) -> None:
 
 
 def test_jws_round_trip_and_detached() -> None:
-    key = load_private_key(generate_pem := __import__("signing").generate_key().to_pem())
-    assert generate_pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    pem = generate_key().to_pem()
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    key = load_private_key(pem)
     token = jws.sign_compact(b'{"a":1}', key, kid="k1")
     assert jws.verify_compact(token, key.public_key) == b'{"a":1}'
     detached = jws.sign_compact(b"raw payload", key, detached=True)
