@@ -52,14 +52,14 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(_SCHEMA_PATH.read_text("utf-8")))
 
 
-def new_trust_list(issuer: str, *, sequence: int = 0) -> dict[str, Any]:
+def new_trust_list(issuer: str) -> dict[str, Any]:
     """An empty draft; ``sign_trust_list`` sets the sequence, issue and next-update dates."""
     now = format_time(utcnow())
     return {
         "type": "JJJTrustList",
         "schemaVersion": 1,
         "issuer": issuer,
-        "sequence": max(sequence, 1),
+        "sequence": 1,
         "issued": now,
         "nextUpdate": now,
         "entities": [],

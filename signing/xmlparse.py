@@ -10,15 +10,13 @@ from __future__ import annotations
 from lxml import etree
 
 from gateway.errors import MalformedDocument
-from gateway.parsing import MAX_DOCUMENT_BYTES, load_xml
+from gateway.parsing import load_xml
 
-__all__ = ["parse_xml", "MAX_XML_BYTES"]
-
-MAX_XML_BYTES = MAX_DOCUMENT_BYTES
+__all__ = ["parse_xml"]
 
 
-def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
+def parse_xml(data: bytes) -> etree._ElementTree:
     """Parse ``data`` with the project's hardened parser, keeping processing instructions."""
     if not isinstance(data, (bytes, bytearray)):
         raise MalformedDocument("XML must be given as bytes")
-    return etree.ElementTree(load_xml(bytes(data), max_bytes=max_bytes, keep_processing_instructions=True))
+    return etree.ElementTree(load_xml(bytes(data), keep_processing_instructions=True))
