@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-from gateway.parsing import load_json
+from gateway.core.parsing import load_json
 from gateway.translate import read, translate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from gateway.parsing import dump_json
+from gateway.core.parsing import dump_json
 
 from .materialise import ROOT, Materialiser
 from .suite import GROUPS, OPTIONAL, SUITES

@@ -29,10 +29,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gateway.jsonpatch import json_patch, merge_patch
-from gateway.model import declaration_from_data
-from gateway.model.serde import parse_datetime
-from gateway.parsing import dump_json
+from gateway.core.jsonpatch import json_patch, merge_patch
+from gateway.core.model import declaration_from_data
+from gateway.core.model.serde import parse_datetime
+from gateway.core.parsing import dump_json
 from gateway.recognition import shipped_policies
 from gateway.translate import read
 from mappings import get_format

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gateway.errors import GatewayError
+from gateway.core.errors import GatewayError
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, available, get_format
 

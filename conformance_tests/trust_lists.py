@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gateway.model.serde import parse_datetime
+from gateway.core.model.serde import parse_datetime
 from signing import KeyStatus, PrivateKey, load_private_key, load_trust_list, set_key_status, sign_trust_list
 
 from .runner import KEY_PREFIX

@@ -25,7 +25,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from gateway.errors import GatewayError
+from gateway.core.errors import GatewayError
 from signing import load_private_key, sign_xml
 from signing.xmldsig import DS_NS
 from signing.xmlparse import parse_xml

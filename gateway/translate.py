@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.model import Declaration, check_declaration, recharacterise
-from gateway.report import TranslationReport
+from gateway.core.model import Declaration, check_declaration, recharacterise
+from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
 
 

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 import jsonschema_rs
 from lxml import etree
 
-from gateway.errors import ConfigurationError, FieldViolation, SchemaViolation
-from gateway.model import Declaration, GwpSet
-from gateway.parsing import dump_json, load_json, load_xml
-from gateway.report import TranslationReport
+from gateway.core.errors import ConfigurationError, FieldViolation, SchemaViolation
+from gateway.core.model import Declaration, GwpSet
+from gateway.core.parsing import dump_json, load_json, load_xml
+from gateway.core.report import TranslationReport
 
 MAX_REPORTED_VIOLATIONS = 20
 

@@ -6,7 +6,7 @@ tables are generated from them, and whatever a row does not consume is found mec
 (``unconsumed``), so nothing is lost silently: the mapping either carries it in an extension
 or reports it as dropped.
 
-Paths are ``/``-separated keys into the canonical *data* form (``gateway.model.serde``)
+Paths are ``/``-separated keys into the canonical *data* form (``gateway.core.model.serde``)
 and into the native JSON-like tree. A segment ``key[field=value]`` selects the list item
 whose ``field`` equals ``value`` (``organisation/ids[scheme=uscc]/value``).
 
@@ -28,8 +28,8 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from gateway.errors import MissingRequiredValue, Unrepresentable
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.report import TranslationReport
 
 _SELECTOR = re.compile(r"^(?P<key>[^\[]+)\[(?P<field>[^=\]]+)=(?P<value>[^\]]+)\]$")
 _MISSING = object()

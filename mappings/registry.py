@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from gateway.errors import UnknownFormat
+from gateway.core.errors import UnknownFormat
 from mappings.base import Format
 
 # id -> "module:attribute" of a Format instance. Detection tries them in this order, most

@@ -8,7 +8,7 @@ A JSON format's schema (draft 2020-12, local ``$ref`` into ``$defs``) fixes the 
 - an array is a wrapper element of repeated item elements, named by the item schema's
   ``xml.name`` annotation (OpenAPI style), ``item`` when absent;
 - a scalar is text: numbers keep their decimal digits (``Decimal`` in, ``Decimal`` out, an
-  integer without a fraction comes back as ``int`` exactly as :func:`gateway.parsing.load_json`
+  integer without a fraction comes back as ``int`` exactly as :func:`gateway.core.parsing.load_json`
   reads it), booleans are ``true``/``false``;
 - a value whose schema says nothing about its type (``{}``) is carried as compact JSON text.
 
@@ -35,10 +35,10 @@ from typing import Any
 
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, FieldViolation, MalformedDocument, SchemaViolation
-from gateway.model import Declaration
-from gateway.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
-from gateway.report import TranslationReport
+from gateway.core.errors import DocumentTooLarge, FieldViolation, MalformedDocument, SchemaViolation
+from gateway.core.model import Declaration
+from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
+from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions, XmlFormat
 from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, entry_schema, item_name, schema_kind
 from mappings.xsdgen import xsd_from_json_schema

@@ -1,7 +1,7 @@
 """Signing: canonical forms, keys, attestations (JSON and XML), chains and the trust list.
 
-Verification functions raise a specific :class:`gateway.errors.SigningError` subclass (or
-an :class:`gateway.errors.InvalidDocument` one for unacceptable input) or return a frozen
+Verification functions raise a specific :class:`gateway.core.errors.SigningError` subclass (or
+an :class:`gateway.core.errors.InvalidDocument` one for unacceptable input) or return a frozen
 result holding only what was verified; never a bare bool. See docs/signing.md.
 """
 

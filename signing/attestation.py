@@ -3,7 +3,7 @@
 An attestation says, under a trust-list key, something typed (a :mod:`claim <signing.claims>`)
 about one document, identified by the SHA-256 of its canonical form (JCS for JSON,
 exclusive C14N for XML); the document may also be embedded. ``verify_attestation`` raises
-a specific :class:`~gateway.errors.SigningError` subclass or returns a frozen
+a specific :class:`~gateway.core.errors.SigningError` subclass or returns a frozen
 :class:`VerifiedAttestation` holding only what it verified.
 
 Verification order (each step's failure has its own reason): strict JSON → structure →
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from gateway.errors import (
+from gateway.core.errors import (
     AttestationNotYetValid,
     DigestMismatch,
     ExpiredAttestation,
@@ -151,7 +151,7 @@ def verify_attestation(
 ) -> VerifiedAttestation:
     """Verify an attestation against ``trust_list`` at time ``at`` (default now).
 
-    Raises the specific :class:`~gateway.errors.SigningError` (or InvalidDocument for bad
+    Raises the specific :class:`~gateway.core.errors.SigningError` (or InvalidDocument for bad
     JSON) subclass named in the module docstring. With ``replay_guard`` the proof is
     single-use; with ``challenge``/``domain`` the proof must carry exactly those values.
     """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.errors import ChainBroken
+from gateway.core.errors import ChainBroken
 
 from .attestation import VerifiedAttestation, verify_attestation
 from .claims import LossNote, TranslatedClaim

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Union
 
-from gateway.errors import MalformedProof
+from gateway.core.errors import MalformedProof
 
 __all__ = [
     "Claim",

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
+from gateway.core.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
 
 from .jcs import canonicalize
 from .keys import Algorithm, PrivateKey, PublicKey

@@ -15,7 +15,7 @@ from typing import Literal
 
 from lxml import etree
 
-from gateway.errors import MalformedProof
+from gateway.core.errors import MalformedProof
 
 from . import jcs
 from .multibase import decode_multibase, encode_base64url

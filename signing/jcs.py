@@ -39,8 +39,8 @@ from typing import Any
 
 import orjson
 
-from gateway.errors import DocumentTooLarge, MalformedDocument, NotIJson
-from gateway.parsing import no_duplicate_keys
+from gateway.core.errors import DocumentTooLarge, MalformedDocument, NotIJson
+from gateway.core.parsing import no_duplicate_keys
 
 __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.errors import GatewayError, MalformedProof, UnsupportedAlgorithm
+from gateway.core.errors import GatewayError, MalformedProof, UnsupportedAlgorithm
 
 from . import jcs
 from .keys import PrivateKey, PublicKey

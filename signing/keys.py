@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from gateway.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
+from gateway.core.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
 
 from .multibase import MULTICODEC, decode_base58btc, decode_base64url, encode_base58btc, encode_base64url
 

@@ -13,7 +13,7 @@ import re
 
 import base58
 
-from gateway.errors import MalformedProof
+from gateway.core.errors import MalformedProof
 
 __all__ = [
     "encode_base58btc",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from gateway.errors import ReplayDetected
+from gateway.core.errors import ReplayDetected
 
 from .timeutil import utcnow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from gateway.errors import MalformedProof
+from gateway.core.errors import MalformedProof
 
 __all__ = ["parse_time", "format_time", "utcnow"]
 

@@ -14,11 +14,9 @@ This module holds the verified, immutable model and its lookups. Reading a signe
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -26,7 +24,7 @@ from cryptography.exceptions import UnsupportedAlgorithm as CryptoUnsupportedAlg
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509 import verification as x509v
 
-from gateway.errors import (
+from gateway.core.errors import (
     KeyNotValid,
     KeyRevoked,
     KeySuspended,
@@ -36,6 +34,7 @@ from gateway.errors import (
     UnsupportedAlgorithm,
     UntrustedSigner,
 )
+from gateway.core.model import codelists
 
 from .keys import PublicKey, load_public_key
 from .timeutil import format_time, parse_time
@@ -51,16 +50,8 @@ __all__ = [
     "SECTORS",
 ]
 
-_CODELISTS = Path(__file__).resolve().parents[1] / "gateway" / "codelists"
-
-
-def _codes(file: str, table: str, key: str) -> frozenset[str]:
-    with (_CODELISTS / file).open("rb") as fh:
-        return frozenset(row[key] for row in tomllib.load(fh)[table])
-
-
-SECTORS = _codes("sectors.toml", "sector", "code")
-REGIONS = _codes("regions.toml", "region", "gb2260")
+SECTORS = frozenset(codelists.sectors())
+REGIONS = frozenset(codelists.regions())
 
 
 class Role(str, Enum):

@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from gateway.errors import (
+from gateway.core.errors import (
     GatewayError,
     SchemaViolation,
     TrustListError,

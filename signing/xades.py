@@ -30,7 +30,7 @@ from signxml import CanonicalizationMethod, DigestAlgorithm, VerifyResult
 from signxml.util import namespaces
 from signxml.xades import XAdESDataObjectFormat, XAdESSigner, XAdESVerifyResult
 
-from gateway.errors import InvalidSignature, MalformedProof
+from gateway.core.errors import InvalidSignature, MalformedProof
 
 from .timeutil import format_time, parse_time
 

@@ -54,7 +54,7 @@ from signxml.exceptions import (
 )
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-from gateway.errors import (
+from gateway.core.errors import (
     AttestationNotYetValid,
     InvalidSignature,
     MalformedProof,

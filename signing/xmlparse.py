@@ -1,6 +1,6 @@
 """The one XML parser configuration used for anything that is hashed or signed.
 
-It is :func:`gateway.parsing.load_xml` (no DTDs, no entities, no network, size and depth
+It is :func:`gateway.core.parsing.load_xml` (no DTDs, no entities, no network, size and depth
 limits) with comments and processing instructions kept, so that canonicalisation sees
 exactly what was signed.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from gateway.errors import MalformedDocument
-from gateway.parsing import load_xml
+from gateway.core.errors import MalformedDocument
+from gateway.core.parsing import load_xml
 
 __all__ = ["parse_xml"]
 

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
-from gateway.model import (
+from gateway.core.model import (
     Accreditation, AssuranceLevel, Boundary, CarbonLabel, Classification, DataQuality, Declaration,
     DeclaredUnit, FactorSource, GasAmount, GwpSet, Identifier, Links, Method, Organisation, Period,
     Product, ProductRule, Quantity, Results, StageResult, Status, Text, Verification,
 )
-from gateway.model import codelists
-from gateway.model.identifiers import USCC_ALPHABET, gtin_check_digit, uscc_check_character
+from gateway.core.model import codelists
+from gateway.core.model.identifiers import USCC_ALPHABET, gtin_check_digit, uscc_check_character
 
 _plain = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters="<>&\"'\\"), min_size=1, max_size=24).map(str.strip).filter(bool)
 _chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.errors import GatewayError, MissingRequiredValue
-from gateway.model import Boundary, Declaration
+from gateway.core.errors import GatewayError, MissingRequiredValue
+from gateway.core.model import Boundary, Declaration
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, available
 

@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from . import echo_pb2 as jjj_dot_footprint_dot_v1_dot_echo__pb2
+from . import echo_pb2 as jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in jjj/footprint/v1/echo_pb2_grpc.py depends on'
+        + ' but the generated code in jjj/internal/echo/v1/echo_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -36,14 +36,14 @@ class EchoServiceStub:
             channel: A grpc.Channel.
         """
         self.Echo = channel.unary_unary(
-                '/jjj.footprint.v1.EchoService/Echo',
-                request_serializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
-                response_deserializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoResponse.FromString,
+                '/jjj.internal.echo.v1.EchoService/Echo',
+                request_serializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
+                response_deserializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoResponse.FromString,
                 _registered_method=True)
         self.EchoStream = channel.stream_stream(
-                '/jjj.footprint.v1.EchoService/EchoStream',
-                request_serializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamRequest.SerializeToString,
-                response_deserializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamResponse.FromString,
+                '/jjj.internal.echo.v1.EchoService/EchoStream',
+                request_serializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamRequest.SerializeToString,
+                response_deserializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamResponse.FromString,
                 _registered_method=True)
 
 
@@ -70,19 +70,19 @@ def add_EchoServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Echo': grpc.unary_unary_rpc_method_handler(
                     servicer.Echo,
-                    request_deserializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoRequest.FromString,
-                    response_serializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoResponse.SerializeToString,
+                    request_deserializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoRequest.FromString,
+                    response_serializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoResponse.SerializeToString,
             ),
             'EchoStream': grpc.stream_stream_rpc_method_handler(
                     servicer.EchoStream,
-                    request_deserializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamRequest.FromString,
-                    response_serializer=jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamResponse.SerializeToString,
+                    request_deserializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamRequest.FromString,
+                    response_serializer=jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'jjj.footprint.v1.EchoService', rpc_method_handlers)
+            'jjj.internal.echo.v1.EchoService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('jjj.footprint.v1.EchoService', rpc_method_handlers)
+    server.add_registered_method_handlers('jjj.internal.echo.v1.EchoService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
@@ -104,9 +104,9 @@ class EchoService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/jjj.footprint.v1.EchoService/Echo',
-            jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
-            jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoResponse.FromString,
+            '/jjj.internal.echo.v1.EchoService/Echo',
+            jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoRequest.SerializeToString,
+            jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -131,9 +131,9 @@ class EchoService:
         return grpc.experimental.stream_stream(
             request_iterator,
             target,
-            '/jjj.footprint.v1.EchoService/EchoStream',
-            jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamRequest.SerializeToString,
-            jjj_dot_footprint_dot_v1_dot_echo__pb2.EchoStreamResponse.FromString,
+            '/jjj.internal.echo.v1.EchoService/EchoStream',
+            jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamRequest.SerializeToString,
+            jjj_dot_internal_dot_echo_dot_v1_dot_echo__pb2.EchoStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,

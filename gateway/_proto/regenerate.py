@@ -19,14 +19,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parents[1]
 PROTO_ROOT = REPO_ROOT / "proto"
 PROTO_PACKAGE = Path("jjj/footprint/v1")
+# The public contract, then internal services (the benchmarks' echo) kept out of it.
+PROTO_PACKAGES = (PROTO_PACKAGE, Path("jjj/internal/echo/v1"))
 GENERATED_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
 
-_ABSOLUTE_IMPORT = re.compile(r"^from jjj\.footprint\.v1 import (\w+_pb2)", re.MULTILINE)
+_ABSOLUTE_IMPORT = re.compile(r"^from jjj\.[\w.]+ import (\w+_pb2)", re.MULTILINE)
 
 
-def proto_files(proto_root: Path = PROTO_ROOT) -> list[Path]:
-    """The contract's ``.proto`` files, relative to ``proto_root``, sorted."""
-    return sorted(p.relative_to(proto_root) for p in (proto_root / PROTO_PACKAGE).glob("*.proto"))
+def proto_files(proto_root: Path = PROTO_ROOT, packages: tuple[Path, ...] = PROTO_PACKAGES) -> list[Path]:
+    """The ``.proto`` files of ``packages``, relative to ``proto_root``, sorted."""
+    return sorted(p.relative_to(proto_root) for package in packages for p in (proto_root / package).glob("*.proto"))
 
 
 def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
@@ -47,7 +49,7 @@ def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
         if protoc.main(args) != 0:
             raise RuntimeError(f"protoc failed: {' '.join(args)}")
         written = []
-        for src in sorted((Path(raw) / PROTO_PACKAGE).iterdir()):
+        for src in sorted(p for package in PROTO_PACKAGES for p in (Path(raw) / package).iterdir()):
             if not src.name.endswith(GENERATED_SUFFIXES):
                 continue
             text = _ABSOLUTE_IMPORT.sub(r"from . import \1", src.read_text(encoding="utf-8"))

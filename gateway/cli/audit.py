@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from ..errors import GatewayError
+from ..core.errors import GatewayError
 
 
 @click.group()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from gateway.errors import GatewayError
-from gateway.parsing import load_json
+from gateway.core.errors import GatewayError
+from gateway.core.parsing import load_json
 
 from .output import fail, write_output
 

@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import click
 
-from gateway.errors import GatewayError
+from gateway.core.errors import GatewayError
 
 EXIT_INVALID = 1
 

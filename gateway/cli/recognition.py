@@ -12,9 +12,9 @@ import click
 
 from gateway.cli.output import fail, read_input, write_output
 from gateway.cli.trust import ROOT_HELP, load_list
-from gateway.errors import GatewayError, InvalidRequest
-from gateway.model import Declaration
-from gateway.model.serde import parse_datetime
+from gateway.core.errors import GatewayError, InvalidRequest
+from gateway.core.model import Declaration
+from gateway.core.model.serde import parse_datetime
 from gateway.recognition import RecognitionDecision, assess, get_policy, shipped_policies, sign_decision
 from gateway.recognition.docs import policy_page
 from gateway.recognition.policy import RecognitionPolicy, load_policy

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import orjson
 
-from ..errors import GatewayError
+from ..core.errors import GatewayError
 
 
 def _fail(error: GatewayError, as_json: bool, code: int) -> None:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gateway.errors import GatewayError
-from gateway.parsing import dump_json
+from gateway.core.errors import GatewayError
+from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
 from .output import fail, read_input, write_output

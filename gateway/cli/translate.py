@@ -16,9 +16,9 @@ from typing import Any
 import click
 
 from gateway.cli.output import fail, read_input, write_output
-from gateway.errors import GatewayError
-from gateway.model import GwpSet
-from gateway.parsing import dump_json
+from gateway.core.errors import GatewayError
+from gateway.core.model import GwpSet
+from gateway.core.parsing import dump_json
 from gateway.translate import Translation, read, translate
 from mappings import TranslateOptions, available, get_format
 

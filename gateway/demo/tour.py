@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gateway.errors import GatewayError
+from gateway.core.errors import GatewayError
 from gateway.translate import read, write
 from mappings import TranslateOptions, available
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.errors import GatewayError
-from gateway.model import Declaration
+from gateway.core.errors import GatewayError
+from gateway.core.model import Declaration
 from gateway.recognition.equivalence import EquivalenceTable
 from signing import TrustList, VerifiedAttestation, loads, verify_attestation
 

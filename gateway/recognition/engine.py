@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from gateway.errors import InvalidRequest
-from gateway.model import Declaration, declaration_to_data
-from gateway.model.serde import format_datetime
+from gateway.core.errors import InvalidRequest
+from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context, check_attestations
 from gateway.recognition.criteria import KINDS
 from gateway.recognition.criteria._common import ev, failed, not_applicable, passed

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from gateway.errors import PolicyError
+from gateway.core.errors import PolicyError
 from gateway.recognition.outcome import Bilingual
 
 _RELATIONS = ("equivalent", "conditional")

@@ -22,9 +22,9 @@ from typing import Any
 
 import jsonschema
 
-from gateway.errors import FieldViolation, PolicyError, UnknownPolicy
-from gateway.model import codelists
-from gateway.model.serde import parse_datetime
+from gateway.core.errors import FieldViolation, PolicyError, UnknownPolicy
+from gateway.core.model import codelists
+from gateway.core.model.serde import parse_datetime
 from gateway.recognition.equivalence import EquivalenceTable, shipped_table
 from gateway.recognition.outcome import Bilingual
 from gateway.recognition.paths import check_path

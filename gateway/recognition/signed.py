@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.errors import DigestMismatch
+from gateway.core.errors import DigestMismatch
 from signing import PrivateKey, RecognisedClaim, TrustList, VerifiedAttestation, issue_attestation, verify_attestation
 
 from gateway.recognition.outcome import RecognitionDecision

@@ -25,7 +25,7 @@ from .._proto import (
     translation_pb2,
     translation_pb2_grpc,
 )
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 from ..store import Store, open_store
 from .attestation import AttestationServicer
 from .authorisation import AuthorisationInterceptor
@@ -39,6 +39,7 @@ from .submission import VerifySubmission, accept_as_declared
 from .translation import TranslationServicer
 from .trust import GatewayTrust
 from .verification import SignedSubmissions
+from .workers import serve_processes
 
 log = logging.getLogger("gateway.server")
 
@@ -197,9 +198,7 @@ def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = No
     sharing the port; ``kwargs`` must then be picklable.
     """
     if config.processes > 1:
-        from .workers import serve_processes
-
-        serve_processes(config, on_started=on_started, **kwargs)
+        serve_processes(serve_one, config, on_started=on_started, **kwargs)
     else:
         serve_one(config, on_started=on_started, **kwargs)
 

@@ -21,7 +21,7 @@ from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
 from .._proto import attestation_pb2, attestation_pb2_grpc, document_pb2
-from ..errors import ConfigurationError, InvalidRequest
+from ..core.errors import ConfigurationError, InvalidRequest
 from ..translate import read
 from .convert import from_timestamp, timestamp
 from .translation import source_format

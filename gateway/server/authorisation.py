@@ -20,7 +20,7 @@ import grpc
 from signing import Entity, Role
 from signing.timeutil import utcnow
 
-from ..errors import PermissionDenied, Unauthenticated
+from ..core.errors import PermissionDenied, Unauthenticated
 from .interceptor import behaviour_of, rewrap
 from .trust import GatewayTrust
 

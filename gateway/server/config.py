@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError
+from ..core.errors import ConfigurationError
 
 ENV_PREFIX = "FPGW_"
 

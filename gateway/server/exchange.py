@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import grpc
 
 from .._proto import exchange_pb2, exchange_pb2_grpc
-from ..errors import FieldViolation, InvalidRequest
+from ..core.errors import FieldViolation, InvalidRequest
 from ..store import NewAttestation, Store
 from . import convert
 from .identity import peer_identity

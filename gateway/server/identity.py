@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 from cryptography import x509
 
-from ..errors import Unauthenticated
+from ..core.errors import Unauthenticated
 
 
 def peer_uris(context: grpc.ServicerContext) -> tuple[str, ...]:

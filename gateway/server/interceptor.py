@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 from grpc_status import rpc_status
 
-from ..errors import GatewayError
+from ..core.errors import GatewayError
 from .status import internal_status, to_status
 
 log = logging.getLogger("gateway.server")

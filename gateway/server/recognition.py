@@ -19,7 +19,7 @@ from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
 from .._proto import recognition_pb2, recognition_pb2_grpc
-from ..errors import ConfigurationError, DocumentTooLarge, InvalidRequest, PolicyError, UnknownPolicy
+from ..core.errors import ConfigurationError, DocumentTooLarge, InvalidRequest, PolicyError, UnknownPolicy
 from ..recognition import RecognitionDecision, RecognitionPolicy, assess, load_policy, shipped_policies
 from ..translate import read
 from .config import ServerConfig

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .._proto import exchange_pb2, exchange_pb2_grpc, recognition_pb2
-from ..errors import GatewayError
+from ..core.errors import GatewayError
 from ..store import NewAttestation, NewDecision, Store
 from .exchange import submission_from_request
 from .submission import VerifySubmission, accept_as_declared

@@ -14,7 +14,8 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from .._proto import DOMAIN, document_pb2
-from ..errors import GatewayError
+from ..core.errors import GatewayError
+from .codes import grpc_code
 
 
 def to_status(error: GatewayError) -> status_pb2.Status:
@@ -29,7 +30,7 @@ def to_status(error: GatewayError) -> status_pb2.Status:
             ]
         )
         details.append(_pack(bad))
-    return status_pb2.Status(code=error.grpc_code.value[0], message=error.message, details=details)
+    return status_pb2.Status(code=grpc_code(error).value[0], message=error.message, details=details)
 
 
 def internal_status(incident: str) -> status_pb2.Status:

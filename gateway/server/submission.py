@@ -3,7 +3,7 @@
 ``ExchangeServicer`` hands every Submit (and every record pulled by Sync) to a
 ``VerifySubmission`` callable before storing it. The callable checks the document and its
 attestations (against the trust list, once the signing layer provides one) and returns the
-:class:`NewDeclaration` to store, or raises a :class:`gateway.errors.GatewayError`.
+:class:`NewDeclaration` to store, or raises a :class:`gateway.core.errors.GatewayError`.
 :func:`accept_as_declared` is the default until then: it parses nothing and trusts the
 submitter's metadata, naming the document by the digest of its raw bytes.
 """

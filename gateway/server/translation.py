@@ -12,8 +12,8 @@ from signing.jcs import canonicalize
 from signing.translation import media_of_format, translated_claim
 
 from .._proto import document_pb2, translation_pb2, translation_pb2_grpc
-from ..errors import ConfigurationError, FieldViolation, GatewayError, InvalidDocument, InvalidRequest
-from ..report import EntryKind, TranslationReport
+from ..core.errors import ConfigurationError, FieldViolation, GatewayError, InvalidDocument, InvalidRequest
+from ..core.report import EntryKind, TranslationReport
 from ..translate import Translation, read, translate
 from .status import item_error
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust

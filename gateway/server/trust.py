@@ -18,7 +18,7 @@ from signing import Claim, PrivateKey, TrustList, issue_attestation, load_privat
 from signing.jcs import canonicalize
 from signing.timeutil import utcnow
 
-from ..errors import ConfigurationError, DocumentTooLarge, GatewayError, InvalidRequest, TrustListExpired
+from ..core.errors import ConfigurationError, DocumentTooLarge, GatewayError, InvalidRequest, TrustListExpired
 from .config import ServerConfig, SigningConfig
 
 ATTESTATION_MEDIA_TYPE = "application/vc+ld+json"

@@ -20,7 +20,7 @@ from signing import RegisteredClaim, VerifiedAttestation, document_digest, verif
 from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
-from ..errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
+from ..core.errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
 from ..store import NewAttestation, NewDeclaration
 from ..translate import read
 from .submission import Submission

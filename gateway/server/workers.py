@@ -14,25 +14,29 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import StoreError
+from ..core.errors import StoreError
 from .config import ServerConfig
 
 log = logging.getLogger("gateway.server")
 STARTUP_SECONDS = 60
 
 
-def _worker(config: ServerConfig, ready: Any, kwargs: dict[str, Any]) -> None:
-    from .app import serve_one
+ServeOne = Callable[..., None]
 
+
+def _worker(serve_one: ServeOne, config: ServerConfig, ready: Any, kwargs: dict[str, Any]) -> None:
     serve_one(config, on_started=ready.put, **kwargs)
 
 
-def serve_processes(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
-    """Run ``config.processes`` workers until SIGTERM or SIGINT (main thread only)."""
+def serve_processes(serve_one: ServeOne, config: ServerConfig, *,
+                    on_started: Callable[[int], None] | None = None, **kwargs) -> None:
+    """Run ``config.processes`` workers, each ``serve_one(config, on_started=..., **kwargs)``,
+    until SIGTERM or SIGINT (main thread only). ``serve_one`` is passed in, not imported, so
+    this module sits below the server it starts; it must be a module-level function."""
     context = multiprocessing.get_context("spawn")  # grpc must not be forked after use
     ready = context.Queue()
     workers = [
-        context.Process(target=_worker, args=(config, ready, kwargs), name=f"fpgw-worker-{n}")
+        context.Process(target=_worker, args=(serve_one, config, ready, kwargs), name=f"fpgw-worker-{n}")
         for n in range(config.processes)
     ]
     stopping = threading.Event()

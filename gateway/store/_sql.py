@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from ..errors import AlreadyExists, AuditChainBroken, NotFound
+from ..core.errors import AlreadyExists, AuditChainBroken, NotFound
 from . import audit
 from .paging import decode_token, encode_token
 from .records import (

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import orjson
 
-from ..errors import AuditChainBroken
+from ..core.errors import AuditChainBroken
 
 GENESIS_HASH = "0" * 64
 

@@ -36,7 +36,7 @@ class Store(Protocol):
 
         The same id, version and digest again returns the first receipt (``duplicate``) and
         stores only attestations not yet held. The same id and version with another digest
-        raises :class:`gateway.errors.AlreadyExists` with ``existing_digest`` in its metadata.
+        raises :class:`gateway.core.errors.AlreadyExists` with ``existing_digest`` in its metadata.
         """
         ...
 

@@ -8,7 +8,7 @@ import hashlib
 
 import orjson
 
-from ..errors import InvalidRequest
+from ..core.errors import InvalidRequest
 from .records import DeclarationFilter
 
 

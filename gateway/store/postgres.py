@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
-from ..errors import ConfigurationError, StoreError
+from ..core.errors import ConfigurationError, StoreError
 from ._sql import SqlStore
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ConfigurationError, StoreError
+from ..core.errors import ConfigurationError, StoreError
 from ._sql import SqlStore
 
 

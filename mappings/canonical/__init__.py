@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.report import TranslationReport
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions
 
 MARKER = "https://jjj-footprint.example/schemas/canonical/v1"
@@ -18,7 +18,7 @@ class CanonicalJson(JsonFormat):
     spec_version = "1.0"
     schema_package = "mappings.canonical"
     schema_file = "declaration.schema.json"
-    schema_ref = "mappings/canonical/declaration.schema.json (generated from gateway.model)"
+    schema_ref = "mappings/canonical/declaration.schema.json (generated from gateway.core.model)"
 
     def detect(self, data: bytes) -> bool:
         head = data[:4096]

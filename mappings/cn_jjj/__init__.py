@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.model import Declaration
-from gateway.report import TranslationReport
+from gateway.core.model import Declaration
+from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions
 from mappings.cn_jjj.mapping import FIELDS, check_document, to_canonical, to_native
 from mappings.xmlcodec import XmlRendering, in_schema_order

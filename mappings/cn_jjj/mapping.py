@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gateway.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.model import codelists
-from gateway.model.identifiers import validate_gtin, validate_uscc
-from gateway.report import TranslationReport
+from gateway.core.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import codelists
+from gateway.core.model.identifiers import validate_gtin, validate_uscc
+from gateway.core.report import TranslationReport
 from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, put, unconsumed
 
 FIELDS = FieldMap.load("mappings.cn_jjj")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.model import Declaration
-from gateway.report import TranslationReport
+from gateway.core.model import Declaration
+from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions
 from mappings.eu_battery import mapping
 from mappings.xmlcodec import XmlRendering

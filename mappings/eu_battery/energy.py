@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact
 
-from gateway.errors import MissingRequiredValue, Unrepresentable
-from gateway.model import codelists
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.model import codelists
 
 QUOTIENT_DIGITS = 34  # IEEE 754 decimal128
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from gateway.errors import MissingRequiredValue
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.eu_battery import energy, stages
 from mappings.fieldmap import FieldMap, unconsumed

@@ -1,6 +1,6 @@
 """Regional life-cycle stages <-> the four stages of Regulation (EU) 2023/1542 Annex II.
 
-Driven by scheme ``eu-battery`` of ``gateway/codelists/stages.toml``: every aggregation,
+Driven by scheme ``eu-battery`` of ``gateway/core/codelists/stages.toml``: every aggregation,
 exclusion and the transport rule are reported.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Context, Decimal, Inexact
 
-from gateway.errors import ConfigurationError
-from gateway.model import codelists
-from gateway.report import TranslationReport
+from gateway.core.errors import ConfigurationError
+from gateway.core.model import codelists
+from gateway.core.report import TranslationReport
 
 SCHEME = "eu-battery"
 TARGET = "carbonFootprintPerLifecycleStage"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from gateway.errors import MissingRequiredValue
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.model import codelists
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import codelists
+from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.fieldmap import FieldMap, unconsumed
 

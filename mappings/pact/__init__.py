@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gateway.errors import SchemaViolation
-from gateway.model import Declaration
-from gateway.report import TranslationReport
+from gateway.core.errors import SchemaViolation
+from gateway.core.model import Declaration
+from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions
 from mappings.pact import mapping
 from mappings.pact.carry import EXTENSION_SCHEMA_URL

@@ -21,7 +21,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from gateway.errors import SchemaViolation
+from gateway.core.errors import SchemaViolation
 from mappings.base import json_violations
 
 EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"

@@ -6,10 +6,10 @@ import copy
 from dataclasses import replace
 from typing import Any
 
-from gateway.errors import SchemaViolation
-from gateway.jsonpatch import merge_diff, merge_patch
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.report import TranslationReport
+from gateway.core.errors import SchemaViolation
+from gateway.core.jsonpatch import merge_diff, merge_patch
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import FieldMap, get, leaves, put

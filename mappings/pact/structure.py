@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
-from gateway.errors import MissingRequiredValue
+from gateway.core.errors import MissingRequiredValue
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import get, put
 from mappings.pact.profile import Profile

@@ -11,9 +11,9 @@ import copy
 from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
-from gateway.errors import MissingRequiredValue, Unrepresentable
-from gateway.model import codelists
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.model import codelists
+from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.pact.profile import Profile
 

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from gateway.cli import main
-from gateway.model import declaration_to_data
-from gateway.parsing import dump_json
+from gateway.core.model import declaration_to_data
+from gateway.core.parsing import dump_json
 from tests.strategies import declarations, example
 
 

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gateway.errors import (
+from gateway.core.errors import (
     DocumentTooLarge, HostileDocument, InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation,
     Unrepresentable,
 )
-from gateway.model import Declaration, ExcludedStage, Identifier, Quantity, Site, codelists
-from gateway.parsing import dump_json, load_json
+from gateway.core.model import Declaration, ExcludedStage, Identifier, Quantity, Site, codelists
+from gateway.core.parsing import dump_json, load_json
 from gateway.translate import read, write
 from mappings.base import TranslateOptions
 from mappings.cn_jjj import FIELDS, JSON_FORMAT, NAMESPACE, XML_FORMAT

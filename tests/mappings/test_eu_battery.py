@@ -17,14 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, HostileDocument, MissingRequiredValue, SchemaViolation, Unrepresentable
-from gateway.model import (
+from gateway.core.errors import DocumentTooLarge, HostileDocument, MissingRequiredValue, SchemaViolation, Unrepresentable
+from gateway.core.model import (
     Boundary, Declaration, DeclaredUnit, Identifier, Links, Method, Organisation, Product, Quantity, Results, Site,
     StageResult, Text, codelists,
 )
-from gateway.model.codelists import SchemeStage, StageScheme
-from gateway.parsing import dump_json, load_json
-from gateway.report import EntryKind, TranslationReport
+from gateway.core.model.codelists import SchemeStage, StageScheme
+from gateway.core.parsing import dump_json, load_json
+from gateway.core.report import EntryKind, TranslationReport
 from gateway.translate import read, write
 from mappings.base import TranslateOptions
 from mappings.eu_battery import JSON_FORMAT, NAMESPACE, ROOT_ELEMENT, XML_FORMAT, energy, stages

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.errors import MissingRequiredValue, Unrepresentable
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.report import TranslationReport
 from mappings.fieldmap import FieldMap, FieldRule, get, put, resolve, unconsumed
 
 TABLE = FieldMap(

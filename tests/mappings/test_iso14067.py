@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, HostileDocument, MissingRequiredValue, SchemaViolation
-from gateway.model import (
+from gateway.core.errors import DocumentTooLarge, HostileDocument, MissingRequiredValue, SchemaViolation
+from gateway.core.model import (
     Boundary, DataQuality, Declaration, DeclaredUnit, ExcludedStage, FactorSource, GwpSet, Identifier, Method,
     Organisation, Product, Quantity, Results, Site, Text, Verification, codelists,
 )
-from gateway.parsing import dump_json, load_json
+from gateway.core.parsing import dump_json, load_json
 from gateway.translate import read, write
 from mappings.iso14067 import JSON_FORMAT, NAMESPACE, ROOT_ELEMENT, XML_FORMAT
 from mappings.iso14067.mapping import FIELDS

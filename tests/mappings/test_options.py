@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.errors import ConfigurationError
-from gateway.model import GwpSet
+from gateway.core.errors import ConfigurationError
+from gateway.core.model import GwpSet
 from mappings import TranslateOptions
 
 

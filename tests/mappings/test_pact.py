@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.errors import MalformedDocument, MissingRequiredValue, SchemaViolation
-from gateway.model import (
+from gateway.core.errors import MalformedDocument, MissingRequiredValue, SchemaViolation
+from gateway.core.model import (
     Boundary, Classification, DataQuality, Declaration, DeclaredUnit, GasAmount, GwpSet, Identifier, Method,
     Organisation, Period, Product, ProductRule, Quantity, Results, StageResult, Text, Verification,
     declaration_to_data,
 )
-from gateway.parsing import load_json
+from gateway.core.parsing import load_json
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, detect_format, get_format
 from mappings.pact import EXTENSION_SCHEMA_URL, PACT_V2, PACT_V3

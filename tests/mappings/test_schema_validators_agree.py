@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.parsing import load_json
+from gateway.core.parsing import load_json
 from gateway.translate import read, write
 from mappings import TranslateOptions, available, get_format
 

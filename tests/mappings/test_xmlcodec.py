@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument, SchemaViolation
+from gateway.core.errors import DocumentTooLarge, HostileDocument, MalformedDocument, SchemaViolation
 from mappings.xmlcodec import XmlCodec
 from mappings.xsdgen import xsd_from_json_schema, xsd_pattern
 

@@ -45,7 +45,7 @@ def _descriptor_set(tmp_path: Path) -> descriptor_pb2.FileDescriptorSet:
         f"-I{resources.files('grpc_tools') / '_proto'}",
         "--include_source_info",
         f"--descriptor_set_out={out}",
-        *(str(p) for p in regenerate.proto_files()),
+        *(str(p) for p in regenerate.proto_files(packages=(regenerate.PROTO_PACKAGE,))),
     ]
     assert protoc.main(args) == 0
     return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())

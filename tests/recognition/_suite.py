@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from gateway.jsonpatch import json_patch, merge_patch
-from gateway.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.model.serde import parse_datetime
+from gateway.core.jsonpatch import json_patch, merge_patch
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model.serde import parse_datetime
 from gateway.recognition.policy import RecognitionPolicy, build_policy, shipped_policies
 from gateway.translate import read
 from signing import KeyStatus, RecognisedClaim, RegisteredClaim, TrustList, VerifiedClaim, canonicalize, document_digest, set_key_status

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from gateway.errors import InvalidValue, PolicyError
-from gateway.model.checks import check_declaration
+from gateway.core.errors import InvalidValue, PolicyError
+from gateway.core.model.checks import check_declaration
 from gateway.recognition import assess
 from tests.recognition._suite import (
     SUITE, VERSION_ROOT, Case, at_of, build_attestations, build_declaration, build_policy_from, build_trust_list, load_cases,

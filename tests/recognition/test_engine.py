@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from gateway.errors import InvalidRequest
-from gateway.model import GwpSet
+from gateway.core.errors import InvalidRequest
+from gateway.core.model import GwpSet
 from gateway.recognition import Decision, Outcome, assess, shipped_policies
 from signing import canonicalize
 from tests.recognition._suite import build_attestations, build_declaration

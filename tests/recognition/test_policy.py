@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gateway.errors import PolicyError, UnknownPolicy
+from gateway.core.errors import PolicyError, UnknownPolicy
 from gateway.recognition import get_policy, load_policy, shipped_policies
 from gateway.recognition.equivalence import parse_table, shipped_table
 from gateway.recognition.paths import check_path, present, resolve

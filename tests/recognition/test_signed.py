@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gateway.errors import DigestMismatch, InvalidSignature, SignerNotAuthorised
+from gateway.core.errors import DigestMismatch, InvalidSignature, SignerNotAuthorised
 from gateway.recognition import assess, shipped_policies, sign_decision, verify_decision
 from tests.recognition._suite import build_attestations, build_declaration
 

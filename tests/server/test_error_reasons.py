@@ -1,4 +1,4 @@
-"""Every error reason of gateway.errors, produced through gRPC with its ErrorInfo asserted.
+"""Every error reason of gateway.core.errors, produced through gRPC with its ErrorInfo asserted.
 
 Most reasons come from a real request to a real gateway (mTLS, trust list, signed
 attestations). A few have no request that provokes them on a healthy server (the base
@@ -16,7 +16,7 @@ import grpc
 import pytest
 from google.protobuf import timestamp_pb2
 
-from gateway import errors
+from gateway.core import errors
 from gateway._proto import (
     attestation_pb2,
     attestation_pb2_grpc,
@@ -30,6 +30,7 @@ from gateway._proto import (
 )
 from gateway.demo.pki import issue_client_credential
 from gateway.server import RecognitionConfig, TlsConfig, error_details
+from gateway.server.codes import GRPC_CODES, grpc_code
 from gateway.server.reasons import error_classes
 from gateway.translate import translate
 from signing import RegisteredClaim, VerifiedClaim, document_digest, generate_key, issue_attestation, set_key_status
@@ -322,10 +323,14 @@ def test_reason_reaches_the_client(world: World, reason: str) -> None:
         CASES[reason](world)
     details = error_details(info.value)
     assert (details["reason"], details["domain"]) == (reason, "jjj.footprint.v1"), details["message"]
-    assert info.value.code() == expected.grpc_code
+    assert info.value.code() == grpc_code(expected)
 
 
 def test_a_verified_claim_from_a_platform_is_not_authorised(world: World) -> None:
     with pytest.raises(grpc.RpcError) as info:
         _verified_claim_by_platform(world)
     assert error_details(info.value)["reason"] == "SIGNER_NOT_AUTHORISED"
+
+
+def test_every_reason_has_a_grpc_code() -> None:
+    assert sorted(GRPC_CODES) == sorted(cls.reason for cls in error_classes())

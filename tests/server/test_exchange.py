@@ -8,7 +8,7 @@ import grpc
 import pytest
 
 from gateway._proto import exchange_pb2, exchange_pb2_grpc
-from gateway.errors import UntrustedSigner
+from gateway.core.errors import UntrustedSigner
 from gateway.server import error_details
 from gateway.store import NewDecision
 

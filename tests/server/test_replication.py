@@ -6,7 +6,7 @@ from __future__ import annotations
 import grpc
 
 from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
-from gateway.errors import InvalidSignature
+from gateway.core.errors import InvalidSignature
 from gateway.server import Replicator, accept_as_declared
 from gateway.store import NewDecision
 

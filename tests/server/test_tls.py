@@ -7,7 +7,7 @@ import grpc
 import pytest
 
 from gateway._proto import exchange_pb2, exchange_pb2_grpc
-from gateway.errors import ConfigurationError
+from gateway.core.errors import ConfigurationError
 from gateway.server import ServerConfig
 
 from .conftest import BEIJING, HEBEI, submit_request

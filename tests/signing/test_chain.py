@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gateway.errors import ChainBroken, ExpiredAttestation, KeyRevoked
+from gateway.core.errors import ChainBroken, ExpiredAttestation, KeyRevoked
 from signing import (
     LossNote,
     RegisteredClaim,

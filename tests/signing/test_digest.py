@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.errors import DuplicateKey, HostileDocument, MalformedDocument, MalformedProof
+from gateway.core.errors import DuplicateKey, HostileDocument, MalformedDocument, MalformedProof
 from signing import digest_multibase, document_digest, parse_digest
 
 

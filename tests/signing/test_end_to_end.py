@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.errors import ChainBroken
+from gateway.core.errors import ChainBroken
 from signing import RegisteredClaim, document_digest, verify_chain
 from signing.translation import attest_translation
 

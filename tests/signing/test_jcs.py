@@ -10,7 +10,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
+from gateway.core.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
 from signing import jcs
 
 

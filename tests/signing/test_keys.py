@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from gateway.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
+from gateway.core.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
 from signing import Algorithm, generate_key, load_private_key, load_public_key
 from signing.keys import _wrap_private
 from signing.multibase import decode_base64url

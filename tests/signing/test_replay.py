@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.errors import ReplayDetected
+from gateway.core.errors import ReplayDetected
 from signing import MemoryReplayGuard, SqliteReplayGuard
 from signing.timeutil import utcnow
 

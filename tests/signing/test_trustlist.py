@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gateway.errors import (
+from gateway.core.errors import (
     KeyRevoked,
     SchemaViolation,
     TrustListError,

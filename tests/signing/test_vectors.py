@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from gateway.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
+from gateway.core.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
 from signing import jcs, jws
 from signing.dataintegrity import add_proof, hash_data, verify_proof
 from signing.keys import Algorithm, generate_key, load_private_key, load_public_key

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gateway.errors import (
+from gateway.core.errors import (
     AttestationNotYetValid,
     InvalidSignature,
     KeyRevoked,

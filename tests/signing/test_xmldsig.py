@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from lxml import etree
 
-from gateway.errors import (
+from gateway.core.errors import (
     HostileDocument,
     InvalidSignature,
     UnsupportedAlgorithm,

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from gateway.errors import ConfigurationError
+from gateway.core.errors import ConfigurationError
 from gateway.store import SqliteStore, open_store
 
 

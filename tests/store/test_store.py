@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from gateway.errors import AlreadyExists, AuditChainBroken, InvalidRequest, NotFound
+from gateway.core.errors import AlreadyExists, AuditChainBroken, InvalidRequest, NotFound
 from gateway.store import (
     DeclarationFilter,
     NewAttestation,

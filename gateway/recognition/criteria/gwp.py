@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.errors import GatewayError
-from gateway.model import GwpSet
-from gateway.model.recharacterise import gwp_deltas
+from gateway.core.errors import GatewayError
+from gateway.core.model import GwpSet
+from gateway.core.model.recharacterise import gwp_deltas
 from gateway.recognition.context import Context
 from gateway.recognition.criteria._common import conditional, en_list, ev, failed, passed
 from gateway.recognition.outcome import Finding

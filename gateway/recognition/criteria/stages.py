@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.model import codelists
+from gateway.core.model import codelists
 from gateway.recognition.context import Context
 from gateway.recognition.criteria._common import en_list, ev, failed, passed
 from gateway.recognition.outcome import Finding

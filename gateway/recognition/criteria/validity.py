@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from gateway.model.serde import format_datetime
+from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context
 from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
 from gateway.recognition.outcome import Finding

@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 from typing import Any
 
-from gateway.errors import UntrustedSigner
-from gateway.model.serde import format_datetime
+from gateway.core.errors import UntrustedSigner
+from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context
 from gateway.recognition.criteria._common import ev, failed, passed, sentence
 from gateway.recognition.outcome import Finding

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from lxml import etree
 
-from gateway.errors import DocumentTooLarge, DuplicateKey, HostileDocument, MalformedDocument
+from gateway.core.errors import DocumentTooLarge, DuplicateKey, HostileDocument, MalformedDocument
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64

@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from gateway.errors import MissingRequiredValue, Unrepresentable
-from gateway.model.codelists import gwp_sets
-from gateway.model.declaration import Declaration, GwpSet, Quantity
-from gateway.report import TranslationReport
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.model.codelists import gwp_sets
+from gateway.core.model.declaration import Declaration, GwpSet, Quantity
+from gateway.core.report import TranslationReport
 
 _BIOGENIC_GASES = frozenset({"CH4-non-fossil"})
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 
-from gateway.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
-from gateway.model import (
+from gateway.core.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
+from gateway.core.model import (
     GasAmount, GwpSet, Quantity, check_declaration, declaration_from_data, declaration_to_data, recharacterise,
 )
-from gateway.model.codelists import convert_unit, gwp_sets, regions, stage_schemes
-from gateway.model.identifiers import validate_gtin, validate_region, validate_uscc
-from gateway.report import TranslationReport
+from gateway.core.model.codelists import convert_unit, gwp_sets, regions, stage_schemes
+from gateway.core.model.identifiers import validate_gtin, validate_region, validate_uscc
+from gateway.core.report import TranslationReport
 from tests.strategies import declarations, example
 
 # Published, real codes (company registries) and GS1 examples.
@@ -169,7 +169,7 @@ def test_shipped_canonical_schema_is_generated_from_the_model() -> None:
     import json
     from importlib import resources
 
-    from gateway.model.schema import canonical_schema
+    from gateway.core.model.schema import canonical_schema
 
     shipped = json.loads(resources.files("mappings.canonical").joinpath("declaration.schema.json").read_text("utf-8"))
     assert shipped == canonical_schema(), "run `python -m gateway.docgen`"

@@ -1,4 +1,4 @@
-"""Code lists read from the TOML data files in ``gateway/codelists/``.
+"""Code lists read from the TOML data files in ``gateway/core/codelists/``.
 
 The files are the single source: validation, unit conversion, stage mapping,
 re-characterisation and the generated docs all read them through this module.
@@ -15,7 +15,7 @@ from typing import Any
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("gateway.codelists").joinpath(name).read_text("utf-8")
+    text = resources.files("gateway.core.codelists").joinpath(name).read_text("utf-8")
     return tomllib.loads(text)
 
 

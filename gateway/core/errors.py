@@ -2,8 +2,9 @@
 
 Every error the gateway raises on purpose derives from :class:`GatewayError`. Each class
 carries a stable UPPER_SNAKE ``reason`` (published in ``docs/api.md``; never renamed once
-released) and the gRPC status code it maps to, so one interceptor and the CLI can turn any
-of them into a precise answer. Subclasses also inherit the matching builtin
+released) and nothing of any transport: each transport maps reasons to its own status codes
+at its edge (gRPC in :mod:`gateway.server.status`), so the libraries built on this core run
+without grpcio. Subclasses also inherit the matching builtin
 (``ValueError``, ``LookupError``, ``PermissionError``) so plain Python callers can catch
 them the usual way.
 
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
-
-import grpc
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +33,6 @@ class GatewayError(Exception):
     """Base of every deliberate gateway error."""
 
     reason: ClassVar[str] = "INTERNAL_ERROR"
-    grpc_code: ClassVar[grpc.StatusCode] = grpc.StatusCode.INTERNAL
 
     def __init__(
         self,
@@ -76,7 +74,6 @@ class InvalidDocument(GatewayError, ValueError):
     """A document that cannot be accepted as it is."""
 
     reason = "INVALID_DOCUMENT"
-    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
 
 
 class MalformedDocument(InvalidDocument):
@@ -95,7 +92,6 @@ class DocumentTooLarge(InvalidDocument):
     """Input over a size, depth or count limit."""
 
     reason = "DOCUMENT_TOO_LARGE"
-    grpc_code = grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 class SchemaViolation(InvalidDocument):
@@ -123,14 +119,12 @@ class UnknownFormat(GatewayError, LookupError):
     """A format id that no registered format carries, or input no format recognises."""
 
     reason = "UNKNOWN_FORMAT"
-    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
 
 
 class TranslationError(GatewayError, ValueError):
     """A translation that cannot be carried out faithfully."""
 
     reason = "TRANSLATION_FAILED"
-    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
 
 
 class MissingRequiredValue(TranslationError):
@@ -152,7 +146,6 @@ class SigningError(GatewayError, ValueError):
     """Base of signing, verification and trust-list errors."""
 
     reason = "SIGNING_ERROR"
-    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
 
 
 class InvalidSignature(SigningError):
@@ -171,14 +164,12 @@ class UntrustedSigner(SigningError):
     """A signer the trust list does not name, or names as expired, suspended or revoked."""
 
     reason = "UNTRUSTED_SIGNER"
-    grpc_code = grpc.StatusCode.PERMISSION_DENIED
 
 
 class ExpiredAttestation(SigningError):
     """An attestation outside its validity window at the time of checking."""
 
     reason = "ATTESTATION_EXPIRED"
-    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
 
 
 class DigestMismatch(SigningError):
@@ -191,14 +182,12 @@ class ReplayDetected(SigningError):
     """A single-use proof presented a second time."""
 
     reason = "REPLAY_DETECTED"
-    grpc_code = grpc.StatusCode.ALREADY_EXISTS
 
 
 class TrustListError(SigningError):
     """A trust list that is unsigned, wrongly signed, expired or older than one already seen."""
 
     reason = "TRUST_LIST_INVALID"
-    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
 
 
 class TrustListRollback(TrustListError):
@@ -214,14 +203,12 @@ class PolicyError(GatewayError, ValueError):
     """A recognition policy that is malformed or unknown."""
 
     reason = "INVALID_POLICY"
-    grpc_code = grpc.StatusCode.INVALID_ARGUMENT
 
 
 class UnknownPolicy(PolicyError, LookupError):
     """A policy id that the server does not apply (ListPolicies names those it does)."""
 
     reason = "UNKNOWN_POLICY"
-    grpc_code = grpc.StatusCode.NOT_FOUND
 
 
 # --- store and exchange ----------------------------------------------------------------
@@ -231,14 +218,12 @@ class NotFound(GatewayError, LookupError):
     """No stored declaration has this id (and version)."""
 
     reason = "NOT_FOUND"
-    grpc_code = grpc.StatusCode.NOT_FOUND
 
 
 class AlreadyExists(GatewayError, ValueError):
     """The same id and version is already stored with another digest."""
 
     reason = "ALREADY_EXISTS"
-    grpc_code = grpc.StatusCode.ALREADY_EXISTS
 
 
 class PermissionDenied(GatewayError, PermissionError):
@@ -246,7 +231,6 @@ class PermissionDenied(GatewayError, PermissionError):
     the gateway signs as, or not the platform that registered the declaration it submits."""
 
     reason = "PERMISSION_DENIED"
-    grpc_code = grpc.StatusCode.PERMISSION_DENIED
 
 
 class Unauthenticated(GatewayError, PermissionError):
@@ -254,28 +238,24 @@ class Unauthenticated(GatewayError, PermissionError):
     one (or with an ambiguous one)."""
 
     reason = "UNAUTHENTICATED"
-    grpc_code = grpc.StatusCode.UNAUTHENTICATED
 
 
 class StoreError(GatewayError, RuntimeError):
     """The store failed or found its own data inconsistent (e.g. a broken audit chain)."""
 
     reason = "STORE_ERROR"
-    grpc_code = grpc.StatusCode.UNAVAILABLE
 
 
 class AuditChainBroken(StoreError):
     """The hash-chained audit log has a missing or altered entry."""
 
     reason = "AUDIT_CHAIN_BROKEN"
-    grpc_code = grpc.StatusCode.DATA_LOSS
 
 
 class ConfigurationError(GatewayError, ValueError):
     """A configuration file or option that cannot be used."""
 
     reason = "INVALID_CONFIGURATION"
-    grpc_code = grpc.StatusCode.FAILED_PRECONDITION
 
 
 # --- signing: finer reasons (appended by the signing issue) ----------------------------
@@ -359,4 +339,3 @@ class InvalidRequest(GatewayError, ValueError):
     token issued for another filter."""
 
     reason = "INVALID_REQUEST"
-    grpc_code = grpc.StatusCode.INVALID_ARGUMENT

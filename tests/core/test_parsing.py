@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.errors import DocumentTooLarge, HostileDocument, MalformedDocument
-from gateway.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
+from gateway.core.errors import DocumentTooLarge, HostileDocument, MalformedDocument
+from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

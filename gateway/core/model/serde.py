@@ -19,8 +19,8 @@ from enum import Enum
 from functools import cache, partial
 from typing import Any, TypeVar
 
-from gateway.errors import FieldViolation, SchemaViolation
-from gateway.model.declaration import Declaration
+from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.model.declaration import Declaration
 
 T = TypeVar("T")
 

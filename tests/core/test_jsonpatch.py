@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.jsonpatch import json_patch, merge_diff, merge_patch
+from gateway.core.jsonpatch import json_patch, merge_diff, merge_patch
 
 leaf = st.one_of(st.integers(), st.text(max_size=4), st.booleans())
 docs = st.recursive(st.dictionaries(st.text(max_size=3), leaf, max_size=4),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import uuid
 
-from gateway.errors import InvalidIdentifier
-from gateway.model.codelists import regions, regions_by_iso
+from gateway.core.errors import InvalidIdentifier
+from gateway.core.model.codelists import regions, regions_by_iso
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))

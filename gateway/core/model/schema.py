@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from gateway.model.declaration import Declaration
-from gateway.model.serde import _hints
+from gateway.core.model.declaration import Declaration
+from gateway.core.model.serde import _hints
 
 DECIMAL_PATTERN = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
 SCHEMA_ID = "https://jjj-footprint.example/schemas/canonical/v1/declaration.schema.json"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from gateway.errors import FieldViolation, InvalidDocument, InvalidIdentifier, InvalidValue
-from gateway.model import codelists
-from gateway.model.declaration import Declaration, Quantity
-from gateway.model.identifiers import validate_gtin, validate_uscc
+from gateway.core.errors import FieldViolation, InvalidDocument, InvalidIdentifier, InvalidValue
+from gateway.core.model import codelists
+from gateway.core.model.declaration import Declaration, Quantity
+from gateway.core.model.identifiers import validate_gtin, validate_uscc
 
 EMISSION_UNIT = "kgCO2e"
 CARBON_UNIT = "kgC"

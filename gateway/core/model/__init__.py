@@ -1,7 +1,7 @@
 """The canonical product carbon footprint model (DESIGN §4)."""
 
-from gateway.model.checks import CARBON_UNIT, EMISSION_UNIT, check_declaration
-from gateway.model.declaration import (
+from gateway.core.model.checks import CARBON_UNIT, EMISSION_UNIT, check_declaration
+from gateway.core.model.declaration import (
     Accreditation,
     AssuranceLevel,
     Boundary,
@@ -30,8 +30,8 @@ from gateway.model.declaration import (
     Text,
     Verification,
 )
-from gateway.model.recharacterise import recharacterise
-from gateway.model.serde import declaration_from_data, declaration_to_data, from_data, to_data
+from gateway.core.model.recharacterise import recharacterise
+from gateway.core.model.serde import declaration_from_data, declaration_to_data, from_data, to_data
 
 __all__ = [
     "Accreditation", "AssuranceLevel", "Boundary", "CARBON_UNIT", "CarbonLabel", "Classification",
