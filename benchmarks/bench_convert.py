@@ -18,21 +18,20 @@ import time
 import uuid
 from pathlib import Path
 
+from gateway import examples
 from gateway.core.parsing import load_json
 from gateway.translate import read, translate
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_batch(folder: Path, count: int, source: str) -> list[Path]:
     """``count`` distinct declarations (fresh ids) cycled from the examples in ``source`` format."""
     seeds = []
-    for path in sorted((ROOT / "examples").glob("*.json")):
+    for path in examples.declarations(".json"):
         reading = read(path.read_bytes())
         if reading.format.id == source:
             seeds.append(json.loads(path.read_text("utf-8")))
     if not seeds:
-        sys.exit(f"no {source} examples in examples/")
+        sys.exit(f"no {source} examples in gateway/examples/")
     id_key = next(k for k in ("id", "declarationId") if k in seeds[0])
     files = []
     for n in range(count):

@@ -21,6 +21,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from gateway import examples  # noqa: E402
 from gateway.recognition import assess, shipped_policies, sign_decision  # noqa: E402
 from gateway.translate import read  # noqa: E402
 from signing import document_digest  # noqa: E402
@@ -47,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     pki = make_test_pki()
     cases = []
-    for path in sorted((ROOT / "examples").glob("*.json")):
+    for path in examples.declarations(".json"):
         raw = path.read_bytes()
         decl = read(raw).declaration
         digest = document_digest(raw, "json")

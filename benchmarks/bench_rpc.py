@@ -1,7 +1,7 @@
 """RPC throughput and latency of the gateway against a bare echo measured in the same run.
 
     python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--payload 3072]
-                                   [--document examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
+                                   [--document gateway/examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
 
 Each server runs in its own process (as in production; the client's threads would otherwise
 share its GIL). Baseline: a bare sync gRPC server with only EchoService. Then the gateway's
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import grpc
 
-ROOT = Path(__file__).resolve().parents[1]
+from gateway import examples
 
 
 def _bare_echo(conn, workers: int) -> None:
@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--payload", type=int, default=3072, help="bytes per request")
-    parser.add_argument("--document", type=Path, default=ROOT / "examples" / "hebei-hot-rolled-steel-coil.json",
+    parser.add_argument("--document", type=Path, default=examples.example("hebei-hot-rolled-steel-coil.json"),
                         help="cn-jjj-json declaration to translate")
     parser.add_argument("--to", default="pact-v3", help="target format of Translate")
     args = parser.parse_args()

@@ -1,9 +1,9 @@
-"""Regenerate the suite's generated parts (committed output): run after changing examples/,
+"""Regenerate the suite's generated parts (committed output): run after changing gateway/examples/,
 the keys, or a ``made`` spec in a case file.
 
     python -m conformance_tests.generate
 
-1. copies examples/ into ``documents/examples/`` (so the suite is self-contained);
+1. copies gateway/examples/ into ``documents/examples/`` (so the suite is self-contained);
 2. writes the translation group from the examples (see translation_cases.py);
 3. re-signs the suite's trust list at its sequence number (see trust_lists.py);
 4. makes every input file that a case describes: ``made`` documents and attestations,
@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 import shutil
 
+from gateway import examples
 from gateway.core.parsing import dump_json
 
-from .materialise import ROOT, Materialiser
+from .materialise import Materialiser
 from .suite import GROUPS, OPTIONAL, SUITES
 from .translation_cases import translation_files
 from .trust_lists import TrustLists
 
-EXAMPLES = ROOT / "examples"
+EXAMPLES = examples.folder()
 
 
 def generate(version: str = "v1") -> dict[str, int]:

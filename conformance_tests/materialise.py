@@ -1,7 +1,7 @@
 """Make the input files that case files describe with ``made`` (provenance) specs.
 
 Documents: ``made = {from, merge_patch?, json_patch?, replace?}`` — a suite file (or
-``examples/...`` of this repository) with RFC 7386 / RFC 6902 patches applied to its JSON,
+``examples/NAME``, one of gateway.examples) with RFC 7386 / RFC 6902 patches applied to its JSON,
 or literal text replacements ``[[old, new], ...]`` applied to its bytes.
 
 Signed XML documents and their hostile variants: ``made = {from, sign_xml}`` and
@@ -32,6 +32,7 @@ from typing import Any
 from gateway.core.jsonpatch import json_patch, merge_patch
 from gateway.core.model import declaration_from_data
 from gateway.core.model.serde import parse_datetime
+from gateway import examples
 from gateway.core.parsing import dump_json
 from gateway.recognition import shipped_policies
 from gateway.translate import read
@@ -60,7 +61,9 @@ class Materialiser:
         self.written: set[str] = set()
 
     def source_bytes(self, ref: str) -> bytes:
-        return (ROOT / ref if ref.startswith("examples/") else self.root / ref).read_bytes()
+        if ref.startswith("examples/"):
+            return examples.example(ref.removeprefix("examples/")).read_bytes()
+        return (self.root / ref).read_bytes()
 
     def document(self, spec: dict[str, Any]) -> bytes:
         made = spec["made"]

@@ -1,4 +1,4 @@
-"""Generate the translation group from examples/: every format pair through the canonical model.
+"""Generate the translation group from gateway/examples/: every format pair through the canonical model.
 
 Each chosen example is written in every format that can hold it (the *source documents*,
 shipped under ``documents/translation/``); each source document is translated to every

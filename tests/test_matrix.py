@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from gateway import examples
 from gateway.core.errors import GatewayError, MissingRequiredValue
 from gateway.core.model import Boundary, Declaration
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, available
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
+EXAMPLES = examples.declarations(".json")
 FULL = {"canonical-json", "cn-jjj-json", "cn-jjj-xml", "iso14067-json", "iso14067-xml"}
 PACT = {"pact-v2", "pact-v3"}
 BATTERY = {"eu-battery-json", "eu-battery-xml"}

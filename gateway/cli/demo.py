@@ -16,15 +16,16 @@ import click
 @click.option("--keep", is_flag=True, help="Leave the three gateways running and print how to call them, until Ctrl-C.")
 @click.option("--tour", is_flag=True, help="Instead: translate every example to every format and show what each lost.")
 @click.option("--examples", "examples_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of declarations (default: ./examples).")
+              help="Folder of declarations (default: the shipped examples).")
 def demo(keep: bool, tour: bool, examples_dir: Path | None) -> None:
     """Start Beijing, Tianjin and Hebei gateways on loopback with fresh keys, certificates and
     trust list; Hebei submits a signed steel declaration, Tianjin syncs, verifies and assesses
     it, an exporter translates a Tianjin battery declaration to PACT v3 and the EU battery
     passport and verifies the attestation chain."""
-    from gateway.demo import DemoNetwork, default_examples, keep_hints, run_story, run_tour
+    from gateway import examples
+    from gateway.demo import DemoNetwork, keep_hints, run_story, run_tour
 
-    folder = examples_dir or default_examples()
+    folder = examples_dir or examples.folder()
     if tour:
         run_tour(folder)
         return

@@ -130,7 +130,7 @@ def convert(
     Examples:
       fpgw convert steel.json --to pact-v3 -o steel.pact.json --report steel.report.json
       fpgw convert part.json --to pact-v2 --mass-per-piece 1.85
-      fpgw convert 'examples/*.json' --to pact-v3 -o out/
+      fpgw convert 'gateway/examples/*.json' --to pact-v3 -o out/
 
     With --sign KEY --issuer ID the output comes with a `translated` attestation naming the
     input's digest, the mapping version and the report's digest, so a buyer can check it

@@ -5,7 +5,7 @@ from .hints import keep_hints
 from .network import DemoNetwork, RegionalGateway
 from .pki import issue_client_credential
 from .story import run_story
-from .tour import default_examples, run_tour
+from .tour import run_tour
 
-__all__ = ["DemoNetwork", "RegionalGateway", "default_examples", "issue_client_credential", "keep_hints",
+__all__ = ["DemoNetwork", "RegionalGateway", "issue_client_credential", "keep_hints",
            "run_story", "run_tour"]

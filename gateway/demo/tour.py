@@ -12,11 +12,6 @@ from gateway.translate import read, write
 from mappings import TranslateOptions, available
 
 
-def default_examples() -> Path:
-    here = Path.cwd() / "examples"
-    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "examples"
-
-
 def run_tour(folder: Path) -> None:
     """Translate every example to every format it can reach and show what each translation lost."""
     files = sorted(p for p in folder.glob("*") if p.suffix in (".json", ".xml"))

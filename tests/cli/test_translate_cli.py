@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from gateway.cli import main
+from gateway import examples
 from gateway.core.model import declaration_to_data
 from gateway.core.parsing import dump_json
 from tests.strategies import declarations, example
@@ -101,7 +102,7 @@ def test_convert_sign_verifies_as_a_chain_to_the_signed_original(tmp_path: Path)
 
     pki = make_test_pki(tmp_path)
     files = pki.files
-    example = Path(__file__).resolve().parents[2] / "examples" / "hebei-hot-rolled-steel-coil.json"
+    example = examples.example("hebei-hot-rolled-steel-coil.json")
     original = tmp_path / "coil.json"
     original.write_bytes(example.read_bytes())
     registered = tmp_path / "coil.registered.json"
@@ -136,7 +137,7 @@ def test_sign_without_issuer_is_a_usage_error(canonical_file: Path) -> None:
 
 
 def test_parallel_batch_gives_the_same_files_as_serial(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parents[2] / "examples" / "beijing-cement.json"
+    example = examples.example("beijing-cement.json")
     src = tmp_path / "in"
     src.mkdir()
     for n in range(130):

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from gateway import examples
 from gateway.core.errors import (
     DocumentTooLarge, HostileDocument, InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation,
     Unrepresentable,
@@ -25,7 +26,7 @@ from mappings.cn_jjj import FIELDS, JSON_FORMAT, NAMESPACE, XML_FORMAT
 from mappings.fieldmap import leaves
 from tests.strategies import declarations, texts
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples.folder()
 JSON_EXAMPLES = sorted(EXAMPLES.glob("*.json"))
 OPTIONS = TranslateOptions()
 

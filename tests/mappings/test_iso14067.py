@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from gateway import examples
 from gateway.core.errors import DocumentTooLarge, HostileDocument, MissingRequiredValue, SchemaViolation
 from gateway.core.model import (
     Boundary, DataQuality, Declaration, DeclaredUnit, ExcludedStage, FactorSource, GwpSet, Identifier, Method,
@@ -26,7 +27,7 @@ from mappings.iso14067 import JSON_FORMAT, NAMESPACE, ROOT_ELEMENT, XML_FORMAT
 from mappings.iso14067.mapping import FIELDS
 from tests.strategies import declarations, texts
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples.folder()
 FORMATS = ("iso14067-json", "iso14067-xml")
 # Native paths the mapping fills in code (fields.toml [notes]); everything else is a field row.
 CODE_PATHS = {

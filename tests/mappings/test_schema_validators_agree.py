@@ -5,19 +5,19 @@ and for mutated ones."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gateway import examples
 from gateway.core.parsing import load_json
 from gateway.translate import read, write
 from mappings import TranslateOptions, available, get_format
 
-STEEL = Path(__file__).resolve().parents[2] / "examples" / "hebei-hot-rolled-steel-coil.json"
-BATTERY = Path(__file__).resolve().parents[2] / "examples" / "tianjin-ev-battery-pack-nmc.json"
+STEEL = examples.example("hebei-hot-rolled-steel-coil.json")
+BATTERY = examples.example("tianjin-ev-battery-pack-nmc.json")
 JSON_FORMATS = [f for f in available() if get_format(f).syntax == "json"]
 OPTIONS = TranslateOptions(extra={"study_url": "https://example.org/cfp-study"})
 REPLACEMENTS = st.one_of(

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from gateway import examples
 from gateway.core.jsonpatch import json_patch, merge_patch
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.model.serde import parse_datetime
@@ -69,7 +70,7 @@ def load_cases() -> list[Case]:
 
 def _declaration_path(name: str) -> Path:
     if name.startswith("examples/"):
-        return ROOT / name
+        return examples.example(name.removeprefix("examples/"))
     if name.startswith("documents/"):
         return VERSION_ROOT / name
     return DECLARATIONS / name.removeprefix("declarations/")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from gateway import examples
 from gateway.cli import main
 from gateway.recognition import verify_decision
 from signing import load_trust_list
@@ -26,7 +27,7 @@ def files(tmp_path_factory):
     atts = d / "atts"
     atts.mkdir()
     for name in ("hebei-hot-rolled-steel-coil.json", "tianjin-ev-battery-pack-nmc.json"):
-        shutil.copy(ROOT / "examples" / name, d / name)
+        shutil.copy(examples.example(name), d / name)
         decl, digest = build_declaration({"file": f"examples/{name}"})
         region = {"130000": "urn:jjj:platform:hebei", "120000": "urn:jjj:platform:tianjin"}[decl.region]
         specs = [{"kind": "registered", "issuer": region, "signed": "2025-08-01T00:00:00Z"},
@@ -105,7 +106,7 @@ def test_policy_list_show_validate(files, tmp_path) -> None:
 
 
 def test_matrix_over_the_examples(files) -> None:
-    result = run("recognition", "matrix", str(ROOT / "examples"), "--policies", "cn-bj,cn-he,cn-tj", "--policies", "eu-battery-cfp",
+    result = run("recognition", "matrix", str(examples.folder()), "--policies", "cn-bj,cn-he,cn-tj", "--policies", "eu-battery-cfp",
                  "--attestation", files["atts"], *_trust(files))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -113,6 +114,6 @@ def test_matrix_over_the_examples(files) -> None:
     row = next(line for line in lines if line.startswith("tianjin-ev-battery-pack-nmc.json "))
     assert row.split()[3:] == ["✗", "not", "✓", "recognised", "✗", "not", "✗", "not"]
     assert "  tianjin-ev-battery-pack-nmc.json × cn-tj: failing: verification" in lines
-    data = json.loads(run("recognition", "matrix", str(ROOT / "examples"), "--attestation", files["atts"], *_trust(files), "--json").output)
-    assert len(data) == len(list((ROOT / "examples").glob("*.json"))) + len(list((ROOT / "examples").glob("*.xml")))
+    data = json.loads(run("recognition", "matrix", str(examples.folder()), "--attestation", files["atts"], *_trust(files), "--json").output)
+    assert len(data) == len(examples.declarations())
     assert all(set(r["decisions"]) == {"cn-bj", "cn-he", "cn-tj", "eu-battery-cfp"} for r in data)

@@ -9,6 +9,7 @@ from pathlib import Path
 import grpc
 import pytest
 
+from gateway import examples
 from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
 from gateway.server import ServerConfig, StoreConfig, TlsConfig, create_server
 from gateway.store import SqliteStore
@@ -122,7 +123,7 @@ def submit_request(n: int, *, version: int = 1, content: bytes | None = None, re
 
 # --- signed gateways: a trust list, its CA and keys from signing.testpki ----------------
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples.folder()
 STEEL = EXAMPLES / "hebei-hot-rolled-steel-coil.json"
 BATTERY = EXAMPLES / "tianjin-ev-battery-pack-nmc.json"
 

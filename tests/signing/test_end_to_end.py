@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
+from gateway import examples
 from gateway.core.errors import ChainBroken
 from signing import RegisteredClaim, document_digest, verify_chain
 from signing.translation import attest_translation
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples.folder()
 
 
 @pytest.mark.parametrize(
