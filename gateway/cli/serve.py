@@ -28,9 +28,10 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
 @click.option("--json", "as_json", is_flag=True, help="Errors and the start line as JSON.")
 def serve(config_path: Path | None, address: str | None, insecure: bool, as_json: bool) -> None:
-    """Serve the gRPC API until SIGTERM or Ctrl-C, then shut down gracefully."""
+    """Serve the gRPC API (and the HTTPS API when [https] is configured) until SIGTERM or
+    Ctrl-C, then shut down gracefully."""
+    from ..rest import serve as run
     from ..server import load_config
-    from ..server.app import serve as run
 
     env = dict(os.environ)
     if address:
@@ -43,15 +44,21 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
     except GatewayError as error:
         _fail(error, as_json, 2)
 
-    def started(port: int) -> None:
+    def started(ports) -> None:
+        from ..rest import base_url
+
         host = config.address.rsplit(":", 1)[0]
+        port = ports.grpc
         security = "plaintext" if config.tls is None else ("mtls" if config.tls.mutual else "tls")
         trust = str(config.trust.list) if config.trust else None
+        https = base_url(config, ports.https) if ports.https is not None else None
         if as_json:
             click.echo(orjson.dumps({"address": f"{host}:{port}", "port": port, "security": security,
-                                     "trust_list": trust, "signs_as": config.signer_id if config.signing else None}).decode())
+                                     "https": https, "trust_list": trust,
+                                     "signs_as": config.signer_id if config.signing else None}).decode())
         else:
             click.echo(f"fpgw: serving on {host}:{port} ({security}), store {config.store.url}"
+                       + (f", https {https}" if https else "")
                        + (f", trust list {trust}" if trust else ", no trust list (development mode)"))
         sys.stdout.flush()
 

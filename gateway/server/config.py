@@ -35,6 +35,22 @@ issuer = ""                   # trust-list entity id; default server.identity
 [recognition]
 policies = ""                 # folder of policies; default the shipped mappings/recognition
 default_policy = ""           # used by Assess when the request names none
+
+[https]                       # set: the HTTPS server (PACT API, public pages) runs beside gRPC
+address = "127.0.0.1:8443"    # host:port; port 0 picks a free port
+cert = ""                     # default: [tls] cert (HTTPS only: there is no plaintext mode)
+key = ""                      # default: [tls] key
+base_url = ""                 # public URL (Link headers, event source); default https://address
+max_body_bytes = 1048576      # larger request bodies are refused (413)
+body_seconds = 10             # a request body not received within this is cut (408)
+keep_alive_seconds = 5
+max_connections = 256         # more concurrent requests are refused (503)
+
+[pact]                        # set: the PACT Tech Specs v2.3/v3.0 host is mounted on [https]
+clients = "pact-clients.toml" # client credentials (argon2 hashes), read scopes, partners
+key = "pact-token.key"        # secret for access and page tokens; made on first start, kept
+token_seconds = 3600          # access token lifetime
+page_seconds = 86400          # a Link page token stays valid this long (spec: >= 180 s)
 ```
 
 Relative paths are resolved against the file's folder.
@@ -94,6 +110,30 @@ class RecognitionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HttpsConfig:
+    address: str = "127.0.0.1:8443"
+    cert: Path | None = None
+    key: Path | None = None
+    base_url: str = ""
+    max_body_bytes: int = 1024 * 1024
+    body_seconds: float = 10.0
+    keep_alive_seconds: float = 5.0
+    max_connections: int = 256
+
+    @property
+    def host(self) -> str:
+        return self.address.rsplit(":", 1)[0].strip("[]")
+
+
+@dataclass(frozen=True, slots=True)
+class PactConfig:
+    clients: Path
+    key: Path
+    token_seconds: int = 3600
+    page_seconds: int = 86400
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     address: str = "127.0.0.1:50051"
     identity: str = ""
@@ -110,6 +150,8 @@ class ServerConfig:
     trust: TrustConfig | None = None
     signing: SigningConfig | None = None
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    https: HttpsConfig | None = None
+    pact: PactConfig | None = None
 
     @property
     def signer_id(self) -> str:
@@ -142,7 +184,40 @@ class ServerConfig:
         if self.signing is not None and self.trust is None:
             raise ConfigurationError("[signing] needs [trust]: the gateway checks its own attestations",
                                      path="trust.list")
+        if self.https is not None:
+            self._check_https(self.https)
+        if self.pact is not None and self.https is None:
+            raise ConfigurationError("[pact] needs [https]: the PACT API is served over HTTPS only", path="https.address")
         return self
+
+    def _check_https(self, https: HttpsConfig) -> None:
+        if ":" not in https.address:
+            raise ConfigurationError(f"address {https.address!r} needs host:port", path="https.address")
+        if (https.cert is None) != (https.key is None):
+            raise ConfigurationError("[https] needs both cert and key (or neither, to use [tls])", path="https.cert")
+        if https.cert is None and self.tls is None:
+            raise ConfigurationError("[https] needs a certificate: set https.cert and https.key or [tls]",
+                                     path="https.cert")
+        if https.base_url and not https.base_url.startswith("https://"):
+            raise ConfigurationError("https.base_url must start with https://", path="https.base_url")
+        if self.processes > 1 and https.address.endswith(":0"):
+            raise ConfigurationError("several processes need a fixed HTTPS port to share", path="https.address")
+        for name in ("max_body_bytes", "max_connections"):
+            if getattr(https, name) < 1:
+                raise ConfigurationError(f"{name} must be at least 1", path=f"https.{name}")
+        for name in ("body_seconds", "keep_alive_seconds"):
+            if getattr(https, name) <= 0:
+                raise ConfigurationError(f"{name} must be positive", path=f"https.{name}")
+
+    @property
+    def https_cert(self) -> tuple[Path, Path]:
+        """The HTTPS server's certificate and key: its own, else the gRPC server's."""
+        https = self.https
+        if https is not None and https.cert is not None and https.key is not None:
+            return https.cert, https.key
+        if self.tls is None:
+            raise ConfigurationError("no certificate for [https]", path="https.cert")
+        return self.tls.cert, self.tls.key
 
 
 def is_loopback(host: str) -> bool:
@@ -155,9 +230,10 @@ def is_loopback(host: str) -> bool:
 
 
 _SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig, "trust": TrustConfig,
-             "signing": SigningConfig, "recognition": RecognitionConfig}
+             "signing": SigningConfig, "recognition": RecognitionConfig, "https": HttpsConfig, "pact": PactConfig}
 # Sections that, when present, must name these settings.
-_REQUIRED = {"tls": ("cert", "key"), "trust": ("list", "root"), "signing": ("key", "key_id")}
+_REQUIRED = {"tls": ("cert", "key"), "trust": ("list", "root"), "signing": ("key", "key_id"),
+             "pact": ("clients", "key")}
 
 
 def _coerce(value: Any, kind: Any, where: str) -> Any:
