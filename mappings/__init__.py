@@ -1,8 +1,9 @@
 """Format families (codec + mapping + schema + code lists as data), registered by id."""
 
-from mappings.base import Format, JsonFormat, TranslateOptions, XmlFormat
-from mappings.registry import FORMATS, available, detect_format, get_format
+from mappings.base import FamilyMapping, Format, JsonFormat, TranslateOptions, XmlFormat
+from mappings.registry import FORMATS, Registration, available, detect_format, get_format, registered, unavailable
 
 __all__ = [
-    "FORMATS", "Format", "JsonFormat", "TranslateOptions", "XmlFormat", "available", "detect_format", "get_format",
+    "FORMATS", "FamilyMapping", "Format", "JsonFormat", "Registration", "TranslateOptions", "XmlFormat", "available",
+    "detect_format", "get_format", "registered", "unavailable",
 ]

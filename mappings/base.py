@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import jsonschema_rs
 from lxml import etree
@@ -73,8 +73,27 @@ def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
     return value
 
 
+class FamilyMapping(Protocol):
+    """The two mapping steps of a format family, the same signatures for every family.
+
+    A family's ``mapping.py`` module with these two functions is one; a family whose
+    versions share one mapping with different settings (PACT) makes one object per version.
+    Each step adds what it converted, defaulted, dropped or could not represent to ``report``.
+    """
+
+    def to_canonical(self, native: Any, options: TranslateOptions, report: TranslationReport) -> Declaration:
+        """Native tree (already validated) to the canonical declaration."""
+
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> Any:
+        """Canonical declaration to a native tree (validated by the caller)."""
+
+
 class Format(ABC):
-    """A registered format. Subclasses set the class attributes and the four mapping steps."""
+    """A registered format: the class attributes, the codec steps and its :class:`FamilyMapping`.
+
+    ``to_canonical`` / ``from_canonical`` are the same for every format: a fresh report per
+    leg, filled by the family's mapping. A subclass only names its ``mapping``.
+    """
 
     id: ClassVar[str]
     title: ClassVar[str]
@@ -83,6 +102,7 @@ class Format(ABC):
     spec_version: ClassVar[str]
     mapping_version: ClassVar[str] = "1"
     schema_ref: ClassVar[str] = ""  # what `validate` checks against, for `fpgw formats`
+    mapping: FamilyMapping
 
     @abstractmethod
     def detect(self, data: bytes) -> bool:
@@ -96,13 +116,15 @@ class Format(ABC):
     def validate(self, native: Any) -> None:
         """Raise :class:`SchemaViolation` (with paths) unless the native tree is valid."""
 
-    @abstractmethod
     def to_canonical(self, native: Any, options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
         """Native tree to the canonical declaration, reporting what changed on the way."""
+        report = TranslationReport()
+        return self.mapping.to_canonical(native, options, report), report
 
-    @abstractmethod
     def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[Any, TranslationReport]:
         """Canonical declaration to a native tree, reporting what the format cannot hold."""
+        report = TranslationReport()
+        return self.mapping.from_canonical(decl, options, report), report
 
     @abstractmethod
     def emit(self, native: Any) -> bytes:
@@ -146,6 +168,12 @@ class JsonFormat(Format, ABC):
     syntax = "json"
     schema_package: ClassVar[str]
     schema_file: ClassVar[str]
+    # Member names (with their quotes) that all appear in a document of this format.
+    markers: ClassVar[tuple[bytes, ...]] = ()
+
+    def detect(self, data: bytes) -> bool:
+        """A JSON object holding every one of :attr:`markers`; override for subtler rules."""
+        return bool(self.markers) and data[:64].lstrip().startswith(b"{") and all(m in data for m in self.markers)
 
     @cached_property
     def schema(self) -> dict[str, Any]:
@@ -171,6 +199,7 @@ class XmlFormat(Format, ABC):
 
     syntax = "xml"
     namespace: ClassVar[str]
+    root: ClassVar[str]  # local name of the document element
     xsd_package: ClassVar[str]
     xsd_file: ClassVar[str]
 

@@ -1,51 +1,96 @@
-"""Formats by stable id, imported lazily so one format's dependencies never burden another."""
+"""Formats by stable id, imported lazily so one format's dependencies never burden another.
+
+A format whose module or optional dependency cannot be imported stays registered: asking
+for it raises :class:`FormatUnavailable` with what to install, ``fpgw formats`` lists it as
+unavailable, and detection says which formats it could not try.
+"""
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from functools import cache
 
-from gateway.core.errors import UnknownFormat
+from gateway.core.errors import FormatUnavailable, UnknownFormat
 from mappings.base import Format
 
-# id -> "module:attribute" of a Format instance. Detection tries them in this order, most
-# specific first (a PACT document is also JSON, so canonical-json comes last).
-FORMATS: dict[str, str] = {
-    "cn-jjj-json": "mappings.cn_jjj:JSON_FORMAT",
-    "cn-jjj-xml": "mappings.cn_jjj:XML_FORMAT",
-    "pact-v3": "mappings.pact:PACT_V3",
-    "pact-v2": "mappings.pact:PACT_V2",
-    "iso14067-json": "mappings.iso14067:JSON_FORMAT",
-    "iso14067-xml": "mappings.iso14067:XML_FORMAT",
-    "eu-battery-json": "mappings.eu_battery:JSON_FORMAT",
-    "eu-battery-xml": "mappings.eu_battery:XML_FORMAT",
-    "canonical-json": "mappings.canonical:FORMAT",
+DISTRIBUTION = "jjj-footprint-gateway"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Where a format lives (``module:attribute`` of a :class:`Format` instance) and the
+    ``[project.optional-dependencies]`` group that installs what it needs beyond the core."""
+
+    target: str
+    extra: str | None = None
+
+
+# Detection tries them in this order, most specific first (a PACT document is also JSON, so
+# canonical-json comes last).
+FORMATS: dict[str, Registration] = {
+    "cn-jjj-json": Registration("mappings.cn_jjj:JSON_FORMAT"),
+    "cn-jjj-xml": Registration("mappings.cn_jjj:XML_FORMAT"),
+    "pact-v3": Registration("mappings.pact:PACT_V3"),
+    "pact-v2": Registration("mappings.pact:PACT_V2"),
+    "iso14067-json": Registration("mappings.iso14067:JSON_FORMAT"),
+    "iso14067-xml": Registration("mappings.iso14067:XML_FORMAT"),
+    "eu-battery-json": Registration("mappings.eu_battery:JSON_FORMAT"),
+    "eu-battery-xml": Registration("mappings.eu_battery:XML_FORMAT"),
+    "canonical-json": Registration("mappings.canonical:FORMAT"),
 }
 
 
+def install_hint(format_id: str, missing: str, registration: Registration) -> str:
+    """What to tell a user whose installation lacks the module ``missing``."""
+    if registration.extra:
+        return (f"format {format_id!r} needs the Python module {missing!r}, which is not installed; "
+                f"install it with: pip install '{DISTRIBUTION}[{registration.extra}]'")
+    if missing.split(".")[0] in ("mappings", "gateway"):
+        return (f"format {format_id!r} is registered but its module {missing!r} is missing from this installation; "
+                f"reinstall with: pip install --force-reinstall {DISTRIBUTION}")
+    return (f"format {format_id!r} needs the Python module {missing!r}, which is not installed; "
+            f"install it with: pip install {missing.split('.')[0]}")
+
+
 @cache
-def _load(format_id: str) -> Format | None:
-    module_name, attr = FORMATS[format_id].split(":")
+def _load(format_id: str) -> Format | str:
+    """The format, or the install hint when it cannot be imported."""
+    registration = FORMATS[format_id]
+    module_name, attr = registration.target.split(":")
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    return getattr(module, attr, None)
+        return install_hint(format_id, exc.name or module_name, registration)
+    fmt = getattr(module, attr, None)
+    if not isinstance(fmt, Format):
+        raise TypeError(f"registry entry {format_id!r}: {registration.target} is not a Format")
+    return fmt
+
+
+def registered() -> list[str]:
+    """Every registered id, installed or not, in detection order."""
+    return list(FORMATS)
 
 
 def available() -> list[str]:
     """Ids of the formats installed in this build, in detection order."""
-    return [fid for fid in FORMATS if _load(fid) is not None]
+    return [fid for fid in FORMATS if isinstance(_load(fid), Format)]
+
+
+def unavailable() -> dict[str, str]:
+    """Registered formats that cannot be used here, each with its install hint."""
+    return {fid: hint for fid in FORMATS if isinstance(hint := _load(fid), str)}
 
 
 def get_format(format_id: str) -> Format:
-    fmt = _load(format_id) if format_id in FORMATS else None
-    if fmt is None:
+    if format_id not in FORMATS:
         raise UnknownFormat(
             f"unknown format {format_id!r}; available: {', '.join(available())}", path="format", format=format_id
         )
+    fmt = _load(format_id)
+    if isinstance(fmt, str):
+        raise FormatUnavailable(fmt, path="format", format=format_id)
     return fmt
 
 
@@ -54,6 +99,8 @@ def detect_format(data: bytes) -> Format:
         fmt = get_format(format_id)
         if fmt.detect(data):
             return fmt
+    missing = unavailable()
+    tail = f" (not installed here, so not tried: {', '.join(missing)})" if missing else ""
     raise UnknownFormat(
-        "no registered format recognises this document; name it with --from / format_id", path="format"
+        f"no registered format recognises this document{tail}; name it with --from / format_id", path="format"
     )

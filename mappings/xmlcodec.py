@@ -306,6 +306,7 @@ class XmlRendering(XmlFormat):
         self.spec_version = json_format.spec_version
         self.mapping_version = json_format.mapping_version
         self.namespace = namespace
+        self.root = root
         self.xsd_package = xsd_package
         self.xsd_file = xsd_file
         self.schema_ref = f"{xsd_package.replace('.', '/')}/{xsd_file} (generated from {json_format.schema_file})"

@@ -20,7 +20,7 @@ from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
 from gateway.core.parsing import dump_json
 from gateway.translate import Translation, read, translate
-from mappings import TranslateOptions, available, get_format
+from mappings import TranslateOptions, available, get_format, unavailable
 
 
 @click.command()
@@ -28,12 +28,16 @@ from mappings import TranslateOptions, available, get_format
 def formats(as_json: bool) -> None:
     """List the formats this gateway reads and writes."""
     rows = [get_format(fid).describe() for fid in available()]
+    missing = unavailable()
     if as_json:
+        rows += [{"id": fid, "available": False, "hint": hint} for fid, hint in missing.items()]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
         click.echo(f"{r['id']:<{width}}  {r['mediaType']:<44} {r['specVersion']:<8} {r['title']}")
+    for fid, hint in missing.items():
+        click.echo(f"{fid:<{width}}  unavailable: {hint}")
 
 
 @click.command()

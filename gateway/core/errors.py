@@ -121,6 +121,13 @@ class UnknownFormat(GatewayError, LookupError):
     reason = "UNKNOWN_FORMAT"
 
 
+class FormatUnavailable(UnknownFormat):
+    """A registered format whose code or optional dependency is not installed; the message
+    says what to install."""
+
+    reason = "FORMAT_UNAVAILABLE"
+
+
 class TranslationError(GatewayError, ValueError):
     """A translation that cannot be carried out faithfully."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 import grpc
 
-from mappings import Format, TranslateOptions, available, detect_format, get_format
+from mappings import Format, TranslateOptions, available, detect_format, get_format, unavailable
 from signing import document_digest
 from signing.jcs import canonicalize
 from signing.translation import media_of_format, translated_claim
@@ -118,4 +118,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                 description=f"{f.title}; mapping version {f.mapping_version}; checked against {f.schema_ref or 'its schema'}",
             )
             for f in formats
+        ] + [
+            translation_pb2.FormatInfo(format_id=fid, readable=False, writable=False, description=hint)
+            for fid, hint in sorted(unavailable().items())
         ])

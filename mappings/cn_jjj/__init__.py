@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.core.model import Declaration
-from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
-from mappings.cn_jjj.mapping import FIELDS, check_document, to_canonical, to_native
-from mappings.xmlcodec import XmlRendering, in_schema_order
+from mappings.base import JsonFormat
+from mappings.cn_jjj import mapping
+from mappings.cn_jjj.mapping import FIELDS, check_document
+from mappings.xmlcodec import XmlRendering
 
 __all__ = ["FIELDS", "JSON_FORMAT", "NAMESPACE", "ROOT_ELEMENT", "XML_FORMAT", "CnJjjJson"]
 
@@ -32,21 +31,12 @@ class CnJjjJson(JsonFormat):
     schema_file = "declaration.schema.json"
     schema_ref = "mappings/cn_jjj/declaration.schema.json"
 
-    def detect(self, data: bytes) -> bool:
-        return data[:64].lstrip().startswith(b"{") and b'"issuingRegionCode"' in data and b'"declarationId"' in data
+    markers = (b'"issuingRegionCode"', b'"declarationId"')
+    mapping = mapping
 
     def validate(self, native: Any) -> None:
         super().validate(native)
         check_document(native)
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        report = TranslationReport()
-        return to_canonical(native, report), report
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        report = TranslationReport()
-        native = to_native(decl, report, allow_defaults=options.allow_defaults)
-        return in_schema_order(native, self.schema), report
 
 
 JSON_FORMAT = CnJjjJson()

@@ -8,7 +8,9 @@ in the ``[notes]`` table of ``fields.toml``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Any
 
 from gateway.core.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
@@ -16,9 +18,13 @@ from gateway.core.model import Declaration, declaration_from_data, declaration_t
 from gateway.core.model import codelists
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
 from gateway.core.report import TranslationReport
+from mappings.base import TranslateOptions
 from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, put, unconsumed
+from mappings.xmlcodec import in_schema_order
 
 FIELDS = FieldMap.load("mappings.cn_jjj")
+# Written documents list their members in the schema's order, so they read like the specification.
+SCHEMA = json.loads(resources.files("mappings.cn_jjj").joinpath("declaration.schema.json").read_text("utf-8"))
 # Ids that a dedicated field carries when they are the first of their scheme.
 _PROMOTED = {"organisation/ids": "uscc", "product/ids": "gtin"}
 _ID_CHECKS = {"uscc": validate_uscc, "gtin": validate_gtin}
@@ -71,7 +77,8 @@ def _prefixed(exc: GatewayError, prefix: str) -> GatewayError:
 # -- canonical -> native -----------------------------------------------------------------------
 
 
-def to_native(decl: Declaration, report: TranslationReport, *, allow_defaults: bool = False) -> dict[str, Any]:
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+    allow_defaults = options.allow_defaults
     data = declaration_to_data(decl)
     native, consumed = ROOT.to_native(data, report, allow_defaults=allow_defaults)
     for lm in LISTS:
@@ -94,7 +101,7 @@ def to_native(decl: Declaration, report: TranslationReport, *, allow_defaults: b
     _report_reordered_ids(data, report)
     for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"cn-jjj has no field for {value!r:.60}")
-    return native
+    return in_schema_order(native, SCHEMA)
 
 
 def _with_stage_name(entry: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +126,7 @@ def _report_reordered_ids(data: dict[str, Any], report: TranslationReport) -> No
 # -- native -> canonical -----------------------------------------------------------------------
 
 
-def to_canonical(native: dict[str, Any], report: TranslationReport) -> Declaration:
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, consumed = ROOT.to_canonical(native, report)
     for lm in LISTS:
         items = get(native, lm.native)

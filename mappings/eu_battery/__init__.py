@@ -4,11 +4,7 @@ passport (Regulation (EU) 2023/1542 Art. 7, Annex II, Annex XIII; Battery Pass a
 
 from __future__ import annotations
 
-from typing import Any
-
-from gateway.core.model import Declaration
-from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
+from mappings.base import JsonFormat
 from mappings.eu_battery import mapping
 from mappings.xmlcodec import XmlRendering
 
@@ -25,15 +21,8 @@ class EuBatteryJson(JsonFormat):
     schema_file = "passport.schema.json"
     schema_ref = "mappings/eu_battery/passport.schema.json (JSON Schema 2020-12; aspect-compatible)"
 
-    def detect(self, data: bytes) -> bool:
-        head = data[:4096]
-        return head.lstrip().startswith(b"{") and b'"batteryCarbonFootprint"' in data and b'"jjjPassportContext"' in data
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        return mapping.to_canonical(native, options)
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        return mapping.from_canonical(decl, options)
+    markers = (b'"batteryCarbonFootprint"', b'"jjjPassportContext"')
+    mapping = mapping
 
 
 JSON_FORMAT = EuBatteryJson()

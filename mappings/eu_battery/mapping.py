@@ -43,8 +43,7 @@ def _rounding(exact: bool) -> str:
 # -- canonical -> passport ---------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-    report = TranslationReport()
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
     data = declaration_to_data(decl)
     own = dict(data.get("extensions", {}).get(NAMESPACE, {}))
     _supply_required(data, options, report)
@@ -92,7 +91,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[s
     consumed.update(f"extensions/{NAMESPACE}/{key}" for key in _CARRIED)
     for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"the battery passport carbon-footprint section has no place for {value!r:.60}")
-    return native, report
+    return native
 
 
 def _supply_required(data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> None:
@@ -153,8 +152,7 @@ def _stages_to_native(data: dict[str, Any], basis: energy.Basis, report: Transla
 # -- passport -> canonical ---------------------------------------------------------------
 
 
-def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-    report = TranslationReport()
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, consumed = FIELDS.to_canonical(native, report)
     context = native[CONTEXT]
     own: dict[str, Any] = {}
@@ -196,7 +194,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Dec
     consumed.update(f"{CONTEXT}/{key}" for key in ("lifetimeEnergy", "batteryMass", "batteryCategory", "manufacturingPlace"))
     for path, value in unconsumed(native, consumed).items():
         report.dropped(path, None, f"no canonical field holds {value!r:.60}")
-    return declaration_from_data(data), report
+    return declaration_from_data(data)
 
 
 def _prefer_absolute(native: dict[str, Any], basis: energy.Basis, total: Decimal, own: dict[str, Any],

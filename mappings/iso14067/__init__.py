@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from gateway.core.model import Declaration
-from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
+from mappings.base import JsonFormat
 from mappings.iso14067 import mapping
 from mappings.xmlcodec import XmlRendering
 
@@ -24,15 +20,8 @@ class Iso14067Json(JsonFormat):
     schema_file = "iso14067.schema.json"
     schema_ref = "mappings/iso14067/iso14067.schema.json (JSON Schema 2020-12)"
 
-    def detect(self, data: bytes) -> bool:
-        head = data[:4096]
-        return head.lstrip().startswith(b"{") and b'"specification"' in head and SPECIFICATION.encode() in head
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        return mapping.to_canonical(native, options)
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        return mapping.from_canonical(decl, options)
+    markers = (b'"specification"', SPECIFICATION.encode())
+    mapping = mapping
 
 
 JSON_FORMAT = Iso14067Json()

@@ -52,8 +52,7 @@ def cfp_type(data: dict[str, Any]) -> str | None:
     return "cfp" if boundary == "cradle-to-grave" else "partial-cfp"
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-    report = TranslationReport()
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
     data = declaration_to_data(decl)
     results = data.get("results", {})
     if "total_including_biogenic" not in results and "total_excluding_biogenic" not in results:
@@ -91,7 +90,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions) -> tuple[dict[s
     consumed.update(_CODE_CANONICAL)
     for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"no ISO 14067 report field holds {value!r:.60}")
-    return native, report
+    return native
 
 
 def _source_to_native(source: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +111,7 @@ def _source_to_canonical(source: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-    report = TranslationReport()
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, consumed = FIELDS.to_canonical(native, report)
     results = native.get("results", {})
     if results.get("perStage"):
@@ -139,4 +137,4 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Dec
     consumed.update(_CODE_NATIVE)
     for path, value in unconsumed(native, consumed).items():
         report.dropped(path, None, f"no canonical field holds {value!r:.60}")
-    return declaration_from_data(data), report
+    return declaration_from_data(data)

@@ -12,9 +12,7 @@ import re
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
-from gateway.core.model import Declaration
-from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
+from mappings.base import JsonFormat
 from mappings.pact import mapping
 from mappings.pact.carry import EXTENSION_SCHEMA_URL
 from mappings.pact.profile import Profile, load
@@ -37,6 +35,7 @@ class PactFormat(JsonFormat):
         self.spec_version = spec_version
         self.schema_file = f"{self.id}.schema.json"
         self.schema_ref = f"mappings/pact/{self.schema_file} (written from PACT Tech Specs {spec_version})"
+        self.mapping = mapping.ProfileMapping(self.profile, f"{self.id}/{self.mapping_version}")
 
     def detect(self, data: bytes) -> bool:
         head = data[:SNIFF_BYTES]
@@ -49,13 +48,6 @@ class PactFormat(JsonFormat):
         if not isinstance(native, dict):
             raise SchemaViolation(f"{self.id}: a ProductFootprint is a JSON object", path="/", format=self.id)
         super().validate(native)
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        report = TranslationReport()
-        return mapping.to_canonical(self.profile, native, report), report
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        return mapping.from_canonical(self.profile, decl, options, f"{self.id}/{self.mapping_version}")
 
 
 PACT_V2 = PactFormat("fields_v2.toml", "2", "PACT ProductFootprint (Tech Specs 2.3)", "2.3")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
@@ -20,11 +20,26 @@ PACT_NAMESPACES = ("pact-v2", "pact-v3")
 OMIT_OPTION = "pact_extension"
 
 
+@dataclass(frozen=True)
+class ProfileMapping:
+    """The family mapping (:class:`mappings.base.FamilyMapping`) of one PACT version."""
+
+    profile: Profile
+    mapping_version: str
+
+    def to_canonical(self, native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
+        return to_canonical(self.profile, native, report)
+
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+        return from_canonical(self.profile, decl, options, report, self.mapping_version)
+
+
 # -- canonical -> PACT -----------------------------------------------------------------------
 
 
-def from_canonical(profile: Profile, decl: Declaration, options: TranslateOptions, mapping_version: str) -> tuple[dict[str, Any], TranslationReport]:
-    report = TranslationReport()
+def from_canonical(
+    profile: Profile, decl: Declaration, options: TranslateOptions, report: TranslationReport, mapping_version: str,
+) -> dict[str, Any]:
     data = declaration_to_data(decl)
     if data.get("method", {}).get("boundary") == "cradle-to-grave":
         report.unrepresentable(
@@ -41,7 +56,7 @@ def from_canonical(profile: Profile, decl: Declaration, options: TranslateOption
     structure.write(profile, view, native, supplied)
     carry.overlay(native, leftovers)
     _carry_canonical(profile, data, native, options, report, mapping_version)
-    return _ordered(native), report
+    return _ordered(native)
 
 
 def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:

@@ -259,6 +259,8 @@ CASES: dict[str, Callable[[World], object]] = {
     "INVALID_IDENTIFIER": _broken_uscc,
     "INVALID_VALUE": _invalid_value,
     "UNKNOWN_FORMAT": lambda w: _translate(w, STEEL.read_bytes(), target="pact-v9"),
+    "FORMAT_UNAVAILABLE": lambda w: w.hooked(errors.FormatUnavailable(
+        "format 'x' needs the Python module 'y', which is not installed; install it with: pip install y", path="format")),
     "TRANSLATION_FAILED": lambda w: w.hooked(errors.TranslationError("cannot translate faithfully")),
     "MISSING_REQUIRED_VALUE": lambda w: _translate(w, STEEL.read_bytes(), target="eu-battery-json"),
     "UNREPRESENTABLE_VALUE": lambda w: w.hooked(errors.Unrepresentable("no such unit", path="declared_unit/unit")),

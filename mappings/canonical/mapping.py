@@ -1,0 +1,17 @@
+"""The canonical model read and written as it is: the identity mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
+from mappings.base import TranslateOptions
+
+
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
+    return declaration_from_data(native)
+
+
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+    return declaration_to_data(decl)
