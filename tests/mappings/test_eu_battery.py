@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from gateway import examples
 from gateway.core.errors import MissingRequiredValue, SchemaViolation, Unrepresentable
 from gateway.core.model import (
     Boundary, Declaration, DeclaredUnit, Identifier, Links, Method, Organisation, Product, Quantity, Results, Site,
@@ -33,7 +34,7 @@ from tests.strategies import declarations, texts
 ROOT = Path(__file__).resolve().parents[2]
 ANCHORS = ROOT / "../shared/anchors/battery"
 OFFICIAL_SCHEMA = ANCHORS / "CarbonFootprintForBatteries-schema.json"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = examples.folder()
 FORMATS = ("eu-battery-json", "eu-battery-xml")
 # Canonical paths a passport documents it cannot hold (fields.toml [notes] lost-to-eu-battery).
 LOST = (
