@@ -8,8 +8,13 @@ break another. Exit codes: 0 ok, 1 invalid or untranslatable input, 2 usage.
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
+
+# gRPC's C core writes its own lines to stderr (a failed TLS handshake, fork warnings); our
+# commands report every failure in one line of their own. GRPC_VERBOSITY=ERROR brings it back.
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
 
 # name -> "module:attribute"; the help line is read from the command itself.
 COMMANDS: dict[str, str] = {
@@ -27,6 +32,12 @@ COMMANDS: dict[str, str] = {
     "policy": "gateway.cli.recognition:policy",
     "recognition": "gateway.cli.recognition:recognition",
     "conformance": "gateway.cli.conformance:conformance",
+    "submit": "gateway.cli.exchange:submit",
+    "get": "gateway.cli.exchange:get",
+    "list": "gateway.cli.exchange:list_command",
+    "watch": "gateway.cli.exchange:watch",
+    "sync": "gateway.cli.exchange:sync",
+    "peers": "gateway.cli.peers:peers",
 }
 
 

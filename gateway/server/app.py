@@ -33,12 +33,16 @@ from .config import ServerConfig
 from .echo import EchoServicer
 from .exchange import ExchangeServicer, FeedSignal
 from .interceptor import ErrorInterceptor
+from .metrics import GatewayMetrics, PeersCollector, TrustListCollector
+from .monitoring import MonitoringEndpoint
+from .observe import HealthMonitor, TimedStore, rpc_observer
+from .peers import PeerSet
 from .recognition import recognition_servicer
 from .replication import Replicator, VerifyAttestation, accept_attestation
 from .submission import VerifySubmission, accept_as_declared
 from .translation import TranslationServicer
 from .trust import GatewayTrust
-from .verification import SignedSubmissions
+from .verification import verifiers
 from .workers import serve_processes
 
 log = logging.getLogger("gateway.server")
@@ -59,7 +63,9 @@ class GatewayServer:
                  health_servicer: health.HealthServicer, signal_: FeedSignal, store: Store, owns_store: bool,
                  grace_seconds: float, *, identity: str = "", trust: GatewayTrust | None = None,
                  verify_submission: VerifySubmission = accept_as_declared,
-                 verify_attestation: VerifyAttestation = accept_attestation) -> None:
+                 verify_attestation: VerifyAttestation = accept_attestation,
+                 metrics: GatewayMetrics | None = None, config: ServerConfig | None = None,
+                 services: list[str] | None = None) -> None:
         self.grpc_server = server
         self._executor = executor
         self.health = health_servicer
@@ -71,20 +77,50 @@ class GatewayServer:
         self.trust = trust
         self.verify_submission = verify_submission
         self.verify_attestation = verify_attestation
+        self.config = config or ServerConfig()
+        self.metrics = metrics or GatewayMetrics()
+        self.timed_store = TimedStore(store, self.metrics)
+        self.peers = PeerSet(self.replicator, self.metrics)
+        self.metrics.add(PeersCollector(self.peers.states))
+        if trust is not None:
+            self.metrics.add(TrustListCollector(trust))
+        self.monitor = HealthMonitor(health_servicer, ["", *(services or ())], store, trust,
+                                     self.config.health_check_seconds)
+        self.monitoring: MonitoringEndpoint | None = None
+        if self.config.metrics is not None:
+            self.monitoring = MonitoringEndpoint(self.config.metrics.address, self.metrics,
+                                                 peers=self.peers.states, health=self.monitor.check)
 
     def replicator(self) -> Replicator:
         """A Replicator into this server's store that verifies exactly as its Submit does."""
-        return Replicator(self.store, actor=self.identity or "local", verify_submission=self.verify_submission,
+        return Replicator(self.timed_store, actor=self.identity or "local", verify_submission=self.verify_submission,
                           verify_attestation=self.verify_attestation)
 
     def start(self) -> None:
         self.grpc_server.start()
+        self.monitor.check()
+        self.monitor.start()
+        if self.monitoring is not None:
+            self.monitoring.start()
+        self.peers.apply(self.config.peers)
+
+    def reload(self, config: ServerConfig) -> dict[str, list[str]]:
+        """Apply what can change while running: the peer set and logging. Returns the peer changes."""
+        from .logs import configure_logging
+
+        configure_logging(config.logging)
+        self.config = config
+        return self.peers.apply(config.peers)
 
     def stop(self, grace: float | None = None) -> None:
         """Stop taking calls, let in-flight unary calls finish within the grace period, end
         Watch streams, then close the store (no write is cut half-way: each is a transaction)."""
+        self.peers.stop()
+        self.monitor.stop()
         self.health.enter_graceful_shutdown()
         self.signal.close()
+        if self.monitoring is not None:
+            self.monitoring.stop()
         self.grpc_server.stop(self.grace_seconds if grace is None else grace).wait()
         # grpc's stop does not wait for handler threads; the store must outlive them.
         self._executor.shutdown(wait=True)
@@ -122,13 +158,9 @@ def create_server(
     (and to :func:`accept_as_declared` when it is not); ``services`` mounts further servicers.
     """
     config.check()
-    trust = GatewayTrust.from_config(config)
-    verify_attestation: VerifyAttestation = accept_attestation
-    if trust is not None:
-        signed = SignedSubmissions(trust)
-        verify_attestation = signed.attestation
-        verify_submission = verify_submission or signed
-    verify_submission = verify_submission or accept_as_declared
+    metrics = GatewayMetrics()
+    trust, configured_verify, verify_attestation = verifiers(config, metrics)
+    verify_submission = verify_submission or configured_verify
     owns_store = store is None
     if store is None:
         store = open_store(config.store.url, schema=config.store.schema)
@@ -136,7 +168,7 @@ def create_server(
     executor = futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc")
     server = grpc.server(
         executor,
-        interceptors=[ErrorInterceptor(), *([AuthorisationInterceptor(trust)] if trust else [])],
+        interceptors=[ErrorInterceptor(rpc_observer(metrics)), *([AuthorisationInterceptor(trust)] if trust else [])],
         options=[
             ("grpc.max_receive_message_length", size),
             ("grpc.max_send_message_length", size),
@@ -146,7 +178,7 @@ def create_server(
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
     feed_signal = FeedSignal()
-    exchange = ExchangeServicer(store, verify_submission=verify_submission, signal=feed_signal,
+    exchange = ExchangeServicer(TimedStore(store, metrics), verify_submission=verify_submission, signal=feed_signal,
                                 local_actor=config.identity or "local")
     translation = TranslationServicer(trust)
     attestation = AttestationServicer(trust)
@@ -187,12 +219,14 @@ def create_server(
         raise ConfigurationError(f"cannot bind {config.address}", path="server.address")
     gateway = GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds,
                             identity=config.identity, trust=trust, verify_submission=verify_submission,
-                            verify_attestation=verify_attestation)
+                            verify_attestation=verify_attestation, metrics=metrics, config=config,
+                            services=[s.name for s in mounted])
     return gateway, port
 
 
 def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
-    """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only).
+    """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only). With
+    ``reload=`` (a callable returning a fresh config) SIGHUP re-reads the peer set and logging.
 
     With ``config.processes > 1`` this process supervises that many server processes
     sharing the port; ``kwargs`` must then be picklable.
@@ -203,22 +237,42 @@ def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = No
         serve_one(config, on_started=on_started, **kwargs)
 
 
-def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None = None, **kwargs) -> None:
+def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None = None,
+              reload: Callable[[], ServerConfig] | None = None, **kwargs) -> None:
     """One server in this process until SIGTERM or SIGINT (main thread only)."""
     gateway, port = create_server(config, **kwargs)
+    wake = threading.Event()
     stopping = threading.Event()
 
     def request_stop(signum: int, frame: object) -> None:
         log.info("received %s, shutting down", signal.Signals(signum).name)
         stopping.set()
+        wake.set()
 
-    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    handlers: dict[signal.Signals, Callable[..., None]] = {signal.SIGTERM: request_stop, signal.SIGINT: request_stop}
+    if reload is not None:
+        handlers[signal.SIGHUP] = lambda signum, frame: wake.set()
+    previous = {s: signal.signal(s, handler) for s, handler in handlers.items()}
     try:
         gateway.start()
         if on_started is not None:
             on_started(port)
-        stopping.wait()
+        while not stopping.is_set():
+            wake.wait()
+            wake.clear()
+            if reload is not None and not stopping.is_set():
+                _reload(gateway, reload)
     finally:
         gateway.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _reload(gateway: GatewayServer, reload: Callable[[], ServerConfig]) -> None:
+    try:
+        changes = gateway.reload(reload())
+    except ConfigurationError as error:
+        log.error("reload refused, keeping the running configuration",
+                  extra={"reason": error.reason, "detail": str(error)})
+        return
+    log.info("configuration reloaded", extra=changes)

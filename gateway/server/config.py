@@ -12,6 +12,7 @@ grace_seconds = 10
 reflection = true
 enable_echo = false           # the benchmark baseline service
 processes = 1                 # more: that many server processes share the port (SO_REUSEPORT)
+health_check_seconds = 5      # how often store and trust list are probed for grpc.health.v1
 
 [tls]
 cert = "server.pem"
@@ -53,6 +54,7 @@ token_seconds = 3600          # access token lifetime
 page_seconds = 86400          # a Link page token stays valid this long (spec: >= 180 s)
 ```
 
+``[peers]``, ``[metrics]`` and ``[logging]`` are described in :mod:`gateway.server.opsconfig`.
 Relative paths are resolved against the file's folder.
 """
 
@@ -68,6 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
+from .opsconfig import LoggingConfig, MetricsConfig, PeersConfig, parse_peers
 
 ENV_PREFIX = "FPGW_"
 
@@ -145,6 +148,7 @@ class ServerConfig:
     reflection: bool = True
     enable_echo: bool = False
     processes: int = 1
+    health_check_seconds: float = 5.0
     tls: TlsConfig | None = None
     store: StoreConfig = field(default_factory=StoreConfig)
     trust: TrustConfig | None = None
@@ -152,6 +156,9 @@ class ServerConfig:
     recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
     https: HttpsConfig | None = None
     pact: PactConfig | None = None
+    peers: PeersConfig = field(default_factory=PeersConfig)
+    metrics: MetricsConfig | None = None
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     @property
     def signer_id(self) -> str:
@@ -181,6 +188,9 @@ class ServerConfig:
                                      path="server.max_concurrent_rpcs")
         if self.signing is not None and not self.signer_id:
             raise ConfigurationError("[signing] needs an issuer (or server.identity)", path="signing.issuer")
+        if self.processes > 1 and (self.peers.peers or self.metrics is not None):
+            raise ConfigurationError("[peers] and [metrics] run in one server process: set processes = 1 "
+                                     "(scale out with replicas behind a load balancer)", path="server.processes")
         if self.signing is not None and self.trust is None:
             raise ConfigurationError("[signing] needs [trust]: the gateway checks its own attestations",
                                      path="trust.list")
@@ -230,7 +240,8 @@ def is_loopback(host: str) -> bool:
 
 
 _SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig, "trust": TrustConfig,
-             "signing": SigningConfig, "recognition": RecognitionConfig, "https": HttpsConfig, "pact": PactConfig}
+             "signing": SigningConfig, "recognition": RecognitionConfig, "https": HttpsConfig, "pact": PactConfig,
+             "peers": PeersConfig, "metrics": MetricsConfig, "logging": LoggingConfig}
 # Sections that, when present, must name these settings.
 _REQUIRED = {"tls": ("cert", "key"), "trust": ("list", "root"), "signing": ("key", "key_id"),
              "pact": ("clients", "key")}
@@ -294,11 +305,16 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     server = _section(ServerConfig, raw.get("server", {}), "server", base)
     nested: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
-        if cls is None or not raw.get(name):
+        if cls is None or (not raw.get(name) and not (name == "metrics" and name in raw)):
+            continue
+        if name == "peers":
+            nested[name] = parse_peers(raw[name], base)
             continue
         values = _section(cls, raw[name], name, base)
         missing = [key for key in _REQUIRED.get(name, ()) if not values.get(key)]
         if missing:
             raise ConfigurationError(f"[{name}] needs {' and '.join(_REQUIRED[name])}", path=f"{name}.{missing[0]}")
         nested[name] = cls(**values)
+    if "logging" in nested:
+        nested["logging"].check()
     return ServerConfig(**server, **nested).check()

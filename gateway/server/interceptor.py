@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,6 +25,16 @@ def _abort(error: Exception, context: grpc.ServicerContext, method: str) -> None
         log.exception("unexpected error in %s (incident %s)", method, incident)
         status = internal_status(incident)
     context.abort_with_status(rpc_status.to_status(status))
+
+
+Observe = Callable[[str, str, float, grpc.ServicerContext], None]
+"""(full method, reason or ``OK``, seconds, context) after each call; for metrics and the access log."""
+
+
+def _outcome(error: Exception, context: grpc.ServicerContext) -> str:
+    if _already_aborted(context):
+        return context.code().name
+    return error.reason if isinstance(error, GatewayError) else GatewayError.reason
 
 
 def _already_aborted(context: grpc.ServicerContext) -> bool:
@@ -52,7 +63,11 @@ def rewrap(handler: grpc.RpcMethodHandler, behaviour: Callable[..., Any]) -> grp
 
 
 class ErrorInterceptor(grpc.ServerInterceptor):
-    """Maps :class:`GatewayError` to its status; anything else to INTERNAL, logged with an id."""
+    """Maps :class:`GatewayError` to its status; anything else to INTERNAL, logged with an id.
+    ``observe`` hears of every call with its outcome (a stream the client left: ``CANCELLED``)."""
+
+    def __init__(self, observe: Observe | None = None) -> None:
+        self.observe = observe
 
     def intercept_service(
         self, continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
@@ -63,21 +78,33 @@ class ErrorInterceptor(grpc.ServerInterceptor):
             return None
         method = handler_call_details.method
         behaviour = behaviour_of(handler)
+        observe = self.observe
 
         def unary(request: Any, context: grpc.ServicerContext) -> Any:
+            started, outcome = time.perf_counter(), "OK"
             try:
                 return behaviour(request, context)
             except Exception as error:
+                outcome = _outcome(error, context)
                 if _already_aborted(context):
                     raise
                 _abort(error, context, method)
+            finally:
+                if observe is not None:
+                    observe(method, outcome, time.perf_counter() - started, context)
 
         def stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            started, outcome = time.perf_counter(), "CANCELLED"
             try:
                 yield from behaviour(request, context)
+                outcome = "OK"
             except Exception as error:
+                outcome = _outcome(error, context)
                 if _already_aborted(context):
                     raise
                 _abort(error, context, method)
+            finally:
+                if observe is not None:
+                    observe(method, outcome, time.perf_counter() - started, context)
 
         return rewrap(handler, stream if handler.response_streaming else unary)

@@ -23,7 +23,11 @@ from signing.translation import media_of_format
 from ..core.errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
 from ..store import NewAttestation, NewDeclaration
 from ..translate import read
-from .submission import Submission
+from .config import ServerConfig
+from .metrics import GatewayMetrics
+from .observe import counted
+from .replication import VerifyAttestation, accept_attestation
+from .submission import Submission, VerifySubmission, accept_as_declared
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 
 ACCEPTED_ATTESTATION_TYPES = (ATTESTATION_MEDIA_TYPE, "application/json")
@@ -104,3 +108,17 @@ def _check_registration(s: Submission, verified: list[VerifiedAttestation]) -> N
         if v.issuer.region != s.region:
             raise PermissionDenied(f"{v.issuer.id} registers declarations of region {v.issuer.region}, not {s.region}",
                                    caller=registrar)
+
+
+def verifiers(config: ServerConfig, metrics: GatewayMetrics | None = None,
+              ) -> tuple[GatewayTrust | None, VerifySubmission, VerifyAttestation]:
+    """The trust list and the Submit and Sync checks ``config`` asks for (with ``[trust]``:
+    signatures against the list, counted in ``metrics``; without: accepted as declared)."""
+    trust = GatewayTrust.from_config(config)
+    if trust is None:
+        return None, accept_as_declared, accept_attestation
+    signed = SignedSubmissions(trust)
+    if metrics is None:
+        return trust, signed, signed.attestation
+    return trust, counted(signed, metrics), counted(signed.attestation, metrics)
+
