@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -27,22 +26,32 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
 @click.option("--address", help="host:port to listen on (overrides server.address).")
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")
 @click.option("--json", "as_json", is_flag=True, help="Errors and the start line as JSON.")
-def serve(config_path: Path | None, address: str | None, insecure: bool, as_json: bool) -> None:
+@click.option("--check-config", "check_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Only validate FILE (settings and that every file it names exists), then exit 0 or 1.")
+@click.option("--no-files", is_flag=True, help="With --check-config: do not require the certificate, key and "
+              "trust-list files to exist (a template).")
+def serve(config_path: Path | None, address: str | None, insecure: bool, as_json: bool, check_path: Path | None,
+          no_files: bool) -> None:
     """Serve the gRPC API (and the HTTPS API when [https] is configured) until SIGTERM or
-    Ctrl-C, then shut down gracefully."""
+    Ctrl-C, then shut down gracefully. SIGHUP re-reads the configuration's [peers] and
+    [logging] without a restart."""
     from ..rest import serve as run
     from ..server import load_config
+    from ..server.logs import configure_logging
 
     env = dict(os.environ)
     if address:
         env["FPGW_SERVER_ADDRESS"] = address
     if insecure:
         env["FPGW_SERVER_INSECURE"] = "true"
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if check_path is not None:
+        _check(check_path, env, files=not no_files, as_json=as_json)
+        return
     try:
         config = load_config(config_path, env)
     except GatewayError as error:
         _fail(error, as_json, 2)
+    configure_logging(config.logging)
 
     def started(ports) -> None:
         from ..rest import base_url
@@ -63,6 +72,31 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
         sys.stdout.flush()
 
     try:
-        run(config, on_started=started)
+        # SIGHUP reloads a single process (workers of several cannot be handed a closure).
+        reloads = config_path is not None and config.processes == 1
+        run(config, on_started=started, reload=(lambda: load_config(config_path, env)) if reloads else None)
     except GatewayError as error:
         _fail(error, as_json, 1)
+
+
+def _check(path: Path, env: dict[str, str], *, files: bool, as_json: bool) -> None:
+    from ..server import load_config
+    from ..server.checkconfig import missing_files, summary
+
+    try:
+        config = load_config(path, env)
+    except GatewayError as error:
+        _fail(error, as_json, 1)
+    missing = missing_files(config) if files else []
+    if as_json:
+        click.echo(orjson.dumps({"file": str(path), "ok": not missing, "missing": missing,
+                                 **summary(config)}).decode())
+    elif missing:
+        for where, name in missing:
+            click.echo(f"error: INVALID_CONFIGURATION: {path}: {where} names {name}, which does not exist", err=True)
+    else:
+        facts = summary(config)
+        click.echo(f"{path}: configuration ok ({facts['security']} on {facts['address']}, store {facts['store']}, "
+                   f"{len(facts['peers'])} peers, metrics {facts['metrics'] or 'off'}"
+                   + (", files not checked" if not files else "") + ")")
+    sys.exit(1 if missing else 0)

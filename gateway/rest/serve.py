@@ -8,12 +8,10 @@ both servers and shares both ports through SO_REUSEPORT (the same process model 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from ..server.app import GatewayServer, create_server
+from ..server.app import GatewayServer, create_server, wait_for_signals
 from ..server.config import ServerConfig
 from ..server.workers import serve_processes
 from .app import RestContext, RouteFactory, create_app
@@ -121,22 +119,14 @@ def serve(config: ServerConfig, *, on_started: Callable[[BoundPorts], None] | No
 
 
 def serve_one(config: ServerConfig, *, on_started: Callable[[BoundPorts], None] | None = None,
-              **kwargs: Any) -> None:
-    """One gateway in this process until SIGTERM or SIGINT (main thread only)."""
+              reload: Callable[[], ServerConfig] | None = None, **kwargs: Any) -> None:
+    """One gateway in this process until SIGTERM or SIGINT (main thread only); SIGHUP
+    applies ``reload()``'s peer set and logging (see :func:`gateway.server.app.wait_for_signals`)."""
     gateway = create_gateway(config, **kwargs)
-    stopping = threading.Event()
-
-    def request_stop(signum: int, frame: object) -> None:
-        log.info("received %s, shutting down", signal.Signals(signum).name)
-        stopping.set()
-
-    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         gateway.start()
         if on_started is not None:
             on_started(gateway.ports)
-        stopping.wait()
+        wait_for_signals(gateway.grpc, reload)
     finally:
         gateway.stop()
-        for s, handler in previous.items():
-            signal.signal(s, handler)

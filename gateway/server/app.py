@@ -241,6 +241,19 @@ def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None 
               reload: Callable[[], ServerConfig] | None = None, **kwargs) -> None:
     """One server in this process until SIGTERM or SIGINT (main thread only)."""
     gateway, port = create_server(config, **kwargs)
+    try:
+        gateway.start()
+        if on_started is not None:
+            on_started(port)
+        wait_for_signals(gateway, reload)
+    finally:
+        gateway.stop()
+
+
+def wait_for_signals(gateway: GatewayServer, reload: Callable[[], ServerConfig] | None = None) -> None:
+    """Block until SIGTERM or SIGINT (main thread only). With ``reload`` (a callable that
+    reads the configuration again), SIGHUP applies its peer set and logging to ``gateway``;
+    a configuration that does not load is refused and the running one kept."""
     wake = threading.Event()
     stopping = threading.Event()
 
@@ -254,16 +267,12 @@ def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None 
         handlers[signal.SIGHUP] = lambda signum, frame: wake.set()
     previous = {s: signal.signal(s, handler) for s, handler in handlers.items()}
     try:
-        gateway.start()
-        if on_started is not None:
-            on_started(port)
         while not stopping.is_set():
             wake.wait()
             wake.clear()
             if reload is not None and not stopping.is_set():
                 _reload(gateway, reload)
     finally:
-        gateway.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
 
