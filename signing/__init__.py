@@ -20,7 +20,7 @@ from .claims import (
 )
 from .digest import canonical_bytes, digest_multibase, document_digest, parse_digest
 from .jcs import canonicalize, loads
-from .keys import Algorithm, PrivateKey, PublicKey, generate_key, load_private_key, load_public_key
+from .keys import Algorithm, PrivateKey, PublicKey, generate_key, load_key, load_private_key, load_public_key
 from .replay import MemoryReplayGuard, ReplayGuard, SqliteReplayGuard
 from .trustlist import Accreditation, Entity, KeyStatus, Role, StatusChange, TrustedKey, TrustList
 from .trustsign import add_entity, add_key, load_trust_list, new_trust_list, set_key_status, sign_trust_list
@@ -61,6 +61,7 @@ __all__ = [
     "document_digest",
     "generate_key",
     "issue_attestation",
+    "load_key",
     "load_private_key",
     "load_public_key",
     "load_trust_list",

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from gateway.core.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
+from gateway.core.parsing import load_json
 
 from .multibase import MULTICODEC, decode_base58btc, decode_base64url, encode_base58btc, encode_base64url
 
@@ -30,6 +31,7 @@ __all__ = [
     "PrivateKey",
     "PublicKey",
     "generate_key",
+    "load_key",
     "load_private_key",
     "load_public_key",
 ]
@@ -193,18 +195,45 @@ def _wrap_public(key: Any) -> PublicKey:
     raise UnsupportedAlgorithm(f"key type {type(key).__name__} is refused (accepted: Ed25519, P-256)")
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def key_text(data: bytes | str) -> str:
+    """The ASCII text of a key (PEM, Multikey, JWK): editors on Windows add a UTF-8 byte-order
+    mark, which is dropped; any other non-ASCII character is refused by name, since no key
+    encoding has one (a pasted ellipsis or dash would otherwise surface as a codec error)."""
+    if isinstance(data, bytes):
+        data = data.removeprefix(_UTF8_BOM).decode("latin-1")
+    data = data.removeprefix("\ufeff")
+    for offset, char in enumerate(data):
+        if not char.isascii():
+            raise MalformedProof(f"key is not ASCII text: {char!r} at character {offset}")
+    return data
+
+
+def load_key(data: bytes | str, passphrase: bytes | None = None) -> PrivateKey | PublicKey:
+    """A key file's contents: a PKCS#8 PEM private key or, failing that, a public key
+    (PEM, Multikey, ``did:key`` or JWK)."""
+    text = key_text(data).strip()
+    if "PRIVATE KEY" in text:
+        return load_private_key(text, passphrase)
+    if text.startswith("{"):
+        return load_public_key(load_json(text))
+    return load_public_key(text)
+
+
 def load_private_key(data: bytes | str, passphrase: bytes | None = None) -> PrivateKey:
     """Load a PKCS#8 PEM private key, or a Multikey secret (``secretKeyMultibase``)."""
-    if isinstance(data, str) and data.startswith("z"):
+    data = key_text(data)
+    if data.startswith("z"):
         raw = decode_base58btc(data)
         if raw[:2] == MULTICODEC["ed25519-priv"] and len(raw) == 34:
             return PrivateKey(Algorithm.ED25519, ed25519.Ed25519PrivateKey.from_private_bytes(raw[2:]))
         if raw[:2] == MULTICODEC["p256-priv"] and len(raw) == 34:
             return PrivateKey(Algorithm.ES256, ec.derive_private_key(int.from_bytes(raw[2:], "big"), ec.SECP256R1()))
         raise MalformedProof("secret multikey has an unknown prefix or length")
-    pem = data.encode("ascii") if isinstance(data, str) else data
     try:
-        key = serialization.load_pem_private_key(pem, password=passphrase)
+        key = serialization.load_pem_private_key(data.encode("ascii"), password=passphrase)
     except TypeError as exc:
         raise SigningError(f"private key passphrase: {exc}") from None
     except ValueError as exc:
@@ -216,13 +245,13 @@ def load_public_key(value: str | bytes | dict[str, Any]) -> PublicKey:
     """Load a public key from Multikey text, a JWK dict, a ``did:key`` id, or PEM."""
     if isinstance(value, dict):
         return _from_jwk(value)
-    if isinstance(value, str) and value.startswith("did:key:"):
+    value = key_text(value).strip()
+    if value.startswith("did:key:"):
         value = value[len("did:key:"):].split("#", 1)[0]
-    if isinstance(value, str) and value.startswith("z"):
+    if value.startswith("z"):
         return _from_multikey(value)
-    pem = value.encode("ascii") if isinstance(value, str) else value
     try:
-        return _wrap_public(serialization.load_pem_public_key(pem))
+        return _wrap_public(serialization.load_pem_public_key(value.encode("ascii")))
     except ValueError as exc:
         raise MalformedProof(f"cannot read public key: {exc}") from None
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 
 from gateway.core.errors import GatewayError
-from gateway.core.parsing import load_json
 
-from .output import fail, write_output
+from .output import fail, read_input, write_output
 
 ALGORITHMS = ["ed25519", "es256"]
 
@@ -26,15 +25,20 @@ def passphrase_from_env(var: str | None) -> bytes | None:
     return value.encode("utf-8")
 
 
-def load_any_key(path: str, passphrase_env: str | None):
-    """A private key (PKCS#8 PEM) or, failing that, a public key (PEM, Multikey, JWK)."""
-    from signing import load_private_key, load_public_key
+def load_any_key(path: str, passphrase_env: str | None, as_json: bool = False):
+    """A private key (PKCS#8 PEM) or, failing that, a public key (PEM, Multikey, JWK).
 
-    data = Path(path).read_bytes()
-    if b"PRIVATE KEY" in data:
-        return load_private_key(data, passphrase_from_env(passphrase_env))
-    text = data.decode("utf-8").strip()
-    return load_public_key(load_json(text) if text.startswith("{") else text)
+    A key that cannot be read is reported against its file and ends the command (exit 1),
+    so no caller blames the document it was about to sign or verify.
+    """
+    from signing import load_key
+
+    data = read_input(path)
+    passphrase = passphrase_from_env(passphrase_env)
+    try:
+        return load_key(data, passphrase)
+    except GatewayError as exc:
+        fail(exc, as_json, source=path)
 
 
 def describe(public) -> dict[str, object]:
@@ -78,10 +82,7 @@ def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True)
 def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
     """Show a key's algorithm, Multikey, did:key, JWK and fingerprint."""
-    try:
-        key = load_any_key(key_file, passphrase_env)
-    except GatewayError as exc:
-        fail(exc, as_json, source=key_file)
+    key = load_any_key(key_file, passphrase_env, as_json)
     public = getattr(key, "public_key", key)
     info = describe(public)
     if as_json:
@@ -98,10 +99,7 @@ def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
 @click.option("-o", "--output", default="-", show_default=True)
 def export(key_file: str, form: str, passphrase_env: str | None, output: str) -> None:
     """Export the public key (never the private one)."""
-    try:
-        key = load_any_key(key_file, passphrase_env)
-    except GatewayError as exc:
-        fail(exc, False, source=key_file)
+    key = load_any_key(key_file, passphrase_env)
     public = getattr(key, "public_key", key)
     text = {
         "multikey": lambda: public.multikey + "\n",

@@ -79,10 +79,10 @@ def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer
     from signing.translation import translated_claim
 
     data = read_input(file)
+    key = load_any_key(key_file, passphrase_env, as_json)
+    if not hasattr(key, "sign"):
+        raise click.UsageError("--key must be a private key")
     try:
-        key = load_any_key(key_file, passphrase_env)
-        if not hasattr(key, "sign"):
-            raise click.UsageError("--key must be a private key")
         media = _media(data, format_id)
         if kind == "translated":
             if not (source_file and source_format and report_file and format_id):
@@ -153,7 +153,7 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
     data = read_input(file)
     try:
         when = parse_at(at)
-        tl = load_list(trust_list, root, at=when, min_sequence=min_sequence)
+        tl = load_list(trust_list, root, at=when, min_sequence=min_sequence, as_json=as_json)
         if not attestations and _is_signed_xml(data):
             result = verify_xml(data, tl, at=when)
             signed_at = result.signed_at.isoformat() if result.signed_at else None

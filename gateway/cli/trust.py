@@ -29,23 +29,33 @@ def parse_at(value: str | None) -> datetime | None:
     return parse_time(value, field="--at") if value else None
 
 
-def root_key(value: str | None):
+def root_key(value: str | None, as_json: bool = False):
+    """The pinned root public key from ``--root`` (a key file or Multikey text); a key that
+    cannot be read is reported against ``--root``, not against the list it was to check."""
     from signing import load_public_key
 
     if not value:
         raise click.UsageError("give --root or set FPGW_TRUST_ROOT (the coordination body's public key)")
     if Path(value).is_file():
-        key = load_any_key(value, None)
+        key = load_any_key(value, None, as_json)
         return getattr(key, "public_key", key)
-    return load_public_key(value)
+    try:
+        return load_public_key(value)
+    except GatewayError as exc:
+        fail(exc, as_json, source="--root")
 
 
 def load_list(path: str, root: str | None, *, at: datetime | None = None, min_sequence: int | None = None,
-              accept_expired: bool = False):
+              accept_expired: bool = False, as_json: bool = False):
+    """The verified trust list; a list that fails is reported against its own file (exit 1)."""
     from signing import load_trust_list
 
-    return load_trust_list(read_input(path), root_key(root), min_sequence=min_sequence, at=at,
-                           accept_expired=accept_expired)
+    pinned = root_key(root, as_json)
+    try:
+        return load_trust_list(read_input(path), pinned, min_sequence=min_sequence, at=at,
+                               accept_expired=accept_expired)
+    except GatewayError as exc:
+        fail(exc, as_json, source=path)
 
 
 def _read_draft(path: str) -> dict[str, Any]:
@@ -88,34 +98,48 @@ def init(draft: str, issuer: str) -> None:
 @click.option("--accreditation-body")
 @click.option("--accreditation-number")
 @click.option("--key", "key_files", multiple=True, help="Public (or private) key file or Multikey (repeatable).")
-@click.option("--valid-from", help="Keys valid from (RFC 3339; default now).")
+@click.option("--valid-from", help="Keys valid from (RFC 3339; default now). A key that already signed must be "
+              "valid from before its first signature.")
 @click.option("--valid-until", help="Keys valid until (RFC 3339).")
 @click.option("--ca", "ca_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="X.509 CA PEM for this entity.")
+@click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
 def add(draft: str, entity_id: str, name_zh: str, name_en: str, region: str, role: str, scope: tuple[str, ...],
         accreditation_body: str | None, accreditation_number: str | None, key_files: tuple[str, ...],
-        valid_from: str | None, valid_until: str | None, ca_files: tuple[str, ...]) -> None:
-    """Add (or replace) an entity with its keys."""
-    from signing import add_entity, add_key, load_public_key
+        valid_from: str | None, valid_until: str | None, ca_files: tuple[str, ...], as_json: bool) -> None:
+    """Add (or replace) an entity with its keys; a key another entry already lists is refused."""
+    from signing import add_entity, add_key
     from signing.timeutil import utcnow
 
+    publics = [_public_key(ref, as_json) for ref in key_files]
     try:
         entity: dict[str, Any] = {"id": entity_id, "name": {"zh": name_zh, "en": name_en}, "region": region,
                                   "role": role, "scopes": list(scope), "keys": []}
         if accreditation_body and accreditation_number:
             entity["accreditation"] = {"body": accreditation_body, "number": accreditation_number}
         if ca_files:
-            entity["x509"] = {"ca": [Path(p).read_text("ascii") for p in ca_files]}
+            entity["x509"] = {"ca": [read_input(p).decode("ascii", "replace") for p in ca_files]}
         doc = add_entity(_read_draft(draft), entity)
         start = parse_at(valid_from) or utcnow()
         end = parse_at(valid_until)
-        for n, ref in enumerate(key_files, 1):
-            key = load_any_key(ref, None) if Path(ref).is_file() else load_public_key(ref)
-            public = getattr(key, "public_key", key)
+        for n, public in enumerate(publics, 1):
             doc = add_key(doc, entity_id, f"{entity_id}#key-{n}", public, valid_from=start, valid_until=end)
     except GatewayError as exc:
-        fail(exc, False)
+        fail(exc, as_json, source=draft)
     _write_json(draft, doc)
     click.echo(f"{entity_id} added with {len(key_files)} key(s)")
+
+
+def _public_key(ref: str, as_json: bool):
+    """A ``--key`` value: a key file, or Multikey / did:key text; errors name that key."""
+    from signing import load_public_key
+
+    if Path(ref).is_file():
+        key = load_any_key(ref, None, as_json)
+        return getattr(key, "public_key", key)
+    try:
+        return load_public_key(ref)
+    except GatewayError as exc:
+        fail(exc, as_json, source=f"--key {ref}")
 
 
 @trust.command()
@@ -199,7 +223,8 @@ def _verify_options(f):
 def show(trust_list: str, root: str | None, min_sequence: int | None, at: str | None, accept_expired: bool, as_json: bool) -> None:
     """Verify a signed trust list and show its entities and keys."""
     try:
-        tl = load_list(trust_list, root, at=parse_at(at), min_sequence=min_sequence, accept_expired=accept_expired)
+        tl = load_list(trust_list, root, at=parse_at(at), min_sequence=min_sequence, accept_expired=accept_expired,
+                       as_json=as_json)
     except GatewayError as exc:
         fail(exc, as_json, source=trust_list)
     summary = _summary(tl)
@@ -219,7 +244,8 @@ def show(trust_list: str, root: str | None, min_sequence: int | None, at: str | 
 def verify(trust_list: str, root: str | None, min_sequence: int | None, at: str | None, accept_expired: bool, as_json: bool) -> None:
     """Verify a signed trust list: root signature, schema, sequence, dates."""
     try:
-        tl = load_list(trust_list, root, at=parse_at(at), min_sequence=min_sequence, accept_expired=accept_expired)
+        tl = load_list(trust_list, root, at=parse_at(at), min_sequence=min_sequence, accept_expired=accept_expired,
+                       as_json=as_json)
     except GatewayError as exc:
         fail(exc, as_json, source=trust_list)
     if as_json:
