@@ -102,5 +102,5 @@ def detect_format(data: bytes) -> Format:
     missing = unavailable()
     tail = f" (not installed here, so not tried: {', '.join(missing)})" if missing else ""
     raise UnknownFormat(
-        f"no registered format recognises this document{tail}; name it with --from / format_id", path="format"
+        f"no registered format recognises this document{tail}; name its format id", path="format"
     )

@@ -3,7 +3,8 @@
 Given a document and attestations, :func:`verify_chain` verifies every attestation against
 the trust list, then walks from the document's digest: each ``translated`` attestation
 whose subject is the current digest names its input digest, which becomes the current
-digest, until a digest is reached that a ``registered`` or ``verified`` attestation covers.
+digest, until a digest is reached that a ``registered`` or ``verified`` attestation covers (or, for a
+document that was not translated, such as a conformance report, a ``conformance`` attestation).
 Every attestation given must sit on that walk; a missing, ambiguous or looping link is
 ``CHAIN_BROKEN``.
 """
@@ -22,6 +23,9 @@ from .digest import Media, document_digest, parse_digest
 from .trustlist import TrustList
 
 __all__ = ["VerifiedChain", "verify_chain"]
+
+# Claims that end a chain: the original is registered by a platform or checked by a verifier.
+ORIGINAL_KINDS = ("registered", "verified")
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,13 @@ def verify_chain(
             raise ChainBroken(f"translation chain loops back to {current}")
         seen.add(current)
         expected_format = claim.input_format
-    originals = [
-        i for i, v in enumerate(verified) if v.claim.kind in ("registered", "verified") and v.subject_digest == current
-    ]
+    # A conformance report is its own original: its attestation covers the report itself.
+    kinds = ORIGINAL_KINDS + (("conformance",) if current == start else ())
+    originals = [i for i, v in enumerate(verified) if v.claim.kind in kinds and v.subject_digest == current]
+    if not originals and current == start:
+        raise ChainBroken(
+            "no attestation covers this document's digest: changed after signing?", digest=start
+        )
     if not originals:
         raise ChainBroken(f"no registered or verified attestation covers the original {current}", digest=current)
     for i in originals:

@@ -114,8 +114,13 @@ class TrustedKey:
     def check_usable(self, moment: datetime) -> None:
         """Raise the named UntrustedSigner subclass unless the key was usable at ``moment``."""
         if moment < self.valid_from or (self.valid_until is not None and moment >= self.valid_until):
+            until = format_time(self.valid_until) if self.valid_until is not None else "open-ended"
             raise KeyNotValid(
-                f"key {self.id} is outside its validity window at {format_time(moment)}", key=self.id
+                f"key {self.id} is valid from {format_time(self.valid_from)} until {until};"
+                f" it was used at {format_time(moment)}, outside that window",
+                key=self.id, valid_from=format_time(self.valid_from),
+                valid_until=format_time(self.valid_until) if self.valid_until is not None else None,
+                used_at=format_time(moment),
             )
         change = self.status_at(moment)
         if change is None:
@@ -192,8 +197,13 @@ class TrustList:
             by_id[ent.id] = ent
             for key in ent.keys:
                 mk = key.public_key.multikey
-                if key.id in by_key or mk in by_multikey:
+                if key.id in by_key:
                     raise SchemaViolation(f"key {key.id} listed twice", path="/entities")
+                if mk in by_multikey:
+                    raise SchemaViolation(
+                        f"key {key.id} is the public key {by_multikey[mk].id} already lists; each key belongs to one entry",
+                        path="/entities",
+                    )
                 by_key[key.id] = key
                 by_multikey[mk] = key
         object.__setattr__(self, "_by_id", by_id)

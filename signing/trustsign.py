@@ -93,7 +93,24 @@ def add_key(
     if valid_until is not None:
         entry["validUntil"] = format_time(valid_until)
     ent["keys"] = [k for k in ent["keys"] if k["id"] != key_id] + [entry]
+    _check_keys_unique(out)
     return out
+
+
+def _check_keys_unique(body: dict[str, Any]) -> None:
+    """One public key, one entry: a key listed under two ids (or two entities) would make the
+    signer of an attestation ambiguous, so the list that carries it is refused when edited and
+    when signed, not only when a verifier loads it."""
+    holders: dict[str, str] = {}
+    for i, ent in enumerate(body.get("entities", [])):
+        for j, key in enumerate(ent.get("keys", [])):
+            multikey, key_id = key.get("publicKeyMultibase"), key.get("id")
+            if multikey in holders:
+                raise SchemaViolation(
+                    f"key {key_id} is the public key {holders[multikey]} already lists; each key belongs to one entry",
+                    path=f"/entities/{i}/keys/{j}/publicKeyMultibase", key=key_id, listed_as=holders[multikey],
+                )
+            holders[multikey] = key_id
 
 
 def set_key_status(
@@ -136,6 +153,7 @@ def sign_trust_list(
     if sequence is not None:
         body["sequence"] = sequence
     _validate(body)
+    _check_keys_unique(body)
     options = {
         "created": body["issued"],
         "verificationMethod": root_key.public_key.did_key,

@@ -2,15 +2,22 @@
 
 Sub-commands live one family per module and are imported only when used, so ``fpgw
 --help`` and ``fpgw convert`` stay fast and an optional dependency of one family cannot
-break another. Exit codes: 0 ok, 1 invalid or untranslatable input, 2 usage.
+break another. Exit codes (one rule, :mod:`gateway.cli.output`): 0 ok, 1 invalid,
+untrusted or untranslatable input, 2 usage, including a named file that is missing or a
+directory or glob that matches no file; ``--json`` makes every error JSON.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
+import sys
+from typing import Any
 
 import click
+
+from .output import report_click_error
 
 # gRPC's C core writes its own lines to stderr (a failed TLS handshake, fork warnings); our
 # commands report every failure in one line of their own. GRPC_VERBOSITY=ERROR brings it back.
@@ -51,6 +58,25 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = target.split(":")
         return getattr(importlib.import_module(module_name), attr)
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's main, with usage and input-file errors reported as JSON under ``--json``."""
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            report_click_error(exc, as_json="--json" in argv)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                sys.exit(1)
+            raise
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ import click
 import orjson
 
 from ..core.errors import GatewayError
+from .output import InputFile
 
 
 @click.group()
@@ -19,7 +20,7 @@ def audit() -> None:
 @audit.command()
 @click.option("--store", "store_url", help="Store URL: a SQLite file or postgresql://...")
 @click.option("--schema", default=None, help="PostgreSQL schema (default from config, else fpgw).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=InputFile(path_type=Path),
               help="Take the store from this server configuration.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
 def verify(store_url: str | None, schema: str | None, config_path: Path | None, as_json: bool) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from .output import InputFile
+
 LEVELS = ("core", "signing", "recognition", "full")
 
 
@@ -42,9 +44,9 @@ def check(version: str, as_json: bool) -> None:
 @conformance.command()
 @click.option("--target", help="HOST:PORT of the implementation under test.")
 @click.option("--in-process", is_flag=True, help="Start this gateway on a loopback port with the suite's TEST-ONLY keys.")
-@click.option("--ca", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CA certificate of the target (default: the suite's test CA).")
-@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Client certificate (default: the suite's Hebei platform).")
-@click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Client private key for --cert.")
+@click.option("--ca", type=InputFile(path_type=Path), help="CA certificate of the target (default: the suite's test CA).")
+@click.option("--cert", type=InputFile(path_type=Path), help="Client certificate (default: the suite's Hebei platform).")
+@click.option("--key", type=InputFile(path_type=Path), help="Client private key for --cert.")
 @click.option("--insecure", is_flag=True, help="Plaintext; cases that need mutual TLS are skipped and the run cannot pass.")
 @click.option("--level", type=click.Choice(LEVELS), default="full", show_default=True)
 @click.option("--group", "groups", multiple=True, help="Only this group (repeatable).")
@@ -52,7 +54,7 @@ def check(version: str, as_json: bool) -> None:
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), help="Write conformance.json, .junit.xml and .html here.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=4, show_default=True, help="Cases run at the same time.")
 @click.option("--deadline", type=click.FloatRange(0.1), default=20.0, show_default=True, help="Seconds per case.")
-@click.option("--sign", "sign_key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Sign the JSON report with this key (a conformance attestation).")
+@click.option("--sign", "sign_key", type=InputFile(path_type=Path), help="Sign the JSON report with this key (a conformance attestation).")
 @click.option("--issuer", help="Trust-list entity id the --sign key belongs to.")
 @click.option("--key-id", help="Key id on the trust list (default: ISSUER#ed25519-1 or #p256-1).")
 @click.option("--version", "version", default="v1", show_default=True)

@@ -10,7 +10,7 @@ import click
 
 from gateway.core.errors import GatewayError
 
-from .output import fail, read_input, write_output
+from .output import InputFile, fail, read_input, write_output
 
 ALGORITHMS = ["ed25519", "es256"]
 
@@ -77,7 +77,7 @@ def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -
 
 
 @keys.command()
-@click.argument("key_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("key_file", type=InputFile())
 @click.option("--passphrase-env", metavar="VAR")
 @click.option("--json", "as_json", is_flag=True)
 def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
@@ -93,7 +93,7 @@ def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
 
 
 @keys.command()
-@click.argument("key_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("key_file", type=InputFile())
 @click.option("--as", "form", type=click.Choice(["multikey", "jwk", "pem", "did"]), default="multikey", show_default=True)
 @click.option("--passphrase-env", metavar="VAR")
 @click.option("-o", "--output", default="-", show_default=True)

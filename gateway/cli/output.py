@@ -1,17 +1,57 @@
-"""Input, output and error reporting shared by every ``fpgw`` command."""
+"""Input, output and error reporting shared by every ``fpgw`` command.
+
+One rule for every command: exit 0 when it did its job, 1 when an input (a document, an
+attestation, a key, a trust list) is invalid or untrusted, 2 when the command line is wrong,
+which includes naming a file that does not exist, cannot be read or (as a directory or glob)
+matches no file. With ``--json`` every error, usage errors included, is one JSON object
+``{"error": {"reason", "message", ...}}`` on stderr.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from gateway.core.errors import GatewayError
 
+from .hints import cli_message, hint
+
 EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class InputFileError(click.ClickException):
+    """A file the command line names that is missing or unreadable, or a directory or glob that
+    matches no file: a usage error (exit 2), reported against that file."""
+
+    exit_code = EXIT_USAGE
+    reason = "FILE_NOT_FOUND"
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(detail)
+        self.path = path
+
+
+class InputFile(click.Path):
+    """A file argument that must exist: missing is :class:`InputFileError`, like every other
+    file the command reads (click's own check would word it, and exit, differently)."""
+
+    def __init__(self, *, allow_dash: bool = False, dir_okay: bool = False, path_type: type | None = None) -> None:
+        super().__init__(dir_okay=dir_okay, allow_dash=allow_dash, path_type=path_type)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value)
+        if not (self.allow_dash and text == "-"):
+            path = Path(text)
+            if not path.exists():
+                raise InputFileError(text, "no such file")
+            if path.is_dir() and not self.dir_okay:
+                raise InputFileError(text, "is a directory, not a file")
+        return super().convert(value, param, ctx)
 
 
 def read_input(source: str) -> bytes:
@@ -20,8 +60,10 @@ def read_input(source: str) -> bytes:
         return sys.stdin.buffer.read()
     try:
         return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(source, "no such file") from None
     except OSError as exc:
-        raise click.FileError(source, hint=exc.strerror) from None
+        raise InputFileError(source, exc.strerror or str(exc)) from None
 
 
 def write_output(target: str, data: bytes) -> None:
@@ -32,16 +74,48 @@ def write_output(target: str, data: bytes) -> None:
         Path(target).write_bytes(data)
 
 
-def fail(exc: GatewayError, as_json: bool, *, source: str | None = None) -> NoReturn:
-    """Report a gateway error on stderr (JSON with ``--json``) and exit 1."""
+def fail(exc: GatewayError, as_json: bool, *, source: str | None = None, data: bytes | None = None,
+         syntax: str | None = None) -> NoReturn:
+    """Report a gateway error on stderr (JSON with ``--json``) and exit 1.
+
+    ``data`` and ``syntax`` (what the document was read as) let the hint say when a file
+    looks like the other syntax.
+    """
+    ctx = click.get_current_context(silent=True)
+    advice = hint(exc, ctx, data, syntax)
     if as_json:
         payload = exc.as_dict()
+        payload["message"] = cli_message(exc.message, ctx)
         if source is not None:
             payload["file"] = source
+        if advice:
+            payload["hint"] = advice
         click.echo(json.dumps({"error": payload}, ensure_ascii=False), err=True)
     else:
         prefix = f"{source}: " if source else ""
-        click.echo(f"error: {prefix}{exc.reason}: {exc}", err=True)
+        click.echo(f"error: {prefix}{exc.reason}: {cli_message(str(exc), ctx)}", err=True)
         for v in exc.violations[1:]:
             click.echo(f"  {v.path}: {v.message}", err=True)
+        if advice:
+            click.echo(f"hint: {advice}", err=True)
     sys.exit(EXIT_INVALID)
+
+
+def report_click_error(exc: click.ClickException, as_json: bool) -> NoReturn:
+    """A usage or input-file error, as click prints it or as JSON; exits with its code."""
+    if isinstance(exc, InputFileError):
+        if as_json:
+            error = {"reason": exc.reason, "message": f"{exc.path}: {exc.format_message()}", "file": exc.path}
+            click.echo(json.dumps({"error": error}, ensure_ascii=False), err=True)
+        else:
+            click.echo(f"error: {exc.path}: {exc.reason}: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    if as_json:
+        error = {"reason": "USAGE_ERROR", "message": exc.format_message()}
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            error["command"] = ctx.command_path
+        click.echo(json.dumps({"error": error}, ensure_ascii=False), err=True)
+    else:
+        exc.show()
+    sys.exit(exc.exit_code)

@@ -10,6 +10,7 @@ import click
 import orjson
 
 from ..core.errors import GatewayError
+from .output import InputFile
 
 
 def _fail(error: GatewayError, as_json: bool, code: int) -> None:
@@ -21,7 +22,7 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
 
 
 @click.command()
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=InputFile(path_type=Path),
               help="TOML configuration file (FPGW_<SECTION>_<KEY> variables override it).")
 @click.option("--address", help="host:port to listen on (overrides server.address).")
 @click.option("--insecure", is_flag=True, help="Allow plaintext on a non-loopback address.")

@@ -12,7 +12,7 @@ from gateway.core.errors import GatewayError
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
-from .output import fail, read_input, write_output
+from .output import InputFile, fail, read_input, write_output
 from .trust import ROOT_HELP, load_list, parse_at
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
 @click.command()
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--claim", "kind", required=True, type=click.Choice(["registered", "verified", "translated"]))
-@click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False), help="Private key (PKCS#8 PEM).")
+@click.option("--key", "key_file", required=True, type=InputFile(), help="Private key (PKCS#8 PEM).")
 @click.option("--passphrase-env", metavar="VAR", help="Environment variable holding the key's passphrase.")
 @click.option("--issuer", required=True, help="Issuer entity id on the trust list.")
 @click.option("--key-id", help="Verification method id (default: the key's did:key).")
@@ -60,9 +60,9 @@ def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
 @click.option("--accreditation-number", help="verified: accreditation number.")
 @click.option("--level", type=click.Choice(["limited", "reasonable"]), default="reasonable", show_default=True)
 @click.option("--verified-on", help="verified: date of the verification (YYYY-MM-DD).")
-@click.option("--source", "source_file", type=click.Path(exists=True, dir_okay=False), help="translated: the original document.")
+@click.option("--source", "source_file", type=InputFile(), help="translated: the original document.")
 @click.option("--source-format", help="translated: format id of the original.")
-@click.option("--report", "report_file", type=click.Path(exists=True, dir_okay=False), help="translated: translation report JSON (convert --report).")
+@click.option("--report", "report_file", type=InputFile(), help="translated: translation report JSON (convert --report).")
 @click.option("--valid-days", type=int, help="Attestation validity in days (open-ended when omitted).")
 @click.option("--embed", is_flag=True, help="Embed the document in the attestation.")
 @click.option("-o", "--output", default="-", show_default=True, help="Attestation file to write.")
@@ -136,9 +136,9 @@ def _is_signed_xml(data: bytes) -> bool:
 
 @click.command()
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("--attestation", "attestations", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--attestation", "attestations", multiple=True, type=InputFile(),
               help="Attestation about FILE or about a document it was translated from (repeatable).")
-@click.option("--trust-list", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--trust-list", required=True, type=InputFile())
 @click.option("--root", envvar="FPGW_TRUST_ROOT", help=ROOT_HELP)
 @click.option("--min-sequence", type=int, help="Highest trust-list sequence already accepted.")
 @click.option("--at", help="Verify as of this time (RFC 3339) instead of now.")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from gateway.cli.output import fail, read_input, write_output
+from gateway.cli.output import InputFileError, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
 from gateway.core.parsing import dump_json
@@ -53,12 +53,20 @@ def validate(file: str, format_id: str | None, as_json: bool) -> None:
     try:
         reading = read(data, format_id)
     except GatewayError as exc:
-        fail(exc, as_json, source=file)
+        fail(exc, as_json, source=file, data=data, syntax=_syntax(format_id))
     decl = reading.declaration
     if as_json:
         click.echo(json.dumps({"valid": True, "file": file, "format": reading.format.id, "id": str(decl.id), "version": decl.version}))
     else:
         click.echo(f"{file}: valid {reading.format.id} (declaration {decl.id} v{decl.version})")
+
+
+def _syntax(format_id: str | None) -> str | None:
+    """What a named format reads its bytes as (for the "looks like XML" hint)."""
+    try:
+        return get_format(format_id).syntax if format_id else None
+    except GatewayError:
+        return None
 
 
 def _options(option: tuple[str, ...], mass_per_piece: str | None, lifetime_energy: str | None, gwp_set: str | None, allow_defaults: bool) -> TranslateOptions:
@@ -82,9 +90,15 @@ def _expand(source: str) -> list[Path] | None:
         return None
     path = Path(source)
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".xml"))
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".xml"))
+        if not files:
+            raise InputFileError(source, "the directory matches no *.json or *.xml file")
+        return files
     if any(ch in source for ch in "*?["):
-        return sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
+        files = sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
+        if not files:
+            raise InputFileError(source, "the pattern matches no file")
+        return files
     return None
 
 
@@ -204,7 +218,7 @@ def _convert_one(source: str, target: str, source_format: str | None, output: st
     try:
         result = translate(data, target, source=source_format, options=options)
     except GatewayError as exc:
-        fail(exc, as_json, source=source)
+        fail(exc, as_json, source=source, data=data, syntax=_syntax(source_format))
     write_output(output, result.output)
     if signer:
         Path(attestation_path or f"{output}.attestation.json").write_bytes(signer.sign(data, result))

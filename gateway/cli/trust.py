@@ -18,7 +18,7 @@ from gateway.core.errors import GatewayError
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
-from .output import fail, read_input
+from .output import InputFile, fail, read_input
 
 ROOT_HELP = "Pinned root public key (Multikey z… or a key file); default $FPGW_TRUST_ROOT."
 
@@ -50,9 +50,10 @@ def load_list(path: str, root: str | None, *, at: datetime | None = None, min_se
     """The verified trust list; a list that fails is reported against its own file (exit 1)."""
     from signing import load_trust_list
 
+    data = read_input(path)
     pinned = root_key(root, as_json)
     try:
-        return load_trust_list(read_input(path), pinned, min_sequence=min_sequence, at=at,
+        return load_trust_list(data, pinned, min_sequence=min_sequence, at=at,
                                accept_expired=accept_expired)
     except GatewayError as exc:
         fail(exc, as_json, source=path)
@@ -77,7 +78,8 @@ def trust() -> None:
 @trust.command()
 @click.argument("draft", type=click.Path(dir_okay=False))
 @click.option("--issuer", required=True, help="Coordination body id, e.g. urn:jjj:coordination-body:jjj.")
-def init(draft: str, issuer: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
+def init(draft: str, issuer: str, as_json: bool) -> None:
     """Start an empty trust-list draft."""
     from signing import new_trust_list
 
@@ -88,7 +90,7 @@ def init(draft: str, issuer: str) -> None:
 
 
 @trust.command()
-@click.argument("draft", type=click.Path(exists=True, dir_okay=False))
+@click.argument("draft", type=InputFile())
 @click.option("--id", "entity_id", required=True, help="Entity id, e.g. urn:jjj:platform:hebei.")
 @click.option("--name-zh", required=True)
 @click.option("--name-en", required=True)
@@ -101,7 +103,7 @@ def init(draft: str, issuer: str) -> None:
 @click.option("--valid-from", help="Keys valid from (RFC 3339; default now). A key that already signed must be "
               "valid from before its first signature.")
 @click.option("--valid-until", help="Keys valid until (RFC 3339).")
-@click.option("--ca", "ca_files", multiple=True, type=click.Path(exists=True, dir_okay=False), help="X.509 CA PEM for this entity.")
+@click.option("--ca", "ca_files", multiple=True, type=InputFile(), help="X.509 CA PEM for this entity.")
 @click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
 def add(draft: str, entity_id: str, name_zh: str, name_en: str, region: str, role: str, scope: tuple[str, ...],
         accreditation_body: str | None, accreditation_number: str | None, key_files: tuple[str, ...],
@@ -143,13 +145,15 @@ def _public_key(ref: str, as_json: bool):
 
 
 @trust.command()
-@click.argument("draft", type=click.Path(exists=True, dir_okay=False))
+@click.argument("draft", type=InputFile())
 @click.argument("key_id")
 @click.option("--at", "since", help="Time of the revocation (RFC 3339; default now).")
 @click.option("--reason", help="e.g. key-compromise, superseded, cessation-of-operation.")
 @click.option("--suspend", is_flag=True, help="Suspend instead of revoking.")
 @click.option("--reactivate", is_flag=True, help="Lift a suspension.")
-def revoke(draft: str, key_id: str, since: str | None, reason: str | None, suspend: bool, reactivate: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
+def revoke(draft: str, key_id: str, since: str | None, reason: str | None, suspend: bool, reactivate: bool,
+           as_json: bool) -> None:
     """Revoke, suspend or re-activate a key from a given time."""
     from signing import set_key_status
     from signing.timeutil import utcnow
@@ -158,29 +162,36 @@ def revoke(draft: str, key_id: str, since: str | None, reason: str | None, suspe
     try:
         doc = set_key_status(_read_draft(draft), key_id, status, since=parse_at(since) or utcnow(), reason=reason)
     except GatewayError as exc:
-        fail(exc, False)
+        fail(exc, as_json, source=draft)
     _write_json(draft, doc)
     click.echo(f"{key_id}: {status}")
 
 
 @trust.command()
-@click.argument("draft", type=click.Path(exists=True, dir_okay=False))
-@click.option("--root-key", required=True, type=click.Path(exists=True, dir_okay=False), help="Root private key (PKCS#8 PEM).")
+@click.argument("draft", type=InputFile())
+@click.option("--root-key", required=True, type=InputFile(), help="Root private key (PKCS#8 PEM).")
 @click.option("--passphrase-env", metavar="VAR")
 @click.option("--sequence", type=int, help="Sequence number (default: the draft's, which is then incremented).")
 @click.option("--days", type=int, default=30, show_default=True, help="Days until the next update.")
 @click.option("-o", "--output", required=True, help="Signed trust list to write.")
-def sign(draft: str, root_key: str, passphrase_env: str | None, sequence: int | None, days: int, output: str) -> None:
-    """Sign the draft with the root key; the draft's sequence number moves on."""
+@click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
+def sign(draft: str, root_key: str, passphrase_env: str | None, sequence: int | None, days: int, output: str,
+         as_json: bool) -> None:
+    """Sign the draft with the root key; the draft's sequence number moves on.
+
+    A draft that lists one public key twice (under two ids or two entities) is refused.
+    """
     from signing import sign_trust_list
 
+    key = load_any_key(root_key, passphrase_env, as_json)
+    if not hasattr(key, "sign"):
+        raise click.UsageError("--root-key must be a private key")
     try:
         doc = _read_draft(draft)
         seq = sequence if sequence is not None else doc["sequence"]
-        key = load_any_key(root_key, passphrase_env)
         signed = sign_trust_list(doc, key, sequence=seq, validity=timedelta(days=days))
     except GatewayError as exc:
-        fail(exc, False)
+        fail(exc, as_json, source=draft)
     _write_json(output, signed)
     doc["sequence"] = seq + 1
     _write_json(draft, doc)

@@ -84,7 +84,8 @@ def test_assess_refuses_a_key_of_another_entity(files) -> None:
 def test_assess_reports_a_missing_attestation_file(files) -> None:
     result = run("assess", str(files["dir"] / "hebei-hot-rolled-steel-coil.json"), "--policy", "cn-tj",
                  "--attestation", str(files["dir"] / "absent.json"), *_trust(files))
-    assert result.exit_code == 1 and "Could not open file" in result.output and "absent.json" in result.output
+    # a file the command line names and that is missing is a usage error, as for every command
+    assert result.exit_code == 2 and "FILE_NOT_FOUND" in result.output and "absent.json" in result.output
 
 
 def test_assess_needs_a_pinned_root(files) -> None:
