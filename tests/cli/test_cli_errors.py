@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from gateway import examples
 from gateway.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = examples.folder()
 
 
 def run(*args: object, input: bytes | None = None) -> Result:

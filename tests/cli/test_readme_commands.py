@@ -10,10 +10,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from gateway import examples
 from gateway.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "hebei-hot-rolled-steel-coil.json"
+EXAMPLE = examples.example("hebei-hot-rolled-steel-coil.json")
 
 
 def signing_block() -> list[list[str]]:
