@@ -108,6 +108,7 @@ def _expand(source: str) -> list[Path] | None:
 @click.option("--from", "source_format", metavar="ID", help="Source format id (detected when omitted).")
 @click.option("-o", "--output", metavar="OUT", default="-", show_default=True, help="Output file, '-' for stdout, or a directory for batches.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the translation report (JSON) here; a directory for batches.")
+@click.option("--report-html", "report_html", metavar="FILE", help="Write the report for people (HTML) here; a directory for batches, with an index.html.")
 @click.option("--mass-per-piece", metavar="KG", help="Mass of one piece in kg, for per-piece declarations into per-kg formats.")
 @click.option("--lifetime-energy", metavar="KWH", help="Total energy over service life in kWh, for per-kWh battery footprints.")
 @click.option("--gwp-set", type=click.Choice([g.value for g in GwpSet]), help="Re-characterise totals to this IPCC set (needs a per-gas inventory).")
@@ -126,6 +127,7 @@ def convert(
     source_format: str | None,
     output: str,
     report_path: str | None,
+    report_html: str | None,
     mass_per_piece: str | None,
     lifetime_energy: str | None,
     gwp_set: str | None,
@@ -167,9 +169,11 @@ def convert(
     if batch is None:
         if signer and output == "-" and not attestation_path:
             raise click.UsageError("--sign with output on stdout needs --attestation FILE")
-        _convert_one(source, target, source_format, output, report_path, options, as_json, signer, attestation_path)
+        _convert_one(source, target, source_format, output, (report_path, report_html), options, as_json, signer,
+                     attestation_path)
     else:
-        _convert_batch(batch, target, source_format, output, report_path, options, as_json, signer, jobs)
+        _convert_batch(batch, target, source_format, output, (report_path, report_html), options, as_json, signer,
+                       jobs)
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,18 @@ def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passph
     return params
 
 
-def _convert_one(source: str, target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: SigningParams | None, attestation_path: str | None) -> None:
+# A batch's HTML reports share one copy of the font beside them instead of each embedding a subset.
+BATCH_FONT = "report-font.ttf"
+
+
+def _report_html(report: dict[str, Any], source: str, font_url: str | None = None) -> bytes:
+    from gateway.reports import translation_report_html
+
+    return translation_report_html(report, source=source, font_url=font_url)
+
+
+def _convert_one(source: str, target: str, source_format: str | None, output: str, reports: tuple[str | None, str | None], options: TranslateOptions, as_json: bool, signer: SigningParams | None, attestation_path: str | None) -> None:
+    report_path, report_html = reports
     data = read_input(source)
     try:
         result = translate(data, target, source=source_format, options=options)
@@ -225,6 +240,8 @@ def _convert_one(source: str, target: str, source_format: str | None, output: st
     report = result.report.as_dict()
     if report_path:
         Path(report_path).write_bytes(dump_json(report))
+    if report_html:
+        Path(report_html).write_bytes(_report_html(report, source))
     if as_json and output != "-":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif output != "-":
@@ -247,6 +264,7 @@ class BatchJob:
     out_dir: Path
     report_dir: Path | None
     signer: SigningParams | None
+    html_dir: Path | None = None
 
     def run(self, path: Path) -> dict[str, Any] | None:
         """None when converted; the error (with the file) otherwise."""
@@ -261,6 +279,9 @@ class BatchJob:
             Path(f"{out_file}.attestation.json").write_bytes(self.signer.sign(data, result))
         if self.report_dir:
             (self.report_dir / f"{path.stem}.{self.target}.report.json").write_bytes(dump_json(result.report.as_dict()))
+        if self.html_dir:
+            (self.html_dir / f"{path.stem}.{self.target}.report.html").write_bytes(
+                _report_html(result.report.as_dict(), str(path), BATCH_FONT))
         return None
 
 
@@ -268,13 +289,19 @@ class BatchJob:
 MIN_FILES_PER_WORKER = 64
 
 
-def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, report_path: str | None, options: TranslateOptions, as_json: bool, signer: SigningParams | None, jobs: int) -> None:
+def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, reports: tuple[str | None, str | None], options: TranslateOptions, as_json: bool, signer: SigningParams | None, jobs: int) -> None:
     if output == "-":
         raise click.UsageError("several inputs need -o DIR")
-    job = BatchJob(target, source_format, options, Path(output), Path(report_path) if report_path else None, signer)
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    if job.report_dir:
-        job.report_dir.mkdir(parents=True, exist_ok=True)
+    report_path, report_html = reports
+    job = BatchJob(target, source_format, options, Path(output), Path(report_path) if report_path else None, signer,
+                   Path(report_html) if report_html else None)
+    for folder in (job.out_dir, job.report_dir, job.html_dir):
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+    if job.html_dir:
+        from gateway.fonts import font_path
+
+        (job.html_dir / BATCH_FONT).write_bytes(font_path().read_bytes())
     workers = max(1, min(jobs, len(files) // MIN_FILES_PER_WORKER))
     with ExitStack() as stack:
         if workers > 1:
@@ -285,11 +312,22 @@ def _convert_batch(files: list[Path], target: str, source_format: str | None, ou
         bar = stack.enter_context(click.progressbar(results, length=len(files), label=f"converting to {target}", file=sys.stderr, show_pos=True))
         failures = [error for error in bar if error is not None]
     ok = len(files) - len(failures)
-    summary = {"converted": ok, "failed": len(failures), "failures": failures}
+    summary: dict[str, Any] = {"converted": ok, "failed": len(failures), "failures": failures}
+    if job.html_dir:
+        from gateway.reports import batch_index_html
+
+        index = job.html_dir / "index.html"
+        failed = {f["file"] for f in failures}
+        index.write_bytes(batch_index_html(
+            [(str(p), None if str(p) in failed else f"{p.stem}.{target}.report.html") for p in files], failures, target,
+            font_url=BATCH_FONT))
+        summary["reportIndex"] = str(index)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         click.echo(f"{ok} converted, {len(failures)} failed", err=True)
+        if job.html_dir:
+            click.echo(f"reports for people: {summary['reportIndex']}", err=True)
         for f in failures:
             click.echo(f"error: {f['file']}: {f['reason']}: {f['message']}", err=True)
     if failures:

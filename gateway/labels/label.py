@@ -21,7 +21,7 @@ from signing.digest import parse_digest
 from signing.translation import media_of_format
 
 from .content import LabelFacts, Registration, label_facts, verify_url
-from .fonts import missing_glyphs
+from gateway.fonts import missing_glyphs
 from .layout import Layout, Size, lay_out
 from .render import Output, render
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 import segno
 
 from .content import LabelFacts, strings
-from .fonts import text_width
+from gateway.fonts import text_width
 
 GREEN = "#1b6e3a"
 INK = "#1a1a1a"

@@ -8,7 +8,6 @@ layer holds the label's text. No browser is involved in making a label.
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 from enum import StrEnum
@@ -19,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import FAMILY, font_path, subset_font
+from gateway.fonts import FAMILY, font_face, font_path
 from .layout import Layout, Qr, Rect, Text
 
 PDF_FONT = "JJJLabelSans"
@@ -35,8 +34,7 @@ class Output(StrEnum):
 
 
 def _font_face(layout: Layout) -> str:
-    data = base64.b64encode(subset_font(layout.text())).decode("ascii")
-    return f"@font-face{{font-family:'{FAMILY}';src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+    return font_face(layout.text())
 
 
 def _qr_path(q: Qr) -> str:

@@ -278,6 +278,12 @@ class SqlStore(abc.ABC):
                                declaration_id=declaration_id, version=version or None)
             return self._load_declaration(conn, row)
 
+    def declaration_by_digest(self, digest: str) -> StoredDeclaration | None:
+        with self._transaction(write=False) as conn:
+            row = self._run(conn, f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE digest = ?"
+                            " ORDER BY cursor LIMIT 1", (digest,)).fetchone()
+            return self._load_declaration(conn, row) if row is not None else None
+
     def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:
         with self._transaction(write=False) as conn:
             rows = self._run(

@@ -75,6 +75,11 @@ class Store(Protocol):
         """Remember how far ``peer``'s feed is replicated; never moves backwards."""
         ...
 
+    def declaration_by_digest(self, digest: str) -> StoredDeclaration | None:
+        """The declaration whose canonical digest is ``digest`` (``sha256:<hex>``), with every
+        attestation held for it; None when none is held."""
+        ...
+
     def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:
         ...
 

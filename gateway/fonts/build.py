@@ -1,10 +1,10 @@
-"""Build the label font shipped in ``gateway/labels/fonts/`` from Noto Sans CJK SC.
+"""Build the font shipped in ``gateway/fonts/`` from Noto Sans CJK SC.
 
 Run once by a maintainer when the character set or the upstream font changes (needs the
 Debian package ``fonts-noto-cjk``, OFL-1.1)::
 
-    python -m gateway.labels.fontbuild /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc Regular
-    python -m gateway.labels.fontbuild /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc Bold
+    python -m gateway.fonts.build /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc Regular
+    python -m gateway.fonts.build /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc Bold
 
 The output keeps the Simplified Chinese face's glyphs for GB 2312 (all 7,445 characters),
 ASCII, Latin-1 and the symbols a label prints (CO₂, →, ≤, ·), with CFF outlines converted to
@@ -23,7 +23,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
 FAMILY = "JJJ Label Sans"
-FONTS = Path(__file__).with_name("fonts")
+FONTS = Path(__file__).parent
 # Maximum distance between a cubic curve and its quadratic approximation, in font units
 # (1000 per em): invisible at label sizes.
 MAX_ERR = 1.0

@@ -1,12 +1,14 @@
-"""The label font (shipped, see ``fonts/README.md``): metrics for layout and per-label subsets.
+"""The project's CJK font (shipped, see ``README.md`` here): metrics, subsets, CSS.
 
-Layout measures text with the font's own advance widths, so every renderer (SVG, HTML, PNG,
-PDF) places the same glyphs at the same positions. Each label embeds a subset holding only
-the characters it prints.
+Labels, the verification page and the human reports print Chinese and English with this one
+font, so they look the same on a machine without CJK fonts. Label layout measures text with
+its advance widths, so every renderer (SVG, HTML, PNG, PDF) places the same glyphs at the same
+positions; a document embeds a subset holding only the characters it prints.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 from functools import cache
 from importlib import resources
@@ -21,7 +23,7 @@ _FILE = "JJJLabelSans-Regular.ttf"
 
 def font_path() -> Path:
     """The shipped font file (package data, a real file in an installed wheel)."""
-    return Path(str(resources.files(__package__).joinpath("fonts", _FILE)))
+    return Path(str(resources.files(__package__).joinpath(_FILE)))
 
 
 @cache
@@ -60,3 +62,12 @@ def subset_font(text: str) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def font_face(text: str) -> str:
+    """A CSS ``@font-face`` rule for :data:`FAMILY` with a subset for ``text`` as a data URL."""
+    data = base64.b64encode(subset_font(text)).decode("ascii")
+    return f"@font-face{{font-family:'{FAMILY}';src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+
+
+__all__ = ["FAMILY", "font_face", "font_path", "has_glyph", "missing_glyphs", "subset_font", "text_width"]
