@@ -26,12 +26,18 @@ class BoundPorts(NamedTuple):
 
 
 def default_route_factories(config: ServerConfig) -> tuple[RouteFactory, ...]:
-    """The features the configuration turns on (the PACT host when ``[pact]`` is set)."""
-    if config.pact is None:
-        return ()
-    from .pact import pact_routes
+    """The features the configuration turns on (the PACT host when ``[pact]`` is set, the
+    verification page when ``[trust]`` is, unless ``pages.verify = false``)."""
+    factories: list[RouteFactory] = []
+    if config.pact is not None:
+        from .pact import pact_routes
 
-    return (pact_routes,)
+        factories.append(pact_routes)
+    if config.trust is not None and (config.pages is None or config.pages.verify):
+        from ..pages import verification_pages
+
+        factories.append(verification_pages)
+    return tuple(factories)
 
 
 def base_url(config: ServerConfig, port: int) -> str:

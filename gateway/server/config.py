@@ -47,6 +47,11 @@ body_seconds = 10             # a request body not received within this is cut (
 keep_alive_seconds = 5
 max_connections = 256         # more concurrent requests are refused (503)
 
+[pages]                       # the public verification page GET /verify/{digest} on [https] (needs [trust])
+verify = true                 # false: not mounted
+withhold = ""                 # comma-separated fields of the page not to show (see gateway/pages/publication.toml)
+publish = ""                  # comma-separated fields withheld by default that this platform publishes
+
 [pact]                        # set: the PACT Tech Specs v2.3/v3.0 host is mounted on [https]
 clients = "pact-clients.toml" # client credentials (argon2 hashes), read scopes, partners
 key = "pact-token.key"        # secret for access and page tokens; made on first start, kept
@@ -129,6 +134,13 @@ class HttpsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PagesConfig:
+    verify: bool = True
+    withhold: str = ""
+    publish: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PactConfig:
     clients: Path
     key: Path
@@ -159,6 +171,7 @@ class ServerConfig:
     peers: PeersConfig = field(default_factory=PeersConfig)
     metrics: MetricsConfig | None = None
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    pages: PagesConfig | None = None
 
     @property
     def signer_id(self) -> str:
@@ -241,7 +254,8 @@ def is_loopback(host: str) -> bool:
 
 _SECTIONS = {"server": None, "tls": TlsConfig, "store": StoreConfig, "trust": TrustConfig,
              "signing": SigningConfig, "recognition": RecognitionConfig, "https": HttpsConfig, "pact": PactConfig,
-             "peers": PeersConfig, "metrics": MetricsConfig, "logging": LoggingConfig}
+             "peers": PeersConfig, "metrics": MetricsConfig, "logging": LoggingConfig,
+             "pages": PagesConfig}
 # Sections that, when present, must name these settings.
 _REQUIRED = {"tls": ("cert", "key"), "trust": ("list", "root"), "signing": ("key", "key_id"),
              "pact": ("clients", "key")}
