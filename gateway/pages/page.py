@@ -110,10 +110,11 @@ def _translations(chains: list[dict[str, Any]] | None) -> str:
         for chain in chains:
             links = " ← ".join(f"{esc(li['to'])} <code>{esc(li['outputDigest'][7:19])}…</code>" for li in chain["links"])
             mark = "ok" if chain["reachesOriginal"] else "bad"
-            body += (f"<p class='{mark}'>{links} ← 登记原件 registered original</p>"
-                     + "".join(f"<p class='muted'>{esc(li['from'])} → {esc(li['to'])} · {esc(li['mappingVersion'])} · "
-                               f"{'无损 lossless' if li['lossless'] else f'{len(li['losses'])} 处损失 losses'}</p>"
-                               for li in chain["links"]))
+            body += f"<p class='{mark}'>{links} ← 登记原件 registered original</p>"
+            for li in chain["links"]:
+                losses = "无损 lossless" if li["lossless"] else f"{len(li['losses'])} 处损失 losses"
+                body += (f"<p class='muted'>{esc(li['from'])} → {esc(li['to'])} · {esc(li['mappingVersion'])}"
+                         f" · {losses}</p>")
     return f'<section id="translations"><h2>翻译链 Translation chain</h2>{body}</section>'
 
 
@@ -135,10 +136,11 @@ def _trust(t: dict[str, Any] | None) -> str:
     if not t:
         return ""
     state = '<span class="ok">有效 valid</span>' if t["valid"] else '<span class="bad">已过期 expired</span>'
-    return (f'<section id="trust-list"><h2>信任列表 Trust list</h2><table>'
-            f'{_row("序号 Sequence", f"<span id=trust-sequence>#{esc(t["sequence"])}</span>")}'
-            f"{_row('发布方 Issuer', f'<code>{esc(t['issuer'])}</code>')}"
-            f"{_row('有效期 Validity', f'{esc(t['issued'])} – {esc(t['nextUpdate'])} {state}')}</table></section>")
+    rows = (_row("序号 Sequence", '<span id="trust-sequence">#' + esc(t["sequence"]) + "</span>")
+            + _row("发布方 Issuer", "<code>" + esc(t["issuer"]) + "</code>")
+            + _row("有效期 Validity", f"{esc(t['issued'])} – {esc(t['nextUpdate'])} {state}"))
+    return f'<section id="trust-list"><h2>信任列表 Trust list</h2><table>{rows}</table></section>'
+
 
 
 def verification_page(view: dict[str, Any], *, font_url: str | None = None) -> bytes:
