@@ -45,6 +45,15 @@ def test_declaration_is_stored_exactly_as_received(store) -> None:
     assert got.received_at == result.receipt.received_at
 
 
+def test_declaration_by_digest(store) -> None:
+    stored = store.put_declaration(declaration(1), [ATTESTATION], actor="a")
+    store.put_declaration(declaration(1, version=2), actor="a")
+    got = store.declaration_by_digest(stored.receipt.digest)
+    assert (got.declaration_id, got.version) == ("d1", 1)
+    assert [a.content for a in got.attestations] == [ATTESTATION.content]
+    assert store.declaration_by_digest(content_digest(b"held by nobody")) is None
+
+
 def test_same_submission_twice_returns_the_same_receipt(store) -> None:
     first = store.put_declaration(declaration(1), [ATTESTATION], actor="a")
     second = store.put_declaration(declaration(1), [ATTESTATION], actor="a")
