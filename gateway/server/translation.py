@@ -12,7 +12,14 @@ from signing.jcs import canonicalize
 from signing.translation import media_of_format, translated_claim
 
 from .._proto import document_pb2, translation_pb2, translation_pb2_grpc
-from ..core.errors import ConfigurationError, FieldViolation, GatewayError, InvalidDocument, InvalidRequest
+from ..core.errors import (
+    ConfigurationError,
+    FieldViolation,
+    GatewayError,
+    InvalidDocument,
+    InvalidRequest,
+    UnknownFormat,
+)
 from ..core.report import EntryKind, TranslationReport
 from ..translate import Translation, read, translate
 from .status import item_error
@@ -22,11 +29,26 @@ _KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_K
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
 
+def request_format(format_id: str, field: str) -> Format:
+    """The format a request field names; an unknown or unavailable one is reported against that
+    field (AIP-193: ``BadRequest.field`` is the request field, not the library's ``format``)."""
+    try:
+        return get_format(format_id)
+    except UnknownFormat as error:  # FormatUnavailable included
+        raise type(error)(error.message, path=field, **error.metadata) from None
+
+
 def source_format(document: document_pb2.Document) -> Format:
     """The document's format (detected when unnamed); a media type that contradicts it is refused."""
     if not document.content:
         raise InvalidRequest("the document is empty", path="document.content")
-    fmt = get_format(document.format_id) if document.format_id else detect_format(document.content)
+    if document.format_id:
+        fmt = request_format(document.format_id, "document.format_id")
+    else:
+        try:
+            fmt = detect_format(document.content)
+        except UnknownFormat as error:
+            raise UnknownFormat(error.message, path="document.format_id", **error.metadata) from None
     accepted = {fmt.media_type} | _GENERIC_MEDIA_TYPES.get(fmt.syntax, set())
     if document.media_type and document.media_type not in accepted:
         raise InvalidDocument(f"media type {document.media_type!r} is not one {fmt.id} is exchanged as "
@@ -59,6 +81,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                       attest: bool) -> translation_pb2.TranslateResponse:
         if not target:
             raise InvalidRequest("target_format_id is required", path="target_format_id")
+        request_format(target, "target_format_id")
         fmt = source_format(document)
         result = translate(document.content, target, source=fmt.id, options=options_from(options))
         response = translation_pb2.TranslateResponse(

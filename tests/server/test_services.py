@@ -166,3 +166,19 @@ def test_a_replaced_trust_list_takes_effect_on_the_next_call(start_gateway, sign
             stub.Verify(attestation_pb2.VerifyRequest(attestations=registration))
     assert error_details(info.value)["reason"] == "KEY_REVOKED"
     assert error_details(info.value)["metadata"]["revocation_reason"] == "key compromise"
+
+
+def test_unknown_format_names_the_request_field(tianjin) -> None:
+    """AIP-193: BadRequest.field is the request field that carries the bad value."""
+    stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
+    with pytest.raises(grpc.RpcError) as info:
+        stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v9"))
+    details = error_details(info.value)
+    assert details["reason"] == "UNKNOWN_FORMAT"
+    assert [v["path"] for v in details["violations"]] == ["target_format_id"]
+    for call, request in ((stub.Translate, translation_pb2.TranslateRequest(document=_doc(format_id="nope"),
+                                                                              target_format_id="pact-v3")),
+                          (stub.Validate, translation_pb2.ValidateRequest(document=_doc(format_id="nope")))):
+        with pytest.raises(grpc.RpcError) as info:
+            call(request)
+        assert [v["path"] for v in error_details(info.value)["violations"]] == ["document.format_id"]
