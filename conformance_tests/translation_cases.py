@@ -25,7 +25,7 @@ SPECS = {
     "pact": {"source": "PACT 3.0", "section": "4.1 ProductFootprint"},
     "iso14067": {"source": "ISO 14067:2018", "section": "7 CFP study report"},
     "eu-battery": {"source": "EU 2023/1542", "section": "Art. 7 and Annex II carbon footprint"},
-    "canonical": {"source": "JJJ gateway DESIGN.md", "section": "§3 canonical model"},
+    "canonical": {"source": "JJJ gateway docs/formats/canonical-json.md", "section": "canonical model"},
 }
 # Every pair over these examples; every other example is read into the canonical model.
 PAIR_EXAMPLES = ("hebei-hot-rolled-steel-coil", "tianjin-ev-battery-pack-nmc")

@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import sys
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ from gateway.translate import Translation, read, translate
 from mappings import TranslateOptions, available, get_format, unavailable
 
 
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide and full-width (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
 def formats(as_json: bool) -> None:
@@ -33,11 +39,15 @@ def formats(as_json: bool) -> None:
         rows += [{"id": fid, "available": False, "hint": hint} for fid, hint in missing.items()]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    width = max(len(r["id"]) for r in rows)
-    for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['mediaType']:<44} {r['specVersion']:<8} {r['title']}")
+    table = [("ID", "MEDIA TYPE", "TITLE", "VERSION")]
+    table += [(r["id"], r["mediaType"], r["title"], r["specVersion"]) for r in rows]
+    # Columns as wide as their widest cell on a terminal (a Chinese character takes two cells);
+    # the version, the longest text, comes last and is not padded.
+    widths = [max(display_width(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        click.echo("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)) + "  " + row[3])
     for fid, hint in missing.items():
-        click.echo(f"{fid:<{width}}  unavailable: {hint}")
+        click.echo(f"{fid.ljust(widths[0])}  unavailable: {hint}")
 
 
 @click.command()

@@ -177,7 +177,7 @@ def create_server(
         ],
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
-    feed_signal = FeedSignal()
+    feed_signal = FeedSignal(config.store.poll_seconds)
     exchange = ExchangeServicer(TimedStore(store, metrics), verify_submission=verify_submission, signal=feed_signal,
                                 local_actor=config.identity or "local")
     translation = TranslationServicer(trust)

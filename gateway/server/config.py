@@ -22,6 +22,7 @@ client_ca = "ca.pem"          # set: clients must present a certificate it issue
 [store]
 url = "gateway.sqlite"        # or postgresql://user@host/db
 schema = "fpgw"
+poll_seconds = 0.5            # how soon Watch sees records other replicas stored
 
 [trust]                       # set: attestations are verified and Submit/Sync authorised
 list = "trust-list.json"      # the signed trust list, re-read when the file changes
@@ -95,6 +96,7 @@ class TlsConfig:
 class StoreConfig:
     url: str = "gateway.sqlite"
     schema: str = "fpgw"
+    poll_seconds: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +198,8 @@ class ServerConfig:
         for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes", "processes"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"{name} must be at least 1", path=f"server.{name}")
+        if not self.store.poll_seconds > 0:
+            raise ConfigurationError("store.poll_seconds must be greater than 0", path="store.poll_seconds")
         if self.max_concurrent_rpcs < self.max_workers:
             raise ConfigurationError("max_concurrent_rpcs must be at least max_workers",
                                      path="server.max_concurrent_rpcs")

@@ -87,3 +87,29 @@ def test_a_trust_list_that_does_not_verify_stops_the_start(tmp_path, signed_pki)
         GatewayTrust(signed_pki.files["trust_list"], other_root)
     assert info.value.path == "trust.list" and "TRUST_LIST_INVALID" in info.value.message
     assert GatewayTrust(signed_pki.files["trust_list"], signed_pki.root_multikey).current().sequence == 1
+
+
+def test_every_setting_docs_operations_names_is_accepted(tmp_path) -> None:
+    """docs/operations.md and the loader agree: each `section.key` it names is a setting."""
+    import re
+
+    from gateway.server.config import _SECTIONS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text("utf-8")
+    named = sorted({m for m in re.findall(r"`([a-z_]+\.[a-z_]+)`", page) if m.split(".")[0] in _SECTIONS})
+    assert "store.poll_seconds" in named
+    for setting in named:
+        section, key = setting.split(".")
+        if section == "store":
+            config = load_config(_write(tmp_path, f"[store]\n{key} = {'0.25' if key == 'poll_seconds' else repr('x')}\n"),
+                                 env={})
+            assert getattr(config.store, key) is not None
+
+
+def test_store_poll_seconds(tmp_path) -> None:
+    assert load_config(env={}).store.poll_seconds == 0.5
+    assert load_config(_write(tmp_path, "[store]\npoll_seconds = 0.2\n"), env={}).store.poll_seconds == 0.2
+    assert load_config(env={"FPGW_STORE_POLL_SECONDS": "2"}).store.poll_seconds == 2.0
+    with pytest.raises(ConfigurationError) as info:
+        load_config(_write(tmp_path, "[store]\npoll_seconds = 0\n"), env={})
+    assert info.value.path == "store.poll_seconds"
