@@ -48,7 +48,7 @@ class TranslationReport(_message.Message):
     def __init__(self, lossless: _Optional[bool] = ..., source_format_id: _Optional[str] = ..., target_format_id: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[TranslationEntry, _Mapping]]] = ...) -> None: ...
 
 class TranslateRequest(_message.Message):
-    __slots__ = ("document", "target_format_id", "options", "attest")
+    __slots__ = ("document", "target_format_id", "options", "attest", "include_report_html")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -60,26 +60,30 @@ class TranslateRequest(_message.Message):
     TARGET_FORMAT_ID_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     ATTEST_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     target_format_id: str
     options: _containers.ScalarMap[str, str]
     attest: bool
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ...) -> None: ...
+    include_report_html: bool
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ...) -> None: ...
 
 class TranslateResponse(_message.Message):
-    __slots__ = ("document", "report", "report_json", "attestation")
+    __slots__ = ("document", "report", "report_json", "attestation", "report_html")
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     REPORT_FIELD_NUMBER: _ClassVar[int]
     REPORT_JSON_FIELD_NUMBER: _ClassVar[int]
     ATTESTATION_FIELD_NUMBER: _ClassVar[int]
+    REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     report: TranslationReport
     report_json: bytes
     attestation: _document_pb2.Attestation
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., report: _Optional[_Union[TranslationReport, _Mapping]] = ..., report_json: _Optional[bytes] = ..., attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ...) -> None: ...
+    report_html: bytes
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., report: _Optional[_Union[TranslationReport, _Mapping]] = ..., report_json: _Optional[bytes] = ..., attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ..., report_html: _Optional[bytes] = ...) -> None: ...
 
 class TranslateStreamRequest(_message.Message):
-    __slots__ = ("request_id", "document", "target_format_id", "options", "attest")
+    __slots__ = ("request_id", "document", "target_format_id", "options", "attest", "include_report_html")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -92,12 +96,14 @@ class TranslateStreamRequest(_message.Message):
     TARGET_FORMAT_ID_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     ATTEST_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     document: _document_pb2.Document
     target_format_id: str
     options: _containers.ScalarMap[str, str]
     attest: bool
-    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ...) -> None: ...
+    include_report_html: bool
+    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ...) -> None: ...
 
 class TranslateStreamResponse(_message.Message):
     __slots__ = ("request_id", "translation", "error")

@@ -21,6 +21,7 @@ from ..core.errors import (
     UnknownFormat,
 )
 from ..core.report import EntryKind, TranslationReport
+from ..reports import translation_report_html
 from ..translate import Translation, read, translate
 from .status import item_error
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
@@ -78,7 +79,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         self.trust = trust
 
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
-                      attest: bool) -> translation_pb2.TranslateResponse:
+                      attest: bool, report_html: bool = False) -> translation_pb2.TranslateResponse:
         if not target:
             raise InvalidRequest("target_format_id is required", path="target_format_id")
         request_format(target, "target_format_id")
@@ -93,6 +94,8 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         )
         if attest:
             response.attestation.CopyFrom(self._attest(document.content, result))
+        if report_html:
+            response.report_html = translation_report_html(result.report.as_dict())
         return response
 
     def _attest(self, source: bytes, result: Translation) -> document_pb2.Attestation:
@@ -105,13 +108,15 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
 
     def Translate(self, request: translation_pb2.TranslateRequest,
                   context: grpc.ServicerContext) -> translation_pb2.TranslateResponse:
-        return self.translate_one(request.document, request.target_format_id, request.options, request.attest)
+        return self.translate_one(request.document, request.target_format_id, request.options, request.attest,
+                                  request.include_report_html)
 
     def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
         for item in request_iterator:
             try:
-                translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest)
+                translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest,
+                                                 item.include_report_html)
             except GatewayError as error:
                 yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
             else:

@@ -57,6 +57,19 @@ def test_translate_matches_the_pipeline_and_attests_the_output(tianjin, signed_p
     assert verified[0].format_id == "cn-jjj-json" and verified[1].format_id == "pact-v3"
 
 
+def test_translate_returns_the_report_for_people_when_asked(tianjin) -> None:
+    stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
+    plain = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v2"))
+    assert plain.report_html == b""
+    answer = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v2",
+                                                             include_report_html=True))
+    page = answer.report_html.decode("utf-8")
+    entries = json.loads(answer.report_json)["entries"]
+    assert page.startswith("<!DOCTYPE html>") and "翻译报告 Translation report" in page
+    assert page.count("<tr data-entry=") == len(entries) > 0
+    assert all(f'data-kind="{e["kind"]}"' in page for e in entries)
+
+
 def test_translate_stream_reports_item_errors_and_goes_on(tianjin) -> None:
     stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
     items = [
