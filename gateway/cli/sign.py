@@ -45,10 +45,16 @@ def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
 
 @click.command()
 @click.argument("file", type=click.Path(allow_dash=True))
-@click.option("--claim", "kind", required=True, type=click.Choice(["registered", "verified", "translated"]))
+@click.option("--claim", "kind", type=click.Choice(["registered", "verified", "translated"]),
+              help="The attestation's claim (one of --claim and --xml).")
+@click.option("--xml", "xml_signature", is_flag=True,
+              help="Instead of an attestation: an enveloped XAdES-B-B signature on the XML document FILE itself "
+                   "(ECDSA P-256 key, --cert).")
+@click.option("--cert", "cert_file", type=InputFile(), metavar="CHAIN.pem",
+              help="--xml: the signer's certificate (SAN URI = its trust-list id), then any intermediates (PEM).")
 @click.option("--key", "key_file", required=True, type=InputFile(), help="Private key (PKCS#8 PEM).")
 @click.option("--passphrase-env", metavar="VAR", help="Environment variable holding the key's passphrase.")
-@click.option("--issuer", required=True, help="Issuer entity id on the trust list.")
+@click.option("--issuer", help="--claim: issuer entity id on the trust list.")
 @click.option("--key-id", help="Verification method id (default: the key's did:key).")
 @click.option("--format", "format_id", help="Format id of FILE (detected when omitted).")
 @click.option("--declaration-id", help="registered/verified: declaration id (read from FILE when omitted).")
@@ -65,20 +71,35 @@ def _declaration_facts(data: bytes, format_id: str | None) -> dict[str, Any]:
 @click.option("--report", "report_file", type=InputFile(), help="translated: translation report JSON (convert --report).")
 @click.option("--valid-days", type=int, help="Attestation validity in days (open-ended when omitted).")
 @click.option("--embed", is_flag=True, help="Embed the document in the attestation.")
-@click.option("-o", "--output", default="-", show_default=True, help="Attestation file to write.")
+@click.option("-o", "--output", default="-", show_default=True, help="Attestation (or, with --xml, signed XML) to write.")
 @click.option("--json", "as_json", is_flag=True, help="Errors as JSON.")
-def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer: str, key_id: str | None,
+def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None, key_file: str,
+         passphrase_env: str | None, issuer: str | None, key_id: str | None,
          format_id: str | None, declaration_id: str | None, decl_version: int | None, region: str | None,
          sector: str | None, record_id: str | None, accreditation_body: str | None, accreditation_number: str | None,
          level: str, verified_on: str | None, source_file: str | None, source_format: str | None,
          report_file: str | None, valid_days: int | None, embed: bool, output: str, as_json: bool) -> None:
-    """Sign an attestation (W3C VC 2.0, Data Integrity) about FILE."""
+    """Sign an attestation (W3C VC 2.0, Data Integrity) about FILE, or with --xml sign the XML
+    document FILE itself (enveloped XAdES-B-B, as the Sign RPC does).
+
+    \b
+    Examples:
+      fpgw sign decl.json --claim registered --key hebei.pem --issuer urn:jjj:platform:hebei -o decl.registered.json
+      fpgw sign decl.xml --xml --key hebei-p256.pem --cert hebei.pem -o decl.signed.xml
+    """
     from signing import RegisteredClaim, VerifiedClaim, document_digest, issue_attestation
     from signing import jcs
     from signing.timeutil import utcnow
     from signing.translation import translated_claim
 
+    if xml_signature == bool(kind):
+        raise click.UsageError("give --claim KIND for an attestation or --xml for an XML signature")
     data = read_input(file)
+    if xml_signature:
+        _sign_xml(file, data, key_file, passphrase_env, cert_file, output, as_json)
+        return
+    if not issuer:
+        raise click.UsageError("--claim needs --issuer ID (the signer's trust-list entity)")
     key = load_any_key(key_file, passphrase_env, as_json)
     if not hasattr(key, "sign"):
         raise click.UsageError("--key must be a private key")
@@ -115,6 +136,43 @@ def sign(file: str, kind: str, key_file: str, passphrase_env: str | None, issuer
     write_output(output, dump_json(vc))
     if output != "-":
         click.echo(f"{kind} attestation by {issuer} over {vc['credentialSubject']['digest']}: {output}", err=True)
+
+
+def _sign_xml(file: str, data: bytes, key_file: str, passphrase_env: str | None, cert_file: str | None,
+              output: str, as_json: bool) -> None:
+    """An enveloped XAdES-B-B signature by a P-256 key whose certificate heads ``cert_file``."""
+    from cryptography import x509
+
+    from gateway.core.errors import MalformedProof, UnsupportedAlgorithm
+    from signing import sign_xml
+    from signing.keys import Algorithm
+
+    if not cert_file:
+        raise click.UsageError("--xml needs --cert CHAIN.pem: the signer's certificate, then any intermediates")
+    if _media(data, None) != "xml":
+        raise click.UsageError(f"--xml signs an XML document; {file} is not XML")
+    key = load_any_key(key_file, passphrase_env, as_json)
+    if not hasattr(key, "sign"):
+        raise click.UsageError("--key must be a private key")
+    if key.algorithm is not Algorithm.ES256:
+        fail(UnsupportedAlgorithm(f"XML signatures use ECDSA P-256 (signxml has no EdDSA); this key is "
+                                  f"{key.algorithm.label}"), as_json, source=key_file)
+    chain = read_input(cert_file)
+    try:
+        certificate = x509.load_pem_x509_certificates(chain)[0]
+    except ValueError as exc:
+        fail(MalformedProof(f"not a PEM certificate chain: {exc}"), as_json, source=cert_file)
+    if certificate.public_key() != key.key.public_key():
+        fail(MalformedProof("the first certificate is not the --key's: a verifier would find the signature "
+                            "made by someone else"), as_json, source=cert_file)
+    try:
+        signed = sign_xml(data, key, chain)
+    except GatewayError as exc:
+        fail(exc, as_json, source=file, data=data, syntax="xml")
+    write_output(output, signed)
+    if output != "-":
+        subject = certificate.subject.rfc4514_string()
+        click.echo(f"XAdES-B-B signature by {subject} on {file}: {output}", err=True)
 
 
 def _attestation_summary(v) -> dict[str, Any]:
