@@ -20,10 +20,12 @@ from starlette.routing import BaseRoute, Route
 
 from ..core.errors import GatewayError
 from ..server.config import ServerConfig
+from ..server.metrics import GatewayMetrics
 from ..server.trust import GatewayTrust
 from ..store import Store
 from .codes import http_code
 from .limits import RequestLimits
+from .metrics import RequestMetrics
 
 log = logging.getLogger("gateway.rest")
 
@@ -37,6 +39,7 @@ class RestContext:
     store: Store
     trust: GatewayTrust | None
     base_url: str
+    metrics: GatewayMetrics | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def on_close(self, closer: Callable[[], None]) -> None:
@@ -83,7 +86,7 @@ def _health(request: Request) -> Response:
     return JSONResponse({"status": "SERVING"})
 
 
-def create_app(context: RestContext, route_factories: Sequence[RouteFactory] = ()) -> RequestLimits:
+def create_app(context: RestContext, route_factories: Sequence[RouteFactory] = ()) -> RequestLimits | RequestMetrics:
     """The ASGI application: ``/health``, then every factory's routes, behind the limits."""
     routes: list[BaseRoute] = [Route("/health", _health)]
     for factory in route_factories:
@@ -93,4 +96,5 @@ def create_app(context: RestContext, route_factories: Sequence[RouteFactory] = (
     })
     https = context.config.https
     assert https is not None
-    return RequestLimits(app, max_body_bytes=https.max_body_bytes, body_seconds=https.body_seconds)
+    limited = RequestLimits(app, max_body_bytes=https.max_body_bytes, body_seconds=https.body_seconds)
+    return RequestMetrics(limited, context.metrics.observe_rest) if context.metrics is not None else limited

@@ -102,7 +102,8 @@ def create_gateway(config: ServerConfig, *, route_factories: Sequence[RouteFacto
         reuse = config.processes > 1
         # Bind before building the app: the base URL (Link headers, event source) needs the port.
         https = HttpsServer.bind_only(config.https, reuse_port=reuse)
-        context = RestContext(config, grpc_server.store, grpc_server.trust, base_url(config, https.port))
+        context = RestContext(config, grpc_server.store, grpc_server.trust, base_url(config, https.port),
+                              metrics=grpc_server.metrics)
         try:
             https.attach(create_app(context, factories), cert, key, grace_seconds=config.grace_seconds)
         except BaseException:

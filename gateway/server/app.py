@@ -268,7 +268,10 @@ def wait_for_signals(gateway: GatewayServer, reload: Callable[[], ServerConfig] 
     previous = {s: signal.signal(s, handler) for s, handler in handlers.items()}
     try:
         while not stopping.is_set():
-            wake.wait()
+            # A process-directed signal may land on any thread; Python runs its handler only
+            # when the main thread runs, so wake up now and then instead of blocking for good.
+            if not wake.wait(0.5):
+                continue
             wake.clear()
             if reload is not None and not stopping.is_set():
                 _reload(gateway, reload)

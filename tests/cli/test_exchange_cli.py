@@ -190,3 +190,18 @@ def test_errors_are_one_line_with_reason_field_and_hint(hebei, signed_pki, tmp_p
     assert missing.output.startswith("error: NOT_FOUND: ") and "`fpgw list`" in missing.output
     usage = _run("list", "--address", hebei, "--cert", f["hebei_cert"])
     assert usage.exit_code == 1 and "--cert and --key" in usage.output
+
+
+def test_a_failed_handshake_is_one_line_on_stderr_without_grpc_core_noise(hebei, pki, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    other_ca = tmp_path / "other-ca.pem"
+    other_ca.write_bytes(pki.ca.cert_pem)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRPC_")}
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "list", "--address", hebei, "--ca", str(other_ca),
+                           "--timeout", "3"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: UNAVAILABLE: ") and "check --ca" in line
