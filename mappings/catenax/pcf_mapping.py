@@ -1,0 +1,364 @@
+"""Canonical declaration <-> Catena-X PCF in the flat 8.0.0 layout (``pcf_nesting`` reshapes it to 9.0.0).
+
+The Catena-X aspect derives from PACT 3.0: per declared unit amount, the same result members,
+the same URN identifiers and declared-unit rules. Those parts reuse the PACT mapping
+(:mod:`mappings.pact.units`, :func:`mappings.pact.structure.id_to_urn`, :mod:`mappings.pact.carry`);
+what differs (numbers, BPNL ids, string lists, the M49 region, the required Catena-X members)
+is here and in ``fields_pcf_v8.toml``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gateway.core.errors import MissingRequiredValue, SchemaViolation
+from gateway.core.jsonpatch import merge_diff, merge_patch
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
+from mappings.base import TranslateOptions
+from mappings.catenax.pcf_nesting import REST_KEY
+from mappings.fieldmap import _MISSING as ABSENT
+from mappings.fieldmap import FieldMap, get, leaves
+from mappings.pact import carry, units
+from mappings.pact.profile import Profile
+from mappings.pact.structure import CLASSIFICATION_URN, id_to_urn, urn_to_id
+
+PACKAGE = "mappings.catenax"
+NAMESPACE = "catenax-pcf"
+OMIT_OPTION = "catenax_extension"
+_BPNL = re.compile(r"^BPNL[A-Za-z0-9]{12}$")
+_BPNL_URNS = ("urn:bpn:id:", "urn:")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+_UUID_URN = "urn:uuid:"
+DQR = ("technologicalDQR", "temporalDQR", "geographicalDQR")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What one aspect version requires of the flat tree (the rest is the shared field table)."""
+
+    id: str
+    fields: FieldMap
+    profile: Profile
+    factor_sources_required: bool
+
+
+def _profile(format_id: str, fields: FieldMap) -> Profile:
+    """The declared-unit settings of PACT 3.0, which Catena-X keeps (CX-0136)."""
+    return Profile(
+        id=format_id, fields=fields, results_per_single_unit=False, mass_zero_units=("kWh", "MJ", "tkm"),
+        gwp_lists=(), standards="", standards_used="", cpc="", verification="", verification_flag="",
+        empty_when_absent=(), dqi="", dqi_required=(), dqr_max="",
+    )
+
+
+def layout(format_id: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> Layout:
+    base = FieldMap.load(PACKAGE, "fields_pcf_v8.toml")
+    rules = tuple(
+        replace(r, required=True) if r.native in required else replace(r, required=False) if r.native in optional else r
+        for r in base.rules
+    )
+    fields = replace(base, format_id=format_id, rules=rules)
+    return Layout(format_id, fields, _profile(format_id, fields), "pcf/secondaryEmissionFactorSources" not in optional)
+
+
+@cache
+def m49() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> UN M49 sub-region."""
+    data = tomllib.loads(resources.files(PACKAGE).joinpath("m49.toml").read_text("utf-8"))
+    return {country: region for region, countries in data.items() for country in countries}
+
+
+def _missing(layout: Layout, canonical: str, native: str) -> MissingRequiredValue:
+    return MissingRequiredValue(
+        f"{layout.id} requires {native}, but the declaration has no {canonical}", path=canonical, target=native
+    )
+
+
+def _text_to_native(text: dict[str, str] | None) -> str | None:
+    return (text.get("en") or text.get("zh")) if text else None
+
+
+def _text_from_native(value: str) -> dict[str, str]:
+    return {"zh": value} if _CJK.search(value) else {"en": value}
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _company_urn(layout: Layout, ident: dict[str, str]) -> str:
+    if ident["scheme"] == "bpnl":
+        return "urn:" + ident["value"]
+    return id_to_urn(layout.profile, ident)
+
+
+def _company_id(layout: Layout, urn: str) -> dict[str, str]:
+    for prefix in _BPNL_URNS:
+        if urn.lower().startswith(prefix) and _BPNL.match(urn[len(prefix):]):
+            return {"scheme": "bpnl", "value": urn[len(prefix):]}
+    return urn_to_id(layout.profile, urn)
+
+
+# -- canonical -> Catena-X -------------------------------------------------------------------
+
+
+def from_canonical(
+    layout: Layout, decl: Declaration, options: TranslateOptions, mapping_version: str, *, keep_rest: bool,
+) -> tuple[dict[str, Any], TranslationReport]:
+    """The flat tree; with ``keep_rest`` the kept 9.0.0-only sub-tree rides along under ``REST_KEY``."""
+    report = TranslationReport()
+    data = declaration_to_data(decl)
+    leftovers = copy.deepcopy(data.get("extensions", {}).get(NAMESPACE, {}))
+    rest = leftovers.pop(REST_KEY, None)
+    if rest and not keep_rest:
+        for path, _ in leaves(rest):
+            report.dropped(f"extensions/{NAMESPACE}/{REST_KEY}/{path}", None, f"a 9.0.0 member {layout.id} has no place for")
+    view = _known_codes_only(layout.fields, units.to_pact(layout.profile, data, options, report))
+    native, _ = layout.fields.to_native(view, report, allow_defaults=options.allow_defaults)
+    _write_structure(layout, view, native, leftovers, report)
+    carry.overlay(native, {k: v for k, v in leftovers.items() if k != "extensions"})
+    if "extensions" in leftovers:
+        native["extensions"] = copy.deepcopy(leftovers["extensions"])
+    _carry_canonical(layout, data, native, options, report, mapping_version)
+    if rest and keep_rest:
+        native[REST_KEY] = rest
+    return native, report
+
+
+def _known_codes_only(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:
+    """Optional coded values the table cannot express are left for the extension to carry."""
+    for rule in fields.rules:
+        kind, _, table = rule.type.partition(":")
+        if kind != "code" or rule.required or not rule.canonical:
+            continue
+        value = get(view, rule.canonical)
+        if value is not ABSENT and value not in fields.codes[table]:
+            parent, _, key = rule.canonical.rpartition("/")
+            (get(view, parent) if parent else view).pop(key, None)
+    return view
+
+
+def _write_structure(layout: Layout, data: dict[str, Any], native: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport) -> None:
+    org, product, method = data["organisation"], data["product"], data.get("method", {})
+    native["companyName"] = _text_to_native(org["name"])
+    company = [i for i in org.get("ids", []) if i["scheme"] == "bpnl" and _BPNL.match(i["value"])]
+    if not company:
+        raise MissingRequiredValue(
+            f"{layout.id} requires a BPNL in companyIds (CX-0136), but the declaration has no organisation id of scheme bpnl "
+            "(BPNL followed by 12 letters or digits)",
+            path="organisation/ids[scheme=bpnl]", target="companyIds",
+        )
+    native["companyIds"] = _unique([_company_urn(layout, i) for i in company + [i for i in org["ids"] if i not in company]])
+    native["productNameCompany"] = _text_to_native(product["name"])
+    description = _text_to_native(product.get("description"))
+    if description:
+        native["productDescription"] = description
+    ids = _unique([id_to_urn(layout.profile, i) for i in product.get("ids", [])])
+    if not ids:
+        raise _missing(layout, "product/ids", "productIds")
+    native["productIds"] = ids
+    classifications = _unique([
+        f"{CLASSIFICATION_URN}{i['scheme']}:{i['code']}" if i["scheme"] != "urn" else i["code"]
+        for i in product.get("classifications", [])
+    ])
+    if classifications:
+        native["productClassifications"] = classifications
+    if data.get("preceding_ids"):
+        native["precedingPfIds"] = [{"id": i} for i in _unique(data["preceding_ids"])]
+    pcf = native.setdefault("pcf", {})
+    standards = _unique(method.get("standards", []))
+    if not standards:
+        raise _missing(layout, "method/standards", "pcf/crossSectoralStandards")
+    pcf["crossSectoralStandards"] = standards
+    pcf["productOrSectorSpecificRules"] = _unique([r["name"] for r in method.get("product_rules", [])])
+    sources = _unique([f"{s['database']} {s['version']}" if s.get("version") else s["database"]
+                       for s in data.get("data_quality", {}).get("factor_sources", [])])
+    if sources:
+        pcf["secondaryEmissionFactorSources"] = sources
+    elif layout.factor_sources_required and get(leftovers, "pcf/secondaryEmissionFactorSources") is ABSENT:
+        raise _missing(layout, "data_quality/factor_sources", "pcf/secondaryEmissionFactorSources")
+    _write_geography(layout, method.get("geography"), pcf, leftovers, report)
+    rating = pcf.get("dataQualityRating", {})
+    for key in [k for k, v in rating.items() if not Decimal(1) <= Decimal(v) <= Decimal(5)]:
+        del rating[key]
+    if "dataQualityRating" in pcf and not rating:
+        del pcf["dataQualityRating"]
+
+
+def _write_geography(layout: Layout, geography: str | None, pcf: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport) -> None:
+    regions = layout.fields.codes["region"]
+    region = None
+    if geography and _COUNTRY.match(geography):
+        pcf["geographyCountry"] = geography
+        region = m49().get(geography)
+    elif geography and _SUBDIVISION.match(geography):
+        pcf["geographyCountrySubdivision"] = geography
+        region = m49().get(geography[:2])
+    elif geography in regions:
+        pcf["geographyRegionOrSubregion"] = geography
+        return
+    if region is not None:
+        pcf["geographyRegionOrSubregion"] = region
+        report.converted("method/geography", "pcf/geographyRegionOrSubregion",
+                         f"UN M49 sub-region of {geography[:2]}: {region}")
+    elif get(leftovers, "pcf/geographyRegionOrSubregion") is ABSENT:
+        raise MissingRequiredValue(
+            f"{layout.id} requires pcf/geographyRegionOrSubregion, but method/geography ({geography!r}) is no ISO 3166 "
+            "country, subdivision or UN M49 region name",
+            path="method/geography", target="pcf/geographyRegionOrSubregion",
+        )
+
+
+def _carry_canonical(layout: Layout, data: dict[str, Any], native: dict[str, Any], options: TranslateOptions,
+                     report: TranslationReport, mapping_version: str) -> None:
+    """Carry, in our extension, whatever the Catena-X members alone would not give back."""
+    back, _ = native_to_data(layout, native, TranslationReport())
+    patch = merge_diff(_without_namespace(data), _without_namespace(back))
+    if not patch:
+        return
+    omit = options.extra.get(OMIT_OPTION) == "omit"
+    index = len(native.get("extensions", []))
+    for path, value in carry.patch_leaves(patch):
+        if omit:
+            report.dropped(path, None, f"{layout.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
+        elif value is None:
+            report.converted(path, f"extensions/{index}/data/canonical/{path}", "carried in extension (the declaration has no value; the Catena-X member holds a derived one)")
+        else:
+            held = get(back, path) is not ABSENT
+            why = "original value; the Catena-X member holds it converted" if held else f"{layout.id} has no field for it"
+            report.converted(path, f"extensions/{index}/data/canonical/{path}", f"carried in extension ({why})")
+    if not omit:
+        native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
+
+
+def _without_namespace(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    extensions = {k: v for k, v in data.get("extensions", {}).items() if k != NAMESPACE}
+    if extensions:
+        out["extensions"] = extensions
+    else:
+        out.pop("extensions", None)
+    return out
+
+
+# -- Catena-X -> canonical -------------------------------------------------------------------
+
+
+def native_to_data(layout: Layout, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], set[str]]:
+    """Canonical data from the Catena-X members alone (no extensions), and the native paths read."""
+    view = copy.deepcopy({k: v for k, v in native.items() if k != "extensions"})
+    consumed: set[str] = set()
+    if isinstance(view.get("id"), str) and view["id"].lower().startswith(_UUID_URN):
+        view["id"] = view["id"][len(_UUID_URN):]
+    _unknown_codes_stay_native(layout.fields, view)
+    data, read = layout.fields.to_canonical(view, report)
+    consumed |= read
+    _read_structure(layout, view, data, consumed)
+    units.from_pact(layout.profile, data)
+    return data, consumed
+
+
+def _unknown_codes_stay_native(fields: FieldMap, view: dict[str, Any]) -> None:
+    for rule in fields.rules:
+        kind, _, table = rule.type.partition(":")
+        value = get(view, rule.native)
+        if kind == "code" and value is not ABSENT and value not in fields.codes[table].values():
+            parent, _, key = rule.native.rpartition("/")
+            (get(view, parent) if parent else view).pop(key)
+
+
+def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any], consumed: set[str]) -> None:
+    org = data.setdefault("organisation", {})
+    product = data.setdefault("product", {})
+    for key, target, name in (("companyName", org, "name"), ("productNameCompany", product, "name"), ("productDescription", product, "description")):
+        if isinstance(native.get(key), str) and native[key]:
+            target[name] = _text_from_native(native[key])
+            consumed.add(key)
+    if native.get("companyIds"):
+        org["ids"] = [_company_id(layout, u) for u in native["companyIds"]]
+        consumed.add("companyIds")
+    if native.get("productIds"):
+        product["ids"] = [urn_to_id(layout.profile, u) for u in native["productIds"]]
+        consumed.add("productIds")
+    items = []
+    for urn in native.get("productClassifications", []):
+        if urn.lower().startswith(CLASSIFICATION_URN):
+            scheme, _, code = urn[len(CLASSIFICATION_URN):].partition(":")
+            items.append({"scheme": scheme, "code": code})
+        else:
+            items.append({"scheme": "urn", "code": urn})
+    if items:
+        product["classifications"] = items
+        consumed.add("productClassifications")
+    preceding = native.get("precedingPfIds")
+    if preceding and all(isinstance(p, dict) and set(p) == {"id"} for p in preceding):
+        data["preceding_ids"] = [p["id"][len(_UUID_URN):] if p["id"].lower().startswith(_UUID_URN) else p["id"] for p in preceding]
+        consumed.add("precedingPfIds")
+    pcf = native.get("pcf", {})
+    method = data.setdefault("method", {})
+    if pcf.get("crossSectoralStandards"):
+        method["standards"] = _unique(pcf["crossSectoralStandards"])
+        consumed.add("pcf/crossSectoralStandards")
+    if isinstance(pcf.get("productOrSectorSpecificRules"), list):
+        if pcf["productOrSectorSpecificRules"]:
+            method["product_rules"] = [{"name": n} for n in pcf["productOrSectorSpecificRules"]]
+        consumed.add("pcf/productOrSectorSpecificRules")
+    if pcf.get("secondaryEmissionFactorSources"):
+        data.setdefault("data_quality", {})["factor_sources"] = [{"database": s} for s in pcf["secondaryEmissionFactorSources"]]
+        consumed.add("pcf/secondaryEmissionFactorSources")
+    _read_geography(layout, pcf, method, consumed)
+    for section in ("method", "data_quality"):
+        if not data.get(section):
+            data.pop(section, None)
+
+
+def _read_geography(layout: Layout, pcf: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:
+    region = pcf.get("geographyRegionOrSubregion")
+    for key in ("geographyCountrySubdivision", "geographyCountry"):
+        value = pcf.get(key)
+        if value:
+            method["geography"] = value
+            consumed.add(f"pcf/{key}")
+            if region is not None and m49().get(value[:2]) == region:
+                consumed.add("pcf/geographyRegionOrSubregion")
+            return
+    if region in layout.fields.codes["region"]:
+        method["geography"] = region
+        consumed.add("pcf/geographyRegionOrSubregion")
+
+
+def to_canonical(layout: Layout, native: dict[str, Any], report: TranslationReport) -> Declaration:
+    data, consumed = native_to_data(layout, native, report)
+    ours, others = carry.split_extensions(native)
+    leftovers = carry.prune({k: v for k, v in native.items() if k != "extensions"}, consumed)
+    if others:
+        leftovers["extensions"] = copy.deepcopy(others)
+    if ours is not None:
+        index, entry = ours
+        carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
+        data = merge_patch(data, entry["data"]["canonical"])
+    if leftovers:
+        carry.overlay(data.setdefault("extensions", {}).setdefault(NAMESPACE, {}), leftovers)
+        for path, _ in leaves(leftovers):
+            report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native Catena-X member")
+    try:
+        return declaration_from_data(data)
+    except SchemaViolation as exc:
+        raise SchemaViolation(
+            f"{layout.id} document does not make a valid declaration: {exc.message}", path=exc.path,
+            violations=exc.violations, format=layout.id,
+        ) from None

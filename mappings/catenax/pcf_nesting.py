@@ -1,0 +1,144 @@
+"""The flat 8.0.0 layout <-> the nested 9.0.0 structure of io.catenax.pcf, driven by ``fields_pcf_v9.toml``.
+
+A 9.0.0 path such as ``companyAndProductInformation[]/productInformation[]/productIds`` names a
+member inside the first entry of each collection (``[]``). Whatever the table does not name,
+including further collection entries, is returned as the *rest*: a 9.0.0 sub-tree that is laid
+back when 9.0.0 is written again.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mappings.fieldmap import _MISSING as ABSENT
+from mappings.fieldmap import get, put
+
+PACKAGE = "mappings.catenax"
+REST_KEY = "catenax-pcf-v9"
+
+
+@cache
+def table() -> dict[str, Any]:
+    return tomllib.loads(resources.files(PACKAGE).joinpath("fields_pcf_v9.toml").read_text("utf-8"))
+
+
+def _steps(path: str) -> list[tuple[str, bool]]:
+    return [(seg.removesuffix("[]"), seg.endswith("[]")) for seg in path.split("/")]
+
+
+def _get_nested(tree: Any, path: str) -> Any:
+    node = tree
+    for key, collection in _steps(path):
+        if not isinstance(node, dict) or key not in node:
+            return ABSENT
+        node = node[key]
+        if collection:
+            if not isinstance(node, list) or not node:
+                return ABSENT
+            node = node[0]
+    return node
+
+
+def _pop_nested(tree: Any, path: str) -> None:
+    steps = _steps(path)
+    node = tree
+    for key, collection in steps[:-1]:
+        node = node[key][0] if collection else node[key]
+    del node[steps[-1][0]]
+
+
+def _put_nested(tree: dict[str, Any], path: str, value: Any) -> None:
+    steps = _steps(path)
+    node = tree
+    for key, collection in steps[:-1]:
+        if collection:
+            items = node.setdefault(key, [{}])
+            node = items[0]
+        else:
+            node = node.setdefault(key, {})
+    node[steps[-1][0]] = value
+
+
+def _prune(node: Any) -> Any:
+    """Empty objects, empty lists and collections of empty entries are removed (a hole before a
+    later entry stays ``{}``): the writer re-creates the collections the schema requires."""
+    if isinstance(node, dict):
+        out = {k: p for k, v in node.items() if (p := _prune(v)) is not ABSENT}
+        return out or ABSENT
+    if isinstance(node, list) and all(isinstance(i, dict) for i in node):
+        items = [_prune(i) for i in node]
+        if all(i is ABSENT for i in items):
+            return ABSENT
+        return [{} if i is ABSENT else i for i in items]
+    return node
+
+
+def merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
+    """Lay a rest sub-tree back: objects merged, collections merged entry by entry."""
+    for key, value in rest.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge(target[key], value)
+        elif isinstance(value, list) and isinstance(target.get(key), list) and all(isinstance(i, dict) for i in value):
+            items = target[key]
+            for index, entry in enumerate(value):
+                if index < len(items) and isinstance(items[index], dict):
+                    merge(items[index], entry)
+                else:
+                    items.append(copy.deepcopy(entry))
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """A 9.0.0 document from a flat 8.0.0 tree; members the table does not name stay at the top."""
+    data = table()
+    flat = copy.deepcopy(flat)
+    rest = flat.pop(REST_KEY, None)
+    out: dict[str, Any] = {}
+    _put_nested(out, "scopeOfPcfForm[]/specVersion", data["spec_version"])
+    flat.pop("specVersion", None)
+    values = data["values"]
+    for v8, v9 in data["codes"]["nesting"].items():
+        value = get(flat, v8)
+        if value is ABSENT:
+            continue
+        parent, _, key = v8.rpartition("/")
+        del (get(flat, parent) if parent else flat)[key]
+        _put_nested(out, v9, values.get(key, {}).get(value, value) if isinstance(value, str) else value)
+    pruned = _prune(flat)
+    if pruned is not ABSENT:
+        out.update(pruned)
+    if rest:
+        merge(out, rest)
+    for path in data["required_collections"]:
+        if _get_nested(out, path) is ABSENT:
+            _put_nested(out, path, [])
+    return out
+
+
+def flatten(nested: dict[str, Any]) -> dict[str, Any]:
+    """The flat 8.0.0 tree of a 9.0.0 document; what the table does not name goes under ``REST_KEY``."""
+    data = table()
+    reverse = {k: {v: n for n, v in table.items()} for k, table in data["values"].items()}
+    rest = copy.deepcopy(nested)
+    structure = {"scopeOfPcfForm"} | {v9.split("/")[0].removesuffix("[]") for v9 in data["codes"]["nesting"].values()}
+    flat: dict[str, Any] = {k: rest.pop(k) for k in list(rest) if k not in structure}
+    spec = _get_nested(nested, "scopeOfPcfForm[]/specVersion")
+    if spec is not ABSENT:
+        flat["specVersion"] = [spec]
+        _pop_nested(rest, "scopeOfPcfForm[]/specVersion")
+    for v8, v9 in data["codes"]["nesting"].items():
+        value = _get_nested(nested, v9)
+        if value is ABSENT:
+            continue
+        _pop_nested(rest, v9)
+        key = v8.rpartition("/")[2]
+        put(flat, v8, reverse.get(key, {}).get(value, value) if isinstance(value, str) else copy.deepcopy(value))
+    rest = _prune(rest)
+    if rest is not ABSENT:
+        flat[REST_KEY] = rest
+    return flat
