@@ -5,6 +5,8 @@ The official generated schemas are shipped beside the code (SOURCES.md) and ever
 read or written is validated against them.
 """
 
+from mappings.catenax.battery import FORMAT as BATTERY_CF
+from mappings.catenax.battery import CatenaxBatteryCf
 from mappings.catenax.pcf import PCF_V8, PCF_V9, CatenaxPcf
 
-__all__ = ["PCF_V8", "PCF_V9", "CatenaxPcf"]
+__all__ = ["BATTERY_CF", "PCF_V8", "PCF_V9", "CatenaxBatteryCf", "CatenaxPcf"]

@@ -19,10 +19,10 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, SchemaViolation
-from gateway.core.jsonpatch import merge_diff, merge_patch
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
+from mappings.catenax import regional
 from mappings.catenax.pcf_nesting import REST_KEY
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import FieldMap, get, leaves
@@ -32,7 +32,6 @@ from mappings.pact.structure import CLASSIFICATION_URN, id_to_urn, urn_to_id
 
 PACKAGE = "mappings.catenax"
 NAMESPACE = "catenax-pcf"
-OMIT_OPTION = "catenax_extension"
 _BPNL = re.compile(r"^BPNL[A-Za-z0-9]{12}$")
 _BPNL_URNS = ("urn:bpn:id:", "urn:")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -133,7 +132,10 @@ def from_canonical(
     carry.overlay(native, {k: v for k, v in leftovers.items() if k != "extensions"})
     if "extensions" in leftovers:
         native["extensions"] = copy.deepcopy(leftovers["extensions"])
-    _carry_canonical(layout, data, native, options, report, mapping_version)
+    regional.carry_canonical(
+        layout.id, NAMESPACE, data, native, lambda n: native_to_data(layout, n, TranslationReport())[0], options, report,
+        mapping_version,
+    )
     if rest and keep_rest:
         native[REST_KEY] = rest
     return native, report
@@ -221,38 +223,6 @@ def _write_geography(layout: Layout, geography: str | None, pcf: dict[str, Any],
             "country, subdivision or UN M49 region name",
             path="method/geography", target="pcf/geographyRegionOrSubregion",
         )
-
-
-def _carry_canonical(layout: Layout, data: dict[str, Any], native: dict[str, Any], options: TranslateOptions,
-                     report: TranslationReport, mapping_version: str) -> None:
-    """Carry, in our extension, whatever the Catena-X members alone would not give back."""
-    back, _ = native_to_data(layout, native, TranslationReport())
-    patch = merge_diff(_without_namespace(data), _without_namespace(back))
-    if not patch:
-        return
-    omit = options.extra.get(OMIT_OPTION) == "omit"
-    index = len(native.get("extensions", []))
-    for path, value in carry.patch_leaves(patch):
-        if omit:
-            report.dropped(path, None, f"{layout.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
-        elif value is None:
-            report.converted(path, f"extensions/{index}/data/canonical/{path}", "carried in extension (the declaration has no value; the Catena-X member holds a derived one)")
-        else:
-            held = get(back, path) is not ABSENT
-            why = "original value; the Catena-X member holds it converted" if held else f"{layout.id} has no field for it"
-            report.converted(path, f"extensions/{index}/data/canonical/{path}", f"carried in extension ({why})")
-    if not omit:
-        native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
-
-
-def _without_namespace(data: dict[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    extensions = {k: v for k, v in data.get("extensions", {}).items() if k != NAMESPACE}
-    if extensions:
-        out["extensions"] = extensions
-    else:
-        out.pop("extensions", None)
-    return out
 
 
 # -- Catena-X -> canonical -------------------------------------------------------------------
@@ -343,14 +313,10 @@ def _read_geography(layout: Layout, pcf: dict[str, Any], method: dict[str, Any],
 
 def to_canonical(layout: Layout, native: dict[str, Any], report: TranslationReport) -> Declaration:
     data, consumed = native_to_data(layout, native, report)
-    ours, others = carry.split_extensions(native)
+    data, others = regional.apply_extension(native, data)
     leftovers = carry.prune({k: v for k, v in native.items() if k != "extensions"}, consumed)
     if others:
         leftovers["extensions"] = copy.deepcopy(others)
-    if ours is not None:
-        index, entry = ours
-        carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        data = merge_patch(data, entry["data"]["canonical"])
     if leftovers:
         carry.overlay(data.setdefault("extensions", {}).setdefault(NAMESPACE, {}), leftovers)
         for path, _ in leaves(leftovers):
