@@ -234,6 +234,7 @@ def native_to_data(layout: Layout, native: dict[str, Any], report: TranslationRe
     consumed: set[str] = set()
     if isinstance(view.get("id"), str) and view["id"].lower().startswith(_UUID_URN):
         view["id"] = view["id"][len(_UUID_URN):]
+        report.converted("id", "id", f"the {_UUID_URN} prefix is dropped: the canonical id is the UUID itself")
     _unknown_codes_stay_native(layout.fields, view)
     data, read = layout.fields.to_canonical(view, report)
     consumed |= read
