@@ -127,7 +127,11 @@ def from_canonical(
         for path, _ in leaves(rest):
             report.dropped(f"extensions/{NAMESPACE}/{REST_KEY}/{path}", None, f"a 9.0.0 member {layout.id} has no place for")
     view = _known_codes_only(layout.fields, units.to_pact(layout.profile, data, options, report))
-    native, _ = layout.fields.to_native(view, report, allow_defaults=options.allow_defaults)
+    supplied = {path for path, _ in leaves(leftovers)}
+    fields = replace(layout.fields, rules=tuple(
+        r for r in layout.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
+    ))
+    native, _ = fields.to_native(view, report, allow_defaults=options.allow_defaults)
     _write_structure(layout, view, native, leftovers, report)
     carry.overlay(native, {k: v for k, v in leftovers.items() if k != "extensions"})
     if "extensions" in leftovers:
