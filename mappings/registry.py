@@ -31,6 +31,10 @@ class Registration:
 FORMATS: dict[str, Registration] = {
     "cn-jjj-json": Registration("mappings.cn_jjj:JSON_FORMAT"),
     "cn-jjj-xml": Registration("mappings.cn_jjj:XML_FORMAT"),
+    "catenax-pcf-v9": Registration("mappings.catenax:PCF_V9"),
+    "catenax-battery-cf": Registration("mappings.catenax:BATTERY_CF"),
+    "idta-battery-cf": Registration("mappings.idta:FORMAT"),
+    "catenax-pcf-v8": Registration("mappings.catenax:PCF_V8"),
     "pact-v3": Registration("mappings.pact:PACT_V3"),
     "pact-v2": Registration("mappings.pact:PACT_V2"),
     "iso14067-json": Registration("mappings.iso14067:JSON_FORMAT"),

@@ -1,4 +1,4 @@
-"""``catenax-battery-cf``: the carbon footprint of the Catena-X battery passport 6.1.0.
+"""The ``catenax-battery-cf`` mapping: the carbon footprint of the Catena-X battery passport 6.1.0.
 
 The document is the passport's ``sustainability/carbonFootprint`` FootprintEntity list under a
 ``carbonFootprint`` member, validated against that subtree of the official schema. Values are
@@ -11,26 +11,23 @@ code lists.
 from __future__ import annotations
 
 import copy
-import json
 import tomllib
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema_rs
-
-from gateway.core.errors import MissingRequiredValue, SchemaViolation
+from gateway.core.errors import MissingRequiredValue
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
+from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
-from mappings.catenax.pcf import top_level
 from mappings.eu_battery import energy, stages
 from mappings.fieldmap import leaves
 
 PACKAGE = "mappings.catenax"
-NAMESPACE = "catenax-battery-cf"
+FORMAT_ID = NAMESPACE = "catenax-battery-cf"
+MAPPING_VERSION = "1"
 STUDY_HEADER = "Carbon footprint study"
 MAX_HEADER = 100
 
@@ -76,161 +73,129 @@ def total_of(decl: Declaration, report: TranslationReport, target: str) -> tuple
                                path="results/total_including_biogenic", target=target)
 
 
-class CatenaxBatteryCf(JsonFormat):
-    id = "catenax-battery-cf"
-    title = "Catena-X battery passport 6.1.0 carbon footprint (sustainability/carbonFootprint)"
-    media_type = "application/json"
-    spec_version = "io.catenax.battery.battery_pass 6.1.0 (CX-0160), Regulation (EU) 2023/1542 Art. 7"
-    schema_package = PACKAGE
-    schema_file = "battery-pass-6.1.0.schema.json"
-    schema_ref = "the sustainability/carbonFootprint subtree of mappings/catenax/battery-pass-6.1.0.schema.json (official generated schema)"
+# -- canonical -> passport ------------------------------------------------------------
 
-    @cached_property
-    def schema(self) -> dict[str, Any]:
-        passport = json.loads(resources.files(PACKAGE).joinpath(self.schema_file).read_text("utf-8"))
-        ref = passport["properties"]["sustainability"]["$ref"].rsplit("/", 1)[1]
-        subtree = passport["components"]["schemas"][ref]["properties"]["carbonFootprint"]
-        return {
-            "$schema": passport["$schema"], "type": "object", "required": ["carbonFootprint"],
-            "properties": {"carbonFootprint": subtree}, "components": passport["components"],
-        }
 
-    @cached_property
-    def validator(self) -> Any:
-        return jsonschema_rs.validator_for(self.schema)
-
-    def detect(self, data: bytes) -> bool:
-        doc = top_level(data)
-        entries = doc.get("carbonFootprint") if doc else None
-        return isinstance(entries, list) and bool(entries) and all(
-            isinstance(e, dict) and "lifecycle" in e and "rulebook" in e for e in entries
-        )
-
-    def validate(self, native: Any) -> None:
-        if not isinstance(native, dict):
-            raise SchemaViolation(f"{self.id}: the document is a JSON object with a carbonFootprint list", path="/", format=self.id)
-        super().validate(native)
-
-    # -- canonical -> passport ------------------------------------------------------------
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        report = TranslationReport()
-        data = declaration_to_data(decl)
-        own = data.get("extensions", {}).get(NAMESPACE, {})
-        codes = table()
-        basis = lifetime_basis(decl, options, report, "carbonFootprint/0/value")
-        source, total = total_of(decl, report, "carbonFootprint/0/value")
-        trivial = basis.kwh_num == basis.kwh_den
-        shared = self._shared(data, own)
-        per_kwh, exact = basis.per_kwh(total)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+    data = declaration_to_data(decl)
+    own = data.get("extensions", {}).get(NAMESPACE, {})
+    codes = table()
+    basis = lifetime_basis(decl, options, report, "carbonFootprint/0/value")
+    source, total = total_of(decl, report, "carbonFootprint/0/value")
+    trivial = basis.kwh_num == basis.kwh_den
+    shared = _shared(data, own)
+    per_kwh, exact = basis.per_kwh(total)
+    if not trivial:
+        report.converted(source, "carbonFootprint/0/value",
+                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation}){_rounding(exact)}")
+    entries = [{"value": per_kwh, "lifecycle": codes["total_lifecycle"], **shared}]
+    for code, value, sources in stages.to_regulation(data.get("stages", []), report):
+        stage_kwh, exact = basis.per_kwh(value)
         if not trivial:
-            report.converted(source, "carbonFootprint/0/value",
-                             f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation}){_rounding(exact)}")
-        entries = [{"value": per_kwh, "lifecycle": codes["total_lifecycle"], **shared}]
-        for code, value, sources in stages.to_regulation(data.get("stages", []), report):
-            stage_kwh, exact = basis.per_kwh(value)
-            if not trivial:
-                report.converted(sources, f"carbonFootprint/{len(entries)}/value",
-                                 f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(stage_kwh)} kgCO2e/kWh{_rounding(exact)}")
-            entries.append({"value": stage_kwh, "lifecycle": codes["codes"]["lifecycle"][code], **copy.deepcopy(shared)})
-        entries += copy.deepcopy(own.get("carbonFootprint", []))
-        native: dict[str, Any] = {"carbonFootprint": entries}
-        if "extensions" in own:
-            native["extensions"] = copy.deepcopy(own["extensions"])
-        regional.carry_canonical(self.id, NAMESPACE, data, native, lambda n: self._read(n, TranslationReport())[0],
-                                 options, report, f"{self.id}/{self.mapping_version}")
-        return native, report
-
-    def _shared(self, data: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-        codes = table()
-        rulebook = [
-            {"header": r["name"], "contentType": "text/plain", "content": r.get("number") or r["name"]}
-            for r in data.get("method", {}).get("product_rules", []) if len(r["name"]) <= MAX_HEADER
-        ]
-        study = data.get("links", {}).get("study_url")
-        shared: dict[str, Any] = {
-            "rulebook": rulebook, "unit": codes["unit"], "type": codes["type"],
-            "manufacturingPlant": copy.deepcopy(own.get("manufacturingPlant", [])),
-            "declaration": [{"header": STUDY_HEADER, "contentType": "link", "content": study}] if study else [],
-        }
-        if data.get("performance_class"):
-            shared["performanceClass"] = data["performance_class"]
-        return shared
-
-    # -- passport -> canonical ------------------------------------------------------------
-
-    def _read(self, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Canonical data from the entries alone, and what stays native (our namespace)."""
-        codes = table()
-        stage_codes = {v: k for k, v in codes["codes"]["lifecycle"].items()}
-        entries = native["carbonFootprint"]
-        total_index = next((i for i, e in enumerate(entries) if self._is_total(e)), None)
-        if total_index is None:
-            raise MissingRequiredValue(
-                f"{self.id}: no {codes['type']!r} entry in {codes['unit']!r} over the whole life cycle "
-                f"({codes['total_lifecycle']!r}) gives the battery's carbon footprint",
-                path="/carbonFootprint", target="results/total_including_biogenic",
-            )
-        total = entries[total_index]
-        shared = {k: v for k, v in total.items() if k not in ("value", "lifecycle")}
-        data: dict[str, Any] = {
-            "declared_unit": {"unit": "kWh", "amount": "1"},
-            "results": {"total_including_biogenic": {"amount": _plain(Decimal(total["value"])), "unit": "kgCO2e"}},
-        }
-        report.converted("carbonFootprint/value", "declared_unit",
-                         "values are per kWh of the energy the battery delivers over its service life: declared unit 1 kWh")
-        own: dict[str, Any] = {}
-        regulation = []
-        kept = []
-        for i, entry in enumerate(entries):
-            if i == total_index:
-                continue
-            code = stage_codes.get(entry.get("lifecycle"))
-            if code and entry.get("value") is not None and {k: v for k, v in entry.items() if k not in ("value", "lifecycle")} == shared:
-                regulation.append({"lifecycleStage": code, "carbonFootprint": entry["value"]})
-            else:
-                kept.append(copy.deepcopy(entry))
-        if kept:
-            own["carbonFootprint"] = kept
-        regional_stages = stages.to_canonical(regulation, report)
-        if regional_stages:
-            data["stages"] = [{"stage": c, "value": {"amount": _plain(v), "unit": "kgCO2e"}} for c, v in regional_stages]
-        if shared.get("performanceClass"):
-            data["performance_class"] = shared["performanceClass"]
-        rules = [{"name": d["header"], **({"number": d["content"]} if d["content"] != d["header"] else {})}
-                 for d in shared.get("rulebook", []) if d.get("contentType") == "text/plain"]
-        if len(rules) == len(shared.get("rulebook", [])) and rules:
-            data["method"] = {"product_rules": rules}
-        elif shared.get("rulebook"):
-            own["rulebook"] = copy.deepcopy(shared["rulebook"])
-        study = shared.get("declaration", [])
-        if len(study) == 1 and study[0].get("header") == STUDY_HEADER and study[0].get("contentType") == "link":
-            data["links"] = {"study_url": study[0]["content"]}
-        elif study:
-            own["declaration"] = copy.deepcopy(study)
-        if shared.get("manufacturingPlant"):
-            own["manufacturingPlant"] = copy.deepcopy(shared["manufacturingPlant"])
-        rest = {k: v for k, v in native.items() if k not in ("carbonFootprint", "extensions")}
-        own.update(copy.deepcopy(rest))
-        if own:
-            data["extensions"] = {NAMESPACE: own}
-        return data, own
-
-    def _is_total(self, entry: dict[str, Any]) -> bool:
-        codes = table()
-        return (entry.get("lifecycle") == codes["total_lifecycle"] and entry.get("type") == codes["type"]
-                and entry.get("unit") in codes["per_kwh_units"])
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        report = TranslationReport()
-        data, own = self._read(native, report)
-        for path, _ in leaves(own):
-            report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native battery passport member")
-        data, others = regional.apply_extension(native, data)
-        if others:
-            data.setdefault("extensions", {}).setdefault(NAMESPACE, {})["extensions"] = copy.deepcopy(others)
-        identity.require(self.id, data, report)
-        return declaration_from_data(data), report
+            report.converted(sources, f"carbonFootprint/{len(entries)}/value",
+                             f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(stage_kwh)} kgCO2e/kWh{_rounding(exact)}")
+        entries.append({"value": stage_kwh, "lifecycle": codes["codes"]["lifecycle"][code], **copy.deepcopy(shared)})
+    entries += copy.deepcopy(own.get("carbonFootprint", []))
+    native: dict[str, Any] = {"carbonFootprint": entries}
+    if "extensions" in own:
+        native["extensions"] = copy.deepcopy(own["extensions"])
+    regional.carry_canonical(FORMAT_ID, NAMESPACE, data, native, lambda n: read(n, TranslationReport())[0],
+                             options, report, f"{FORMAT_ID}/{MAPPING_VERSION}")
+    return native
 
 
-FORMAT = CatenaxBatteryCf()
+def _shared(data: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    codes = table()
+    rulebook = [
+        {"header": r["name"], "contentType": "text/plain", "content": r.get("number") or r["name"]}
+        for r in data.get("method", {}).get("product_rules", []) if len(r["name"]) <= MAX_HEADER
+    ]
+    study = data.get("links", {}).get("study_url")
+    shared: dict[str, Any] = {
+        "rulebook": rulebook, "unit": codes["unit"], "type": codes["type"],
+        "manufacturingPlant": copy.deepcopy(own.get("manufacturingPlant", [])),
+        "declaration": [{"header": STUDY_HEADER, "contentType": "link", "content": study}] if study else [],
+    }
+    if data.get("performance_class"):
+        shared["performanceClass"] = data["performance_class"]
+    return shared
+
+# -- passport -> canonical ------------------------------------------------------------
+
+
+# -- passport -> canonical ------------------------------------------------------------
+
+
+def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Canonical data from the entries alone, and what stays native (our namespace)."""
+    codes = table()
+    stage_codes = {v: k for k, v in codes["codes"]["lifecycle"].items()}
+    entries = native["carbonFootprint"]
+    total_index = next((i for i, e in enumerate(entries) if _is_total(e)), None)
+    if total_index is None:
+        raise MissingRequiredValue(
+            f"{FORMAT_ID}: no {codes['type']!r} entry in {codes['unit']!r} over the whole life cycle "
+            f"({codes['total_lifecycle']!r}) gives the battery's carbon footprint",
+            path="/carbonFootprint", target="results/total_including_biogenic",
+        )
+    total = entries[total_index]
+    shared = {k: v for k, v in total.items() if k not in ("value", "lifecycle")}
+    data: dict[str, Any] = {
+        "declared_unit": {"unit": "kWh", "amount": "1"},
+        "results": {"total_including_biogenic": {"amount": _plain(Decimal(total["value"])), "unit": "kgCO2e"}},
+    }
+    report.converted("carbonFootprint/value", "declared_unit",
+                     "values are per kWh of the energy the battery delivers over its service life: declared unit 1 kWh")
+    own: dict[str, Any] = {}
+    regulation = []
+    kept = []
+    for i, entry in enumerate(entries):
+        if i == total_index:
+            continue
+        code = stage_codes.get(entry.get("lifecycle"))
+        if code and entry.get("value") is not None and {k: v for k, v in entry.items() if k not in ("value", "lifecycle")} == shared:
+            regulation.append({"lifecycleStage": code, "carbonFootprint": entry["value"]})
+        else:
+            kept.append(copy.deepcopy(entry))
+    if kept:
+        own["carbonFootprint"] = kept
+    regional_stages = stages.to_canonical(regulation, report)
+    if regional_stages:
+        data["stages"] = [{"stage": c, "value": {"amount": _plain(v), "unit": "kgCO2e"}} for c, v in regional_stages]
+    if shared.get("performanceClass"):
+        data["performance_class"] = shared["performanceClass"]
+    rules = [{"name": d["header"], **({"number": d["content"]} if d["content"] != d["header"] else {})}
+             for d in shared.get("rulebook", []) if d.get("contentType") == "text/plain"]
+    if len(rules) == len(shared.get("rulebook", [])) and rules:
+        data["method"] = {"product_rules": rules}
+    elif shared.get("rulebook"):
+        own["rulebook"] = copy.deepcopy(shared["rulebook"])
+    study = shared.get("declaration", [])
+    if len(study) == 1 and study[0].get("header") == STUDY_HEADER and study[0].get("contentType") == "link":
+        data["links"] = {"study_url": study[0]["content"]}
+    elif study:
+        own["declaration"] = copy.deepcopy(study)
+    if shared.get("manufacturingPlant"):
+        own["manufacturingPlant"] = copy.deepcopy(shared["manufacturingPlant"])
+    rest = {k: v for k, v in native.items() if k not in ("carbonFootprint", "extensions")}
+    own.update(copy.deepcopy(rest))
+    if own:
+        data["extensions"] = {NAMESPACE: own}
+    return data, own
+
+
+def _is_total(entry: dict[str, Any]) -> bool:
+    codes = table()
+    return (entry.get("lifecycle") == codes["total_lifecycle"] and entry.get("type") == codes["type"]
+            and entry.get("unit") in codes["per_kwh_units"])
+
+
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
+    data, own = read(native, report)
+    for path, _ in leaves(own):
+        report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native battery passport member")
+    data, others = regional.apply_extension(native, data)
+    if others:
+        data.setdefault("extensions", {}).setdefault(NAMESPACE, {})["extensions"] = copy.deepcopy(others)
+    identity.require(FORMAT_ID, data, report)
+    return declaration_from_data(data)

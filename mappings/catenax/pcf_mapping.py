@@ -22,7 +22,7 @@ from gateway.core.errors import MissingRequiredValue, SchemaViolation
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.catenax import regional
+from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import FieldMap, get, leaves
@@ -115,11 +115,28 @@ def _company_id(layout: Layout, urn: str) -> dict[str, str]:
 # -- canonical -> Catena-X -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PcfMapping:
+    """The family mapping (:class:`mappings.base.FamilyMapping`) of one io.catenax.pcf version;
+    9.0.0 reads and writes the 8.0.0 layout through :mod:`mappings.catenax.pcf_nesting`."""
+
+    layout: Layout
+    nested: bool
+    mapping_version: str
+
+    def to_canonical(self, native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
+        return to_canonical(self.layout, pcf_nesting.flatten(native) if self.nested else native, report)
+
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+        native = from_canonical(self.layout, decl, options, report, self.mapping_version, keep_rest=self.nested)
+        return pcf_nesting.nest(native) if self.nested else native
+
+
 def from_canonical(
-    layout: Layout, decl: Declaration, options: TranslateOptions, mapping_version: str, *, keep_rest: bool,
-) -> tuple[dict[str, Any], TranslationReport]:
+    layout: Layout, decl: Declaration, options: TranslateOptions, report: TranslationReport, mapping_version: str,
+    *, keep_rest: bool,
+) -> dict[str, Any]:
     """The flat tree; with ``keep_rest`` the kept 9.0.0-only sub-tree rides along under ``REST_KEY``."""
-    report = TranslationReport()
     data = declaration_to_data(decl)
     leftovers = copy.deepcopy(data.get("extensions", {}).get(NAMESPACE, {}))
     rest = leftovers.pop(REST_KEY, None)
@@ -142,7 +159,7 @@ def from_canonical(
     )
     if rest and keep_rest:
         native[REST_KEY] = rest
-    return native, report
+    return native
 
 
 def _known_codes_only(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:

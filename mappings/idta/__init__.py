@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
-from gateway.core.model import Declaration
-from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions
-from mappings.catenax.pcf import top_level
+from mappings.base import JsonFormat
+from mappings.catenax.sniff import top_level
 from mappings.idta import mapping
 
 
@@ -21,6 +19,7 @@ class IdtaBatteryCf(JsonFormat):
     schema_package = "mappings.idta"
     schema_file = "carbon-footprint-battery-1.0.0.schema.json"
     schema_ref = "mappings/idta/carbon-footprint-battery-1.0.0.schema.json (official generated schema)"
+    mapping = mapping
 
     def detect(self, data: bytes) -> bool:
         doc = top_level(data)
@@ -31,12 +30,6 @@ class IdtaBatteryCf(JsonFormat):
         if not isinstance(native, dict):
             raise SchemaViolation(f"{self.id}: the submodel is a JSON object", path="/", format=self.id)
         super().validate(native)
-
-    def to_canonical(self, native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        return mapping.to_canonical(native, options)
-
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[dict[str, Any], TranslationReport]:
-        return mapping.from_canonical(decl, options, f"{self.id}/{self.mapping_version}")
 
 
 FORMAT = IdtaBatteryCf()

@@ -20,6 +20,7 @@ from mappings.fieldmap import leaves
 PACKAGE = "mappings.idta"
 NAMESPACE = "idta-battery-cf"
 FORMAT_ID = "idta-battery-cf"
+MAPPING_VERSION = "1"
 SHARED = ("PcfCalculationMethods", "ReferenceImpactUnitForCalculation", "QuantityOfMeasureForCalculation",
           "PerformanceClass", "WebLinkToPublicCarbonFootprintStudy")
 
@@ -49,8 +50,7 @@ def _required(data: dict[str, Any], path: str, target: str) -> Any:
 # -- canonical -> submodel -------------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, mapping_version: str) -> tuple[dict[str, Any], TranslationReport]:
-    report = TranslationReport()
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
     data = declaration_to_data(decl)
     own = data.get("extensions", {}).get(NAMESPACE, {})
     table = codes()
@@ -78,8 +78,9 @@ def from_canonical(decl: Declaration, options: TranslateOptions, mapping_version
     native: dict[str, Any] = {"ProductCarbonFootprints": entries}
     if "extensions" in own:
         native["extensions"] = copy.deepcopy(own["extensions"])
-    regional.carry_canonical(FORMAT_ID, NAMESPACE, data, native, lambda n: read(n, TranslationReport())[0], options, report, mapping_version)
-    return native, report
+    regional.carry_canonical(FORMAT_ID, NAMESPACE, data, native, lambda n: read(n, TranslationReport())[0], options, report,
+                             f"{FORMAT_ID}/{MAPPING_VERSION}")
+    return native
 
 
 # -- submodel -> canonical -------------------------------------------------------------------
@@ -148,8 +149,7 @@ def _unit(entry: dict[str, Any], report: TranslationReport) -> tuple[str, Decima
     return unit, amount * Decimal(factor)
 
 
-def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-    report = TranslationReport()
+def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, own = read(native, report)
     for path, _ in leaves(own):
         report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native IDTA member")
@@ -157,4 +157,4 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions) -> tuple[Dec
     if others:
         data.setdefault("extensions", {}).setdefault(NAMESPACE, {})["extensions"] = copy.deepcopy(others)
     identity.require(FORMAT_ID, data, report)
-    return declaration_from_data(data), report
+    return declaration_from_data(data)
