@@ -14,11 +14,9 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
-import jsonschema_rs
-
 from gateway.core.errors import SchemaViolation
 from mappings.base import JsonFormat
-from mappings.catenax import battery, pcf_mapping, pcf_nesting
+from mappings.catenax import battery, official, pcf_mapping, pcf_nesting
 from mappings.catenax.sniff import top_level
 
 PACKAGE = "mappings.catenax"
@@ -41,6 +39,10 @@ class CatenaxPcf(JsonFormat):
         self.schema_file = f"pcf-{version}.schema.json"
         self.schema_ref = f"mappings/catenax/{self.schema_file} (official generated schema, urn:samm:io.catenax.pcf:{version}#Pcf)"
         self.mapping = pcf_mapping.PcfMapping(pcf_mapping.layout(format_id, required, optional), nested, f"{format_id}/{self.mapping_version}")
+
+    @cached_property
+    def validator(self) -> Any:
+        return official.validator(self.schema)
 
     def detect(self, data: bytes) -> bool:
         doc = top_level(data)
@@ -86,7 +88,7 @@ class CatenaxBatteryCf(JsonFormat):
 
     @cached_property
     def validator(self) -> Any:
-        return jsonschema_rs.validator_for(self.schema)
+        return official.validator(self.schema)
 
     def detect(self, data: bytes) -> bool:
         doc = top_level(data)

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
 from mappings.base import JsonFormat
+from mappings.catenax import official
 from mappings.catenax.sniff import top_level
 from mappings.idta import mapping
 
@@ -20,6 +22,10 @@ class IdtaBatteryCf(JsonFormat):
     schema_file = "carbon-footprint-battery-1.0.0.schema.json"
     schema_ref = "mappings/idta/carbon-footprint-battery-1.0.0.schema.json (official generated schema)"
     mapping = mapping
+
+    @cached_property
+    def validator(self) -> Any:
+        return official.validator(self.schema)
 
     def detect(self, data: bytes) -> bool:
         doc = top_level(data)
