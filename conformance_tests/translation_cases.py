@@ -26,6 +26,9 @@ SPECS = {
     "iso14067": {"source": "ISO 14067:2018", "section": "7 CFP study report"},
     "eu-battery": {"source": "EU 2023/1542", "section": "Art. 7 and Annex II carbon footprint"},
     "canonical": {"source": "JJJ gateway docs/formats/canonical-json.md", "section": "canonical model"},
+    "catenax-pcf": {"source": "Catena-X CX-0136 (io.catenax.pcf 8.0.0 / 9.0.0)", "section": "Pcf aspect"},
+    "catenax-battery": {"source": "Catena-X CX-0160 (io.catenax.battery.battery_pass 6.1.0)", "section": "sustainability/carbonFootprint"},
+    "idta": {"source": "IDTA 02035-3", "section": "CarbonFootprintBattery"},
 }
 # Every pair over these examples; every other example is read into the canonical model.
 PAIR_EXAMPLES = ("hebei-hot-rolled-steel-coil", "tianjin-ev-battery-pack-nmc")
