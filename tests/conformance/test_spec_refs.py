@@ -35,7 +35,7 @@ def test_our_references_name_files_in_the_repo() -> None:
 
 
 def test_every_source_is_ours_or_a_public_standard() -> None:
-    public = ("GB/T ", "ISO ", "EU ", "PACT ", "IPCC ", "RFC ", "W3C ", "ETSI ", "OWASP ")
+    public = ("GB/T ", "ISO ", "EU ", "PACT ", "IPCC ", "RFC ", "W3C ", "ETSI ", "OWASP ", "Catena-X ", "IDTA ")
     odd = {s: sorted(f)[:3] for s, f in cited().items() if not s.startswith((OURS, *public))}
     assert not odd, odd
 
