@@ -20,7 +20,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, SchemaViolation
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.core.report import TranslationReport
+from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
@@ -125,11 +125,30 @@ class PcfMapping:
     mapping_version: str
 
     def to_canonical(self, native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
-        return to_canonical(self.layout, pcf_nesting.flatten(native) if self.nested else native, report)
+        if not self.nested:
+            return to_canonical(self.layout, native, report)
+        start = len(report.entries)
+        decl = to_canonical(self.layout, pcf_nesting.flatten(native), report)
+        _renamed(report, start, source=True)
+        return decl
 
     def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+        start = len(report.entries)
         native = from_canonical(self.layout, decl, options, report, self.mapping_version, keep_rest=self.nested)
-        return pcf_nesting.nest(native) if self.nested else native
+        if not self.nested:
+            return native
+        _renamed(report, start, source=False)
+        return pcf_nesting.nest(native)
+
+
+def _renamed(report: TranslationReport, start: int, *, source: bool) -> None:
+    """The entries this leg added name 9.0.0 paths on the document's side, not 8.0.0 ones."""
+    for index in range(start, len(report.entries)):
+        e = report.entries[index]
+        report.entries[index] = ReportEntry(
+            e.kind, pcf_nesting.v9_path(e.source_path) if source else e.source_path,
+            e.target_path if source else pcf_nesting.v9_path(e.target_path), e.detail,
+        )
 
 
 def from_canonical(

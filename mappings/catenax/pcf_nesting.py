@@ -93,6 +93,23 @@ def merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
             target[key] = copy.deepcopy(value)
 
 
+def v9_path(path: str | None) -> str | None:
+    """A path into the flat 8.0.0 tree as the 9.0.0 document names it (first collection entries);
+    paths the table does not name (canonical paths among them) are returned unchanged."""
+    if path is None:
+        return None
+    table = table_paths()
+    for v8 in sorted(table, key=len, reverse=True):
+        if path == v8 or path.startswith(v8 + "/"):
+            return table[v8].replace("[]", "/0") + path[len(v8):]
+    return path
+
+
+@cache
+def table_paths() -> dict[str, str]:
+    return dict(table()["codes"]["nesting"])
+
+
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
     """A 9.0.0 document from a flat 8.0.0 tree; members the table does not name stay at the top."""
     data = table()
