@@ -98,6 +98,8 @@ def v9_path(path: str | None) -> str | None:
     paths the table does not name (canonical paths among them) are returned unchanged."""
     if path is None:
         return None
+    if path.startswith(REST_KEY + "/"):
+        return path[len(REST_KEY) + 1:]
     table = table_paths()
     for v8 in sorted(table, key=len, reverse=True):
         if path == v8 or path.startswith(v8 + "/"):
