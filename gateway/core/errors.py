@@ -346,3 +346,10 @@ class InvalidRequest(GatewayError, ValueError):
     token issued for another filter."""
 
     reason = "INVALID_REQUEST"
+
+
+class PeerUnavailable(GatewayError, ConnectionError):
+    """Another system (a peer gateway, a PACT host) could not be reached, refused our
+    credentials, or answered with something other than what its API defines."""
+
+    reason = "PEER_UNAVAILABLE"

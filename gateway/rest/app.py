@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from ..core.errors import GatewayError
 from ..server.config import ServerConfig
 from ..server.metrics import GatewayMetrics
+from ..server.submission import VerifySubmission, accept_as_declared
 from ..server.trust import GatewayTrust
 from ..store import Store
 from .codes import http_code
@@ -40,6 +41,8 @@ class RestContext:
     trust: GatewayTrust | None
     base_url: str
     metrics: GatewayMetrics | None = None
+    verify_submission: VerifySubmission = accept_as_declared
+    """How a footprint received from elsewhere is checked before it is stored (as Submit does)."""
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def on_close(self, closer: Callable[[], None]) -> None:

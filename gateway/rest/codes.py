@@ -28,6 +28,7 @@ HTTP_CODES: dict[str, tuple[int, str]] = {
     "STORE_ERROR": (503, "InternalError"),
     "INVALID_CONFIGURATION": (500, "InternalError"),
     "INVALID_REQUEST": (400, "BadRequest"),
+    "PEER_UNAVAILABLE": (502, "InternalError"),
 }
 
 

@@ -103,7 +103,7 @@ def create_gateway(config: ServerConfig, *, route_factories: Sequence[RouteFacto
         # Bind before building the app: the base URL (Link headers, event source) needs the port.
         https = HttpsServer.bind_only(config.https, reuse_port=reuse)
         context = RestContext(config, grpc_server.store, grpc_server.trust, base_url(config, https.port),
-                              metrics=grpc_server.metrics)
+                              metrics=grpc_server.metrics, verify_submission=grpc_server.verify_submission)
         try:
             https.attach(create_app(context, factories), cert, key, grace_seconds=config.grace_seconds)
         except BaseException:

@@ -58,6 +58,9 @@ clients = "pact-clients.toml" # client credentials (argon2 hashes), read scopes,
 key = "pact-token.key"        # secret for access and page tokens; made on first start, kept
 token_seconds = 3600          # access token lifetime
 page_seconds = 86400          # a Link page token stays valid this long (spec: >= 180 s)
+events = ""                   # the event ledger (SQLite); default pact-events.sqlite beside key
+callback_attempts = 6         # deliveries of an answer event before it is recorded as failed
+callback_backoff_seconds = 2  # first retry delay; doubles each time
 ```
 
 ``[peers]``, ``[metrics]`` and ``[logging]`` are described in :mod:`gateway.server.opsconfig`.
@@ -148,6 +151,13 @@ class PactConfig:
     key: Path
     token_seconds: int = 3600
     page_seconds: int = 86400
+    events: Path | None = None
+    callback_attempts: int = 6
+    callback_backoff_seconds: float = 2.0
+
+    @property
+    def ledger(self) -> Path:
+        return self.events or self.key.with_name("pact-events.sqlite")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +223,10 @@ class ServerConfig:
                                      path="trust.list")
         if self.https is not None:
             self._check_https(self.https)
+        if self.pact is not None and (self.pact.token_seconds < 1 or self.pact.page_seconds < 180
+                                      or self.pact.callback_attempts < 1 or self.pact.callback_backoff_seconds < 0):
+            raise ConfigurationError("pact: token_seconds >= 1, page_seconds >= 180 (Tech Specs), "
+                                     "callback_attempts >= 1 and callback_backoff_seconds >= 0", path="pact")
         if self.pact is not None and self.https is None:
             raise ConfigurationError("[pact] needs [https]: the PACT API is served over HTTPS only", path="https.address")
         return self

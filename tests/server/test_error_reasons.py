@@ -285,6 +285,7 @@ CASES: dict[str, Callable[[World], object]] = {
     "UNAUTHENTICATED": _server_tls_only,
     "STORE_ERROR": _closed_store,
     "AUDIT_CHAIN_BROKEN": lambda w: w.hooked(errors.AuditChainBroken("audit entry 3 was altered", seq=3)),
+    "PEER_UNAVAILABLE": lambda w: w.hooked(errors.PeerUnavailable("the PACT host did not answer")),
     "INVALID_CONFIGURATION": lambda w: w.translation(w.plain()).Translate(translation_pb2.TranslateRequest(
         document=document_pb2.Document(format_id="cn-jjj-json", content=STEEL.read_bytes()),
         target_format_id="pact-v3", attest=True)),

@@ -1,0 +1,1 @@
+"""Running the official PACT conformance tool against this gateway (``run-official.sh``)."""
