@@ -99,10 +99,13 @@ def _unique(values: list[Any]) -> list[Any]:
     return out
 
 
+def _urn(layout: Layout, ident: dict[str, str]) -> str:
+    """An identifier read as it stood (scheme ``urn``) is written back as it stood."""
+    return ident["value"] if ident["scheme"] == "urn" else id_to_urn(layout.profile, ident)
+
+
 def _company_urn(layout: Layout, ident: dict[str, str]) -> str:
-    if ident["scheme"] == "bpnl":
-        return "urn:" + ident["value"]
-    return id_to_urn(layout.profile, ident)
+    return "urn:" + ident["value"] if ident["scheme"] == "bpnl" else _urn(layout, ident)
 
 
 def _company_id(layout: Layout, urn: str) -> dict[str, str]:
@@ -204,12 +207,12 @@ def _write_structure(layout: Layout, data: dict[str, Any], native: dict[str, Any
             "(BPNL followed by 12 letters or digits)",
             path="organisation/ids[scheme=bpnl]", target="companyIds",
         )
-    native["companyIds"] = _unique([_company_urn(layout, i) for i in company + [i for i in org["ids"] if i not in company]])
+    native["companyIds"] = _unique([_company_urn(layout, i) for i in org["ids"]])
     native["productNameCompany"] = _text_to_native(product["name"])
     description = _text_to_native(product.get("description"))
     if description:
         native["productDescription"] = description
-    ids = _unique([id_to_urn(layout.profile, i) for i in product.get("ids", [])])
+    ids = _unique([_urn(layout, i) for i in product.get("ids", [])])
     if not ids:
         raise _missing(layout, "product/ids", "productIds")
     native["productIds"] = ids
@@ -278,7 +281,7 @@ def native_to_data(layout: Layout, native: dict[str, Any], report: TranslationRe
     _unknown_codes_stay_native(layout.fields, view)
     data, read = layout.fields.to_canonical(view, report)
     consumed |= read
-    _read_structure(layout, view, data, consumed)
+    _read_structure(layout, view, data, consumed, report)
     units.from_pact(layout.profile, data)
     return data, consumed
 
@@ -292,7 +295,7 @@ def _unknown_codes_stay_native(fields: FieldMap, view: dict[str, Any]) -> None:
             (get(view, parent) if parent else view).pop(key)
 
 
-def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any], consumed: set[str]) -> None:
+def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any], consumed: set[str], report: TranslationReport) -> None:
     org = data.setdefault("organisation", {})
     product = data.setdefault("product", {})
     for key, target, name in (("companyName", org, "name"), ("productNameCompany", product, "name"), ("productDescription", product, "description")):
@@ -302,6 +305,9 @@ def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any]
     if native.get("companyIds"):
         org["ids"] = [_company_id(layout, u) for u in native["companyIds"]]
         consumed.add("companyIds")
+        for index, urn in enumerate(native["companyIds"]):
+            if urn.lower().startswith(_BPNL_URNS[0]) and org["ids"][index]["scheme"] == "bpnl":
+                report.converted(f"companyIds/{index}", "organisation/ids", f"BPNL {urn!r} is written back in the form CX-0136 shows (urn:BPNL...)")
     if native.get("productIds"):
         product["ids"] = [urn_to_id(layout.profile, u) for u in native["productIds"]]
         consumed.add("productIds")

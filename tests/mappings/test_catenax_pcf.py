@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gateway import examples
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
@@ -22,7 +23,7 @@ from gateway.core.parsing import dump_json, load_json
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, detect_format
 from mappings.catenax import PCF_V8, PCF_V9, pcf_nesting
-from tests.strategies import declarations
+from tests.strategies import decimals, declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 ANCHORS = ROOT / "../shared/anchors/catenax/pcf"
@@ -310,3 +311,62 @@ def test_detection_picks_each_version_and_leaves_other_documents_alone() -> None
         assert detect_format(document).id == other
     for path in examples.declarations():
         assert not PCF_V8.detect(path.read_bytes()) and not PCF_V9.detect(path.read_bytes()), path.name
+
+
+# -- partner documents with every optional member ----------------------------------------------
+
+_TEXT = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FA5, exclude_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(str.strip)
+# member -> strategy; optional members are also left out at random
+_AMOUNTS = decimals("0", "5000", 4)
+_VARIED = {
+    "comment": _TEXT, "pcfLegalStatement": _TEXT, "productDescription": _TEXT, "companyName": _TEXT, "productNameCompany": _TEXT,
+    "pcf/exemptedEmissionsPercent": decimals("0", "10", 2), "pcf/primaryDataShare": decimals("0", "100", 2),
+    "pcf/dataQualityRating/technologicalDQR": decimals("1", "5", 1), "pcf/dataQualityRating/temporalDQR": decimals("1", "5", 1),
+    "pcf/pcfExcludingBiogenicUptake": _AMOUNTS, "pcf/pcfIncludingBiogenicUptake": decimals("-50", "5000", 4),
+    "pcf/fossilGhgEmissions": _AMOUNTS, "pcf/biogenicNonCO2Emissions": _AMOUNTS, "pcf/landUseChangeGhgEmissions": _AMOUNTS,
+    "pcf/packagingPcfIncludingBiogenicUptake": _AMOUNTS, "pcf/distributionStageFossilGhgEmissions": _AMOUNTS,
+    "pcf/biogenicCO2Uptake": decimals("0", "50", 4).map(lambda d: -d), "pcf/carbonContentTotal": _AMOUNTS,
+    "pcf/productMassPerDeclaredUnit": decimals("0.001", "5000", 3), "pcf/recycledCarbonContent": _AMOUNTS,
+    "pcf/geographyCountry": st.sampled_from(["CN", "DE", "JP", "US", "BR"]),
+    "pcf/ipccCharacterizationFactors": st.sampled_from(["AR5", "AR6", "AR4", "unspecified"]),
+    "pcf/allocationWasteIncineration": st.sampled_from(["cut-off", "reverse cut-off", "system expansion", "polluter pays principle"]),
+    "pcf/distributionStageIncluded": st.booleans(), "pcf/massBalancingUsed": st.booleans(),
+    "partialFullPcf": st.sampled_from(["Cradle-to-gate", "Cradle-to-grave"]), "status": st.sampled_from(["Active", "Deprecated"]),
+}
+_OPTIONAL = ("comment", "pcfLegalStatement", "productDescription", "pcf/biogenicNonCO2Emissions", "pcf/carbonContentTotal",
+             "pcf/recycledCarbonContent", "pcf/primaryDataShare", "pcf/distributionStageFossilGhgEmissions",
+             "pcf/boundaryProcessesDescription", "attestationOfConformance", "precedingPfIds", "productClassifications")
+
+
+@st.composite
+def partner_documents(draw: st.DrawFn) -> dict[str, Any]:
+    from mappings.fieldmap import put
+
+    doc = load_json(V8_EXAMPLE.read_bytes())
+    for path, strategy in _VARIED.items():
+        put(doc, path, draw(strategy))
+    region = {"CN": "Eastern Asia", "DE": "Western Europe", "JP": "Eastern Asia", "US": "Northern America", "BR": "Latin America and the Caribbean"}
+    doc["pcf"]["geographyRegionOrSubregion"] = region[doc["pcf"]["geographyCountry"]]
+    for path in _OPTIONAL:
+        if draw(st.booleans()):
+            *parents, key = path.split("/")
+            node = doc
+            for parent in parents:
+                node = node[parent]
+            del node[key]
+    return doc
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=partner_documents())
+def test_every_leaf_of_a_partner_document_comes_back_through_both_versions(doc: dict[str, Any]) -> None:
+    document = dump_json(doc)
+    assert_officially_valid("catenax-pcf-v8", document)
+    reading = read(document, "catenax-pcf-v8")
+    assert reading.report.lossless
+    v9 = translate(document, "catenax-pcf-v9").output
+    assert_officially_valid("catenax-pcf-v9", v9)
+    back = translate(v9, "catenax-pcf-v8").output
+    assert load_json(back) == doc
+    again, _ = write(reading.declaration, "catenax-pcf-v8")
+    assert load_json(again) == doc
