@@ -19,7 +19,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
-from gateway.core.report import TranslationReport
+from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
 from mappings.eu_battery import energy, stages
@@ -89,7 +89,11 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
         report.converted(source, "carbonFootprint/0/value",
                          f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation}){_rounding(exact)}")
     entries = [{"value": per_kwh, "lifecycle": codes["total_lifecycle"], **shared}]
-    for code, value, sources in stages.to_regulation(data.get("stages", []), report):
+    start = len(report.entries)
+    regulation_stages = stages.to_regulation(data.get("stages", []), report)
+    _rename_stage_paths(report, start, {f"{stages.TARGET}[lifecycleStage={code}]": f"carbonFootprint/{i + 1}"
+                                        for i, (code, _, _) in enumerate(regulation_stages)})
+    for code, value, sources in regulation_stages:
         stage_kwh, exact = basis.per_kwh(value)
         if not trivial:
             report.converted(sources, f"carbonFootprint/{len(entries)}/value",
@@ -102,6 +106,14 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     regional.carry_canonical(FORMAT_ID, NAMESPACE, data, native, lambda n: read(n, TranslationReport())[0],
                              options, report, f"{FORMAT_ID}/{MAPPING_VERSION}")
     return native
+
+
+def _rename_stage_paths(report: TranslationReport, start: int, names: dict[str, str]) -> None:
+    """The Annex II stage helpers name the eu-battery members; this document's entries are these."""
+    for index in range(start, len(report.entries)):
+        e = report.entries[index]
+        report.entries[index] = ReportEntry(e.kind, names.get(e.source_path or "", e.source_path),
+                                            names.get(e.target_path or "", e.target_path), e.detail)
 
 
 def _shared(data: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -148,18 +160,22 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
                      "values are per kWh of the energy the battery delivers over its service life: declared unit 1 kWh")
     own: dict[str, Any] = {}
     regulation = []
+    positions: dict[str, str] = {}
     kept = []
     for i, entry in enumerate(entries):
         if i == total_index:
             continue
         code = stage_codes.get(entry.get("lifecycle"))
         if code and entry.get("value") is not None and {k: v for k, v in entry.items() if k not in ("value", "lifecycle")} == shared:
+            positions[f"{stages.TARGET}/{len(regulation)}"] = f"carbonFootprint/{i}"
             regulation.append({"lifecycleStage": code, "carbonFootprint": entry["value"]})
         else:
             kept.append(copy.deepcopy(entry))
     if kept:
         own["carbonFootprint"] = kept
+    start = len(report.entries)
     regional_stages = stages.to_canonical(regulation, report)
+    _rename_stage_paths(report, start, positions)
     if regional_stages:
         data["stages"] = [{"stage": c, "value": {"amount": _plain(v), "unit": "kgCO2e"}} for c, v in regional_stages]
     if shared.get("performanceClass"):

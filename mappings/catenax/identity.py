@@ -19,7 +19,7 @@ def require(format_id: str, data: dict[str, Any], report: TranslationReport) -> 
     for path in REQUIRED:
         if get(data, path) is ABSENT:
             raise MissingRequiredValue(
-                f"a {format_id} document carries no {path} (it is a carbon-footprint section, not a declaration); "
+                f"the {format_id} document carries no {path} (it is a carbon-footprint section, not a declaration); "
                 f"supply it with --set {path}=...",
                 path=path, target=path,
             )
