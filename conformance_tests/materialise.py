@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import resources
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +46,6 @@ from .runner import KEY_PREFIX
 from .trust_lists import TrustLists
 from .xml_inputs import attacked, signed_document
 
-ROOT = Path(__file__).resolve().parents[1]
 OTHER_DIGEST = "sha256:" + "0" * 64
 
 
@@ -168,7 +168,7 @@ class Materialiser:
     def policy(self, spec: dict[str, Any]) -> bytes:
         """A policy document: a shipped policy file as it is, or its data patched, as JSON."""
         if "merge_patch" not in spec and "json_patch" not in spec and spec["media_type"] == "application/toml":
-            return (ROOT / "mappings" / "recognition" / shipped_policies()[spec["base"]].source).read_bytes()
+            return resources.files("mappings.recognition").joinpath(shipped_policies()[spec["base"]].source).read_bytes()
         data = shipped_policies()[spec["base"]].data
         if "merge_patch" in spec:
             data = merge_patch(data, spec["merge_patch"])

@@ -32,7 +32,7 @@ def _broken_copy(tmp: Path) -> Path:
 
 
 def test_problems_are_named_with_file_and_case(tmp_path: Path) -> None:
-    problems = [p for p in check_suite(root=_broken_copy(tmp_path)) if not p.startswith("docs/api.md")]
+    problems = [p for p in check_suite(root=_broken_copy(tmp_path)) if not p.startswith("reasons-not-reachable.json")]
     where = "validation/cases.json: valid-beijing-cement-json"
     assert f"{where}: id also used in validation/cases.json" in problems
     assert f"{where}: description says 'should'; state what happens" in problems
@@ -41,3 +41,12 @@ def test_problems_are_named_with_file_and_case(tmp_path: Path) -> None:
     schema = [p for p in problems if p.startswith("validation/cases.json: /2: ")]
     assert "validation/cases.json: /2: 'tests' is a required property" in schema
     assert len(problems) - len(schema) == 4, problems
+
+
+def test_a_reason_no_case_expects_is_named_from_the_code(tmp_path: Path) -> None:
+    """The reasons come from gateway.core.errors, not from docs/api.md, so the check works installed."""
+    problems = check_suite(root=_broken_copy(tmp_path))
+    assert ("reasons-not-reachable.json: reason HOSTILE_DOCUMENT (HostileDocument) is expected by no case"
+            " and not listed as not reachable") in problems
+    unreachable = json.loads((SUITE.root / "reasons-not-reachable.json").read_text("utf-8"))
+    assert unreachable and not [p for p in problems if any(f" {r} " in p for r in unreachable)]
