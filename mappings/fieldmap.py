@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 
 _SELECTOR = re.compile(r"^(?P<key>[^\[]+)\[(?P<field>[^=\]]+)=(?P<value>[^\]]+)\]$")
@@ -142,9 +143,9 @@ class FieldMap:
     def _decode(self, rule: FieldRule, value: Any) -> Any:
         kind, _, arg = rule.type.partition(":")
         if kind in ("number", "decimal"):
-            return _decimal_text(value)
+            return _decimal_text(value, rule.native)
         if kind in ("quantity-number", "quantity-decimal"):
-            return {"amount": _decimal_text(value), "unit": arg}
+            return {"amount": _decimal_text(value, rule.native), "unit": arg}
         if kind == "code":
             reverse = {v: k for k, v in self.codes[arg].items()}
             if value not in reverse:
@@ -153,8 +154,12 @@ class FieldMap:
         return value
 
 
-def _decimal_text(value: Any) -> str:
-    return format(Decimal(value), "f") if not isinstance(value, str) else value
+def _decimal_text(value: Any, native_path: str) -> str:
+    if isinstance(value, str):
+        # A decimal carried as a string meets the number bounds before any arithmetic.
+        read_number(value, "/" + native_path, ijson=False)
+        return value
+    return format(Decimal(value), "f")
 
 
 # -- paths ---------------------------------------------------------------------------------

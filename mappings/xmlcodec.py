@@ -28,7 +28,7 @@ registered ``XmlRendering``.
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from lxml import etree
 
 from gateway.core.errors import DocumentTooLarge, FieldViolation, MalformedDocument, SchemaViolation
 from gateway.core.model import Declaration
-from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml
+from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml, read_number
 from gateway.core.report import TranslationReport
 from mappings.base import JsonFormat, TranslateOptions, XmlFormat
 from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, entry_schema, item_name, schema_kind
@@ -249,13 +249,11 @@ class XmlCodec:
         if kind == "integer":
             if not INTEGER.match(value):
                 raise _violation(path, f"expected an integer, got {value!r:.40}")
-            return int(value)
+            return read_number(value, path)
         if not DECIMAL.match(value):
             raise _violation(path, f"expected a decimal number, got {value!r:.40}")
-        try:
-            return Decimal(value) if "." in value else int(value)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
-            raise _violation(path, f"expected a decimal number, got {value!r:.40}") from None
+        # The JSON twin's number rule: a number reads the same from either rendering.
+        return read_number(value, path)
 
     def xsd(self) -> bytes:
         return xsd_from_json_schema(self.schema, self.root, self.namespace)

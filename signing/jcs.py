@@ -40,7 +40,7 @@ from typing import Any
 import orjson
 
 from gateway.core.errors import DocumentTooLarge, MalformedDocument, NotIJson
-from gateway.core.parsing import no_duplicate_keys
+from gateway.core.parsing import FORBIDDEN_TEXT, check_text, no_duplicate_keys, read_number
 
 __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
 
@@ -75,10 +75,13 @@ _EXPONENT = re.compile(rb"e[-+]?\d+[,\]}]")
 # supplementary one (lead byte F0..F4); without both in the output, no key pair can differ.
 _HIGH_BMP_LEADS = (b"\xee", b"\xef")
 _SUPPLEMENTARY_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+# UTF-8 of the noncharacters (U+FDD0..U+FDEF, U+nFFFE, U+nFFFF), which orjson writes and
+# I-JSON forbids: output holding one goes through the walk, which refuses it.
+_NONCHARACTER_UTF8 = re.compile(rb"\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 
 
 def _orjson_output_is_jcs(out: bytes) -> bool:
-    if b"null" in out or _INTEGRAL_FLOAT.search(out) or _EXPONENT.search(out):
+    if b"null" in out or _INTEGRAL_FLOAT.search(out) or _EXPONENT.search(out) or _NONCHARACTER_UTF8.search(out):
         return False
     return not (any(b in out for b in _HIGH_BMP_LEADS) and any(b in out for b in _SUPPLEMENTARY_LEADS))
 
@@ -116,7 +119,10 @@ def canonicalize(value: Any) -> bytes:
 
 def _prepare(value: Any, depth: int) -> Any:
     t = type(value)
-    if t is str or value is None or t is bool:
+    if t is str:
+        check_text(value)
+        return value
+    if value is None or t is bool:
         return value
     if t is int:
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
@@ -140,6 +146,7 @@ def _prepare(value: Any, depth: int) -> Any:
         for k, v in value.items():
             if type(k) is not str:
                 raise NotIJson(f"object key {k!r} is not a string")
+            check_text(k)
             if _HIGH_BMP.search(k):
                 raise _NeedsReference
             out[k] = _prepare(v, depth + 1)
@@ -165,7 +172,7 @@ def _refuse_big_integral(value: float) -> None:
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 _NEEDS_ESCAPE = re.compile('[\\x00-\\x1f"\\\\]')
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = FORBIDDEN_TEXT
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -175,7 +182,7 @@ def _escape(m: re.Match[str]) -> str:
 
 def _string(s: str) -> str:
     if _SURROGATE.search(s):
-        raise NotIJson("string contains a lone surrogate")
+        check_text(s)
     return '"' + _NEEDS_ESCAPE.sub(_escape, s) + '"'
 
 
@@ -269,15 +276,25 @@ def _refuse_constant(name: str) -> Any:
     raise NotIJson(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=no_duplicate_keys, parse_constant=_refuse_constant)
+def _number(literal: str) -> int | float:
+    # The project's one number rule (gateway.core.parsing.read_number) before the double.
+    value = read_number(literal)
+    return value if type(value) is int else float(value)
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=no_duplicate_keys, parse_constant=_refuse_constant, parse_float=_number, parse_int=_number
+)
 
 
 def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse JSON strictly: UTF-8 only, no duplicate keys, I-JSON numbers and strings.
 
-    Numbers come back as int or float (I-JSON: every number is a double). Raises
-    :class:`MalformedDocument`, :class:`DuplicateKey`, :class:`NotIJson` or
-    :class:`DocumentTooLarge`.
+    Numbers come back as int or float (I-JSON: every number is a double), each checked by
+    the border's number rule first (:func:`gateway.core.parsing.read_number`), so the
+    signer and the border refuse the same bytes. Raises :class:`MalformedDocument`,
+    :class:`DuplicateKey`, :class:`NotIJson` (:class:`ForbiddenCharacter` among them),
+    :class:`NumberOutOfRange` or :class:`DocumentTooLarge`.
     """
     if len(data) > max_bytes:
         raise DocumentTooLarge(f"JSON larger than {max_bytes} bytes")
@@ -303,21 +320,13 @@ def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Any:
 def _check(value: Any, depth: int) -> None:
     t = type(value)
     if t is str:
-        if _SURROGATE.search(value):
-            raise NotIJson("string contains a lone surrogate")
-    elif t is int:
-        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise NotIJson(f"integer {value} is outside ±(2^53−1)")
-    elif t is float:
-        if not math.isfinite(value):
-            raise NotIJson("number overflows a double")
+        check_text(value)
     elif t is dict or t is list:
         if depth >= MAX_DEPTH:
             raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
         if t is dict:
             for k, v in value.items():
-                if _SURROGATE.search(k):
-                    raise NotIJson("object key contains a lone surrogate")
+                check_text(k)
                 _check(v, depth + 1)
         else:
             for v in value:

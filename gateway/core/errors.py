@@ -275,6 +275,21 @@ class NotIJson(InvalidDocument):
     reason = "NOT_I_JSON"
 
 
+class ForbiddenCharacter(NotIJson):
+    """Text holding a lone surrogate or a Unicode noncharacter (U+FDD0..U+FDEF, U+nFFFE,
+    U+nFFFF), in JSON or XML, in a value or a name: no format carries one and the signer
+    refuses it (RFC 7493 §2.1), so the border does too, naming the path."""
+
+    reason = "FORBIDDEN_CHARACTER"
+
+
+class NumberOutOfRange(InvalidDocument):
+    """A number with more than 34 significant digits or a decimal exponent beyond ±400,
+    refused before any arithmetic (the bounds in ``gateway.core.parsing``), never expanded."""
+
+    reason = "NUMBER_OUT_OF_RANGE"
+
+
 class DuplicateKey(MalformedDocument):
     """A JSON object that names the same member twice: two parsers could disagree on it."""
 

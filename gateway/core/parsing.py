@@ -1,22 +1,143 @@
 """Hardened parsers for untrusted bytes: size and depth limits, no entities, no DTDs, no network.
 
 Every format's ``parse`` goes through here, so a hostile input is refused the same way
-whichever format it claims to be.
+whichever format it claims to be. Two rules hold for every document, JSON or XML, strict or
+lenient, read for translation or for signing (``signing.jcs.loads`` applies them too):
+
+* **Text**: no lone surrogate and no Unicode noncharacter (U+FDD0..U+FDEF, U+nFFFE,
+  U+nFFFF) in any value, key, element text or attribute (:func:`check_text`), refused as
+  ``FORBIDDEN_CHARACTER`` with the path.
+* **Numbers** (:func:`read_number`), checked on the literal before any arithmetic, never
+  expanded: at most ``MAX_SIGNIFICANT_DIGITS`` (34, decimal128) significant digits and a
+  decimal exponent (of the leading digit) within ±``MAX_DECIMAL_EXPONENT`` (400, which holds
+  every IEEE double), else ``NUMBER_OUT_OF_RANGE``. Then the I-JSON rule exactly as the
+  signer applies it (RFC 7493; ``NOT_I_JSON``): an integer beyond ±(2^53−1), a number that
+  overflows a double, or one whose double is an integer beyond ±(2^53−1) below 1e21 (which
+  RFC 8785 would print as an ambiguous integer literal). Decimals carried as strings, as
+  PACT writes them, are text, not numbers: the mapping that reads them applies the digit and
+  exponent bounds through :func:`read_number` with ``ijson=False``.
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
 from lxml import etree
 
-from gateway.core.errors import DocumentTooLarge, DuplicateKey, HostileDocument, MalformedDocument
+from gateway.core.errors import (
+    DocumentTooLarge,
+    DuplicateKey,
+    ForbiddenCharacter,
+    GatewayError,
+    HostileDocument,
+    MalformedDocument,
+    NotIJson,
+    NumberOutOfRange,
+)
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_SIGNIFICANT_DIGITS = 34
+MAX_DECIMAL_EXPONENT = 400
+MAX_SAFE_INTEGER = 2**53 - 1
+# No literal longer than this can meet the bounds (sign, "0.", 399 zeros, 34 digits, and
+# room for an exponent written with leading zeros): refused before Decimal sees it.
+MAX_NUMBER_CHARS = 512
+_IJSON_INTEGRAL_LIMIT = 1e21
+_XINCLUDE = "{http://www.w3.org/2001/XInclude}"
+FORBIDDEN_TEXT = _FORBIDDEN = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def pointer(parent: str, token: str | int) -> str:
+    """JSON Pointer (RFC 6901) of a member or item; a forbidden character is written as an
+    escape so the path itself can always be printed."""
+    text = str(token).replace("~", "~0").replace("/", "~1")
+    text = _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return f"{parent.rstrip('/')}/{text}"
+
+
+def check_text(value: str, path: str = "/") -> None:
+    """Refuse a lone surrogate or a noncharacter, naming where it is and which it is."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return
+    code = ord(found.group())
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
+    raise ForbiddenCharacter(
+        f"text holds {kind} U+{code:04X} at character {found.start()}", path=path, character=f"U+{code:04X}"
+    )
+
+
+def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | Decimal:
+    """The number rule (module doc) on a number's text: ``int`` for an integer literal,
+    ``Decimal`` otherwise, or a refusal naming the path. ``ijson=False`` skips the I-JSON
+    part, for decimals carried as strings."""
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise NumberOutOfRange(
+            f"number of {len(literal)} characters is outside the bounds "
+            f"({MAX_SIGNIFICANT_DIGITS} significant digits, exponent within ±{MAX_DECIMAL_EXPONENT})",
+            path=path, limit=MAX_NUMBER_CHARS,
+        )
+    try:
+        value = Decimal(literal)
+    except InvalidOperation:
+        raise MalformedDocument(f"{literal[:40]!r} is not a number", path=path) from None
+    if not value.is_finite():
+        raise MalformedDocument(f"{literal[:40]!r} is not a finite number", path=path)
+    digits = len(value.as_tuple().digits)
+    if digits > MAX_SIGNIFICANT_DIGITS:
+        raise NumberOutOfRange(
+            f"number has {digits} significant digits; at most {MAX_SIGNIFICANT_DIGITS} are accepted",
+            path=path, limit=MAX_SIGNIFICANT_DIGITS,
+        )
+    if not -MAX_DECIMAL_EXPONENT <= value.adjusted() <= MAX_DECIMAL_EXPONENT:
+        raise NumberOutOfRange(
+            f"number has decimal exponent {value.adjusted()}; it must be within ±{MAX_DECIMAL_EXPONENT}",
+            path=path, limit=MAX_DECIMAL_EXPONENT,
+        )
+    integer = literal.lstrip("+-").isdigit()
+    if ijson:
+        check_ijson_number(value, integer, path)
+    return int(value) if integer else value
+
+
+def check_ijson_number(value: Decimal, integer: bool, path: str = "/") -> None:
+    """I-JSON (RFC 7493) as the signer reads a number (``signing.jcs``): an integer
+    literal within ±(2^53−1); any other number a finite double that RFC 8785 does not print
+    as an integer literal beyond ±(2^53−1)."""
+    if integer:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise NotIJson(f"integer {value} is outside ±(2^53−1)", path=path)
+        return
+    double = float(value)
+    if double in (float("inf"), float("-inf")):
+        raise NotIJson("number overflows a double", path=path)
+    if double.is_integer() and MAX_SAFE_INTEGER < abs(double) < _IJSON_INTEGRAL_LIMIT:
+        raise NotIJson(f"number {value} is an integral double beyond ±(2^53−1)", path=path)
+
+
+class _Refused:
+    """A number the parser hook could not accept; the tree walk raises it with its path."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _json_number(literal: str) -> Any:
+    try:
+        return read_number(literal)
+    except (NumberOutOfRange, NotIJson, MalformedDocument) as exc:
+        return _Refused(exc)
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -44,7 +165,8 @@ def _reject_constant(name: str) -> Any:
 
 def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity, numbers with a fraction or
-    exponent as ``Decimal`` (never float), bounded size and nesting."""
+    exponent as ``Decimal`` (never float), bounded size and nesting, and the text and
+    number rules of the module doc (each refusal with its JSON Pointer)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     _check_size(data, max_bytes)
@@ -55,7 +177,8 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
     try:
         value = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_json_number,
+            parse_int=_json_number,
             parse_constant=_reject_constant,
             object_pairs_hook=no_duplicate_keys,
         )
@@ -66,20 +189,31 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
             f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             line=exc.lineno, column=exc.colno,
         ) from None
-    _check_depth(value, max_depth)
+    check_tree(value, max_depth)
     return value
 
 
-def _check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
-    stack = [(value, 1)]
+def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
+    """Depth, text and number rules over a parsed JSON tree, in one walk; paths are built
+    only for containers, so the walk stays linear in the document."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
     while stack:
-        item, depth = stack.pop()
-        if depth > max_depth:
-            raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth)
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        item, depth, path = stack.pop()
+        if type(item) is str:
+            check_text(item, path or "/")
+        elif type(item) is _Refused:
+            exc = item.error
+            raise type(exc)(exc.message, path=path or "/", **exc.metadata) from None
+        elif isinstance(item, dict):
+            if depth > max_depth:
+                raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth, path=path or "/")
+            for k, v in item.items():
+                check_text(k, pointer(path, k))
+                stack.append((v, depth + 1, pointer(path, k)))
         elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+            if depth > max_depth:
+                raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth, path=path or "/")
+            stack.extend((v, depth + 1, pointer(path, i)) for i, v in enumerate(item))
 
 
 def _xml_parser(keep_processing_instructions: bool) -> etree.XMLParser:
@@ -119,40 +253,59 @@ def load_xml(
     for entity in root.iter(etree.Entity):
         raise HostileDocument(f"entity reference &{entity.name}; is refused", path="/")
     depth = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
+    for event, node in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
         if depth > max_depth:
             raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
+        if isinstance(node.tag, str) and node.tag.startswith(_XINCLUDE):
+            # Nothing here runs XInclude, but a document asking for it is probing for a parser that does.
+            raise HostileDocument("XInclude is refused", path=node.getroottree().getpath(node))
+        _check_xml_text(node)
+    if root.tail:
+        check_text(root.tail, "/")
     return root
+
+
+def _check_xml_text(node: etree._Element) -> None:
+    texts = [node.text, node.tail, *node.attrib.keys(), *node.attrib.values()]
+    if not any(t and _FORBIDDEN.search(t) for t in texts):
+        return
+    path = node.getroottree().getpath(node)
+    for t in texts:
+        if t:
+            check_text(t, path)
 
 
 def _decimal_fragment(value: Any) -> orjson.Fragment:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise TypeError(f"{value} cannot be written as a JSON number")
-        return orjson.Fragment(format(value, "f"))
+        integral = value == value.to_integral_value()
+        check_ijson_number(value, integral and abs(value) <= MAX_SAFE_INTEGER)
+        # An integral value beyond ±(2^53−1) keeps its exponent form, which reads back as a
+        # double; written out in full it would be an integer literal the signer refuses.
+        return orjson.Fragment(format(value, "E" if integral and abs(value) > MAX_SAFE_INTEGER else "f"))
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def dump_json(value: Any, *, indent: int | None = 2) -> bytes:
     """UTF-8 JSON in which every ``Decimal`` is written as a JSON number with its own digits
     (an orjson raw fragment), never passing through float. ``indent=None`` is compact; the
-    indented form is 2 spaces with a final newline."""
-    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent is not None else 0
+    indented form is 2 spaces with a final newline. What it writes obeys the rules
+    :func:`load_json` reads by: a number or text that breaks them is refused (``NOT_I_JSON``,
+    ``FORBIDDEN_CHARACTER``), never written for a reader to trip over."""
+    option = orjson.OPT_STRICT_INTEGER | (orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent is not None else 0)
     try:
         return orjson.dumps(value, default=_decimal_fragment, option=option)
     except orjson.JSONEncodeError as exc:
-        if "64-bit" not in str(exc):
-            raise ValueError(str(exc)) from None
-    # orjson stops at 64-bit integers; written as Decimal fragments they keep every digit.
-    return orjson.dumps(_wide_ints_as_decimal(value), default=_decimal_fragment, option=option)
-
-
-def _wide_ints_as_decimal(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _wide_ints_as_decimal(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_wide_ints_as_decimal(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
-        return Decimal(value)
-    return value
+        message = str(exc)
+        if isinstance(exc.__cause__, GatewayError):
+            raise exc.__cause__ from None
+        if "53-bit" in message:
+            raise NotIJson(f"cannot write JSON: {message}; integers must be within ±(2^53−1)") from None
+        if "surrogates" in message:
+            raise ForbiddenCharacter(f"cannot write JSON: {message}") from None
+        raise ValueError(message) from None

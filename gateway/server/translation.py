@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Iterator, Mapping
 
 import grpc
@@ -26,6 +28,7 @@ from ..translate import Translation, read, translate
 from .status import item_error
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 
+log = logging.getLogger("gateway.server")
 _KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}") for kind in EntryKind}
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
@@ -118,6 +121,11 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                 translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest,
                                                  item.include_report_html)
             except GatewayError as error:
+                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
+            except Exception:  # noqa: BLE001 - one item's defect must not end the others' stream
+                incident = uuid.uuid4().hex[:12]
+                log.exception("unexpected error in TranslateStream item %r (incident %s)", item.request_id, incident)
+                error = GatewayError(f"internal error (incident {incident})", incident=incident)
                 yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
             else:
                 yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, translation=translation)

@@ -23,7 +23,8 @@ PRECISION = 34
 def text(value: Decimal) -> str:
     """Plain decimal text (no exponent), as every PACT decimal pattern wants it."""
     if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
+        # to_integral_value, unlike quantize, is not bounded by the context's precision.
+        value = value.to_integral_value()
     out = format(value, "f")
     return "0" if out in ("-0", "+0") else out
 

@@ -61,7 +61,7 @@ _numbers = st.one_of(
     ),
 )
 _json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), _text),
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**53 - 1), 2**53 - 1), _text),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_text, inner, max_size=3)),
     max_leaves=6,
 )

@@ -10,7 +10,8 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gateway.core.errors import DocumentTooLarge, DuplicateKey, MalformedDocument, NotIJson
+from gateway.core.errors import DocumentTooLarge, DuplicateKey, ForbiddenCharacter, MalformedDocument, NotIJson, NumberOutOfRange
+from gateway.core.parsing import FORBIDDEN_TEXT
 from signing import jcs
 
 
@@ -32,9 +33,10 @@ def test_official_vectors(name: str, anchor) -> None:
 safe_ints = st.integers(min_value=-jcs.MAX_SAFE_INTEGER, max_value=jcs.MAX_SAFE_INTEGER)
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
 bits_floats = st.integers(min_value=0, max_value=2**64 - 1).map(lambda b: struct.unpack("<d", b.to_bytes(8, "little"))[0]).filter(math.isfinite)
-texts = st.text(st.characters(exclude_categories=("Cs",)))
+# I-JSON text: no lone surrogate and no noncharacter (both refused, tested below)
+texts = st.text(st.characters(exclude_categories=("Cs",)).filter(lambda c: not FORBIDDEN_TEXT.match(c)))
 # keys mixing U+E000..U+FFFF and supplementary characters are where code-point and UTF-16 order differ
-keys = st.one_of(texts, st.text(st.sampled_from("a\ue000\uffff\U0001f602\U00010000é中"), max_size=4))
+keys = st.one_of(texts, st.text(st.sampled_from("a\ue000\ufffd\U0001f602\U00010000é中"), max_size=4))
 scalars = st.one_of(st.none(), st.booleans(), safe_ints, finite_floats, bits_floats, texts)
 json_values = st.recursive(
     scalars,
@@ -131,6 +133,25 @@ def test_lone_surrogates_refused(value: object) -> None:
 def test_lone_surrogate_escapes_refused_by_parser(text: bytes) -> None:
     with pytest.raises(NotIJson):
         jcs.loads(text)
+
+
+@pytest.mark.parametrize("char", ["\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"])
+def test_noncharacters_refused_on_every_path(char: str) -> None:
+    """I-JSON (RFC 7493 §2.1) forbids noncharacters as well as surrogates: the border's text rule."""
+    for value in ([f"a{char}"], {char: 1}):
+        for canonicalize in (jcs.canonicalize, jcs.canonicalize_reference):
+            with pytest.raises(ForbiddenCharacter):
+                canonicalize(value)
+    with pytest.raises(ForbiddenCharacter) as err:
+        jcs.loads(f'["{char}"]'.encode())
+    assert err.value.reason == "FORBIDDEN_CHARACTER"
+
+
+@pytest.mark.parametrize("text", [b"[1e999999999]", b"[1E+2147483648]", b"[1e-401]", b"[1." + b"1" * 34 + b"]", b"[" + b"9" * 5000 + b"]"])
+def test_numbers_outside_the_bounds_refused_before_any_double(text: bytes) -> None:
+    with pytest.raises(NumberOutOfRange) as err:
+        jcs.loads(text)
+    assert err.value.reason == "NUMBER_OUT_OF_RANGE"
 
 
 def test_paired_surrogate_escape_accepted() -> None:
