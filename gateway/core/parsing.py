@@ -92,6 +92,15 @@ def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | D
         raise MalformedDocument(f"{literal[:40]!r} is not a number", path=path) from None
     if not value.is_finite():
         raise MalformedDocument(f"{literal[:40]!r} is not a finite number", path=path)
+    check_decimal_bounds(value, path)
+    integer = literal.lstrip("+-").isdigit()
+    if ijson:
+        check_ijson_number(value, integer, path)
+    return int(value) if integer else value
+
+
+def check_decimal_bounds(value: Decimal, path: str = "/") -> None:
+    """The digit and exponent bounds alone, for a value already a finite ``Decimal``."""
     digits = len(value.as_tuple().digits)
     if digits > MAX_SIGNIFICANT_DIGITS:
         raise NumberOutOfRange(
@@ -103,10 +112,6 @@ def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | D
             f"number has decimal exponent {value.adjusted()}; it must be within ±{MAX_DECIMAL_EXPONENT}",
             path=path, limit=MAX_DECIMAL_EXPONENT,
         )
-    integer = literal.lstrip("+-").isdigit()
-    if ijson:
-        check_ijson_number(value, integer, path)
-    return int(value) if integer else value
 
 
 def check_ijson_number(value: Decimal, integer: bool, path: str = "/") -> None:

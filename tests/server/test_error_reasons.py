@@ -290,6 +290,8 @@ CASES: dict[str, Callable[[World], object]] = {
         document=document_pb2.Document(format_id="cn-jjj-json", content=STEEL.read_bytes()),
         target_format_id="pact-v3", attest=True)),
     "NOT_I_JSON": lambda w: _sign(w, b'{"recordId": 9007199254740993}'),
+    "FORBIDDEN_CHARACTER": lambda w: _translate(w, STEEL.read_bytes().replace(b'"en": "', b'"en": "\\ud800', 1)),  # a lone surrogate
+    "NUMBER_OUT_OF_RANGE": lambda w: _translate(w, STEEL.read_bytes().replace(b'"amount": 1', b'"amount": 1e999999999', 1)),
     "DUPLICATE_KEY": lambda w: _sign(w, b'{"recordId": "a", "recordId": "b"}'),
     "MALFORMED_PROOF": lambda w: w.verify(b"{}"),
     "UNKNOWN_KEY": _unknown_key,

@@ -20,6 +20,7 @@ from functools import cache, partial
 from typing import Any, TypeVar
 
 from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.parsing import check_decimal_bounds
 from gateway.core.model.declaration import Declaration
 
 T = TypeVar("T")
@@ -141,10 +142,14 @@ def _mapping(data: Any, path: str, errors: Errors) -> dict[str, Any]:
 
 def _scalar_or_error(tp: Any, data: Any, path: str, errors: Errors) -> Any:
     try:
-        return _scalar(tp, data)
+        value = _scalar(tp, data)
     except (ValueError, TypeError, InvalidOperation) as exc:
         errors.append(FieldViolation(path or "/", f"{_describe(tp)} expected, got {data!r:.80}: {exc}"))
         return None
+    if tp is Decimal:
+        # A quantity given as a decimal string meets the parser's number bounds (its own reason).
+        check_decimal_bounds(value, path or "/")
+    return value
 
 
 def _dataclass_plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
