@@ -251,6 +251,8 @@ def load_xml(
     try:
         root = etree.fromstring(data, parser=_xml_parser(keep_processing_instructions))
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in exc.msg:  # libxml2's own nesting limit, below ours unless huge_tree
+            raise DocumentTooLarge(f"XML nesting too deep: {exc.msg}", limit=max_depth, line=exc.lineno) from None
         raise MalformedDocument(f"malformed XML: {exc.msg}", line=exc.lineno) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
@@ -267,18 +269,25 @@ def load_xml(
             raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
         if isinstance(node.tag, str) and node.tag.startswith(_XINCLUDE):
             # Nothing here runs XInclude, but a document asking for it is probing for a parser that does.
-            raise HostileDocument("XInclude is refused", path=node.getroottree().getpath(node))
+            raise HostileDocument("XInclude is refused", path=xml_path(node))
         _check_xml_text(node)
     if root.tail:
         check_text(root.tail, "/")
     return root
 
 
+def xml_path(node: etree._Element) -> str:
+    """``/child/leaf`` by local names below the root element, the form the XML formats'
+    violations use (the root is ``/``)."""
+    names = [etree.QName(n).localname for n in (*reversed(list(node.iterancestors())), node) if isinstance(n.tag, str)]
+    return "/" + "/".join(names[1:])
+
+
 def _check_xml_text(node: etree._Element) -> None:
     texts = [node.text, node.tail, *node.attrib.keys(), *node.attrib.values()]
     if not any(t and _FORBIDDEN.search(t) for t in texts):
         return
-    path = node.getroottree().getpath(node)
+    path = xml_path(node)
     for t in texts:
         if t:
             check_text(t, path)

@@ -105,10 +105,10 @@ def test_a_surrogate_pair_and_other_text_pass() -> None:
 @pytest.mark.parametrize(
     ("doc", "path"),
     [
-        ('<a><b>x\ufdd0</b></a>', "/a/b"),
-        ('<a><b c="\U0001fffe"/></a>', "/a/b"),
-        ('<a><b/>tail\ufdef</a>', "/a/b"),
-        ("<a>&#xFDD0;</a>", "/a"),
+        ('<a><b>x\ufdd0</b></a>', "/b"),
+        ('<a xmlns="urn:x"><b><c d="\U0001fffe"/></b></a>', "/b/c"),
+        ('<a><b/>tail\ufdef</a>', "/b"),
+        ("<a>&#xFDD0;</a>", "/"),
     ],
 )
 def test_xml_text_follows_the_same_rule(doc: str, path: str) -> None:

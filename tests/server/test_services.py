@@ -19,6 +19,7 @@ from gateway._proto import (
 from gateway.demo.pki import issue_client_credential
 from gateway.server import error_details
 from gateway.translate import translate
+from harness.hostile import cases as hostile_cases
 from signing import load_trust_list
 
 from .conftest import BATTERY, STEEL, Credential, registered_submission, signed_channel
@@ -86,6 +87,27 @@ def test_translate_stream_reports_item_errors_and_goes_on(tianjin) -> None:
     assert answers[1].error.reason == "MALFORMED_DOCUMENT" and answers[1].error.domain == "jjj.footprint.v1"
     assert answers[2].error.reason == "MISSING_REQUIRED_VALUE"
     assert answers[2].error.violations[0].path
+
+
+def test_translate_stream_answers_hostile_items_in_order_and_goes_on(tianjin) -> None:
+    """Issue 16: a lone surrogate or an unbounded number used to end the whole stream."""
+    stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
+    hostile = {c.id: c for c in hostile_cases()}
+    bad = ["cn-jjj-lone-surrogate", "battery-exponent-absolute", "cn-jjj-integer-2^53+1", "iso-exponent", "xml-xinclude"]
+    items = []
+    for i, case_id in enumerate(bad):
+        case = hostile[case_id]
+        items.append(translation_pb2.TranslateStreamRequest(request_id=f"ok-{i}", document=_doc(), target_format_id="pact-v3"))
+        items.append(translation_pb2.TranslateStreamRequest(request_id=case_id, target_format_id="pact-v3",
+                     document=document_pb2.Document(format_id=case.format_id, content=case.content)))
+    items.append(translation_pb2.TranslateStreamRequest(request_id="ok-last", document=_doc(STEEL), target_format_id="pact-v3"))
+    answers = list(stub.TranslateStream(iter(items)))
+    assert [a.request_id for a in answers] == [item.request_id for item in items]
+    for answer in answers:
+        if answer.request_id.startswith("ok-"):
+            assert answer.WhichOneof("result") == "translation"
+        else:
+            assert answer.error.reason == hostile[answer.request_id].reason, answer.error.message
 
 
 def test_validate_lists_violations_with_paths(tianjin) -> None:
