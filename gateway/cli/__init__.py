@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "watch": "gateway.cli.exchange:watch",
     "sync": "gateway.cli.exchange:sync",
     "peers": "gateway.cli.peers:peers",
+    "tls": "gateway.cli.tls:tls",
     "label": "gateway.cli.label:label",
 }
 

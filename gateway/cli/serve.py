@@ -82,22 +82,23 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
 
 def _check(path: Path, env: dict[str, str], *, files: bool, as_json: bool) -> None:
     from ..server import load_config
-    from ..server.checkconfig import missing_files, summary
+    from ..server.checkconfig import missing_files, setting_problems, summary
 
     try:
         config = load_config(path, env)
     except GatewayError as error:
         _fail(error, as_json, 1)
     missing = missing_files(config) if files else []
+    problems = [(where, f"names {name}, which does not exist") for where, name in missing] + setting_problems(config)
     if as_json:
-        click.echo(orjson.dumps({"file": str(path), "ok": not missing, "missing": missing,
+        click.echo(orjson.dumps({"file": str(path), "ok": not problems, "problems": problems,
                                  **summary(config)}).decode())
-    elif missing:
-        for where, name in missing:
-            click.echo(f"error: INVALID_CONFIGURATION: {path}: {where} names {name}, which does not exist", err=True)
+    elif problems:
+        for where, problem in problems:
+            click.echo(f"error: INVALID_CONFIGURATION: {path}: {where} {problem}", err=True)
     else:
         facts = summary(config)
         click.echo(f"{path}: configuration ok ({facts['security']} on {facts['address']}, store {facts['store']}, "
                    f"{len(facts['peers'])} peers, metrics {facts['metrics'] or 'off'}"
                    + (", files not checked" if not files else "") + ")")
-    sys.exit(1 if missing else 0)
+    sys.exit(1 if problems else 0)

@@ -33,6 +33,21 @@ def missing_files(config: ServerConfig) -> list[tuple[str, str]]:
     return found
 
 
+def setting_problems(config: ServerConfig) -> list[tuple[str, str]]:
+    """``(setting, problem)`` for values :func:`load_config` takes as text but that cannot work."""
+    from signing.keys import load_public_key
+
+    from ..core.errors import GatewayError
+
+    found = []
+    if config.trust is not None:
+        try:
+            load_public_key(config.trust.root.strip())
+        except GatewayError as exc:
+            found.append(("trust.root", f"is not a public key: {exc}"))
+    return found
+
+
 def summary(config: ServerConfig) -> dict[str, Any]:
     security = "plaintext" if config.tls is None else ("mtls" if config.tls.mutual else "tls")
     return {"address": config.address, "security": security, "identity": config.identity,

@@ -39,7 +39,7 @@ log = logging.getLogger("gateway.replication")
 HANDSHAKE_SECONDS = 10.0
 
 
-def server_certificate_uris(peer: PeerConfig, cert: bytes, key_path: str, cert_path: str) -> tuple[str, ...]:
+def server_certificate_uris(peer: PeerConfig, key_path: str, cert_path: str) -> tuple[str, ...]:
     """SAN URIs of the certificate the peer presents, after a verified TLS handshake."""
     host, _, port = peer.address.rpartition(":")
     context = ssl.create_default_context(cafile=str(peer.ca) if peer.ca else None)
@@ -112,7 +112,7 @@ class PeerLink:
         try:
             cert, key = s.cert.read_bytes(), s.key.read_bytes()
             ca = peer.ca.read_bytes() if peer.ca else None
-            uris = server_certificate_uris(peer, cert, str(s.key), str(s.cert))
+            uris = server_certificate_uris(peer, str(s.key), str(s.cert))
         except (OSError, ssl.SSLError) as exc:
             raise ConnectionError(f"cannot reach {peer.address} over TLS: {exc}") from exc
         if peer.identity not in uris:
