@@ -13,7 +13,8 @@ from gateway.cli import main
 from gateway.translate import read
 from signing import RegisteredClaim, document_digest
 from signing.jcs import canonicalize
-from tests.server.conftest import STEEL
+from gateway._proto import exchange_pb2_grpc
+from tests.server.conftest import STEEL, registered_submission, signed_channel
 
 
 def _tls(pki, who: str = "hebei") -> list[str]:
@@ -98,8 +99,11 @@ def test_watch_resumes_from_its_cursor_file(hebei, signed_pki, tmp_path) -> None
     watcher = threading.Thread(target=lambda: result.update(r=_run(
         "watch", "--cursor-file", cursor_file, "--count", "1", "--address", hebei, *_tls(signed_pki))))
     watcher.start()
+    # Submitted over gRPC, not CliRunner: two CliRunners at once swap each other's stdout.
     path, att = _declaration(signed_pki, tmp_path, 3)
-    _run("submit", path, "--attestation", att, "--address", hebei, *_tls(signed_pki))
+    request = registered_submission(signed_pki, content=path.read_bytes(), attestations=[att.read_bytes()])
+    with signed_channel(signed_pki, int(hebei.rsplit(":", 1)[1]), "hebei") as channel:
+        exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(request, timeout=10)
     watcher.join(30)
     line = result["r"].output.strip()
     assert line.split()[:3] == ["3", "declaration", "00000000-0000-4000-8000-000000000003"]
