@@ -38,6 +38,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _UUID_URN = "urn:uuid:"
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(\.0+)?Z$")
 DQR = ("technologicalDQR", "temporalDQR", "geographicalDQR")
 
 
@@ -338,9 +339,31 @@ def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any]
         data.setdefault("data_quality", {})["factor_sources"] = [{"database": s} for s in pcf["secondaryEmissionFactorSources"]]
         consumed.add("pcf/secondaryEmissionFactorSources")
     _read_geography(layout, pcf, method, consumed)
+    _read_attestation(native, data, report)
     for section in ("method", "data_quality"):
         if not data.get(section):
             data.pop(section, None)
+
+
+def _read_attestation(native: dict[str, Any], data: dict[str, Any], report: TranslationReport) -> None:
+    """One third-party attestation is the canonical verification (a recognition policy asks for
+    one); the entry also stays native, since an entry needs members the model has no field for."""
+    entries = native.get("attestationOfConformance")
+    if not isinstance(entries, list) or len(entries) != 1 or not isinstance(entries[0], dict):
+        return
+    entry = entries[0]
+    if "3rd party" not in str(entry.get("attestationType", "")).lower() or not entry.get("providerName"):
+        return
+    verification = {"verifier": entry["providerName"]}
+    for key, target in (("providerId", "verifier_id"), ("attestationStandard", "standard")):
+        if entry.get(key):
+            verification[target] = entry[key]
+    midnight = _MIDNIGHT.match(str(entry.get("completedAt", "")))
+    if midnight:
+        verification["date"] = midnight[1]
+    data["verification"] = verification
+    report.converted("attestationOfConformance/0", "verification",
+                     "a third-party attestation of conformance read as the verification; the entry is also kept as it is")
 
 
 def _read_geography(layout: Layout, pcf: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:

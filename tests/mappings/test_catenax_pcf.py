@@ -121,6 +121,8 @@ def test_reading_maps_the_pact_members_and_keeps_the_catena_x_ones() -> None:
     assert decl.method.geography == "CN" and decl.method.gwp_set.value == "AR6"
     assert decl.method.boundary == Boundary.CRADLE_TO_GATE and decl.method.exempted_share == Decimal("1.2")
     assert [str(p) for p in decl.preceding_ids] == ["0f6c2d1a-9b8e-4c7d-8a6f-5e4d3c2b1a09"]
+    assert (decl.verification.verifier, decl.verification.standard, str(decl.verification.date)) == (
+        "Hebei Green Verification Center", "ISO 14064-3:2019", "2025-03-28")
     kept = decl.extensions["catenax-pcf"]
     assert kept["pcf"]["distributionStageIncluded"] is True
     assert kept["attestationOfConformance"][0]["attestationOfConformanceId"] == "LF-VER-2025-0417"
