@@ -69,7 +69,8 @@ class LabelFacts:
     @property
     def validity_text(self) -> str:
         start = f"{self.valid_from:%Y-%m-%d}" if self.valid_from else "—"
-        end = f"{self.valid_until:%Y-%m-%d}" if self.valid_until else strings()["open_ended"].zh
+        open_ended = strings()["open_ended"]
+        end = f"{self.valid_until:%Y-%m-%d}" if self.valid_until else f"{open_ended.zh} {open_ended.en}"
         return f"{start} – {end}"
 
 

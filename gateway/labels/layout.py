@@ -51,8 +51,6 @@ class Rect:
     h: float
     fill: str
     radius: float = 0.0
-    stroke: str | None = None
-    stroke_width: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

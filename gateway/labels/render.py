@@ -67,10 +67,9 @@ def svg_body(layout: Layout, unit: str = "mm") -> str:
     ]
     for s in layout.shapes:
         if isinstance(s, Rect):
-            stroke = f' stroke="{s.stroke}" stroke-width="{_n(s.stroke_width)}"' if s.stroke else ""
             radius = f' rx="{_n(s.radius)}"' if s.radius else ""
             parts.append(f'<rect x="{_n(s.x)}" y="{_n(s.y)}" width="{_n(s.w)}" height="{_n(s.h)}"{radius}'
-                         f' fill="{s.fill}"{stroke}/>')
+                         f' fill="{s.fill}"/>')
         elif isinstance(s, Text):
             bold = f' stroke="{s.fill}" stroke-width="{_n(s.size * BOLD_STROKE)}"' if s.bold else ""
             parts.append(f'<text x="{_n(s.x)}" y="{_n(s.y)}" font-size="{_n(s.size)}" fill="{s.fill}"'
