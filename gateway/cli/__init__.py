@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "policy": "gateway.cli.recognition:policy",
     "recognition": "gateway.cli.recognition:recognition",
     "conformance": "gateway.cli.conformance:conformance",
+    "pact": "gateway.cli.pact:pact",
     "submit": "gateway.cli.exchange:submit",
     "get": "gateway.cli.exchange:get",
     "list": "gateway.cli.exchange:list_command",

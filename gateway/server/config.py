@@ -58,7 +58,7 @@ clients = "pact-clients.toml" # client credentials (argon2 hashes), read scopes,
 key = "pact-token.key"        # secret for access and page tokens; made on first start, kept
 token_seconds = 3600          # access token lifetime
 page_seconds = 86400          # a Link page token stays valid this long (spec: >= 180 s)
-events = ""                   # the event ledger (SQLite); default pact-events.sqlite beside key
+events = ""                   # the event ledger (SQLite); default <key stem>-events.sqlite beside key
 callback_attempts = 6         # deliveries of an answer event before it is recorded as failed
 callback_backoff_seconds = 2  # first retry delay; doubles each time
 ```
@@ -157,7 +157,7 @@ class PactConfig:
 
     @property
     def ledger(self) -> Path:
-        return self.events or self.key.with_name("pact-events.sqlite")
+        return self.events or self.key.with_name(self.key.stem + "-events.sqlite")
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,3 +109,23 @@ class PactHosts:
     def close(self) -> None:
         for gateway in self.started:
             gateway.stop(0)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_config(hosts: PactHosts, name: str, https_port: int, partners: str = "", **pact: object) -> Path:
+    """A gateway's TOML configuration (for the CLI and ``fpgw serve``) with a fixed HTTPS port."""
+    clients = hosts.clients_file(name, partners)
+    extra = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in pact.items())
+    path = hosts.folder / f"{name}.toml"
+    path.write_text(
+        f'[server]\naddress = "127.0.0.1:0"\ngrace_seconds = 1\n[tls]\ncert = "{hosts.cert}"\nkey = "{hosts.key}"\n'
+        f'[store]\nurl = "{hosts.folder / (name + ".sqlite")}"\n[https]\naddress = "127.0.0.1:{https_port}"\n'
+        f'[pact]\nclients = "{clients}"\nkey = "{hosts.folder / (name + "-token.key")}"\n{extra}', encoding="utf-8")
+    return path

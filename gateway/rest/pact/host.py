@@ -18,13 +18,13 @@ from starlette.routing import BaseRoute, Route
 
 from ...core.errors import GatewayError, InvalidRequest
 from ...core.parsing import dump_json, load_json
-from ...server.submission import Submission, VerifySubmission
+from ...server.submission import VerifySubmission
 from ...store import Store
-from ...translate import read
 from ..codes import http_code
 from .clients import Client, ClientRegistry
 from .events import Event, Responder, parse_event, partner_client
 from .filters import V2Filter, V3Filter
+from .intake import store_footprint
 from .footprints import Catalogue, Footprint
 from .ledger import InboundRequest, Ledger, now_text
 from .tokens import TokenExpired, TokenInvalid, TokenSigner
@@ -214,20 +214,7 @@ class PactHost:
             self._pull_published(event, spec)
 
     def store_footprint(self, pf: dict[str, Any], spec: str, source: str) -> dict[str, Any]:
-        """Store a footprint received from ``source`` through the same rule as Submit."""
-        content = dump_json(pf)
-        target = "pact-v2" if spec == "2" else "pact-v3"
-        try:
-            reading = read(content, target)
-            decl = reading.declaration
-            new = self.verify_submission(Submission(
-                declaration_id=str(decl.id), version=max(decl.version, 1), region=decl.region or "",
-                sector=decl.product.sector or "", product_id=decl.product.ids[0].value if decl.product.ids else "",
-                format_id=target, media_type=JSON, content=content, attestations=(), submitter=None, source_peer=source))
-            result = self.store.put_declaration(new, actor=f"pact:{source}")
-        except GatewayError as exc:
-            return {"id": pf.get("id"), "stored": False, "reason": exc.reason, "message": str(exc)}
-        return {"id": pf.get("id"), "stored": True, "digest": result.receipt.digest, "duplicate": result.duplicate}
+        return store_footprint(self.store, self.verify_submission, pf, spec, source)
 
     def _store_answer(self, event: Event) -> list[dict[str, Any]]:
         spec = "2" if event.data["pfs"] and "version" in event.data["pfs"][0] else "3"
