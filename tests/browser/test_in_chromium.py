@@ -48,7 +48,8 @@ def test_the_verification_page_in_the_browser(tmp_path, site) -> None:
     tls = ("--ignore-certificate-errors",)  # the test CA is not in Chromium's store
     text = _text(dump_dom(url, tmp_path / "profile", *tls))
     for expected in ("碳足迹验证 Carbon footprint verification", "有效 Active", "5850.0", "天津市产品碳足迹平台",
-                     "验证通过 valid now", "互认决定 Recognition decisions", "cn-bj", "#1"):
+                     "验证通过 valid now", "互认决定 Recognition decisions", "cn-bj", "#1",
+                     "pact-v3", "← 登记原件 registered original"):
         assert expected in text, expected
     screenshot(url, tmp_path / "shot", "verification-page.png", (1100, 1600), *tls)
     superseded = f"{site.base_url}/verify/{site.digests['steel-v1'].removeprefix('sha256:')}"

@@ -15,10 +15,11 @@ from gateway.rest import create_gateway
 from gateway.server import ServerConfig, StoreConfig, TlsConfig
 from gateway.server.config import HttpsConfig, PagesConfig, TrustConfig
 from gateway.store import NewAttestation, NewDeclaration, NewDecision
-from gateway.translate import read
+from gateway.translate import read, translate
 from signing import RegisteredClaim, VerifiedClaim, document_digest
 from signing.jcs import canonicalize
 from signing.testpki import make_test_pki
+from signing.translation import attest_translation
 from signing.timeutil import utcnow
 
 
@@ -74,6 +75,11 @@ def site(tmp_path_factory) -> Site:
                            verification_method=pki["beijing"].ed25519_key_id, receiving_region="110000",
                            signed_at=utcnow() - timedelta(minutes=1))
     store.put_decision(NewDecision(digests["battery"], "cn-bj", decision.decision.value, canonicalize(signed)), actor="test")
+    # Tianjin publishes the translation it signed for an exporter: pact-v3 from the registered original
+    translated = attest_translation(battery, translate(battery, "pact-v3"), key=pki["tianjin"].ed25519,
+                                    issuer_id=pki["tianjin"].id, verification_method=pki["tianjin"].ed25519_key_id)
+    store.put_attestation(digests["battery"], NewAttestation("application/vc+ld+json", canonicalize(translated)),
+                          actor="test")
     digests["steel-v1"] = _register(store, pki, example("hebei-hot-rolled-steel-coil.json").read_bytes())
     digests["steel-v2"] = _register(store, pki, _variant("hebei-hot-rolled-steel-coil.json", version=2))
     digests["glass-withdrawn"] = _register(store, pki, _variant("hebei-float-glass.json", status="deprecated"))

@@ -25,14 +25,18 @@ def test_json_form_shows_summary_attestations_decisions_and_trust_list(site) -> 
     assert d["product"]["zh"] == "三元锂离子动力电池包 NMC811 75 kWh"
     assert d["boundary"]["code"] == "cradle-to-grave" and d["region"]["code"] == "120000"
     kinds = {a["kind"]: a for a in view["attestations"]}
-    assert set(kinds) == {"registered", "verified"}
+    assert set(kinds) == {"registered", "verified", "translated"}
     assert all(a["result"] == "valid" for a in view["attestations"])
     assert kinds["registered"]["signer"]["name"] == {"zh": "天津市产品碳足迹平台", "en": "Tianjin PCF Platform"}
     assert kinds["verified"]["signer"]["role"] == "verifier"
     (decision,) = view["recognition"]
     assert decision["signed"] and decision["result"] == "valid" and decision["region"] == "110000"
     assert decision["signer"]["id"] == "urn:jjj:platform:beijing" and decision["policyId"] == "cn-bj"
-    assert view["translations"] == []
+    (chain,) = view["translations"]
+    (link,) = chain["links"]
+    assert chain["reachesOriginal"] and (link["from"], link["to"]) == ("cn-jjj-json", "pact-v3")
+    assert link["inputDigest"] == site.digests["battery"] and link["signer"]["id"] == "urn:jjj:platform:tianjin"
+    assert get(site, site.digests["steel-v2"]).json()["translations"] == []
     assert view["trustList"]["sequence"] == 1 and view["trustList"]["valid"] is True
 
 
@@ -78,3 +82,25 @@ def test_the_font_is_served(site) -> None:
     with httpx.Client(verify=ssl.create_default_context(cafile=str(site.ca))) as client:
         font = client.get(f"{site.base_url}/verify/font.ttf")
     assert font.status_code == 200 and font.content[:4] == b"\x00\x01\x00\x00"
+
+
+def test_the_page_is_not_mounted_when_turned_off(tmp_path) -> None:
+    from gateway.rest import create_gateway
+    from gateway.server import ServerConfig, StoreConfig, TlsConfig
+    from gateway.server.config import HttpsConfig, PagesConfig, TrustConfig
+    from signing.testpki import make_test_pki
+
+    pki = make_test_pki(tmp_path)
+    config = ServerConfig(
+        address="127.0.0.1:0", store=StoreConfig(url=str(tmp_path / "g.sqlite")),
+        tls=TlsConfig(cert=pki.files["server_cert"], key=pki.files["server_key"]),
+        trust=TrustConfig(list=pki.files["trust_list"], root=pki.root_multikey),
+        https=HttpsConfig(address="127.0.0.1:0"), pages=PagesConfig(verify=False)).check()
+    gateway = create_gateway(config)
+    gateway.start()
+    try:
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(pki.files["ca"]))) as client:
+            response = client.get(f"{gateway.base_url}/verify/{'0' * 64}", headers={"Accept": "application/json"})
+    finally:
+        gateway.stop(0)
+    assert response.status_code == 404 and response.json()["message"].startswith("no resource at")
