@@ -21,10 +21,7 @@ from pathlib import Path
 
 from signing import KeyStatus, generate_key, load_trust_list, set_key_status, sign_trust_list
 from signing.keys import Algorithm
-from cryptography import x509
-from cryptography.x509.oid import ExtendedKeyUsageOID
-
-from signing.testpki import KEYS_VALID_FROM, _cert, _name, _pem, make_test_pki
+from signing.testpki import KEYS_VALID_FROM, make_test_pki
 from signing.trustsign import add_entity, add_key
 
 from .trust_lists import SUITE_SEQUENCE
@@ -64,11 +61,8 @@ def make_keys(folder: Path = KEYS) -> dict[str, str]:
         written[f"{short}-ed25519.pem"] = key.to_pem()
     written["unlisted-ed25519.pem"] = generate_key(Algorithm.ED25519).to_pem()
     # A client certificate from the test CA for an entity the trust list does not name.
-    client = generate_key(Algorithm.ES256)
-    cert = _cert(_name("Unlisted exporter"), client.key.public_key(), _name("JJJ test CA"), pki.ca_key, ca=False,
-                 san=[x509.UniformResourceIdentifier(UNLISTED)], eku=[ExtendedKeyUsageOID.CLIENT_AUTH])
-    written["unlisted.pem"] = _pem(cert)
-    written["unlisted-p256.pem"] = client.to_pem()
+    unlisted = pki.ca.issue("Unlisted exporter", uris=(UNLISTED,))
+    written["unlisted.pem"], written["unlisted-p256.pem"] = unlisted.cert_pem, unlisted.key_pem
     document = sign_trust_list(draft, pki.root_key, sequence=SUITE_SEQUENCE, issued=ISSUED, next_update=NEXT_UPDATE)
     load_trust_list(document, pki.root_key.public_key, at=ISSUED)
     written["trust-list.json"] = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"

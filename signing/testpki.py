@@ -11,6 +11,14 @@ platforms and the role for the others (``verifier``, ``gateway``, ``coordination
 ``accreditation-body``); plus ``root-key.pem``, ``root-public.txt``, ``trust-list.json``,
 ``trust-draft.json``, ``ca.pem``, ``server.pem`` and ``server.key``. ``TestPki.files`` maps
 ``<short>_ed25519`` etc. to the paths. Never use any of it outside tests and demos.
+
+``CertificateAuthority`` is the throw-away X.509 CA on its own (``TestPki.ca`` is one): it
+issues ``Credential``s (certificate and key, PEM) for TLS servers on loopback and for clients
+named by a SAN URI, such as an exporter the trust list does not name, or a "rogue" CA's
+certificate for the same entity. This is the project's one test PKI: the demo, the
+conformance suite's key maker, the tests and the benchmarks all build on it; it ships in the
+wheel only because ``fpgw demo`` makes fresh keys with it, and no product code imports it
+(a contract in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from .timeutil import utcnow
 from .trustlist import SECTORS, TrustList
 from .trustsign import add_entity, add_key, load_trust_list, new_trust_list, sign_trust_list
 
-__all__ = ["TestEntity", "TestPki", "make_test_pki", "ENTITIES", "KEYS_VALID_FROM"]
+__all__ = ["CertificateAuthority", "Credential", "TestEntity", "TestPki", "make_test_pki", "ENTITIES", "KEYS_VALID_FROM"]
 
 KEYS_VALID_FROM = datetime(2024, 1, 1, tzinfo=timezone.utc)
 CERTS_VALID = (datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2045, 1, 1, tzinfo=timezone.utc))
@@ -87,19 +95,17 @@ class TestEntity:
 class TestPki:
     directory: Path | None
     root_key: PrivateKey
-    ca_key: PrivateKey
-    ca_cert: x509.Certificate
+    ca: CertificateAuthority
     entities: dict[str, TestEntity]
     draft: dict[str, Any]
     trust_list_doc: dict[str, Any]
     trust_list: TrustList
-    server_cert_pem: bytes
-    server_key_pem: bytes
+    server: Credential
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ca_pem(self) -> bytes:
-        return self.ca_cert.public_bytes(serialization.Encoding.PEM)
+        return self.ca.cert_pem
 
     @property
     def root_multikey(self) -> str:
@@ -129,6 +135,7 @@ def _cert(
     issuer_key: PrivateKey,
     *,
     ca: bool,
+    valid: tuple[datetime, datetime],
     san: list[x509.GeneralName] | None = None,
     eku: list[x509.ObjectIdentifier] | None = None,
 ) -> x509.Certificate:
@@ -138,8 +145,8 @@ def _cert(
         .issuer_name(issuer)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
-        .not_valid_before(CERTS_VALID[0])
-        .not_valid_after(CERTS_VALID[1])
+        .not_valid_before(valid[0])
+        .not_valid_after(valid[1])
         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -162,43 +169,79 @@ def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
+@dataclass(frozen=True)
+class Credential:
+    """A certificate and its unencrypted PKCS#8 private key, both PEM."""
+
+    cert_pem: bytes
+    key_pem: bytes
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.cert_pem)
+
+    def write(self, folder: Path, stem: str) -> tuple[Path, Path]:
+        """``<stem>.pem`` and ``<stem>.key`` in ``folder``."""
+        cert, key = folder / f"{stem}.pem", folder / f"{stem}.key"
+        cert.write_bytes(self.cert_pem)
+        key.write_bytes(self.key_pem)
+        return cert, key
+
+
+class CertificateAuthority:
+    """A throw-away P-256 CA; its certificates are valid for ``valid`` (default: from five
+    minutes ago for a day, long enough for any test run and short enough to be worthless)."""
+
+    def __init__(self, name: str = "JJJ test CA", *, valid: tuple[datetime, datetime] | None = None) -> None:
+        now = utcnow()
+        self.valid = valid or (now - timedelta(minutes=5), now + timedelta(days=1))
+        self.key = generate_key(Algorithm.ES256)
+        self.name = _name(name)
+        self.certificate = _cert(self.name, self.key.key.public_key(), self.name, self.key, ca=True, valid=self.valid)
+        self.cert_pem = _pem(self.certificate)
+
+    def issue(self, common_name: str, *, uris: tuple[str, ...] = (), server: bool = False,
+              key: PrivateKey | None = None) -> Credential:
+        """A certificate naming ``uris`` (the trust-list entity ids) in its SAN; with ``server``
+        also ``localhost`` and 127.0.0.1 and server instead of client authentication. A fresh
+        P-256 key unless ``key`` is given."""
+        key = key or generate_key(Algorithm.ES256)
+        san: list[x509.GeneralName] = [x509.UniformResourceIdentifier(u) for u in uris]
+        if server:
+            san += [x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))]
+        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+        cert = _cert(_name(common_name), key.key.public_key(), self.name, self.key, ca=False, valid=self.valid,
+                     san=san, eku=[usage])
+        return Credential(_pem(cert), key.to_pem())
+
+
 def make_test_pki(tmpdir: str | Path | None = None, *, sequence: int = 1, issued: datetime | None = None) -> TestPki:
     """Build the test PKI (and write it to ``tmpdir`` when given). See the module docstring."""
     root_key = generate_key(Algorithm.ED25519)
-    ca_key = generate_key(Algorithm.ES256)
-    ca_name = _name("JJJ test CA")
-    ca_cert = _cert(ca_name, ca_key.key.public_key(), ca_name, ca_key, ca=True)
-    ca_pem = _pem(ca_cert).decode("ascii")
+    ca = CertificateAuthority(valid=CERTS_VALID)
+    ca_pem = ca.cert_pem.decode("ascii")
     draft = new_trust_list("urn:jjj:coordination-body:jjj")
     entities: dict[str, TestEntity] = {}
     for spec in ENTITIES:
         ed, p256 = generate_key(Algorithm.ED25519), generate_key(Algorithm.ES256)
-        cert = _cert(
-            _name(spec["name"]["en"]), p256.key.public_key(), ca_name, ca_key, ca=False,
-            san=[x509.UniformResourceIdentifier(spec["id"])], eku=[ExtendedKeyUsageOID.CLIENT_AUTH],
-        )
+        credential = ca.issue(spec["name"]["en"], uris=(spec["id"],), key=p256)
         entry = {**spec, "keys": [], "x509": {"ca": [ca_pem]}}
         draft = add_entity(draft, entry)
         ent = TestEntity(
             id=spec["id"], role=spec["role"], ed25519=ed, ed25519_key_id=f"{spec['id']}#ed25519-1",
-            p256=p256, p256_key_id=f"{spec['id']}#p256-1", certificate=cert, cert_pem=_pem(cert),
-            key_pem=p256.to_pem(),
+            p256=p256, p256_key_id=f"{spec['id']}#p256-1", certificate=credential.certificate,
+            cert_pem=credential.cert_pem, key_pem=credential.key_pem,
         )
         draft = add_key(draft, ent.id, ent.ed25519_key_id, ed.public_key, valid_from=KEYS_VALID_FROM)
         draft = add_key(draft, ent.id, ent.p256_key_id, p256.public_key, valid_from=KEYS_VALID_FROM)
         entities[ent.id] = ent
-    server_key = generate_key(Algorithm.ES256)
-    server_cert = _cert(
-        _name("localhost"), server_key.key.public_key(), ca_name, ca_key, ca=False,
-        san=[x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))], eku=[ExtendedKeyUsageOID.SERVER_AUTH],
-    )
     issued = issued or utcnow() - timedelta(minutes=1)
     doc = sign_trust_list(draft, root_key, sequence=sequence, issued=issued, validity=timedelta(days=365))
     trust_list = load_trust_list(doc, root_key.public_key, at=issued)
     pki = TestPki(
-        directory=Path(tmpdir) if tmpdir is not None else None, root_key=root_key, ca_key=ca_key, ca_cert=ca_cert,
+        directory=Path(tmpdir) if tmpdir is not None else None, root_key=root_key, ca=ca,
         entities=entities, draft=draft, trust_list_doc=doc, trust_list=trust_list,
-        server_cert_pem=_pem(server_cert), server_key_pem=server_key.to_pem(),
+        server=ca.issue("localhost", server=True),
     )
     if pki.directory is not None:
         _write(pki)
@@ -215,8 +258,8 @@ def _write(pki: TestPki) -> None:
         "trust_list": ("trust-list.json", json.dumps(pki.trust_list_doc, ensure_ascii=False, indent=2).encode("utf-8")),
         "trust_draft": ("trust-draft.json", json.dumps(pki.draft, ensure_ascii=False, indent=2).encode("utf-8")),
         "ca": ("ca.pem", pki.ca_pem),
-        "server_cert": ("server.pem", pki.server_cert_pem),
-        "server_key": ("server.key", pki.server_key_pem),
+        "server_cert": ("server.pem", pki.server.cert_pem),
+        "server_key": ("server.key", pki.server.key_pem),
     }
     for ent in pki.entities.values():
         short = ent.short_name

@@ -3,9 +3,8 @@ translation tour (``--tour``)."""
 
 from .hints import keep_hints
 from .network import DemoNetwork, RegionalGateway
-from .pki import issue_client_credential
 from .story import run_story
 from .tour import run_tour
 
-__all__ = ["DemoNetwork", "RegionalGateway", "issue_client_credential", "keep_hints",
+__all__ = ["DemoNetwork", "RegionalGateway", "keep_hints",
            "run_story", "run_tour"]

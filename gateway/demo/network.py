@@ -24,7 +24,6 @@ from ..server import (
     TrustConfig,
     create_server,
 )
-from .pki import issue_client_credential
 
 REGIONS = {  # short name -> receiving-region recognition policy
     "beijing": "cn-bj",
@@ -54,10 +53,8 @@ class DemoNetwork:
         self.folder = folder
         self.pki: TestPki = make_test_pki(folder / "pki")
         self.gateways: dict[str, RegionalGateway] = {}
-        cert, key = issue_client_credential(self.pki, EXPORTER, "Tianjin Cells Co. (exporter)")
-        self.exporter_files = (folder / "pki" / "exporter.pem", folder / "pki" / "exporter.key")
-        self.exporter_files[0].write_bytes(cert)
-        self.exporter_files[1].write_bytes(key)
+        exporter = self.pki.ca.issue("Tianjin Cells Co. (exporter)", uris=(EXPORTER,))
+        self.exporter_files = exporter.write(folder / "pki", "exporter")
 
     def config(self, name: str) -> ServerConfig:
         files, entity = self.pki.files, self.pki[name]

@@ -18,7 +18,7 @@ from gateway.server.submission import Submission, accept_as_declared
 from gateway.store import Store
 from gateway.translate import read
 
-from ..server.pki import CertificateAuthority
+from signing.testpki import CertificateAuthority
 
 SECRETS = {"buyer": "buyer-secret-1", "tianjin-reader": "tianjin-secret-2"}
 BATTERY, STEEL, CEMENT = "tianjin-ev-battery-pack-nmc.json", "hebei-hot-rolled-steel-coil.json", "beijing-cement.xml"

@@ -18,7 +18,7 @@ from gateway.rest import create_gateway
 from gateway.server import ServerConfig, StoreConfig, TlsConfig
 from gateway.server.config import HttpsConfig, load_config
 
-from ..server.pki import CertificateAuthority
+from signing.testpki import CertificateAuthority
 
 
 @pytest.fixture(scope="module")

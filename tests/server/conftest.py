@@ -14,7 +14,7 @@ from gateway._proto import document_pb2, exchange_pb2, exchange_pb2_grpc
 from gateway.server import ServerConfig, StoreConfig, TlsConfig, create_server
 from gateway.store import SqliteStore
 
-from .pki import CertificateAuthority, Credential
+from signing.testpki import CertificateAuthority, Credential
 
 HEBEI = "urn:jjj:platform:hebei"
 BEIJING = "urn:jjj:platform:beijing"

@@ -28,7 +28,6 @@ from gateway._proto import (
     translation_pb2,
     translation_pb2_grpc,
 )
-from gateway.demo.pki import issue_client_credential
 from gateway.server import RecognitionConfig, TlsConfig, error_details
 from gateway.server.codes import GRPC_CODES, grpc_code
 from gateway.server.reasons import error_classes
@@ -38,7 +37,7 @@ from signing.jcs import canonicalize
 from signing.testpki import KEYS_VALID_FROM
 from signing.timeutil import utcnow
 
-from .conftest import BATTERY, STEEL, Credential, registered_submission, signed_channel, submit_request
+from .conftest import BATTERY, STEEL, registered_submission, signed_channel, submit_request
 
 STEEL_CLAIM = RegisteredClaim("cn-jjj-json", "17a5fb42-e39f-57e7-b903-f6ba0abd724e", 1, "130000", "steel")
 STEEL_DIGEST = document_digest(STEEL.read_bytes(), "json")
@@ -169,9 +168,9 @@ def _already_exists(world: World):
 
 
 def _untrusted_caller(world: World):
-    cert, key = issue_client_credential(world.pki, "urn:example:exporter:x", "Exporter")
+    exporter = world.pki.ca.issue("Exporter", uris=("urn:example:exporter:x",))
     _, port = world.start_gateway("hebei")
-    channel = world._keep(signed_channel(world.pki, port, credential=Credential(cert, key)))
+    channel = world._keep(signed_channel(world.pki, port, credential=exporter))
     return world.exchange(channel).Submit(registered_submission(world.pki))
 
 

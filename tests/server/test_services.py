@@ -16,13 +16,12 @@ from gateway._proto import (
     translation_pb2,
     translation_pb2_grpc,
 )
-from gateway.demo.pki import issue_client_credential
 from gateway.server import error_details
 from gateway.translate import translate
 from harness.hostile import cases as hostile_cases
 from signing import load_trust_list
 
-from .conftest import BATTERY, STEEL, Credential, registered_submission, signed_channel
+from .conftest import BATTERY, STEEL, registered_submission, signed_channel
 
 EXPORTER = "urn:example:exporter:tianjin-cells"
 
@@ -35,8 +34,8 @@ def _doc(path=BATTERY, format_id="cn-jjj-json") -> document_pb2.Document:
 def tianjin(start_gateway, signed_pki):
     """Tianjin's gateway and a channel to it as an exporter that is not on the trust list."""
     _, port = start_gateway("tianjin")
-    cert, key = issue_client_credential(signed_pki, EXPORTER, "Tianjin Cells Co.")
-    with signed_channel(signed_pki, port, credential=Credential(cert, key)) as channel:
+    exporter = signed_pki.ca.issue("Tianjin Cells Co.", uris=(EXPORTER,))
+    with signed_channel(signed_pki, port, credential=exporter) as channel:
         yield channel
 
 
