@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,14 @@ def summary(results: list[CaseResult]) -> dict[str, dict[str, int]]:
     return {g: {o: groups[g][o] for o in OUTCOMES} for g in order}
 
 
-def json_report(suite: Suite, results: list[CaseResult], *, target: str, level: str, seconds: float) -> dict[str, Any]:
+def json_report(suite: Suite, results: list[CaseResult], *, target: str, level: str, seconds: float,
+                implementation: str | None = None, run_at: str | None = None) -> dict[str, Any]:
+    """``implementation`` is ``NAME@VERSION`` as the operator names it; ``run_at`` the run's
+    start (RFC 3339 UTC, default now)."""
     totals = Counter(r.outcome for r in results)
     return {
         "suite": {"version": suite.version, "digest": suite.digest},
+        "implementation": implementation, "run_at": run_at or utc_now_text(),
         "target": target, "level": level, "passed": verdict(results), "seconds": round(seconds, 3),
         "totals": {o: totals[o] for o in OUTCOMES} | {"cases": len(results)},
         "groups": summary(results),
@@ -57,17 +62,26 @@ def json_report(suite: Suite, results: list[CaseResult], *, target: str, level: 
     }
 
 
+def utc_now_text() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def junit_xml(report: dict[str, Any]) -> bytes:
     suites = ET.Element("testsuites", name=f"jjj-conformance {report['suite']['version']}",
                         tests=str(report["totals"]["cases"]), failures=str(report["totals"]["failed"]),
-                        skipped=str(report["totals"]["skipped"]), time=str(report["seconds"]))
+                        skipped=str(report["totals"]["skipped"]), time=str(report["seconds"]),
+                        timestamp=report["run_at"])
     by_group: dict[str, list[dict[str, Any]]] = {}
     for case in report["cases"]:
         by_group.setdefault(case["group"], []).append(case)
     for group, cases in by_group.items():
         counts = Counter(c["outcome"] for c in cases)
         node = ET.SubElement(suites, "testsuite", name=group, tests=str(len(cases)), failures=str(counts["failed"]),
-                             skipped=str(counts["skipped"]), time=str(round(sum(c["seconds"] for c in cases), 3)))
+                             skipped=str(counts["skipped"]), time=str(round(sum(c["seconds"] for c in cases), 3)),
+                             timestamp=report["run_at"])
+        properties = ET.SubElement(node, "properties")
+        for name in ("implementation", "target", "level", "run_at"):
+            ET.SubElement(properties, "property", name=name, value=str(report[name] or ""))
         for case in cases:
             tc = ET.SubElement(node, "testcase", classname=case["node"].rsplit("/", 1)[0].replace("/", "."),
                                name=case["id"], time=str(case["seconds"]))
@@ -125,7 +139,8 @@ def html_report(report: dict[str, Any]) -> str:
             f'<div class="cmp"><div><h4>期望 / Expected</h4><pre>{e(json.dumps(test["expected"], ensure_ascii=False, indent=1))}</pre></div>'
             f'<div><h4>实际 / Actual</h4><pre>{e(json.dumps(test["actual"], ensure_ascii=False, indent=1))}</pre></div></div></section>')
     case_rows = "".join(
-        f'<tr class="{c["outcome"]}"><td>{e(c["node"])}</td><td>{e(c["level"])}</td><td>{e(c["outcome"])}</td>'
+        f'<tr class="{c["outcome"]}"><td>{e(c["node"])}</td><td class="description">{e(c["description"])}</td>'
+        f'<td>{e(c["level"])}</td><td>{e(c["outcome"])}</td>'
         f'<td>{c["seconds"]:.3f}</td><td>{e(c.get("skip_reason", ""))}</td></tr>' for c in ordered)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>一致性测试报告 / Conformance report</title>
@@ -139,7 +154,9 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 <h1>一致性测试报告 / Conformance report</h1>
 <table id="meta">
 <tr><th>结论 / Verdict</th><td id="verdict">{verdict_text}</td></tr>
+<tr><th>被测实现 / Implementation</th><td id="implementation">{e(report["implementation"] or "-")}</td></tr>
 <tr><th>被测对象 / Target</th><td id="target">{e(report["target"])}</td></tr>
+<tr><th>运行时间 / Run at</th><td id="run-at">{e(report["run_at"])}</td></tr>
 <tr><th>级别 / Level</th><td id="level">{e(report["level"])}</td></tr>
 <tr><th>测试集 / Suite</th><td id="suite">{e(report["suite"]["version"])} {e(report["suite"]["digest"])}</td></tr>
 <tr><th>用例 / Cases</th><td id="total-cases">{t["cases"]}</td></tr>
@@ -154,7 +171,7 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 <h2>失败用例 / Failures ({t["failed"]})</h2>
 {"".join(failures) or "<p>无 / None</p>"}
 <h2>全部用例 / All cases</h2>
-<table id="cases"><tr><th>用例 / Case</th><th>级别 / Level</th><th>结果 / Outcome</th><th>秒 / s</th><th>原因 / Reason</th></tr>{case_rows}</table>
+<table id="cases"><tr><th>用例 / Case</th><th>说明 / Description</th><th>级别 / Level</th><th>结果 / Outcome</th><th>秒 / s</th><th>原因 / Reason</th></tr>{case_rows}</table>
 </body></html>
 """
 

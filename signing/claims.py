@@ -168,6 +168,10 @@ class ConformanceClaim(_ClaimBase):
     target: str
     passed: bool
     report_digest: str | None = None
+    implementation: str | None = None
+    """``NAME@VERSION`` of the implementation tested, as its operator named it."""
+    run_at: str | None = None
+    """When the suite ran (RFC 3339, UTC)."""
 
 
 Claim = Union[RegisteredClaim, VerifiedClaim, TranslatedClaim, RecognisedClaim, ConformanceClaim]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -58,17 +59,20 @@ def check(version: str, as_json: bool) -> None:
 @click.option("--issuer", help="Trust-list entity id the --sign key belongs to.")
 @click.option("--key-id", help="Key id on the trust list (default: ISSUER#ed25519-1 or #p256-1).")
 @click.option("--version", "version", default="v1", show_default=True)
+@click.option("--implementation", metavar="NAME@VERSION",
+              help="The implementation under test, named in the reports and the signed claim (e.g. acme-pcf@2.4.1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
 def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None, key: Path | None, insecure: bool,
         level: str, groups: tuple[str, ...], case_ids: tuple[str, ...], report_dir: Path | None, jobs: int,
         deadline: float, sign_key: Path | None, issuer: str | None, key_id: str | None, version: str,
-        as_json: bool) -> None:
+        implementation: str | None, as_json: bool) -> None:
     """Run the suite against --target HOST:PORT (or --in-process); exit 0 only when every
     mandatory case of the level passes."""
     import contextlib
 
     from conformance_tests.inprocess import in_process_server
-    from conformance_tests.report import json_report, write_reports
+    from conformance_tests.preflight import preflight
+    from conformance_tests.report import json_report, utc_now_text, write_reports
     from conformance_tests.runner import Target, run_cases
     from conformance_tests.signed import sign_report
     from conformance_tests.suite import load_suite
@@ -79,6 +83,12 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
         raise click.UsageError("--cert and --key go together")
     if sign_key and not issuer:
         raise click.UsageError("--sign needs --issuer")
+    if implementation is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", implementation):
+        raise click.BadParameter("give NAME@VERSION, e.g. acme-pcf@2.4.1", param_hint="--implementation")
+    if in_process and implementation is None:
+        from importlib.metadata import version as installed
+
+        implementation = f"jjj-footprint-gateway@{installed('jjj-footprint-gateway')}"
     suite = load_suite(version)
     cases = suite.select(level=level, groups=groups, ids=case_ids)
     if not cases:
@@ -91,12 +101,18 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
         else:
             where = Target(address=target, keys=keys, ca=ca, cert=cert, key=key, insecure=insecure)
             label = target
+            problem = preflight(where)
+            if problem:
+                click.echo(f"error: {problem}", err=True)
+                sys.exit(1)
+        run_at = utc_now_text()
         started = time.monotonic()
         with click.progressbar(length=len(cases), label=f"{len(cases)} cases", file=sys.stderr,
                                show_pos=True) as bar:
             results = run_cases(cases, suite, where, jobs=jobs, deadline=deadline, progress=lambda r: bar.update(1))
         seconds = time.monotonic() - started
-    report = json_report(suite, results, target=label, level=level, seconds=seconds)
+    report = json_report(suite, results, target=label, level=level, seconds=seconds,
+                         implementation=implementation, run_at=run_at)
     if report_dir:
         paths = write_reports(report, report_dir)
         if sign_key:
@@ -112,6 +128,7 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
             if case["outcome"] == "failed":
                 test = next(x for x in case["tests"] if not x["passed"])
                 click.echo(f"FAIL {case['node']}: {test['description']}: {'; '.join(test['problems'])[:300]}")
-        click.echo(f"{'PASSED' if report['passed'] else 'FAILED'} level {level}: {t['passed']} passed, "
+        name = f" ({implementation})" if implementation else ""
+        click.echo(f"{'PASSED' if report['passed'] else 'FAILED'} level {level}{name}: {t['passed']} passed, "
                    f"{t['failed']} failed, {t['skipped']} skipped of {t['cases']} cases in {seconds:.1f} s")
     sys.exit(0 if report["passed"] else 1)
