@@ -16,9 +16,9 @@ def sign_report(report_bytes: bytes, report: dict[str, Any], key_file: Path, iss
     """A VC whose subject is the report's digest and whose claim names suite, level, target, verdict."""
     digest = document_digest(report_bytes, "json")
     claim = ConformanceClaim(suite_version=f"{report['suite']['version']} {report['suite']['digest']}",
-                             level=report["level"], target=report["implementation"] or report["target"],
+                             level=report["level"], target=report.get("implementation") or report["target"],
                              passed=report["passed"], report_digest=digest,
-                             implementation=report["implementation"], run_at=report["run_at"])
+                             implementation=report.get("implementation"), run_at=report.get("run_at"))
     key = load_private_key(key_file.read_bytes())
     method = key_id or f"{issuer}#{'ed25519' if key.algorithm.value == 'EdDSA' else 'p256'}-1"
     vc = issue_attestation(claim, digest, key=key, issuer_id=issuer, verification_method=method,
