@@ -1,0 +1,150 @@
+"""Coverage-guided fuzzing of every format's read path (issue 16), with atheris (libFuzzer).
+
+One target per format: bytes -> ``gateway.translate.read`` (hardened parse, schema check,
+mapping to the canonical declaration, model checks). A refusal is a ``GatewayError`` with a
+reason; anything else escaping is a crash, an input working over ``--timeout`` seconds is a
+hang, and the process stops at ``--rss-mb`` of memory. Each format runs in its own process.
+
+Seeds are built at run time, never stored: every example declaration translated into the
+format, the conformance suite's documents and the official samples under ``../shared/anchors``.
+The corpus the fuzzer grows is kept between runs outside the repository, in
+``$FPGW_FUZZ_CORPUS`` (default ``~/.cache/fpgw/fuzz``), one folder per format: it is generated,
+machine-local and grows without bound, so it does not belong in git; what it finds does, as a
+case in the hostile corpus (``harness/hostile/cases.json``) and a test.
+
+    python -m harness.fuzz                      # every format, 30 s each (CI smoke)
+    python -m harness.fuzz --seconds 3600 pact-v3
+    python -m harness.fuzz --runs 1000000       # the full run, per format
+
+Prints one line per format (inputs run, crashes, hangs, peak RSS) and a JSON summary with
+``--json``; exits 1 when any format crashed or hung.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = Path(os.environ.get("FPGW_FUZZ_CORPUS", Path.home() / ".cache" / "fpgw" / "fuzz"))
+_STAT = re.compile(r"stat::(\w+):\s*(\d+)")
+
+
+def seeds(format_id: str) -> list[bytes]:
+    """Every example in the format, the conformance documents and official samples of its syntax."""
+    from gateway import examples
+    from gateway.translate import translate
+    from mappings import get_format
+
+    syntax = get_format(format_id).syntax
+    out: list[bytes] = []
+    for path in examples.declarations(".json"):
+        try:
+            out.append(translate(path.read_bytes(), format_id, source="cn-jjj-json").output)
+        except Exception:  # noqa: BLE001 - an example the format cannot hold seeds nothing
+            continue
+    suffix = ".xml" if syntax == "xml" else ".json"
+    folders = [REPO / "conformance_tests" / "suite" / "v1" / "documents", REPO.parent / "shared" / "anchors"]
+    for folder in folders:
+        for path in sorted(folder.rglob(f"*{suffix}")):
+            if "schema" not in path.name.lower() and path.stat().st_size < 256 * 1024:
+                out.append(path.read_bytes())
+    return out
+
+
+def _target(format_id: str, rss_mb: int, timeout: int, args: list[str]) -> None:
+    """Run inside the child process: instrument our packages, then hand over to libFuzzer."""
+    import atheris
+
+    with atheris.instrument_imports(include=["gateway", "mappings", "signing"]):
+        from gateway.core.errors import GatewayError
+        from gateway.translate import read
+
+    def one_input(data: bytes) -> None:
+        try:
+            read(data, format_id)
+        except GatewayError as error:
+            str(error).encode("utf-8")  # a refusal must be printable too
+
+    atheris.Setup([sys.argv[0], *args, f"-rss_limit_mb={rss_mb}", f"-timeout={timeout}",
+                   "-print_final_stats=1"], one_input)
+    atheris.Fuzz()
+
+
+def fuzz_format(format_id: str, *, seconds: int | None, runs: int | None, corpus_root: Path,
+                rss_mb: int, timeout: int) -> dict[str, object]:
+    corpus = corpus_root / format_id
+    corpus.mkdir(parents=True, exist_ok=True)
+    if not any(corpus.iterdir()):
+        for i, seed in enumerate(seeds(format_id)):
+            (corpus / f"seed-{i:03d}").write_bytes(seed)
+    artifacts = corpus_root / "findings" / format_id
+    artifacts.mkdir(parents=True, exist_ok=True)
+    args = [str(corpus), f"-artifact_prefix={artifacts}/", "-max_len=262144"]
+    if seconds is not None:
+        args.append(f"-max_total_time={seconds}")
+    if runs is not None:
+        args.append(f"-runs={runs}")
+    command = [sys.executable, "-m", "harness.fuzz", "--child", format_id, "--rss-mb", str(rss_mb),
+               "--timeout", str(timeout), "--", *args]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.run(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, check=False)
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    stats = {k: int(v) for k, v in _STAT.findall(text)}
+    crashed = proc.returncode != 0
+    return {
+        "format": format_id,
+        "inputs": stats.get("number_of_executed_units", 0),
+        "crashes": int(crashed and "timeout" not in text.lower()),
+        "hangs": int(crashed and "ALARM: working on the last Unit" in text),
+        "peak_rss_mb": stats.get("peak_rss_mb", 0),
+        "corpus_files": sum(1 for _ in corpus.iterdir()),
+        "exit": proc.returncode,
+        "log_tail": text[-1500:] if crashed else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("formats", nargs="*", help="format ids (default: every registered format)")
+    parser.add_argument("--seconds", type=int, help="time per format (default 30 unless --runs)")
+    parser.add_argument("--runs", type=int, help="inputs per format")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"corpus root (default {DEFAULT_CORPUS})")
+    parser.add_argument("--rss-mb", type=int, default=500, help="memory limit of the fuzzing process")
+    parser.add_argument("--timeout", type=int, default=1, help="seconds one input may take before it is a hang")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("libfuzzer", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    ns, rest = parser.parse_known_args(argv)
+    if ns.child:
+        _target(ns.child, ns.rss_mb, ns.timeout, [a for a in rest if a != "--"] + ns.formats)
+        return 0
+    from mappings import available
+
+    formats = ns.formats or available()
+    seconds = ns.seconds if ns.seconds is not None or ns.runs is not None else 30
+    results = []
+    for format_id in formats:
+        result = fuzz_format(format_id, seconds=seconds, runs=ns.runs, corpus_root=ns.corpus,
+                             rss_mb=ns.rss_mb, timeout=ns.timeout)
+        results.append(result)
+        print(f"fuzz {format_id}: {result['inputs']} inputs, {result['crashes']} crashes, {result['hangs']} hangs, "
+              f"peak RSS {result['peak_rss_mb']} MB, corpus {result['corpus_files']} files", flush=True)
+        if result["log_tail"]:
+            print(result["log_tail"], flush=True)
+    if ns.json:
+        print(json.dumps(results, indent=2))
+    failed = sum(1 for r in results if r["exit"])
+    print(f"fuzz: {len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
