@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from .network import DemoNetwork
+import os
+from typing import Any
+
+from .network import PACT_CLIENT, DemoNetwork
+
+
+def demo_state(network: DemoNetwork) -> dict[str, Any]:
+    """What ``fpgw demo --keep --state FILE`` writes, for scripts and other tools (such as the
+    official PACT conformance tool) to point at the running demo."""
+    return {
+        "gateways": [{"name": g.name, "grpc": g.address, "pact_base_url": g.pact_base_url,
+                      "ca": str(network.pki.files["ca"]), "client_cert": str(network.client_files(g.name)[0]),
+                      "client_key": str(network.client_files(g.name)[1])} for g in network.gateways.values()],
+        "pact_client": {"client_id": PACT_CLIENT, "client_secret": network.pact_secret},
+        "pids": [os.getpid()],
+    }
 
 
 def keep_hints(network: DemoNetwork) -> str:
@@ -27,5 +42,10 @@ def keep_hints(network: DemoNetwork) -> str:
         f"  grpcurl {tls} -d '{{\"page_size\": 5}}' {tianjin.address} jjj.footprint.v1.ExchangeService/List",
         f"  grpcurl {tls} {tianjin.address} grpc.health.v1.Health/Check",
         "Or from Python: gateway._proto stubs with grpc.ssl_channel_credentials(ca, key, cert).",
+        "",
+        f"PACT REST (client {PACT_CLIENT}, secret {network.pact_secret}):",
+        *(f"  {g.name:<8} {g.pact_base_url}" for g in network.gateways.values()),
+        f"  PACT_SECRET={network.pact_secret} fpgw pact pull {tianjin.pact_base_url} --client-id {PACT_CLIENT}"
+        f" --client-secret-env PACT_SECRET --ca {files['ca']} -o pulled/",
     ]
     return "\n".join(lines)

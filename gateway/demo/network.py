@@ -7,6 +7,7 @@ gateway. Nothing outside it is read or written.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import grpc
 
 from signing.testpki import TestPki, make_test_pki
 
+from ..rest import Gateway, create_gateway
+from ..rest.pact import hash_secret
 from ..server import (
     GatewayServer,
     RecognitionConfig,
@@ -22,8 +25,8 @@ from ..server import (
     StoreConfig,
     TlsConfig,
     TrustConfig,
-    create_server,
 )
+from ..server.config import HttpsConfig, PactConfig
 
 REGIONS = {  # short name -> receiving-region recognition policy
     "beijing": "cn-bj",
@@ -31,19 +34,29 @@ REGIONS = {  # short name -> receiving-region recognition policy
     "hebei": "cn-he",
 }
 EXPORTER = "urn:example:exporter:tianjin-cells"
+PACT_CLIENT = "overseas-buyer"
 
 
 @dataclass
 class RegionalGateway:
     name: str
     entity_id: str
-    server: GatewayServer
+    gateway: Gateway
     port: int
     config: ServerConfig
 
     @property
+    def server(self) -> GatewayServer:
+        return self.gateway.grpc
+
+    @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def pact_base_url(self) -> str:
+        assert self.gateway.base_url is not None
+        return self.gateway.base_url
 
 
 class DemoNetwork:
@@ -55,6 +68,11 @@ class DemoNetwork:
         self.gateways: dict[str, RegionalGateway] = {}
         exporter = self.pki.ca.issue("Tianjin Cells Co. (exporter)", uris=(EXPORTER,))
         self.exporter_files = exporter.write(folder / "pki", "exporter")
+        # One overseas buyer's PACT client, allowed to read every footprint of every gateway.
+        self.pact_secret = secrets.token_urlsafe(24)
+        self.pact_clients = folder / "pact-clients.toml"
+        self.pact_clients.write_text(f'[[client]]\nid = "{PACT_CLIENT}"\nsecret_hash = "{hash_secret(self.pact_secret)}"\n'
+                                     "all = true\n", encoding="utf-8")
 
     def config(self, name: str) -> ServerConfig:
         files, entity = self.pki.files, self.pki[name]
@@ -65,19 +83,21 @@ class DemoNetwork:
             trust=TrustConfig(list=files["trust_list"], root=self.pki.root_multikey),
             signing=SigningConfig(key=files[f"{name}_ed25519"], key_id=entity.ed25519_key_id),
             recognition=RecognitionConfig(default_policy=REGIONS[name]),
+            https=HttpsConfig(address="127.0.0.1:0"),
+            pact=PactConfig(clients=self.pact_clients, key=self.folder / f"{name}-pact-token.key"),
         )
 
     def start(self) -> DemoNetwork:
         for name in REGIONS:
             config = self.config(name)
-            server, port = create_server(config)
-            server.start()
-            self.gateways[name] = RegionalGateway(name, config.identity, server, port, config)
+            gateway = create_gateway(config)
+            gateway.start()
+            self.gateways[name] = RegionalGateway(name, config.identity, gateway, gateway.ports.grpc, config)
         return self
 
     def stop(self) -> None:
         for gateway in self.gateways.values():
-            gateway.server.stop(1)
+            gateway.gateway.stop(1)
 
     def __enter__(self) -> DemoNetwork:
         return self.start()

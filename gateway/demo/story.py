@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import grpc
 
-from signing import VerifiedClaim, document_digest
+from signing import VerifiedClaim, document_digest, verify_chain
 from signing.jcs import canonicalize
 
 from .._proto import (
@@ -23,10 +24,13 @@ from .._proto import (
     translation_pb2,
     translation_pb2_grpc,
 )
+from ..core.parsing import dump_json
+from ..rest.pact import PactClient, footprint_id
+from ..rest.pact.footprints import CHAIN_SCHEMA_URL
 from ..server import error_details
 from ..server.trust import ATTESTATION_MEDIA_TYPE
 from ..translate import read
-from .network import EXPORTER, DemoNetwork
+from .network import EXPORTER, PACT_CLIENT, DemoNetwork
 
 Say = Callable[[str], None]
 OUTCOME_PREFIX = "RECOGNITION_OUTCOME_"
@@ -153,6 +157,32 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
             links = " <- ".join(f"{attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
                                 f" {v.format_id} by {v.issuer.rsplit(':', 1)[-1]}" for v in reversed(chain))
             say(f"  chain verified: {links}")
+    say("\n7. An overseas buyer's PACT client pulls Tianjin's battery footprint over the PACT REST API")
+    buyer_pulls_over_pact(network, registered.metadata.declaration_id, say)
     verdict = recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)
     say(f"\nDone: Hebei's declaration is held by {hebei} and {tianjin} ({verdict} under {decision.policy_id}); "
-        "the exporter's PACT and battery-passport documents verify back to Tianjin's register.")
+        "the exporter's PACT and battery-passport documents and the buyer's PACT footprint verify back to "
+        "Tianjin's register.")
+
+
+def buyer_pulls_over_pact(network: DemoNetwork, declaration_id: str, say: Say) -> None:
+    """ListFootprints over HTTPS with a client-credentials token, then the footprint's
+    attestation chain (named in its extension) verified against the trust list."""
+    tianjin = network.gateways["tianjin"]
+    context = ssl.create_default_context(cafile=str(network.pki.files["ca"]))
+    with PactClient(tianjin.pact_base_url, PACT_CLIENT, network.pact_secret, verify=context) as client:
+        footprints = list(client.list_footprints("3"))
+        say(f"  {PACT_CLIENT} got a token from {client.token_endpoint()} and listed {len(footprints)} footprint(s) "
+            f"at {tianjin.pact_base_url}/3/footprints")
+        battery = next(f for f in footprints if f["id"] == footprint_id(declaration_id, 1))
+        chain_ref = next(e["data"] for e in battery["extensions"] if e["dataSchema"] == CHAIN_SCHEMA_URL)
+        attestations = client.attestations(battery["id"])
+    say(f"  {battery['id']}: {battery['productNameCompany']}, "
+        f"{battery['pcf']['pcfExcludingBiogenicUptake']} kg CO2e per {battery['pcf']['declaredUnitAmount']} "
+        f"{battery['pcf']['declaredUnitOfMeasurement']} ({battery['status']})")
+    say(f"  its extension names the original {chain_ref['originalFormat']} declaration {chain_ref['declarationId']} "
+        f"v{chain_ref['declarationVersion']} and {len(attestations)} attestation(s) at {chain_ref['attestations']}")
+    chain = verify_chain(dump_json(battery), "json", attestations, network.pki.trust_list, document_format="pact-v3")
+    say("  chain verified: " + " <- ".join(
+        [f"translated to pact-v3 by {t.issuer.label}" for t in chain.translations]
+        + [f"{o.claim.kind} by {o.issuer.label}" for o in chain.original]))

@@ -25,6 +25,10 @@ def test_demo_tells_the_three_region_story_and_exits_0() -> None:
         "policy cn-tj v",
         "chain verified: translated pact-v3 by tianjin <- registered cn-jjj-json by tianjin",
         "chain verified: translated eu-battery-json by tianjin <- registered cn-jjj-json by tianjin",
+        "overseas-buyer got a token from https://127.0.0.1:",
+        "listed 2 footprint(s)",
+        "NMC811 lithium-ion EV battery pack 75 kWh, 5850.0 kg CO2e per 1 piece (Active)",
+        "chain verified: translated to pact-v3 by Tianjin PCF Platform",
     ):
         assert line in out, f"missing {line!r} in:\n{out}"
     assert re.search(r"\((RECOGNISED|RECOGNISED_WITH_CONDITIONS) under cn-tj\)", out), out
@@ -63,3 +67,36 @@ def _check_reachable(address: str, text: str) -> None:
     with grpc.secure_channel(address, credentials) as channel:
         answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
     assert answer.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_demo_keep_state_describes_the_running_demo(tmp_path) -> None:
+    import json
+
+    state_file = tmp_path / "demo.json"
+    process = subprocess.Popen([*FPGW, "demo", "--keep", "--state", str(state_file)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        for line in process.stdout:
+            if line.startswith("state written to"):
+                break
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        assert sorted(state) == ["gateways", "pact_client", "pids"]
+        assert [g["name"] for g in state["gateways"]] == ["beijing", "tianjin", "hebei"]
+        assert all(sorted(g) == ["ca", "client_cert", "client_key", "grpc", "name", "pact_base_url"]
+                   for g in state["gateways"])
+        assert sorted(state["pact_client"]) == ["client_id", "client_secret"] and state["pids"] == [process.pid]
+        tianjin = state["gateways"][1]
+        pulled = subprocess.run(
+            [*FPGW, "pact", "pull", tianjin["pact_base_url"], "--client-id", state["pact_client"]["client_id"],
+             "--client-secret-env", "DEMO_PACT_SECRET", "--ca", tianjin["ca"], "-o", str(tmp_path / "pulled"),
+             "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "DEMO_PACT_SECRET": state["pact_client"]["client_secret"]})
+        assert pulled.returncode == 0, pulled.stderr
+        footprints = json.loads(pulled.stdout)["footprints"]
+        assert len(footprints) == 2 and all(f["canonical"] and f["attestations"] >= 2 for f in footprints)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
