@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.core.model import Declaration, check_declaration, recharacterise
+from gateway.core.model.consistency import check_consistency, consistency_violations, strict
 from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
 
@@ -37,6 +38,13 @@ def read(data: bytes, format_id: str | None = None, options: TranslateOptions | 
     fmt.validate(native)
     decl, report = fmt.to_canonical(native, options)
     check_declaration(decl)
+    # Strict in the register (the regional format), lenient at the border: a foreign document
+    # whose totals disagree with their parts is read as published, with a warning per rule.
+    if strict(fmt.id):
+        check_consistency(decl)
+    else:
+        for problem in consistency_violations(decl):
+            report.warning(problem.path, problem.message)
     return Reading(fmt, decl, report)
 
 

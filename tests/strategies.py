@@ -98,6 +98,10 @@ def declarations(
     if with_stages if with_stages is not None else draw(st.booleans()):
         codes = draw(st.lists(st.sampled_from(tuple(codelists.stages())), min_size=1, max_size=5, unique=True))
         stages = tuple(StageResult(c, _kg(draw(decimals("0", "10000")))) for c in codes)
+        # the totals are the sum of the stages (gateway/core/model/consistency.toml)
+        total = sum((s.value.amount for s in stages), Decimal(0)) or total
+        stages = stages if sum(s.value.amount for s in stages) else (StageResult(codes[0], _kg(total)),)
+    fossil_removals = draw(_maybe(decimals("0", "10").map(lambda d: _kg(-d))))
     gases = ()
     gwp = draw(st.sampled_from(list(GwpSet)))
     if with_gases if with_gases is not None else draw(st.booleans()):
@@ -133,8 +137,8 @@ def declarations(
         results=Results(
             total_excluding_biogenic=_kg(total),
             total_including_biogenic=_kg(total),
-            fossil=_kg(total),
-            fossil_removals=draw(_maybe(decimals("0", "10").map(lambda d: _kg(-d)))),
+            fossil=_kg(total - (fossil_removals.amount if fossil_removals else 0)),
+            fossil_removals=fossil_removals,
             biogenic_removals=_kg(-draw(decimals("0", "10"))),
             fossil_carbon_content=Quantity(draw(decimals("0", "1000")), "kgC"),
             biogenic_carbon_content=Quantity(draw(decimals("0", "1000")), "kgC"),

@@ -16,12 +16,14 @@ class TranslationEntryKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRANSLATION_ENTRY_KIND_DROPPED: _ClassVar[TranslationEntryKind]
     TRANSLATION_ENTRY_KIND_UNREPRESENTABLE: _ClassVar[TranslationEntryKind]
     TRANSLATION_ENTRY_KIND_RECHARACTERISED: _ClassVar[TranslationEntryKind]
+    TRANSLATION_ENTRY_KIND_WARNING: _ClassVar[TranslationEntryKind]
 TRANSLATION_ENTRY_KIND_UNSPECIFIED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_CONVERTED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_DEFAULTED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_DROPPED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_UNREPRESENTABLE: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_RECHARACTERISED: TranslationEntryKind
+TRANSLATION_ENTRY_KIND_WARNING: TranslationEntryKind
 
 class TranslationEntry(_message.Message):
     __slots__ = ("kind", "source_path", "target_path", "detail")

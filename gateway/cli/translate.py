@@ -20,6 +20,7 @@ from gateway.cli.output import InputFileError, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
 from gateway.core.parsing import dump_json
+from gateway.core.report import EntryKind
 from gateway.translate import Translation, read, translate
 from mappings import TranslateOptions, available, get_format, unavailable
 
@@ -57,7 +58,9 @@ def formats(as_json: bool) -> None:
 def validate(file: str, format_id: str | None, as_json: bool) -> None:
     """Check FILE against its format's schema and the model's rules.
 
-    Exit code 0 when valid, 1 when not (every violation is listed with its path).
+    Exit code 0 when valid, 1 when not (every violation is listed with its path). Totals
+    must agree with their stages and fossil value within rounding: an error for the
+    regional format (cn-jjj-*), a warning for documents read from other formats.
     """
     data = read_input(file)
     try:
@@ -65,10 +68,15 @@ def validate(file: str, format_id: str | None, as_json: bool) -> None:
     except GatewayError as exc:
         fail(exc, as_json, source=file, data=data, syntax=_syntax(format_id))
     decl = reading.declaration
+    warnings = [{"path": e.source_path, "message": e.detail} for e in reading.report.entries
+                if e.kind is EntryKind.WARNING]
     if as_json:
-        click.echo(json.dumps({"valid": True, "file": file, "format": reading.format.id, "id": str(decl.id), "version": decl.version}))
+        click.echo(json.dumps({"valid": True, "file": file, "format": reading.format.id, "id": str(decl.id),
+                               "version": decl.version, "warnings": warnings}, ensure_ascii=False))
     else:
         click.echo(f"{file}: valid {reading.format.id} (declaration {decl.id} v{decl.version})")
+        for w in warnings:
+            click.echo(f"  warning: {w['path']}: {w['message']}")
 
 
 def _syntax(format_id: str | None) -> str | None:

@@ -13,10 +13,14 @@ class EntryKind(StrEnum):
     DROPPED = "dropped"
     UNREPRESENTABLE = "unrepresentable"
     RECHARACTERISED = "recharacterised"
+    # Something about the input a reader should know that changed nothing: e.g. a foreign
+    # document whose totals disagree with its stages (taken as published, lenient at the border).
+    WARNING = "warning"
 
 
-# Only exact, reversible conversions (t -> kg, a renamed code) keep a translation lossless.
-_LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED})
+# Only exact, reversible conversions (t -> kg, a renamed code) keep a translation lossless;
+# a warning changes no value, so it does not make one lossy.
+_LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED, EntryKind.WARNING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,9 @@ class TranslationReport:
 
     def recharacterised(self, source: str | None, target: str | None, detail: str) -> None:
         self.add(EntryKind.RECHARACTERISED, source, target, detail)
+
+    def warning(self, source: str | None, detail: str) -> None:
+        self.add(EntryKind.WARNING, source, None, detail)
 
     def extend(self, other: TranslationReport) -> None:
         self.entries.extend(other.entries)

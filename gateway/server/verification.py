@@ -2,8 +2,9 @@
 
 A declaration is stored only when
 
-* it reads and validates in its stated format, and its id, version, region and sector are
-  the ones the request states;
+* it reads and validates in its stated format, its totals agree with their parts
+  (:mod:`gateway.core.model.consistency`, strict here whatever the format), and its id,
+  version, region and sector are the ones the request states;
 * every attestation with it verifies against the trust list now and is about the
   document's canonical digest (never the raw bytes: two encodings of one JSON value are one
   document);
@@ -21,6 +22,7 @@ from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
 from ..core.errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
+from ..core.model.consistency import check_consistency
 from ..store import NewAttestation, NewDeclaration
 from ..translate import read
 from .config import ServerConfig
@@ -70,6 +72,7 @@ def _check_document(s: Submission) -> str:
     """Read the document (raising its own reasons) and compare it with the stated metadata;
     return the document's sector."""
     decl = read(s.content, s.format_id).declaration
+    check_consistency(decl)  # strict in the register, whatever format the document came in
     sector = decl.product.sector or ""
     # Region and sector are compared only where both the request and the document carry one.
     stated = {"declaration_id": (s.declaration_id, str(decl.id)), "version": (s.version, decl.version),

@@ -1,0 +1,81 @@
+"""Consistency between a declaration's totals and their parts (stages, fossil value).
+
+The rules and their rounding tolerance are data (``consistency.toml`` beside this module,
+documented there); this module interprets them. :func:`consistency_violations` lists every
+broken rule with the path of the total; :func:`check_consistency` raises them as one
+:class:`InvalidValue`; :func:`strict` says whether a format refuses them (the regional
+format) or only reports them (foreign formats, read as their publishers send them).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gateway.core.errors import FieldViolation, InvalidValue
+from gateway.core.model.declaration import Declaration
+
+__all__ = ["check_consistency", "consistency_violations", "rules", "strict"]
+
+
+@cache
+def rules() -> dict[str, Any]:
+    return tomllib.loads(Path(__file__).with_name("consistency.toml").read_text("utf-8"))
+
+
+def strict(format_id: str) -> bool:
+    """Whether documents of this format are refused (not only warned about) when inconsistent."""
+    return format_id in rules()["strict_formats"]
+
+
+def _values(decl: Declaration, path: str) -> list[Decimal]:
+    """The amounts a rule path names: every stage value for ``stages``, else the result (if any)."""
+    if path == "stages":
+        return [s.value.amount for s in decl.stages]
+    section, name = path.split("/")
+    quantity = getattr(getattr(decl, section), name)
+    return [] if quantity is None else [quantity.amount]
+
+
+def _half_unit(value: Decimal) -> Decimal:
+    """Half a unit in the last digit ``value`` was published with (0.05 for 718.6)."""
+    exponent = value.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+def consistency_violations(decl: Declaration) -> list[FieldViolation]:
+    relative = Decimal(rules()["relative_tolerance"])
+    out = []
+    for rule in rules()["rules"]:
+        if any(v != 0 for path in rule.get("unless", ()) for v in _values(decl, path)):
+            continue
+        parts = [v for path in rule["parts"] for v in _values(decl, path)]
+        totals = [(path, values[0]) for path in rule["totals"] if (values := _values(decl, path))]
+        if not parts or not totals:
+            continue
+        summed = sum(parts, Decimal(0))
+        rounding = sum((_half_unit(v) for v in parts), Decimal(0))
+
+        def allowed(total: Decimal) -> Decimal:
+            return rounding + _half_unit(total) + relative * abs(total)
+
+        if any(abs(summed - total) <= allowed(total) for _, total in totals):
+            continue
+        path, total = totals[0]
+        message = rule["text"].format(parts=summed.normalize(), total=total.normalize())
+        out.append(FieldViolation(path, f"{message} (rule {rule['id']}: allowed difference "
+                                        f"{allowed(total).normalize()}, the published digits' rounding plus "
+                                        f"{(relative * 100).normalize()} %)"))
+    return out
+
+
+def check_consistency(decl: Declaration) -> None:
+    """Raise :class:`InvalidValue` listing every broken consistency rule."""
+    problems = consistency_violations(decl)
+    if problems:
+        first = problems[0]
+        raise InvalidValue(f"{len(problems)} consistency rule(s) broken; first: {first.path}: {first.message}",
+                           path=first.path, violations=problems)
