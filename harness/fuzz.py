@@ -33,6 +33,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = Path(os.environ.get("FPGW_FUZZ_CORPUS", Path.home() / ".cache" / "fpgw" / "fuzz"))
+MAX_LEN = 64 * 1024  # inputs the fuzzer makes; every example and sample is far smaller
 _STAT = re.compile(r"stat::(\w+):\s*(\d+)")
 
 
@@ -50,10 +51,12 @@ def seeds(format_id: str) -> list[bytes]:
         except Exception:  # noqa: BLE001 - an example the format cannot hold seeds nothing
             continue
     suffix = ".xml" if syntax == "xml" else ".json"
-    folders = [REPO / "conformance_tests" / "suite" / "v1" / "documents", REPO.parent / "shared" / "anchors"]
+    anchors = REPO.parent / "shared" / "anchors"
+    folders = [REPO / "conformance_tests" / "suite" / "v1" / "documents",
+               *(anchors / name for name in ("battery", "catenax", "idta", "pact"))]
     for folder in folders:
         for path in sorted(folder.rglob(f"*{suffix}")):
-            if "schema" not in path.name.lower() and path.stat().st_size < 256 * 1024:
+            if "schema" not in path.name.lower() and path.stat().st_size <= MAX_LEN:
                 out.append(path.read_bytes())
     return out
 
@@ -72,6 +75,8 @@ def _target(format_id: str, rss_mb: int, timeout: int, args: list[str]) -> None:
         except GatewayError as error:
             str(error).encode("utf-8")  # a refusal must be printable too
 
+    for path in sorted(Path(args[0]).iterdir())[:3]:  # warm the lazy schema compilation outside the timeout
+        one_input(path.read_bytes())
     atheris.Setup([sys.argv[0], *args, f"-rss_limit_mb={rss_mb}", f"-timeout={timeout}",
                    "-print_final_stats=1"], one_input)
     atheris.Fuzz()
@@ -86,7 +91,7 @@ def fuzz_format(format_id: str, *, seconds: int | None, runs: int | None, corpus
             (corpus / f"seed-{i:03d}").write_bytes(seed)
     artifacts = corpus_root / "findings" / format_id
     artifacts.mkdir(parents=True, exist_ok=True)
-    args = [str(corpus), f"-artifact_prefix={artifacts}/", "-max_len=262144"]
+    args = [str(corpus), f"-artifact_prefix={artifacts}/", f"-max_len={MAX_LEN}"]
     if seconds is not None:
         args.append(f"-max_total_time={seconds}")
     if runs is not None:

@@ -377,10 +377,26 @@ class SqlStore(abc.ABC):
                 conn, "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq"
             ).fetchall()
             appended = int(self._run(conn, "SELECT value FROM counters WHERE name = 'audit'").fetchone()[0])
-        count = audit.verify_chain(tuple(r) for r in rows)
-        if count != appended:
-            raise AuditChainBroken(f"audit entry {count + 1} is missing", seq=count + 1)
+            count = audit.verify_chain(tuple(r) for r in rows)
+            if count != appended:
+                raise AuditChainBroken(f"audit entry {count + 1} is missing", seq=count + 1)
+            # The chain proves the log; the records must agree with it (same transaction, one snapshot).
+            audit.cross_check(audit.audited_records((r[3], r[4]) for r in rows), self._stored_records(conn))
         return count
+
+    def _stored_records(self, conn: Any) -> Iterator[tuple[str | None, str, str, bytes]]:
+        queries = (
+            ("declaration.stored", "SELECT declaration_id, version, digest, content FROM declarations",
+             lambda r: f"declaration/{r[0]}/{r[1]}@{r[2]}"),
+            # Attestations bundled with their declaration are audited by its entry, the rest on their own.
+            ("attestation.stored", "SELECT digest, bundled, digest, content FROM attestations",
+             lambda r: f"attestation/{r[0]}"),
+            ("decision.stored", "SELECT digest, digest, digest, content FROM decisions", lambda r: f"decision/{r[0]}"),
+        )
+        for action, sql, subject in queries:
+            for row in self._run(conn, sql).fetchall():
+                bundled = action == "attestation.stored" and bool(row[1])
+                yield None if bundled else action, subject(row), row[2], bytes(row[3])
 
 
 def _declaration(row: tuple, attestations: tuple[StoredAttestation, ...]) -> StoredDeclaration:

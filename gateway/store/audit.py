@@ -39,4 +39,34 @@ def verify_chain(entries: Iterable[tuple[int, str, str, str, str, str, str]]) ->
     return expected_seq - 1
 
 
-__all__ = ["GENESIS_HASH", "entry_hash", "verify_chain"]
+# What each kind of record is audited as when it is stored (see _sql.SqlStore.put_*).
+_SUBJECT_PREFIX = {"declaration.stored": "declaration/", "attestation.stored": "attestation/",
+                   "decision.stored": "decision/"}
+
+
+def audited_records(entries: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{subject: action}`` of every record-storing entry, from ``(action, subject)`` pairs."""
+    return {subject: action for action, subject in entries if action in _SUBJECT_PREFIX}
+
+
+def cross_check(audited: dict[str, str], stored: Iterable[tuple[str | None, str, str, bytes]]) -> int:
+    """Every stored record ``(action, subject, digest, content)`` must be in the audit log
+    under that subject (unless ``action`` is None: audited as part of another record), its
+    content must still hash to its digest, and every audited record must still be stored. Returns the number of records; raises AuditChainBroken naming the
+    first record that disagrees (changed, added behind the log's back, or deleted)."""
+    unseen = dict(audited)
+    count = 0
+    for action, subject, digest, content in stored:
+        count += 1
+        if "sha256:" + hashlib.sha256(content).hexdigest() != digest:
+            raise AuditChainBroken(f"stored {subject} was changed: its content no longer has digest {digest}",
+                                   record=subject)
+        if action is not None and unseen.pop(subject, None) != action:
+            raise AuditChainBroken(f"stored {subject} has no {action} entry in the audit log", record=subject)
+    if unseen:
+        subject = sorted(unseen)[0]
+        raise AuditChainBroken(f"audited {subject} is no longer stored (deleted or changed)", record=subject)
+    return count
+
+
+__all__ = ["GENESIS_HASH", "audited_records", "cross_check", "entry_hash", "verify_chain"]

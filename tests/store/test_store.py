@@ -198,6 +198,32 @@ def test_tampering_with_the_audit_log_is_detected(store, sql: str, bad_seq: int)
     assert info.value.metadata["seq"] == str(bad_seq)
 
 
+@pytest.mark.parametrize(
+    ("sql", "record", "says"),
+    [
+        ("DELETE FROM declarations WHERE declaration_id = 'd1'", "declaration/d1/1@", "no longer stored"),
+        ("UPDATE declarations SET content = x'7b7d' WHERE declaration_id = 'd2'", "declaration/d2/1@", "was changed"),
+        ("UPDATE declarations SET version = 7 WHERE declaration_id = 'd0'", "declaration/d0/7@", "no declaration.stored entry"),
+        ("DELETE FROM decisions", "decision/", "no longer stored"),
+        ("UPDATE attestations SET content = x'00'", "attestation/", "was changed"),
+    ],
+)
+def test_records_changed_behind_the_audit_log_are_found_and_named(store, sql: str, record: str, says: str) -> None:
+    """Issue 16: `fpgw audit verify` did not notice a deleted declaration row."""
+    for n in range(3):
+        store.put_declaration(declaration(n), [ATTESTATION] if n == 0 else [], actor="a")
+    store.put_decision(NewDecision(content_digest(declaration(0).content), "p", "RECOGNISED", b"{}"), actor="a")
+    assert store.verify_audit() == 4
+    _tamper(store, sql.replace("x'7b7d'", _blob(store, b"{}")).replace("x'00'", _blob(store, b"\0")))
+    with pytest.raises(AuditChainBroken) as info:
+        store.verify_audit()
+    assert info.value.metadata["record"].startswith(record) and says in info.value.message
+
+
+def _blob(store, value: bytes) -> str:
+    return f"x'{value.hex()}'" if type(store).__name__.startswith("Sqlite") else f"'\\x{value.hex()}'::bytea"
+
+
 def test_records_survive_reopening(store_factory) -> None:
     first = store_factory()
     receipt = first.put_declaration(declaration(1), [ATTESTATION], actor="a").receipt
