@@ -13,6 +13,8 @@ from gateway.core.model.consistency import check_consistency, consistency_violat
 from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
 
+__all__ = ["Reading", "Translation", "read", "translate", "write"]
+
 
 @dataclass(frozen=True)
 class Reading:

@@ -368,3 +368,8 @@ class PeerUnavailable(GatewayError, ConnectionError):
     credentials, or answered with something other than what its API defines."""
 
     reason = "PEER_UNAVAILABLE"
+
+
+# Public: the field violation and every error class (new classes are public by being here).
+__all__ = ["FieldViolation", *(name for name, value in dict(globals()).items()
+                              if isinstance(value, type) and issubclass(value, GatewayError))]
