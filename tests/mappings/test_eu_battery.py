@@ -29,6 +29,7 @@ from gateway.core.report import EntryKind, TranslationReport
 from gateway.translate import read, write
 from mappings.base import TranslateOptions
 from mappings.eu_battery import JSON_FORMAT, XML_FORMAT, energy, stages
+from tests.anchors import require
 from tests.strategies import declarations, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +45,7 @@ LOST = (
 
 
 def _official_validator() -> jsonschema.Draft4Validator:
-    if not OFFICIAL_SCHEMA.exists():
-        pytest.skip(f"official Battery Pass schema not available at {OFFICIAL_SCHEMA} (../shared/anchors absent)")
+    require(OFFICIAL_SCHEMA)
     # published as UTF-16 LE with a BOM
     return jsonschema.Draft4Validator(json.loads(OFFICIAL_SCHEMA.read_bytes().decode("utf-16")))
 
@@ -395,9 +395,7 @@ def test_reading_back_per_piece_or_per_kg_needs_the_basis(remove: str, path: str
 
 
 def test_official_sample_payload_lacks_the_declaration_identity() -> None:
-    sample = ANCHORS / "CarbonFootprintForBatteries-payload.json"
-    if not sample.exists():
-        pytest.skip(f"official sample payload not available at {sample}")
+    sample = require(ANCHORS / "CarbonFootprintForBatteries-payload.json")
     payload = sample.read_bytes().decode("utf-16").encode()
     _official_validator().validate(json.loads(payload))
     with pytest.raises(SchemaViolation) as exc:

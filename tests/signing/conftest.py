@@ -1,4 +1,4 @@
-"""Shared fixtures: the official vectors (skipped with a reason when absent) and a test PKI."""
+"""Shared fixtures: the official vectors (see tests/anchors.py when absent) and a test PKI."""
 
 from __future__ import annotations
 
@@ -9,20 +9,19 @@ from typing import Any, Callable
 import pytest
 
 from signing.testpki import TestPki, make_test_pki
+from tests.anchors import ANCHORS as SHARED_ANCHORS
+from tests.anchors import require
 
-ANCHORS = (Path(__file__).resolve().parents[2] / "../shared/anchors/signing").resolve()
+ANCHORS = SHARED_ANCHORS / "signing"
 
 
 def _anchor(*parts: str) -> Path:
-    path = ANCHORS.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"official vectors not found at {path} (CI has them: ../shared/anchors/signing)")
-    return path
+    return require(ANCHORS.joinpath(*parts))
 
 
 @pytest.fixture(scope="session")
 def anchor() -> Callable[..., Path]:
-    """``anchor("jcs", "input", "arrays.json")``: path of an official vector file; skips when absent."""
+    """``anchor("jcs", "input", "arrays.json")``: path of an official vector file (tests/anchors.py when absent)."""
     return _anchor
 
 

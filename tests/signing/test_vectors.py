@@ -18,6 +18,8 @@ from signing.dataintegrity import add_proof, hash_data, verify_proof
 from signing.keys import Algorithm, generate_key, load_private_key, load_public_key
 from signing.multibase import encode_base58btc
 
+from tests.anchors import available, skipped_param
+
 from .conftest import ANCHORS
 
 WYCHEPROOF = ANCHORS / "wycheproof" / "testvectors_v1"
@@ -25,8 +27,8 @@ WYCHEPROOF = ANCHORS / "wycheproof" / "testvectors_v1"
 
 def _cases(filename: str) -> Iterator[Any]:
     path = WYCHEPROOF / filename
-    if not path.exists():
-        yield pytest.param(None, None, marks=pytest.mark.skip(reason=f"official vectors not found at {path}"))
+    if not available(path):
+        yield skipped_param(path, 2)
         return
     data = json.loads(path.read_text("utf-8"))
     for group in data["testGroups"]:
