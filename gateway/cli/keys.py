@@ -10,7 +10,7 @@ import click
 
 from gateway.core.errors import GatewayError
 
-from .output import InputFile, fail, read_input, write_output
+from .output import InputFile, echo_json, fail, read_input, snake_keys, write_output
 
 ALGORITHMS = ["ed25519", "es256"]
 
@@ -73,7 +73,10 @@ def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -
     target.touch(mode=0o600)
     target.write_bytes(key.to_pem(passphrase_from_env(passphrase_env)))
     info = describe(key.public_key)
-    click.echo(json.dumps(info, indent=2) if as_json else f"{info['algorithm']} key written to {output}\n{info['publicKeyMultibase']}")
+    if as_json:
+        echo_json(info)
+    else:
+        click.echo(f"{info['algorithm']} key written to {output}\n{info['publicKeyMultibase']}")
 
 
 @keys.command()
@@ -86,9 +89,9 @@ def show(key_file: str, passphrase_env: str | None, as_json: bool) -> None:
     public = getattr(key, "public_key", key)
     info = describe(public)
     if as_json:
-        click.echo(json.dumps(info, indent=2))
+        echo_json(info)
     else:
-        for name, value in info.items():
+        for name, value in snake_keys(info).items():
             click.echo(f"{name:20} {json.dumps(value) if isinstance(value, dict) else value}")
 
 

@@ -4,12 +4,14 @@ One rule for every command: exit 0 when it did its job, 1 when an input (a docum
 attestation, a key, a trust list) is invalid or untrusted, 2 when the command line is wrong,
 which includes naming a file that does not exist, cannot be read or (as a directory or glob)
 matches no file. With ``--json`` every error, usage errors included, is one JSON object
-``{"error": {"reason", "message", ...}}`` on stderr.
+``{"error": {"reason", "message", ...}}`` on stderr, and every summary a command prints
+with ``--json`` has snake_case keys (documents it writes keep their published form).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -64,6 +66,23 @@ def read_input(source: str) -> bytes:
         raise InputFileError(source, "no such file") from None
     except OSError as exc:
         raise InputFileError(source, exc.strerror or str(exc)) from None
+
+
+def snake_keys(value: Any) -> Any:
+    """``value`` with every mapping key in snake_case: the one key style of the CLI's own JSON
+    summaries (as ``assess --json`` has it), whatever style the library objects use. Documents
+    the CLI writes as files (translation reports, attestations, trust lists) keep their
+    published form."""
+    if isinstance(value, dict):
+        return {re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", k).lower(): snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v) for v in value]
+    return value
+
+
+def echo_json(value: Any, *, indent: int | None = 2) -> None:
+    """A JSON summary on stdout, keys in snake_case."""
+    click.echo(json.dumps(snake_keys(value), ensure_ascii=False, indent=indent))
 
 
 def write_output(target: str, data: bytes) -> None:

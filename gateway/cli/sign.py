@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,7 @@ from gateway.core.errors import GatewayError
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
-from .output import InputFile, fail, read_input, write_output
+from .output import InputFile, echo_json, fail, read_input, write_output
 from .trust import ROOT_HELP, load_list, parse_at
 
 if TYPE_CHECKING:
@@ -234,6 +233,6 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
     except GatewayError as exc:
         fail(exc, as_json, source=file)
     if as_json:
-        click.echo(json.dumps({"ok": True, **summary}, ensure_ascii=False, indent=2))
+        echo_json({"ok": True, **summary})
     else:
         click.echo("\n".join(lines))

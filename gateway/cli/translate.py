@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from gateway.cli.output import InputFileError, fail, read_input, write_output
+from gateway.cli.output import InputFileError, echo_json, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
 from gateway.core.parsing import dump_json
@@ -38,7 +38,7 @@ def formats(as_json: bool) -> None:
     missing = unavailable()
     if as_json:
         rows += [{"id": fid, "available": False, "hint": hint} for fid, hint in missing.items()]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     table = [("ID", "MEDIA TYPE", "TITLE", "VERSION")]
     table += [(r["id"], r["mediaType"], r["title"], r["specVersion"]) for r in rows]

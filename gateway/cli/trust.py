@@ -7,7 +7,6 @@ published, signed list. The root public key that verifies lists is pinned with `
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from gateway.core.errors import GatewayError
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
-from .output import InputFile, fail, read_input
+from .output import InputFile, echo_json, fail, read_input
 
 ROOT_HELP = "Pinned root public key (Multikey z… or a key file); default $FPGW_TRUST_ROOT."
 
@@ -240,7 +239,7 @@ def show(trust_list: str, root: str | None, min_sequence: int | None, at: str | 
         fail(exc, as_json, source=trust_list)
     summary = _summary(tl)
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        echo_json(summary)
         return
     click.echo(f"trust list #{tl.sequence} by {tl.issuer}, issued {tl.issued:%Y-%m-%d}, next update {tl.next_update:%Y-%m-%d}")
     for e in tl.entities:
@@ -260,6 +259,6 @@ def verify(trust_list: str, root: str | None, min_sequence: int | None, at: str 
     except GatewayError as exc:
         fail(exc, as_json, source=trust_list)
     if as_json:
-        click.echo(json.dumps({"ok": True, "sequence": tl.sequence, "digest": tl.digest, "entities": len(tl.entities)}))
+        echo_json({"ok": True, "sequence": tl.sequence, "digest": tl.digest, "entities": len(tl.entities)}, indent=None)
     else:
         click.echo(f"trust list #{tl.sequence} verified: {len(tl.entities)} entities, digest {tl.digest}")

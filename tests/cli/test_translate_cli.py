@@ -33,7 +33,7 @@ def test_formats_lists_ids_and_media_types() -> None:
     result = run("formats", "--json")
     assert result.exit_code == 0
     ids = {row["id"]: row for row in json.loads(result.output)}
-    assert ids["canonical-json"]["mediaType"] == "application/vnd.jjj.declaration+json"
+    assert ids["canonical-json"]["media_type"] == "application/vnd.jjj.declaration+json"
 
 
 def test_validate_ok_and_detects_format(canonical_file: Path) -> None:

@@ -104,7 +104,7 @@ def test_verify_signed_xml(pki, files: dict[str, Path]) -> None:
     assert code == 0, err
     result = json.loads(out)
     assert result["signer"] == "urn:jjj:platform:tianjin"
-    assert result["signedAt"] == signed_at.isoformat()
+    assert result["signed_at"] == signed_at.isoformat()
 
 
 def test_trust_sign_refuses_a_malformed_draft(pki, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_root_file_with_bom_is_read(pki, key_files: dict[str, Path]) -> None:
 def test_public_key_file_with_bom_is_read(key_files: dict[str, Path], pki) -> None:
     result = run("keys", "show", key_files["pub_bom"], "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["publicKeyMultibase"] == pki["hebei"].ed25519.public_key.multikey
+    assert json.loads(result.stdout)["public_key_multibase"] == pki["hebei"].ed25519.public_key.multikey
 
 
 @pytest.mark.parametrize("name", ["root_bad", "root_latin1"])

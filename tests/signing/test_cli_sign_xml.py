@@ -70,7 +70,7 @@ def test_fpgw_verify_names_the_signer_and_the_time(pki, signed: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["kind"] == "xml-signature" and out["signer"] == "urn:jjj:platform:hebei"
-    assert out["signedAt"] is not None
+    assert out["signed_at"] is not None
 
 
 def test_a_certificate_of_another_key_is_refused_against_the_certificate(pki, tmp_path: Path) -> None:
