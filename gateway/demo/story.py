@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import grpc
+import httpx
 
 from signing import VerifiedClaim, document_digest, verify_chain
 from signing.jcs import canonicalize
@@ -159,6 +160,8 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
             say(f"  chain verified: {links}")
     say("\n7. An overseas buyer's PACT client pulls Tianjin's battery footprint over the PACT REST API")
     buyer_pulls_over_pact(network, registered.metadata.declaration_id, say)
+    say("\n8. A shop prints the battery's carbon label (碳标识); its QR code opens Tianjin's public verification page")
+    label_opens_the_page(network, registered.document.content, list(registration), say)
     verdict = recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)
     say(f"\nDone: Hebei's declaration is held by {hebei} and {tianjin} ({verdict} under {decision.policy_id}); "
         "the exporter's PACT and battery-passport documents and the buyer's PACT footprint verify back to "
@@ -186,3 +189,29 @@ def buyer_pulls_over_pact(network: DemoNetwork, declaration_id: str, say: Say) -
     say("  chain verified: " + " <- ".join(
         [f"translated to pact-v3 by {t.issuer.label}" for t in chain.translations]
         + [f"{o.claim.kind} by {o.issuer.label}" for o in chain.original]))
+
+
+def label_opens_the_page(network: DemoNetwork, content: bytes, registration: list[document_pb2.Attestation],
+                         say: Say) -> None:
+    """The label names {base}/verify/{digest}; anyone who scans it sees the page, verified now."""
+    from ..labels import Output, Size, label_for, make_label
+
+    tianjin = network.gateways["tianjin"]
+    facts = label_for(content, verify_base=tianjin.pact_base_url, attestations=[a.content for a in registration],
+                      trust_list=network.pki.trust_list)
+    for output, size in ((Output.SVG, Size.A6), (Output.PDF, Size.STICKER)):
+        path = network.folder / f"battery-label.{size.value}.{output.value}"
+        path.write_bytes(make_label(facts, output, size)[0])
+        say(f"  wrote {path.name}")
+    say(f"  QR code: {facts.url}")
+    context = ssl.create_default_context(cafile=str(network.pki.files["ca"]))
+    with httpx.Client(verify=context) as client:
+        view = client.get(facts.url, headers={"Accept": "application/json"}).raise_for_status().json()
+    d = view["declaration"]
+    say(f"  the page says: {view['standing']['state']}; {d['product']['zh']}, {d['footprint']['value']} "
+        f"{d['footprint']['unit']} per {d['declaredUnit']['amount']} {d['declaredUnit']['en']}")
+    for a in view["attestations"]:
+        signer = a.get("signer") or {}
+        say(f"    {a.get('kind', '?')} by {signer.get('name', {}).get('en', signer.get('id'))}: {a['result']} now")
+    say(f"  checked against trust list #{view['trustList']['sequence']}"
+        f" ({'valid' if view['trustList']['valid'] else 'expired'}); the same page in a browser is HTML")

@@ -29,6 +29,8 @@ def test_demo_tells_the_three_region_story_and_exits_0() -> None:
         "listed 2 footprint(s)",
         "NMC811 lithium-ion EV battery pack 75 kWh, 5850.0 kg CO2e per 1 piece (Active)",
         "chain verified: translated to pact-v3 by Tianjin PCF Platform",
+        "the page says: active; 三元锂离子动力电池包 NMC811 75 kWh, 5850.0 kg CO2e per 1 piece",
+        "registered by Tianjin PCF Platform: valid now",
     ):
         assert line in out, f"missing {line!r} in:\n{out}"
     assert re.search(r"\((RECOGNISED|RECOGNISED_WITH_CONDITIONS) under cn-tj\)", out), out
