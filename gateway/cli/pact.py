@@ -258,8 +258,8 @@ def requests(config_path: Path, as_json: bool) -> None:
         fail(exc, as_json)
     if as_json:
         click.echo(json.dumps({"sent": [s.as_dict() for s in sent],
-                               "answered": [{"eventId": a.event_id, "source": a.source, "spec": a.spec,
-                                             "clientId": a.client_id, "criteria": a.criteria, "state": a.state,
+                               "answered": [{"event_id": a.event_id, "source": a.source, "spec": a.spec,
+                                             "client_id": a.client_id, "criteria": a.criteria, "state": a.state,
                                              "answer": a.answer_type or None, "attempts": a.attempts}
                                             for a in answered],
                                "published": published}, ensure_ascii=False, indent=2))
@@ -275,7 +275,7 @@ def requests(config_path: Path, as_json: bool) -> None:
                    + (f", last error: {failures[-1].get('error')}" if failures else ""))
     click.echo(f"published notices ({len(published)}):")
     for p in published:
-        click.echo(f"  {p['eventId']} from {p['source']}: {len(p['pfIds'])} id(s), {p['outcome'] or 'pending'}")
+        click.echo(f"  {p['event_id']} from {p['source']}: {len(p['pf_ids'])} id(s), {p['outcome'] or 'pending'}")
 
 
 @pact.command()

@@ -10,7 +10,11 @@ import pytest
 
 from gateway.rest.pact import TokenSigner, footprint_id, load_or_create_key
 
-from .pact_env import BATTERY, STEEL, example, submit
+from click.testing import CliRunner
+
+from gateway.cli import main
+
+from .pact_env import BATTERY, STEEL, example, submit, write_config
 
 BATTERY_ID = "665b18ab-034b-5d79-ac0a-3262a4afc2a9"
 
@@ -193,3 +197,25 @@ def test_concurrent_clients_read_consistent_pages(hosts):
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         counts = list(pool.map(read, ["buyer", "tianjin-reader"] * 16))
     assert counts == [3, 1] * 16
+
+
+def test_a_declaration_that_cannot_become_pact_is_not_served_and_named(hosts):
+    from prometheus_client import generate_latest
+
+    host = hosts.start(examples=(BATTERY,))
+    steel = json.loads(example(STEEL))
+    del steel["product"]["gtin"]  # PACT requires productIds: nothing may be invented
+    steel_id = submit(host.gateway.store, json.dumps(steel, ensure_ascii=False).encode())
+    listed = host.get("/3/footprints").json()["data"]
+    absent = host.get(f"/3/footprints/{footprint_id(steel_id, 1)}")
+    assert [f["id"] for f in listed] == [footprint_id(BATTERY_ID, 1)]
+    assert absent.status_code == 404
+    scraped = generate_latest(host.gateway.grpc.metrics.registry).decode()
+    assert 'fpgw_pact_unservable{format="pact-v3",reason="MISSING_REQUIRED_VALUE"} 1.0' in scraped
+    config = write_config(hosts, "host", host.gateway.ports.https)
+    status = CliRunner().invoke(main, ["pact", "status", "--config", str(config), "--json"])
+    report = json.loads(status.output)
+    assert status.exit_code == 0 and report["v3"]["served"] == 1
+    assert [(u["declaration_id"], u["reason"]) for u in report["v3"]["unservable"]] == [
+        (steel_id, "MISSING_REQUIRED_VALUE")]
+    assert "productIds" in report["v3"]["unservable"][0]["message"]

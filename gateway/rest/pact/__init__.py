@@ -31,6 +31,10 @@ def build_host(context: RestContext) -> PactHost:
     host = PactHost(catalogue, registry, signer, ledger, responder, context.store, context.verify_submission,
                     context.base_url, context.config.identity, pact.token_seconds, pact.page_seconds)
     responder.start()
+    if context.metrics is not None:
+        from .metrics import UnservableCollector
+
+        context.metrics.add(UnservableCollector(catalogue))
     context.on_close(ledger.close)
     context.on_close(responder.close)
     return host

@@ -103,6 +103,8 @@ class Catalogue:
         self._lock = threading.Lock()
         self._index: dict[str, tuple[str, int]] = {}
         self._reported: set[tuple[str, str]] = set()
+        self.refused: dict[str, list[Unservable]] = {}
+        """The declaration versions the last listing of each spec could not serve."""
 
     # --- listing ---------------------------------------------------------------------
 
@@ -127,6 +129,7 @@ class Catalogue:
         for r in records:
             item = self._render(r, spec, sorted(versions[r.declaration_id]))
             (served if isinstance(item, Footprint) else refused).append(item)  # type: ignore[arg-type]
+        self.refused[spec] = refused
         return served, refused
 
     def get(self, spec: str, pf_id: str) -> Footprint | None:

@@ -63,8 +63,8 @@ class OutboundRequest:
     stored: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"eventId": self.event_id, "target": self.target, "spec": self.spec, "criteria": self.criteria,
-                "sentAt": self.sent_at, "state": self.state, "answeredAt": self.answered_at or None,
+        return {"event_id": self.event_id, "target": self.target, "spec": self.spec, "criteria": self.criteria,
+                "sent_at": self.sent_at, "state": self.state, "answered_at": self.answered_at or None,
                 "answer": self.answer, "stored": self.stored}
 
 
@@ -147,5 +147,5 @@ class Ledger:
 
     def published(self) -> list[dict[str, Any]]:
         rows = self._run("SELECT event_id, source, received_at, pf_ids, outcome FROM published ORDER BY received_at")
-        return [{"eventId": r[0], "source": r[1], "receivedAt": r[2], "pfIds": orjson.loads(r[3]), "outcome": r[4]}
+        return [{"event_id": r[0], "source": r[1], "received_at": r[2], "pf_ids": orjson.loads(r[3]), "outcome": r[4]}
                 for r in rows]
