@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 from gateway import examples
 from gateway.core.parsing import dump_json
@@ -26,8 +27,9 @@ from .trust_lists import TrustLists
 EXAMPLES = examples.folder()
 
 
-def generate(version: str = "v1") -> dict[str, int]:
-    root = SUITES / version
+def generate(version: str = "v1", root: Path | None = None) -> dict[str, int]:
+    """Write the generated parts into the suite (or into ``root``, a copy of it); {file: cases}."""
+    root = root or SUITES / version
     copies = root / "documents" / "examples"
     copies.mkdir(parents=True, exist_ok=True)
     for path in sorted(EXAMPLES.glob("*.json")) + sorted(EXAMPLES.glob("*.xml")):

@@ -4,7 +4,8 @@
 (grouped by their ``format`` key) and the format registry, ``docs/codelists.md`` from
 ``gateway/core/codelists/``, ``docs/cli.md`` from the commands' help, ``docs/recognition/`` from
 the policies, and the canonical JSON Schema from the model types;
-``python -m gateway.docgen --check`` exits 1 when a committed page is stale (a test runs it).
+``python -m gateway.docgen --check`` exits 1 when a committed page is stale; ``python -m gateway.regenerate``
+runs it with every other generator (and tests/test_regenerate.py checks through it).
 """
 
 from __future__ import annotations

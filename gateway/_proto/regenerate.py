@@ -59,18 +59,49 @@ def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
     return written
 
 
+# Version stamps written by protoc/grpcio-tools; a newer compiler in CI changes only these.
+_STAMPS = [
+    re.compile(r"^# Protobuf Python Version: .*$", re.MULTILINE),
+    re.compile(r"(ValidateProtobufRuntimeVersion\(\s*_runtime_version\.Domain\.PUBLIC,)\s*\d+,\s*\d+,\s*\d+,"),
+    re.compile(r"^GRPC_GENERATED_VERSION = .*$", re.MULTILINE),
+]
+
+
+def normalise(text: str) -> str:
+    """Generated code without the compiler's version stamps."""
+    for stamp in _STAMPS:
+        text = stamp.sub(lambda m: m.group(1) if m.groups() else "", text)
+    return text
+
+
+def stale_files() -> list[Path]:
+    """Committed modules that differ from a fresh generation (stamps aside), or are missing or extra."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = {p.name: normalise(p.read_text(encoding="utf-8")) for p in generate(Path(tmp))}
+    committed = {p.name: normalise(p.read_text(encoding="utf-8")) for p in generated_files()}
+    return sorted(PACKAGE_DIR / name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+
+
 def generated_files(directory: Path = PACKAGE_DIR) -> list[Path]:
     """The generated modules present in ``directory``, sorted."""
     return sorted(p for p in directory.iterdir() if p.name.endswith(GENERATED_SUFFIXES))
 
 
-def main() -> int:
+def write() -> list[Path]:
+    """Replace the committed modules with a fresh generation; the paths written."""
     for stale in generated_files():
         stale.unlink()
+    written = []
     with tempfile.TemporaryDirectory() as tmp:
         for path in generate(Path(tmp)):
             shutil.copy(path, PACKAGE_DIR / path.name)
-            print(f"wrote gateway/_proto/{path.name}")
+            written.append(PACKAGE_DIR / path.name)
+    return written
+
+
+def main() -> int:
+    for path in write():
+        print(f"wrote gateway/_proto/{path.name}")
     return 0
 
 

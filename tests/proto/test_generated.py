@@ -1,32 +1,15 @@
-"""The committed generated code is exactly what ``proto/`` generates today."""
+"""The generated code's shape (that it is current: tests/test_regenerate.py)."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from gateway._proto import regenerate
 
-# Version stamps written by protoc/grpcio-tools; a newer compiler in CI changes only these.
-_STAMPS = [
-    re.compile(r"^# Protobuf Python Version: .*$", re.MULTILINE),
-    re.compile(r"(ValidateProtobufRuntimeVersion\(\s*_runtime_version\.Domain\.PUBLIC,)\s*\d+,\s*\d+,\s*\d+,"),
-    re.compile(r"^GRPC_GENERATED_VERSION = .*$", re.MULTILINE),
-]
 
-
-def _normalise(text: str) -> str:
-    for stamp in _STAMPS:
-        text = stamp.sub(lambda m: m.group(1) if m.groups() else "", text)
-    return text
-
-
-def test_committed_code_matches_regeneration(tmp_path: Path) -> None:
-    fresh = {p.name: p.read_text(encoding="utf-8") for p in regenerate.generate(tmp_path)}
-    committed = {p.name: p.read_text(encoding="utf-8") for p in regenerate.generated_files()}
-    assert sorted(committed) == sorted(fresh), "run: python -m gateway._proto.regenerate"
-    stale = [name for name in fresh if _normalise(fresh[name]) != _normalise(committed[name])]
-    assert not stale, f"out of date: {stale}; run: python -m gateway._proto.regenerate"
+def test_version_stamps_alone_do_not_make_code_stale() -> None:
+    old = "# Protobuf Python Version: 5.27.0\nGRPC_GENERATED_VERSION = '1.66.0'\nx = 1\n"
+    new = "# Protobuf Python Version: 6.31.1\nGRPC_GENERATED_VERSION = '1.75.0'\nx = 1\n"
+    assert regenerate.normalise(old) == regenerate.normalise(new)
+    assert regenerate.normalise(old) != regenerate.normalise(old.replace("x = 1", "x = 2"))
 
 
 def test_generated_imports_are_package_relative() -> None:
