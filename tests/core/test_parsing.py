@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.core.errors import DocumentTooLarge, HostileDocument, InvalidDocument, MalformedDocument
@@ -107,13 +107,11 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(json_values)
 def test_dump_then_load_round_trips(value) -> None:
     assert load_json(dump_json(value)) == value
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_crash_the_parsers(data: bytes) -> None:
     for parse in (load_json, load_xml):

@@ -156,7 +156,7 @@ def test_idta_grams_are_read_as_kilograms_exactly() -> None:
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(decl=battery_declarations(("piece", "kWh")))
 def test_canonical_to_battery_section_to_canonical_is_identity(format_id: str, decl: Declaration) -> None:
     output, report = write(decl, format_id)

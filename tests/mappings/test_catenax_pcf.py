@@ -142,7 +142,7 @@ def test_numbers_are_decimals_never_floats() -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(decl=declarations().map(catenax_ready))
 def test_canonical_to_catenax_to_canonical_is_identity(fmt: Any, decl: Declaration) -> None:
     output, report = write(decl, fmt.id)
@@ -358,7 +358,7 @@ def partner_documents(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(doc=partner_documents())
 def test_every_leaf_of_a_partner_document_comes_back_through_both_versions(doc: dict[str, Any]) -> None:
     document = dump_json(doc)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -62,7 +62,6 @@ def regional_declarations(draw: st.DrawFn) -> Declaration:
 # -- round trips ---------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
 @given(regional_declarations())
 def test_canonical_to_json_to_canonical_is_identity(decl: Declaration) -> None:
     data, report = write(decl, "cn-jjj-json")
@@ -72,7 +71,6 @@ def test_canonical_to_json_to_canonical_is_identity(decl: Declaration) -> None:
     assert reading.report.entries == []
 
 
-@settings(max_examples=60, deadline=None)
 @given(regional_declarations())
 def test_canonical_to_xml_to_canonical_is_identity(decl: Declaration) -> None:
     data, report = write(decl, "cn-jjj-xml")

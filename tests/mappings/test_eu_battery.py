@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -101,7 +101,6 @@ def _assert_only_documented_losses(report: TranslationReport) -> None:
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@settings(max_examples=25, deadline=None)
 @given(decl=battery_declarations())
 def test_per_kwh_declaration_round_trips_what_a_passport_holds(format_id: str, decl: Declaration) -> None:
     output, report = write(decl, format_id)
@@ -114,7 +113,6 @@ def test_per_kwh_declaration_round_trips_what_a_passport_holds(format_id: str, d
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@settings(max_examples=25, deadline=None)
 @given(decl=battery_declarations(unit="piece", lifetime=("2000", "3125", "80", "1024", "12.5")))
 def test_per_piece_declaration_converts_and_comes_back_exactly(format_id: str, decl: Declaration) -> None:
     """Lifetime energies whose quotients terminate: the conversion is exact both ways."""
@@ -126,7 +124,6 @@ def test_per_piece_declaration_converts_and_comes_back_exactly(format_id: str, d
     assert reading.declaration == passport_view(decl)
 
 
-@settings(max_examples=25, deadline=None)
 @given(decl=battery_declarations(unit="piece", lifetime=("112500", "3000", "7", "2999.9")))
 def test_rounded_per_kwh_keeps_the_total_exact_through_the_absolute_footprint(decl: Declaration) -> None:
     output, _ = write(decl, "eu-battery-json")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -73,7 +73,6 @@ def report_declarations(draw: st.DrawFn) -> Declaration:
 
 
 @pytest.mark.parametrize("format_id", FORMATS)
-@settings(max_examples=40, deadline=None)
 @given(decl=report_declarations())
 def test_canonical_to_report_to_canonical_is_identity(format_id: str, decl: Declaration) -> None:
     output, report = write(decl, format_id)

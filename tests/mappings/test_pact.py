@@ -142,7 +142,7 @@ def _expressible(decl: Declaration) -> Declaration:
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(decl=declarations().map(_expressible))
 def test_canonical_to_pact_to_canonical_is_identity(fmt: Any, decl: Declaration) -> None:
     data, report = write(decl, fmt.id)
@@ -467,7 +467,6 @@ def test_a_document_of_the_v3_examples_translates() -> None:
     assert get_format("pact-v3").id == "pact-v3"
 
 
-@settings(max_examples=25, deadline=None)
 @given(st.sampled_from(["piece", "t", "kg", "MJ"]), st.decimals(min_value=Decimal("0.001"), max_value=Decimal("5000"), places=3))
 def test_piece_and_unit_conversions_round_trip_through_v2(unit: str, mass: Decimal) -> None:
     decl = dataclasses.replace(gear(), declared_unit=DeclaredUnit(unit, Decimal(1)))

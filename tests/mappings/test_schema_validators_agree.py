@@ -8,7 +8,7 @@ import copy
 
 import jsonschema
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway import examples
@@ -50,7 +50,6 @@ def _paths(tree: object, prefix: tuple = ()) -> list[tuple]:
 
 
 @pytest.mark.parametrize("format_id", JSON_FORMATS)
-@settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_compiled_and_reference_validators_agree(format_id: str, data: st.DataObject) -> None:
     fmt = get_format(format_id)

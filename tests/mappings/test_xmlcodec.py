@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import jsonschema_rs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -82,7 +82,6 @@ trees = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None)
 @given(trees)
 def test_tree_to_xml_and_back_is_identity_and_xsd_valid(tree: dict) -> None:
     assert VALIDATOR.is_valid(tree)

@@ -103,7 +103,7 @@ def test_naive_assessment_time_is_refused(pki, steel) -> None:
         _assess(pki, *steel, at=datetime(2026, 6, 1))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(decl=declarations())
 def test_evaluators_are_total_and_deterministic(pki, decl) -> None:
     digest = "sha256:" + "ab" * 32

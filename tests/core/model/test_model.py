@@ -4,7 +4,7 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from gateway.core.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
 from gateway.core.model import (
@@ -66,7 +66,6 @@ def test_eu_battery_scheme_excludes_use_stage() -> None:
     assert scheme.stage_for("transport").code == "Distribution"
 
 
-@settings(max_examples=60, deadline=None)
 @given(declarations())
 def test_canonical_data_round_trip(decl) -> None:
     check_declaration(decl)
@@ -80,7 +79,6 @@ def test_unknown_field_and_wrong_type_are_refused_with_paths() -> None:
     assert {"/id", "/version", "/bogus", "/organisation"} <= paths
 
 
-@settings(max_examples=30, deadline=None)
 @given(declarations(with_gases=True))
 def test_recharacterisation_round_trips_exactly(decl) -> None:
     other = GwpSet.AR6 if decl.method.gwp_set == GwpSet.AR5 else GwpSet.AR5
@@ -175,7 +173,6 @@ def test_shipped_canonical_schema_is_generated_from_the_model() -> None:
     assert shipped == canonical_schema(), "run `python -m gateway.docgen`"
 
 
-@settings(max_examples=30, deadline=None)
 @given(declarations())
 def test_canonical_schema_accepts_every_valid_declaration(decl) -> None:
     from mappings import get_format
