@@ -24,9 +24,12 @@ for v in "$@"; do case "$v" in V3.0|V2.3) ;; *) echo "unsupported version $v (V3
 WORK="$(mktemp -d)"
 DB="pcs_run_$$_$(date +%s)"
 PIDS=()
+TOOL_PGID=""
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  psql "$PG/postgres" -qtAc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  # npx starts node as a child: stop the tool server's whole process group.
+  [ -n "$TOOL_PGID" ] && { kill -- "-$TOOL_PGID" 2>/dev/null || true; sleep 1; kill -9 -- "-$TOOL_PGID" 2>/dev/null || true; }
+  psql "$PG/postgres" -qtAc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -53,8 +56,8 @@ export NODE_ENV=development PORT="$TOOL_PORT" CONFORMANCE_API="http://127.0.0.1:
 echo "== the tool's server on 127.0.0.1:$TOOL_PORT, database $DB"
 psql "$PG/postgres" -qtAc "CREATE DATABASE $DB" >/dev/null
 (cd "$WORK/pcs" && npm run --silent db:migrate >"$WORK/migrate.log" 2>&1) || { cat "$WORK/migrate.log"; exit 1; }
-(cd "$WORK/pcs" && exec npx ts-node ./src/server.ts >"$WORK/tool-server.log" 2>&1) &
-PIDS+=($!)
+(cd "$WORK/pcs" && exec setsid npx ts-node ./src/server.ts >"$WORK/tool-server.log" 2>&1) &
+TOOL_PGID=$!  # setsid without a fork keeps the pid, which now leads its own process group
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$TOOL_PORT/health-check" >/dev/null 2>&1 && break
   sleep 1
