@@ -10,6 +10,7 @@ directory or glob that matches no file; ``--json`` makes every error JSON.
 from __future__ import annotations
 
 import errno
+import gettext
 import importlib
 import os
 import sys
@@ -17,7 +18,16 @@ from typing import Any
 
 import click
 
+from gateway.core.i18n import activate
+
+from .help import TranslatingFormatter, short_help
 from .output import report_click_error
+
+# Our messages, click's and the help pages in the locale's language (LANG=zh_CN.UTF-8 gives
+# Chinese) until --lang says otherwise. Every click context formats help through the
+# catalogue; the class attribute is the one hook click has for all commands at once.
+activate()
+click.Context.formatter_class = TranslatingFormatter
 
 # gRPC's C core writes its own lines to stderr (a failed TLS handshake, fork warnings); our
 # commands report every failure in one line of their own. GRPC_VERBOSITY=ERROR brings it back.
@@ -62,10 +72,17 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         return getattr(importlib.import_module(module_name), attr)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short_help(self.get_command(ctx, name), formatter.width - 6 - len(name)))
+                for name in self.list_commands(ctx)]
+        with formatter.section(gettext.gettext("Commands")):  # click's own heading, from its catalogue
+            formatter.write_dl(rows)
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         """Click's main, with usage and input-file errors reported as JSON under ``--json``."""
         argv = list(sys.argv[1:] if args is None else args)
+        activate()  # the environment's language for this run; --lang (eager) may change it
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -82,8 +99,15 @@ class LazyGroup(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        activate(value)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jjj-footprint-gateway", prog_name="fpgw")
+@click.option("--lang", type=click.Choice(["en", "zh"]), is_eager=True, expose_value=False, callback=_set_language,
+              help="Language of messages and help (default: from LANG, e.g. zh_CN.UTF-8).")
 def main() -> None:
     """JJJ Footprint Gateway: translate, sign, verify and recognise product carbon
     footprint (产品碳足迹) declarations between the Jing-Jin-Ji regional format and

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from gateway.core.i18n import ERROR, FAILED, PASSED, _
+
 from .output import InputFile
 
 LEVELS = ("core", "signing", "recognition", "full")
@@ -103,11 +105,11 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
             label = target
             problem = preflight(where)
             if problem:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(f"{_(ERROR)}: {problem}", err=True)
                 sys.exit(1)
         run_at = utc_now_text()
         started = time.monotonic()
-        with click.progressbar(length=len(cases), label=f"{len(cases)} cases", file=sys.stderr,
+        with click.progressbar(length=len(cases), label=_("{count} cases").format(count=len(cases)), file=sys.stderr,
                                show_pos=True) as bar:
             results = run_cases(cases, suite, where, jobs=jobs, deadline=deadline, progress=lambda r: bar.update(1))
         seconds = time.monotonic() - started
@@ -129,6 +131,7 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
                 test = next(x for x in case["tests"] if not x["passed"])
                 click.echo(f"FAIL {case['node']}: {test['description']}: {'; '.join(test['problems'])[:300]}")
         name = f" ({implementation})" if implementation else ""
-        click.echo(f"{'PASSED' if report['passed'] else 'FAILED'} level {level}{name}: {t['passed']} passed, "
+        click.echo(f"{_(PASSED) if report['passed'] else _(FAILED)} " + _("level {level}").format(level=level)
+                   + f"{name}: {t['passed']} passed, "
                    f"{t['failed']} failed, {t['skipped']} skipped of {t['cases']} cases in {seconds:.1f} s")
     sys.exit(0 if report["passed"] else 1)

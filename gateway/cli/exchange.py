@@ -12,6 +12,7 @@ import click
 from gateway.cli.output import fail, read_input, write_output
 from gateway.cli.remote import calling, connection_options, declaration_json, feed_json, feed_line, stamp, table
 from gateway.core.errors import GatewayError
+from gateway.core.i18n import _
 
 
 def _stub(channel):
@@ -72,8 +73,10 @@ def submit(file: str, format_id: str | None, attestations: tuple[str, ...], decl
                                "cursor": r.cursor, "received_at": stamp(r, "received_at"),
                                "duplicate": answer.duplicate}))
     else:
-        click.echo(f"{'already stored' if answer.duplicate else 'stored'}: {r.declaration_id} v{r.version} "
-                   f"{r.digest} at cursor {r.cursor} ({stamp(r, 'received_at')})")
+        text = _("already stored: {id} v{version} {digest} at cursor {cursor} ({when})") if answer.duplicate \
+            else _("stored: {id} v{version} {digest} at cursor {cursor} ({when})")
+        click.echo(text.format(id=r.declaration_id, version=r.version, digest=r.digest, cursor=r.cursor,
+                               when=stamp(r, "received_at")))
 
 
 @click.command()
@@ -105,7 +108,7 @@ def get(declaration_id: str, version: int | None, output: str | None, attestatio
     d = declaration_json(record)
     width = max(map(len, d))
     for name, value in d.items():
-        click.echo(f"{name:<{width}}  {value}")
+        click.echo(f"{name:<{width}}  {value}")  # field names stay as in --json
 
 
 def _filter(region, sector, product_id, after, before):
@@ -162,11 +165,12 @@ def list_command(region, sector, product_id, after, before, page_size: int, page
     if as_json:
         click.echo(json.dumps({"records": rows, "next_page_token": token}, ensure_ascii=False, indent=2))
         return
-    click.echo(table(("cursor", "id", "version", "region", "sector", "format", "received", "from"),
+    click.echo(table((_("cursor"), _("id"), _("version"), _("region"), _("sector"), _("format"), _("received"),
+                      _("from")),
                      [(r["cursor"], r["declaration_id"], r["version"], r["region"], r["sector"], r["format_id"],
                        r["received_at"], r["source_peer"]) for r in rows]))
     if token:
-        click.echo(f"more: --page-token {token}")
+        click.echo(_("more: --page-token {token}").format(token=token))
 
 
 def _start_cursor(after: int | None, cursor_file: Path | None) -> int:
@@ -272,8 +276,9 @@ def _sync_into(config_path: Path, peer_id: str | None, limit: int, connection, a
         click.echo(json.dumps({"peer": peer_id, "cursor": outcome.cursor, "stored": outcome.stored,
                                "duplicates": outcome.duplicates, "refused": refused}, ensure_ascii=False))
     else:
-        click.echo(f"{peer_id}: stored {outcome.stored}, already held {outcome.duplicates}, "
-                   f"refused {len(refused)}; cursor now {outcome.cursor}")
+        click.echo(_("{peer}: stored {stored}, already held {duplicates}, refused {refused}; cursor now {cursor}")
+                   .format(peer=peer_id, stored=outcome.stored, duplicates=outcome.duplicates, refused=len(refused),
+                           cursor=outcome.cursor))
         for r in refused:
-            click.echo(f"  refused #{r['cursor']}: {r['reason']}: {r['message']}")
+            click.echo("  " + _("refused #{cursor}: {reason}: {message}").format(**r))
     sys.exit(1 if refused else 0)

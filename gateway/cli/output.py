@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from gateway.core.errors import GatewayError
+from gateway.core.i18n import ERROR, HINT, _, reason_label
 
 from .hints import cli_message, hint
 
@@ -112,11 +113,11 @@ def fail(exc: GatewayError, as_json: bool, *, source: str | None = None, data: b
         click.echo(json.dumps({"error": payload}, ensure_ascii=False), err=True)
     else:
         prefix = f"{source}: " if source else ""
-        click.echo(f"error: {prefix}{exc.reason}: {cli_message(str(exc), ctx)}", err=True)
+        click.echo(f"{_(ERROR)}: {prefix}{reason_label(exc.reason)}: {cli_message(str(exc), ctx)}", err=True)
         for v in exc.violations[1:]:
             click.echo(f"  {v.path}: {v.message}", err=True)
         if advice:
-            click.echo(f"hint: {advice}", err=True)
+            click.echo(f"{_(HINT)}: {_(advice)}", err=True)
     sys.exit(EXIT_INVALID)
 
 

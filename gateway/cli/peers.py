@@ -16,6 +16,7 @@ import click
 from gateway.cli.output import EXIT_INVALID, fail
 from gateway.cli.remote import table
 from gateway.core.errors import GatewayError
+from gateway.core.i18n import ERROR, HINT, _
 
 
 @click.group()
@@ -51,8 +52,9 @@ def status(config_path: Path | None, url: str | None, as_json: bool) -> None:
         with urllib.request.urlopen(f"{base}/peers", timeout=10) as answer:
             states = json.loads(answer.read())["peers"]
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        click.echo(f"error: UNAVAILABLE: cannot read {base}/peers: {getattr(exc, 'reason', exc)} "
-                   "(hint: is the gateway running with [metrics] at that address?)", err=True)
+        click.echo(f"{_(ERROR)}: UNAVAILABLE: " + _("cannot read {url}: {problem}").format(
+            url=f"{base}/peers", problem=getattr(exc, "reason", exc))
+            + f" ({_(HINT)}: " + _("is the gateway running with [metrics] at that address?") + ")", err=True)
         sys.exit(EXIT_INVALID)
     if as_json:
         click.echo(json.dumps(states, ensure_ascii=False, indent=2))
@@ -60,10 +62,11 @@ def status(config_path: Path | None, url: str | None, as_json: bool) -> None:
         now = time.time()
         rows = [(s["name"], s["identity"], s["address"], s["cursor"], f"{s['lag_seconds']:.1f}s", s["stored"],
                  s["refused"], _ago(s["last_success_at"], now), s["last_error"] or "-") for s in states]
-        click.echo(table(("peer", "identity", "address", "cursor", "lag", "stored", "refused", "last ok",
-                          "last error"), rows) if rows else "no peers configured")
+        headers = (_("peer"), _("identity"), _("address"), _("cursor"), _("lag"), _("stored"), _("refused"),
+                   _("last ok"), _("last error"))
+        click.echo(table(headers, rows) if rows else _("no peers configured"))
     sys.exit(EXIT_INVALID if any(s["last_error"] for s in states) else 0)
 
 
 def _ago(moment: float | None, now: float) -> str:
-    return "never" if moment is None else f"{now - moment:.0f}s ago"
+    return _("never") if moment is None else _("{seconds}s ago").format(seconds=f"{now - moment:.0f}")

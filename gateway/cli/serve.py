@@ -10,6 +10,7 @@ import click
 import orjson
 
 from ..core.errors import GatewayError
+from ..core.i18n import ERROR, _, reason_label
 from .output import InputFile
 
 
@@ -17,7 +18,7 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
     if as_json:
         click.echo(orjson.dumps(error.as_dict()).decode(), err=True)
     else:
-        click.echo(f"error: {error.reason}: {error}", err=True)
+        click.echo(f"{_(ERROR)}: {reason_label(error.reason)}: {error}", err=True)
     sys.exit(code)
 
 
@@ -95,10 +96,11 @@ def _check(path: Path, env: dict[str, str], *, files: bool, as_json: bool) -> No
                                  **summary(config)}).decode())
     elif problems:
         for where, problem in problems:
-            click.echo(f"error: INVALID_CONFIGURATION: {path}: {where} {problem}", err=True)
+            click.echo(f"{_(ERROR)}: {reason_label('INVALID_CONFIGURATION')}: {path}: {where} {problem}", err=True)
     else:
         facts = summary(config)
-        click.echo(f"{path}: configuration ok ({facts['security']} on {facts['address']}, store {facts['store']}, "
-                   f"{len(facts['peers'])} peers, metrics {facts['metrics'] or 'off'}"
-                   + (", files not checked" if not files else "") + ")")
+        text = _("{path}: configuration ok ({security} on {address}, store {store}, {peers} peers, metrics {metrics})")
+        click.echo(text.format(path=path, security=facts["security"], address=facts["address"], store=facts["store"],
+                               peers=len(facts["peers"]), metrics=facts["metrics"] or _("off"))
+                   + (" " + _("(files not checked)") if not files else ""))
     sys.exit(1 if problems else 0)

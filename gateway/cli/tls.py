@@ -22,10 +22,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from gateway.core.i18n import ERROR, _
+
 
 def _write(path: Path, data: bytes, *, secret: bool, force: bool) -> None:
     if path.exists() and not force:
-        click.echo(f"error: {path} exists (use --force to replace it)", err=True)
+        click.echo(f"{_(ERROR)}: " + _("{path} exists (use --force to replace it)").format(path=path), err=True)
         sys.exit(1)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if secret else 0o644)
@@ -75,7 +77,7 @@ def ca(out: Path, name: str, days: int, force: bool) -> None:
     )
     _write(out / "ca.key", _key_pem(key), secret=True, force=force)
     _write(out / "ca.pem", certificate.public_bytes(serialization.Encoding.PEM), secret=False, force=force)
-    click.echo(f"wrote {out / 'ca.pem'} and {out / 'ca.key'} (keep ca.key offline)")
+    click.echo(_("wrote {cert} and {key} (keep ca.key offline)").format(cert=out / "ca.pem", key=out / "ca.key"))
 
 
 def _issue(kind: str, identity: str, out: Path, stem: str, ca_cert: Path, ca_key: Path, dns: tuple[str, ...],
@@ -108,7 +110,9 @@ def _issue(kind: str, identity: str, out: Path, stem: str, ca_cert: Path, ca_key
     cert_path, key_path = out / f"{stem}-{kind}.pem", out / f"{stem}-{kind}.key"
     _write(key_path, _key_pem(key), secret=True, force=force)
     _write(cert_path, certificate.public_bytes(serialization.Encoding.PEM), secret=False, force=force)
-    click.echo(f"wrote {cert_path} and {key_path} ({kind} certificate for {identity})")
+    text = _("wrote {cert} and {key} (server certificate for {identity})") if kind == "server" \
+        else _("wrote {cert} and {key} (client certificate for {identity})")
+    click.echo(text.format(cert=cert_path, key=key_path, identity=identity))
 
 
 def _issuing(command):

@@ -9,6 +9,7 @@ from typing import Any
 
 import grpc
 
+from ..core.i18n import ERROR, HINT, _, reason_label
 from ..server.status import error_details
 
 _HINTS = tomllib.loads(resources.files(__package__).joinpath("hints.toml").read_text(encoding="utf-8"))
@@ -28,8 +29,8 @@ class CallFailure:
 
     def line(self) -> str:
         where = f" [{self.field}]" if self.field else ""
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"error: {self.reason or self.code}{where}: {self.message}{hint}"
+        hint = f" ({_(HINT)}: {self.hint})" if self.hint else ""
+        return f"{_(ERROR)}: {reason_label(self.reason or self.code)}{where}: {self.message}{hint}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "reason": self.reason or self.code, "message": self.message,
@@ -49,10 +50,10 @@ def call_failure(error: grpc.RpcError, address: str) -> CallFailure:
     violations = details["violations"]
     field = violations[0]["path"] if violations else ""
     if code == "UNAVAILABLE" and not reason and is_handshake_failure(message):
-        hint = (f"the TLS handshake with {address} failed: check --ca (the CA of its server certificate), "
-                "--cert and --key (a client certificate it accepts), and the address's host name")
+        hint = _("the TLS handshake with {address} failed: check --ca (the CA of its server certificate), "
+                 "--cert and --key (a client certificate it accepts), and the address's host name")
     elif reason and reason in _HINTS["reasons"]:
-        hint = _HINTS["reasons"][reason]
+        hint = _(_HINTS["reasons"][reason])
     else:
-        hint = _HINTS["codes"].get(code, "")
+        hint = _(_HINTS["codes"][code]) if code in _HINTS["codes"] else ""
     return CallFailure(code, reason, message, field, hint.format(address=address), details)

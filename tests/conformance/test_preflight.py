@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conformance_tests.inprocess import in_process_server
 from gateway.cli import main
 
-from ..server.pki import CertificateAuthority
+from signing.testpki import CertificateAuthority
 from .conftest import SUITE
 
 KEYS = SUITE.root / "keys"

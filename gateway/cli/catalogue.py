@@ -1,0 +1,107 @@
+"""Every message the Chinese catalogue must translate, collected from where it lives:
+``_()``/``N_()`` calls in our sources, each error reason's text, the client's hints, the help
+of the commands listed in :data:`TRANSLATED_COMMANDS` (their options included), and the click
+messages a user meets. ``python -m gateway.cli.catalogue`` adds missing ones to the ``.po``
+(empty, for a translator) and drops those no longer used; ``tests/test_i18n.py`` fails while
+any is untranslated.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from gateway.core import errors
+from gateway.core.i18n import LOCALE_DIR, reason_source
+
+SOURCES = Path(__file__).resolve().parents[1]
+PO_FILE = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "fpgw.po"
+
+# Commands whose help pages are translated, by their path under ``fpgw``.
+TRANSLATED_COMMANDS = ("", "submit", "get", "list", "watch", "sync", "peers", "peers status", "tls", "tls ca",
+                       "tls server", "tls client", "serve")
+
+# click's own messages (its gettext msgids) that users of these commands see.
+CLICK_MESSAGES = (
+    "Usage:", "Options", "Commands", "Error: {message}", "Try '{command} {option}' for help.",
+    "Show this message and exit.", "Show the version and exit.", "Missing argument", "Missing option",
+    "Missing parameter", "Missing command.", "No such command {name!r}.", "No such option: {name}",
+    "No such option {name!r}.", "Invalid value for {param_hint}: {message}", "Invalid value: {message}",
+    "Option {name!r} does not take a value.", "Option {name!r} requires an argument.",
+    "{value!r} is not a valid {number_type}.", "{value} is not in the range {range}.",
+    "{value!r} is not one of {choices}.", "{value!r} is not a valid boolean. Recognized values: {states}",
+    "{name} {filename!r} does not exist.", "{name} {filename!r} is a directory.", "{name} {filename!r} is a file.",
+    "default: {default}", "required", "Aborted!", "Got unexpected extra argument ({args})",
+    "%(prog)s, version %(version)s", "Did you mean {possibility}?",
+)
+
+
+def _extracted() -> set[str]:
+    from babel.messages.extract import extract_from_dir
+
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(SOURCES), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}):
+        if isinstance(message, str) and message:
+            found.add(message)
+    return found
+
+
+def _reasons() -> set[str]:
+    return {reason_source(getattr(errors, n).__doc__) for n in errors.__all__
+            if isinstance(getattr(errors, n), type) and getattr(errors, n).__doc__}
+
+
+def _hints() -> set[str]:
+    data = tomllib.loads(resources.files("gateway.client").joinpath("hints.toml").read_text(encoding="utf-8"))
+    return {text for table in data.values() for text in table.values()}
+
+
+def _help_texts() -> set[str]:
+    from gateway.cli import main
+
+    found = set()
+    for path in TRANSLATED_COMMANDS:
+        command: click.Command = main
+        ctx = click.Context(main, info_name="fpgw")
+        for name in path.split():
+            command = command.get_command(ctx, name)
+            ctx = click.Context(command, parent=ctx, info_name=name)
+        if command.help:
+            found.add(inspect.cleandoc(command.help))
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help and param.name != "help":
+                found.add(param.help)
+    return found
+
+
+def messages() -> set[str]:
+    """Every msgid the catalogue must hold."""
+    return _extracted() | _reasons() | _hints() | _help_texts() | set(CLICK_MESSAGES)
+
+
+def update() -> tuple[int, int]:
+    """Add missing msgids to the .po (untranslated) and drop unused ones; (added, dropped)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    with PO_FILE.open("rb") as source:
+        old = read_po(source)
+    wanted = messages()
+    new = Catalog(locale="zh_CN", domain="fpgw", project="jjj-footprint-gateway", charset="utf-8")
+    for msgid in sorted(wanted):
+        held = old.get(msgid)
+        new.add(msgid, held.string if held else "", flags=("python-format",) if "%(" in msgid else ())
+    added = len(wanted - {m.id for m in old if m.id})
+    dropped = len({m.id for m in old if m.id} - wanted)
+    with PO_FILE.open("wb") as target:
+        write_po(target, new, width=0, omit_header=False, sort_output=True)
+    return added, dropped
+
+
+if __name__ == "__main__":
+    print("added %d, dropped %d" % update())

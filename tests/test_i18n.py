@@ -1,0 +1,80 @@
+"""The Chinese catalogue: every marked message is translated (placeholders kept), the
+compiled catalogue is current, and the CLI speaks Chinese from LANG or --lang."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from gateway.cli import main
+from gateway.cli.catalogue import PO_FILE, messages
+from gateway.core.i18n import choose
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)s")
+
+
+def _catalogue():
+    with PO_FILE.open("rb") as source:
+        return read_po(source)
+
+
+def test_every_marked_message_has_a_translation() -> None:
+    held = {m.id: m.string for m in _catalogue() if m.id}
+    wanted = messages()
+    assert not sorted(wanted - set(held)), "run python -m gateway.cli.catalogue and translate"
+    assert not sorted(m for m in wanted if not held[m]), "untranslated messages"
+    assert not sorted(set(held) - wanted), "stale messages: run python -m gateway.cli.catalogue"
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for m in _catalogue():
+        if m.id:
+            assert sorted(_PLACEHOLDER.findall(m.id)) == sorted(_PLACEHOLDER.findall(m.string)), m.id
+
+
+def test_the_compiled_catalogue_is_current() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue(), use_fuzzy=False)
+    assert PO_FILE.with_suffix(".mo").read_bytes() == compiled.getvalue(), "run python -m gateway.core.i18n compile"
+
+
+def test_the_language_comes_from_lang_or_the_locale() -> None:
+    assert choose(None, {"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert choose(None, {"LC_ALL": "zh_TW", "LANG": "en_US.UTF-8"}) == "zh"
+    assert choose(None, {"LANG": "en_US.UTF-8"}) == "en" == choose(None, {})
+    assert choose("en", {"LANG": "zh_CN.UTF-8"}) == "en"
+    assert choose(None, {"FPGW_LANG": "en", "LANG": "zh_CN.UTF-8"}) == "en"
+
+
+def _run(*args, env=None):
+    return CliRunner().invoke(main, list(args), env={"LANG": "C", "LC_ALL": None, "FPGW_LANG": None, **(env or {})})
+
+
+def test_help_and_usage_errors_in_chinese() -> None:
+    page = _run("--help", env={"LANG": "zh_CN.UTF-8"}).output
+    assert page.startswith("用法：") and "产品碳足迹" in page and "互认" in page
+    assert "  list         按时间由早到晚逐页列出已存储的声明" in page
+    submit = _run("--lang", "zh", "submit", "--help").output
+    assert "提交 FILE 及其签名证明" in submit and "显示此帮助并退出。" in submit
+    missing = _run("--lang", "zh", "submit")
+    assert missing.exit_code == 2 and "错误：缺少参数 'FILE'" in missing.output
+    english = _run("submit", "--help").output
+    assert english.startswith("Usage:") and "Submit FILE with its attestations" in english
+
+
+def test_errors_reasons_and_hints_in_chinese(tmp_path) -> None:
+    down = _run("--lang", "zh", "list", "--address", "127.0.0.1:1", "--timeout", "2")
+    (line,) = down.output.splitlines()
+    assert line.startswith("错误: UNAVAILABLE: ") and "(提示: 127.0.0.1:1 上是否有网关在监听？" in line
+    config = tmp_path / "bad.toml"
+    config.write_text("[server]\naddress = 'nowhere'\n")
+    bad = _run("serve", "--check-config", str(config), "--no-files", env={"LANG": "zh_CN.UTF-8"})
+    assert bad.exit_code == 1
+    assert bad.output.startswith("错误: INVALID_CONFIGURATION（配置文件或选项无法使用）: server.address: ")
+    made = _run("--lang", "zh", "tls", "ca", "--out", str(tmp_path))
+    assert made.output.strip() == f"已写入 {tmp_path / 'ca.pem'} 和 {tmp_path / 'ca.key'}（请离线保管 ca.key）"
+    assert _run("--lang", "en", "tls", "ca", "--out", str(tmp_path)).output.startswith("error: ")
