@@ -106,6 +106,9 @@ def cli_page() -> str:
     import click
 
     from gateway.cli import main as cli
+    from gateway.core.i18n import activate
+
+    activate("en")  # the reference is English whatever the locale of whoever regenerates it
 
     out = [HEADER.format(source="the `fpgw` commands' help"), "# `fpgw` command reference\n\n"]
 

@@ -98,6 +98,8 @@ def update() -> tuple[int, int]:
         new.add(msgid, held.string if held else "", flags=("python-format",) if "%(" in msgid else ())
     added = len(wanted - {m.id for m in old if m.id})
     dropped = len({m.id for m in old if m.id} - wanted)
+    if not added and not dropped:
+        return 0, 0  # leave the file (and its dates) alone
     with PO_FILE.open("wb") as target:
         write_po(target, new, width=0, omit_header=False, sort_output=True)
     return added, dropped

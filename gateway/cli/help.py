@@ -11,13 +11,18 @@ from collections.abc import Sequence
 
 import click
 
-from gateway.core.i18n import _, language
+from gateway.core.i18n import _, in_chinese, language
 
 _EXTRA = re.compile(r"^(.*?)(\s+\[[^\]]*\])?$", re.S)
+# click makes a command's --help option once and keeps it, its text in the language active
+# then; the formatter turns it back into the msgid and translates it for now.
+_HELP_OPTION = "Show this message and exit."
 
 
 def translate_help(text: str) -> str:
     """``text`` translated, keeping a trailing ``[default: ...]``/``[required]`` as click adds it."""
+    if text == in_chinese(_HELP_OPTION):
+        text = _HELP_OPTION
     match = _EXTRA.match(text)
     body, extra = (match.group(1), match.group(2) or "") if match else (text, "")
     return _(body) + extra

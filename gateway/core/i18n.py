@@ -66,6 +66,11 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def in_chinese(message: str) -> str:
+    """``message`` in Chinese, whatever the active language."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True).gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
     """Mark ``message`` for the catalogue without translating it here."""
     return message
