@@ -2,18 +2,32 @@
 
 Both edges are schema-validated: what we read must be valid in its format and what we
 write must be valid in the target's, so a mapping bug fails loudly here, not at the buyer.
+
+Lenient at the border, strict in the register: a document of a foreign format (``Format.border``)
+is read as its publisher sends it (an envelope holding one footprint is unwrapped, a wrong
+identifier check digit is a report warning); the regional format, and registration
+(:func:`read_for_register`), refuse it. ``identifier_checks`` overrides either default.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from gateway.core.model import Declaration, check_declaration, recharacterise
+from gateway.core.errors import ConfigurationError, FieldViolation, InvalidDocument, InvalidIdentifier
+from gateway.core.model import Declaration, check_declaration, codelists, recharacterise
+from gateway.core.model.checks import identifier_violations
 from gateway.core.model.consistency import check_consistency, consistency_violations, strict
 from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
+from mappings.envelopes import unwrap
+from mappings.options import IdentifierChecks
+from mappings.supply import supply
 
-__all__ = ["Reading", "Translation", "read", "translate", "write"]
+STRICT = TranslateOptions(identifier_checks=IdentifierChecks.STRICT)
+IDENTIFIER_RULE = "identifier check character"
+
+__all__ = ["Reading", "Translation", "one_document", "read", "read_for_register", "translate", "write"]
 
 
 @dataclass(frozen=True)
@@ -32,14 +46,64 @@ class Translation:
     report: TranslationReport
 
 
+def one_document(data: bytes) -> bytes:
+    """The footprint of an envelope holding exactly one; the bytes as they are when not wrapped.
+    Raises :class:`InvalidDocument` for an envelope of several (translate them one by one)."""
+    unwrapped = unwrap(data)
+    if len(unwrapped.documents) > 1:
+        raise InvalidDocument(
+            f"the {unwrapped.envelope} holds {len(unwrapped.documents)} footprints; translate each on its own: "
+            "TranslateStream over gRPC (one item per footprint), or fpgw convert, which writes one output each",
+            path="/", envelope=unwrapped.envelope, count=len(unwrapped.documents),
+        )
+    return unwrapped.documents[0]
+
+
+def _lenient(fmt: Format, options: TranslateOptions) -> bool:
+    if options.identifier_checks is not None:
+        return options.identifier_checks == IdentifierChecks.WARN
+    return fmt.border
+
+
+def _warn(report: TranslationReport, violations: tuple[FieldViolation, ...] | list[FieldViolation]) -> None:
+    for v in violations:
+        report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}")
+
+
+def _validate(fmt: Format, native: object, lenient: bool, report: TranslationReport) -> None:
+    """The format's validation; with lenient identifier checks, a refusal for identifiers only
+    becomes warnings (any other broken rule still refuses)."""
+    try:
+        fmt.validate(native)
+    except InvalidIdentifier as exc:
+        if not lenient:
+            raise
+        _warn(report, exc.violations or (FieldViolation(exc.path or "/", exc.message),))
+
+
 def read(data: bytes, format_id: str | None = None, options: TranslateOptions | None = None) -> Reading:
-    """Parse, validate and map a document to the canonical model."""
-    options = options or TranslateOptions()
+    """Parse, validate and map a document to the canonical model (a one-footprint envelope unwrapped)."""
+    return _read(one_document(data), format_id, options or TranslateOptions())
+
+
+def read_for_register(data: bytes, format_id: str | None = None) -> Reading:
+    """How Submit and registered claims read a document: the bytes as they are (no envelope)
+    and identifiers checked strictly, whatever the format."""
+    return _read(data, format_id, STRICT)
+
+
+def _read(data: bytes, format_id: str | None, options: TranslateOptions) -> Reading:
     fmt = get_format(format_id) if format_id else detect_format(data)
     native = fmt.parse(data)
-    fmt.validate(native)
-    decl, report = fmt.to_canonical(native, options)
-    check_declaration(decl)
+    lenient = _lenient(fmt, options)
+    report = TranslationReport()
+    _validate(fmt, native, lenient, report)
+    decl, leg = fmt.to_canonical(native, options)
+    report.extend(leg)
+    if lenient:
+        for v in identifier_violations(decl):
+            report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}; value {_identifier_value(decl, v.path)!r} kept")
+    check_declaration(decl, identifiers=not lenient)
     # Strict in the register (the regional format), lenient at the border: a foreign document
     # whose totals disagree with their parts is read as published, with a warning per rule.
     if strict(fmt.id):
@@ -50,16 +114,52 @@ def read(data: bytes, format_id: str | None = None, options: TranslateOptions | 
     return Reading(fmt, decl, report)
 
 
+def _identifier_value(decl: Declaration, path: str) -> str:
+    scope, _, index, _ = path.split("/")
+    ids = decl.organisation.ids if scope == "organisation" else decl.product.ids
+    return ids[int(index)].value
+
+
+def check_conflicts(decl: Declaration, options: TranslateOptions) -> None:
+    """An option that contradicts a value the declaration states is refused, naming both."""
+    du = decl.declared_unit
+    if options.mass_per_piece is not None and du.mass is not None and du.unit == "piece":
+        stated = codelists.convert_unit(du.mass.amount, du.mass.unit, "kg") / du.amount
+        if stated != options.mass_per_piece:
+            raise ConfigurationError(
+                f"option mass_per_piece_kg={options.mass_per_piece} conflicts with the declaration's declared_unit/mass "
+                f"of {_plain(du.mass.amount)} {du.mass.unit} per {_plain(du.amount)} piece ({_plain(stated)} kg a piece); "
+                "drop the option or correct the document",
+                path="mass_per_piece_kg", given=str(options.mass_per_piece), stated=_plain(stated),
+            )
+    if options.lifetime_energy is not None and du.lifetime_energy is not None:
+        stated = codelists.convert_unit(du.lifetime_energy.amount, du.lifetime_energy.unit, "kWh")
+        if stated != options.lifetime_energy:
+            raise ConfigurationError(
+                f"option lifetime_energy_kwh={options.lifetime_energy} conflicts with the declaration's "
+                f"declared_unit/lifetime_energy of {_plain(du.lifetime_energy.amount)} {du.lifetime_energy.unit}; "
+                "drop the option or correct the document",
+                path="lifetime_energy_kwh", given=str(options.lifetime_energy), stated=_plain(stated),
+            )
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def write(decl: Declaration, format_id: str, options: TranslateOptions | None = None) -> tuple[bytes, TranslationReport]:
     """Map a canonical declaration to a format, validate the result, serialise it."""
     options = options or TranslateOptions()
     fmt = get_format(format_id)
     report = TranslationReport()
+    decl = supply(decl, options.supplied, report, options.fallback)
+    check_conflicts(decl, options)
     if options.gwp_set is not None and decl.method.gwp_set not in (None, options.gwp_set):
         decl = recharacterise(decl, options.gwp_set, report)
     native, leg = fmt.from_canonical(decl, options)
     report.extend(leg)
-    fmt.validate(native)
+    # A warning taken in at the border travels into any output, the regional format included.
+    _validate(fmt, native, options.identifier_checks != IdentifierChecks.STRICT, report)
     return fmt.emit(native), report
 
 
@@ -80,3 +180,4 @@ def translate(
     report.extend(reading.report)
     report.extend(out_report)
     return Translation(reading.format.id, target.id, reading.declaration, output, report)
+

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from importlib import resources
 from typing import Any, ClassVar, Protocol
@@ -14,63 +11,13 @@ from typing import Any, ClassVar, Protocol
 import jsonschema_rs
 from lxml import etree
 
-from gateway.core.errors import ConfigurationError, FieldViolation, SchemaViolation
-from gateway.core.model import Declaration, GwpSet
+from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.model import Declaration
 from gateway.core.parsing import dump_json, load_json, load_xml
 from gateway.core.report import TranslationReport
+from mappings.options import TranslateOptions
 
 MAX_REPORTED_VIOLATIONS = 20
-
-
-@dataclass(frozen=True)
-class TranslateOptions:
-    """What a caller may supply so a translation need not invent a value.
-
-    ``mass_per_piece`` (kg) lets a per-piece declaration be expressed per kg;
-    ``lifetime_energy`` (kWh) lets a battery footprint be expressed per kWh;
-    ``gwp_set`` asks for re-characterisation to that IPCC set; ``allow_defaults`` accepts the
-    documented defaults of the target format's field table.
-    """
-
-    mass_per_piece: Decimal | None = None
-    lifetime_energy: Decimal | None = None
-    gwp_set: GwpSet | None = None
-    allow_defaults: bool = False
-    extra: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, str]) -> TranslateOptions:
-        """From CLI ``--option k=v`` pairs or a gRPC ``options`` map."""
-        known = {"mass_per_piece_kg", "lifetime_energy_kwh", "gwp_set", "allow_defaults"}
-        return cls(
-            mass_per_piece=_decimal_option(values, "mass_per_piece_kg"),
-            lifetime_energy=_decimal_option(values, "lifetime_energy_kwh"),
-            gwp_set=_gwp_option(values.get("gwp_set")),
-            allow_defaults=str(values.get("allow_defaults", "")).lower() in ("1", "true", "yes"),
-            extra={k: v for k, v in values.items() if k not in known},
-        )
-
-
-def _gwp_option(value: str | None) -> GwpSet | None:
-    if not value:
-        return None
-    try:
-        return GwpSet(value)
-    except ValueError:
-        known = ", ".join(g.value for g in GwpSet)
-        raise ConfigurationError(f"option gwp_set must be one of {known}, got {value!r}", path="gwp_set") from None
-
-
-def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
-    if not values.get(name):
-        return None
-    try:
-        value = Decimal(values[name])
-    except InvalidOperation:
-        raise ConfigurationError(f"option {name} must be a decimal number, got {values[name]!r}", path=name) from None
-    if not value.is_finite() or value <= 0:
-        raise ConfigurationError(f"option {name} must be greater than zero", path=name)
-    return value
 
 
 class FamilyMapping(Protocol):
@@ -102,6 +49,9 @@ class Format(ABC):
     spec_version: ClassVar[str]
     mapping_version: ClassVar[str] = "1"
     schema_ref: ClassVar[str] = ""  # what `validate` checks against, for `fpgw formats`
+    # A foreign format read at the border (PACT, battery passports, Catena-X): a wrong identifier
+    # check digit is a report warning unless the caller asks for strict checks.
+    border: ClassVar[bool] = False
     mapping: FamilyMapping
 
     @abstractmethod

@@ -303,6 +303,7 @@ class XmlRendering(XmlFormat):
         self.media_type = media_type
         self.spec_version = json_format.spec_version
         self.mapping_version = json_format.mapping_version
+        self.border = json_format.border
         self.namespace = namespace
         self.root = root
         self.xsd_package = xsd_package

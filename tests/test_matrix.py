@@ -36,7 +36,7 @@ PACT = {"pact-v2", "pact-v3"}
 BATTERY = {"eu-battery-json", "eu-battery-xml"}
 CATENAX = {"catenax-pcf-v8", "catenax-pcf-v9"}
 SECTIONS = {"catenax-battery-cf", "idta-battery-cf"}
-OPTIONS = TranslateOptions(extra={"study_url": "https://example.org/cfp-study"})
+OPTIONS = TranslateOptions(fallback={"links/study_url": "https://example.org/cfp-study"})
 # What a Catena-X partner needs and a regional declaration lacks, as a caller supplies it.
 CATENAX_MEMBERS = {
     "pcf": {"allocationWasteIncineration": "polluter pays principle", "packagingEmissionsIncluded": True,

@@ -17,6 +17,9 @@ class TranslationEntryKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRANSLATION_ENTRY_KIND_UNREPRESENTABLE: _ClassVar[TranslationEntryKind]
     TRANSLATION_ENTRY_KIND_RECHARACTERISED: _ClassVar[TranslationEntryKind]
     TRANSLATION_ENTRY_KIND_WARNING: _ClassVar[TranslationEntryKind]
+    TRANSLATION_ENTRY_KIND_ROUNDED: _ClassVar[TranslationEntryKind]
+    TRANSLATION_ENTRY_KIND_SUPPLIED: _ClassVar[TranslationEntryKind]
+    TRANSLATION_ENTRY_KIND_MISSING: _ClassVar[TranslationEntryKind]
 TRANSLATION_ENTRY_KIND_UNSPECIFIED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_CONVERTED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_DEFAULTED: TranslationEntryKind
@@ -24,6 +27,9 @@ TRANSLATION_ENTRY_KIND_DROPPED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_UNREPRESENTABLE: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_RECHARACTERISED: TranslationEntryKind
 TRANSLATION_ENTRY_KIND_WARNING: TranslationEntryKind
+TRANSLATION_ENTRY_KIND_ROUNDED: TranslationEntryKind
+TRANSLATION_ENTRY_KIND_SUPPLIED: TranslationEntryKind
+TRANSLATION_ENTRY_KIND_MISSING: TranslationEntryKind
 
 class TranslationEntry(_message.Message):
     __slots__ = ("kind", "source_path", "target_path", "detail")
@@ -50,8 +56,15 @@ class TranslationReport(_message.Message):
     def __init__(self, lossless: _Optional[bool] = ..., source_format_id: _Optional[str] = ..., target_format_id: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[TranslationEntry, _Mapping]]] = ...) -> None: ...
 
 class TranslateRequest(_message.Message):
-    __slots__ = ("document", "target_format_id", "options", "attest", "include_report_html")
+    __slots__ = ("document", "target_format_id", "options", "attest", "include_report_html", "supplied")
     class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class SuppliedEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -63,12 +76,14 @@ class TranslateRequest(_message.Message):
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     ATTEST_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     target_format_id: str
     options: _containers.ScalarMap[str, str]
     attest: bool
     include_report_html: bool
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ...) -> None: ...
+    supplied: _containers.ScalarMap[str, str]
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class TranslateResponse(_message.Message):
     __slots__ = ("document", "report", "report_json", "attestation", "report_html")
@@ -85,8 +100,15 @@ class TranslateResponse(_message.Message):
     def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., report: _Optional[_Union[TranslationReport, _Mapping]] = ..., report_json: _Optional[bytes] = ..., attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ..., report_html: _Optional[bytes] = ...) -> None: ...
 
 class TranslateStreamRequest(_message.Message):
-    __slots__ = ("request_id", "document", "target_format_id", "options", "attest", "include_report_html")
+    __slots__ = ("request_id", "document", "target_format_id", "options", "attest", "include_report_html", "supplied")
     class OptionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class SuppliedEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -99,13 +121,15 @@ class TranslateStreamRequest(_message.Message):
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     ATTEST_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     document: _document_pb2.Document
     target_format_id: str
     options: _containers.ScalarMap[str, str]
     attest: bool
     include_report_html: bool
-    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ...) -> None: ...
+    supplied: _containers.ScalarMap[str, str]
+    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class TranslateStreamResponse(_message.Message):
     __slots__ = ("request_id", "translation", "error")

@@ -23,6 +23,8 @@ from gateway.core.parsing import dump_json
 from gateway.core.report import EntryKind
 from gateway.translate import Translation, read, translate
 from mappings import TranslateOptions, available, get_format, unavailable
+from mappings.envelopes import unwrap
+from mappings.options import OPTION_KEYS, IdentifierChecks
 
 
 def display_width(text: str) -> int:
@@ -87,19 +89,27 @@ def _syntax(format_id: str | None) -> str | None:
         return None
 
 
-def _options(option: tuple[str, ...], mass_per_piece: str | None, lifetime_energy: str | None, gwp_set: str | None, allow_defaults: bool) -> TranslateOptions:
+def _pairs(items: tuple[str, ...], flag: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    for item in option:
+    for item in items:
         key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--option")
+        if not sep or not key:
+            raise click.BadParameter(f"expected {'PATH' if flag == '--set' else 'KEY'}=VALUE, got {item!r}", param_hint=flag)
         values[key] = value
+    return values
+
+
+def _options(option: tuple[str, ...], mass_per_piece: str | None, lifetime_energy: str | None, gwp_set: str | None,
+             allow_defaults: bool, supplied: tuple[str, ...] = (), identifier_checks: str | None = None) -> TranslateOptions:
+    values = _pairs(option, "--option")
+    if identifier_checks:
+        values["identifier_checks"] = identifier_checks
     for key, value in (("mass_per_piece_kg", mass_per_piece), ("lifetime_energy_kwh", lifetime_energy), ("gwp_set", gwp_set)):
         if value is not None:
             values[key] = value
     if allow_defaults:
         values["allow_defaults"] = "true"
-    return TranslateOptions.from_mapping(values)
+    return TranslateOptions.from_mapping(values, _pairs(supplied, "--set"))
 
 
 def _expand(source: str) -> list[Path] | None:
@@ -131,7 +141,11 @@ def _expand(source: str) -> list[Path] | None:
 @click.option("--lifetime-energy", metavar="KWH", help="Total energy over service life in kWh, for per-kWh battery footprints.")
 @click.option("--gwp-set", type=click.Choice([g.value for g in GwpSet]), help="Re-characterise totals to this IPCC set (needs a per-gas inventory).")
 @click.option("--allow-defaults", is_flag=True, help="Accept the target format's documented defaults for required fields.")
-@click.option("--option", multiple=True, metavar="KEY=VALUE", help="Further translation options (repeatable).")
+@click.option("--option", multiple=True, metavar="KEY=VALUE", help="Further translation settings (repeatable): " + ", ".join(OPTION_KEYS) + ".")
+@click.option("--set", "supplied", multiple=True, metavar="PATH=VALUE",
+              help="Supply a value for a canonical PATH (repeatable; 'organisation/ids/-' appends; VALUE is JSON when it parses, else text); reported as supplied.")
+@click.option("--identifier-checks", type=click.Choice([c.value for c in IdentifierChecks]),
+              help="Refuse (strict) or report (warn) a wrong identifier check digit; default strict for cn-jjj, warn for foreign formats.")
 @click.option("--sign", "sign_key", metavar="KEY", help="Also sign a `translated` attestation with this private key (PKCS#8 PEM).")
 @click.option("--issuer", metavar="ID", help="With --sign: the signer's entity id on the trust list.")
 @click.option("--key-id", metavar="ID", help="With --sign: verification method id (default: the key's did:key).")
@@ -151,6 +165,8 @@ def convert(
     gwp_set: str | None,
     allow_defaults: bool,
     option: tuple[str, ...],
+    supplied: tuple[str, ...],
+    identifier_checks: str | None,
     sign_key: str | None,
     issuer: str | None,
     key_id: str | None,
@@ -162,12 +178,15 @@ def convert(
     """Translate a declaration IN to another format, with a report of every change.
 
     IN is a file, '-' for stdin, a directory or a quoted glob ('decl/*.json'); for
-    several inputs -o names a directory and each output is <name>.<target>.<ext>.
+    several inputs -o names a directory and each output is <name>.<target>.<ext>. A file
+    holding several footprints (a PACT API response or event, a JSON array) is a batch too:
+    one output each, <name>.<n>.<target>.<ext>.
 
     \b
     Examples:
       fpgw convert steel.json --to pact-v3 -o steel.pact.json --report steel.report.json
       fpgw convert part.json --to pact-v2 --mass-per-piece 1.85
+      fpgw convert pcf.json --to cn-jjj-json --set region=120000 --set 'organisation/ids/-={"scheme":"uscc","value":"..."}'
       fpgw convert 'gateway/examples/*.json' --to pact-v3 -o out/
 
     With --sign KEY --issuer ID the output comes with a `translated` attestation naming the
@@ -179,11 +198,13 @@ def convert(
     """
     try:
         get_format(target)
-        options = _options(option, mass_per_piece, lifetime_energy, gwp_set, allow_defaults)
+        options = _options(option, mass_per_piece, lifetime_energy, gwp_set, allow_defaults, supplied, identifier_checks)
     except GatewayError as exc:
         raise click.UsageError(str(exc)) from None
     signer = _signer(sign_key, issuer, key_id, passphrase_env)
     batch = _expand(source)
+    if batch is None and source != "-" and _holds_several(source):
+        batch = [Path(source)]
     if batch is None:
         if signer and output == "-" and not attestation_path:
             raise click.UsageError("--sign with output on stdout needs --attestation FILE")
@@ -192,6 +213,13 @@ def convert(
     else:
         _convert_batch(batch, target, source_format, output, (report_path, report_html), options, as_json, signer,
                        jobs)
+
+
+def _holds_several(source: str) -> bool:
+    try:
+        return len(unwrap(read_input(source)).documents) > 1
+    except GatewayError:
+        return False  # the single-file path reports it
 
 
 @dataclass(frozen=True)
@@ -284,23 +312,33 @@ class BatchJob:
     signer: SigningParams | None
     html_dir: Path | None = None
 
-    def run(self, path: Path) -> dict[str, Any] | None:
-        """None when converted; the error (with the file) otherwise."""
-        data = path.read_bytes()
+    def run(self, path: Path) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+        """The footprints of the file converted (label, output name) and the errors (with file and pointer)."""
         try:
-            result = translate(data, self.target, source=self.source_format, options=self.options)
+            unwrapped = unwrap(path.read_bytes())
         except GatewayError as exc:
-            return {"file": str(path), **exc.as_dict()}
-        out_file = self.out_dir / f"{path.stem}.{self.target}.{get_format(self.target).syntax}"
-        out_file.write_bytes(result.output)
-        if self.signer:
-            Path(f"{out_file}.attestation.json").write_bytes(self.signer.sign(data, result))
-        if self.report_dir:
-            (self.report_dir / f"{path.stem}.{self.target}.report.json").write_bytes(dump_json(result.report.as_dict()))
-        if self.html_dir:
-            (self.html_dir / f"{path.stem}.{self.target}.report.html").write_bytes(
-                _report_html(result.report.as_dict(), str(path), BATCH_FONT))
-        return None
+            return [], [{"file": str(path), **exc.as_dict()}]
+        several = len(unwrapped.documents) > 1
+        done, errors = [], []
+        for n, (data, pointer) in enumerate(zip(unwrapped.documents, unwrapped.pointers, strict=True)):
+            name = f"{path.stem}.{n}" if several else path.stem
+            label = f"{path}#{pointer}" if several else str(path)
+            try:
+                result = translate(data, self.target, source=self.source_format, options=self.options)
+            except GatewayError as exc:
+                errors.append({"file": label, **exc.as_dict()})
+                continue
+            out_file = self.out_dir / f"{name}.{self.target}.{get_format(self.target).syntax}"
+            out_file.write_bytes(result.output)
+            if self.signer:
+                Path(f"{out_file}.attestation.json").write_bytes(self.signer.sign(data, result))
+            if self.report_dir:
+                (self.report_dir / f"{name}.{self.target}.report.json").write_bytes(dump_json(result.report.as_dict()))
+            if self.html_dir:
+                (self.html_dir / f"{name}.{self.target}.report.html").write_bytes(
+                    _report_html(result.report.as_dict(), label, BATCH_FONT))
+            done.append((label, name))
+        return done, errors
 
 
 # Below this many files a worker pool costs more to start than it saves.
@@ -328,17 +366,19 @@ def _convert_batch(files: list[Path], target: str, source_format: str | None, ou
         else:
             results = map(job.run, files)
         bar = stack.enter_context(click.progressbar(results, length=len(files), label=f"converting to {target}", file=sys.stderr, show_pos=True))
-        failures = [error for error in bar if error is not None]
-    ok = len(files) - len(failures)
+        outcomes = list(bar)
+    ok = sum(len(done) for done, _ in outcomes)
+    failures = [error for _, errors in outcomes for error in errors]
     summary: dict[str, Any] = {"converted": ok, "failed": len(failures), "failures": failures}
     if job.html_dir:
         from gateway.reports import batch_index_html
 
         index = job.html_dir / "index.html"
-        failed = {f["file"] for f in failures}
-        index.write_bytes(batch_index_html(
-            [(str(p), None if str(p) in failed else f"{p.stem}.{target}.report.html") for p in files], failures, target,
-            font_url=BATCH_FONT))
+        entries: list[tuple[str, str | None]] = []
+        for done, errors in outcomes:  # in input order
+            entries += [(label, f"{name}.{target}.report.html") for label, name in done]
+            entries += [(f["file"], None) for f in errors]
+        index.write_bytes(batch_index_html(entries, failures, target, font_url=BATCH_FONT))
         summary["reportIndex"] = str(index)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

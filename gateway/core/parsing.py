@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 from lxml import etree
 
+from gateway.core.encoding import as_utf8
 from gateway.core.errors import (
     DocumentTooLarge,
     DuplicateKey,
@@ -169,14 +170,14 @@ def _reject_constant(name: str) -> Any:
 
 
 def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> Any:
-    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity, numbers with a fraction or
+    """Strict JSON: UTF-8 (or UTF-16/32 with a BOM, RFC 8259 §8.1), no duplicate keys, no NaN/Infinity, numbers with a fraction or
     exponent as ``Decimal`` (never float), bounded size and nesting, and the text and
     number rules of the module doc (each refusal with its JSON Pointer)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     _check_size(data, max_bytes)
     try:
-        text = data.decode("utf-8-sig")
+        text = as_utf8(data).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedDocument(f"not UTF-8 at byte {exc.start}") from None
     try:

@@ -14,13 +14,21 @@ class EntryKind(StrEnum):
     UNREPRESENTABLE = "unrepresentable"
     RECHARACTERISED = "recharacterised"
     # Something about the input a reader should know that changed nothing: e.g. a foreign
-    # document whose totals disagree with its stages (taken as published, lenient at the border).
+    # document whose totals disagree with its stages, or a wrong identifier check digit (taken
+    # as published, lenient at the border).
     WARNING = "warning"
+    # A value rounded to the target's precision: the written value is not the exact one.
+    ROUNDED = "rounded"
+    # A value the caller supplied (``--set``, the Translate ``supplied`` map).
+    SUPPLIED = "supplied"
+    # A value the source lacks and the target could do with; nothing was invented for it.
+    MISSING = "missing"
 
 
-# Only exact, reversible conversions (t -> kg, a renamed code) keep a translation lossless;
-# a warning changes no value, so it does not make one lossy.
-_LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED, EntryKind.WARNING})
+# Exact, reversible conversions (t -> kg, a renamed code) keep a translation lossless, and so
+# do notes that change or lose no value: a warning, a value the caller supplied, a value absent
+# on both sides.
+_LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED, EntryKind.WARNING, EntryKind.SUPPLIED, EntryKind.MISSING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,15 @@ class TranslationReport:
 
     def warning(self, source: str | None, detail: str) -> None:
         self.add(EntryKind.WARNING, source, None, detail)
+
+    def rounded(self, source: str | None, target: str | None, detail: str) -> None:
+        self.add(EntryKind.ROUNDED, source, target, detail)
+
+    def supplied(self, target: str, detail: str) -> None:
+        self.add(EntryKind.SUPPLIED, None, target, detail)
+
+    def missing(self, target: str, detail: str) -> None:
+        self.add(EntryKind.MISSING, None, target, detail)
 
     def extend(self, other: TranslationReport) -> None:
         self.entries.extend(other.entries)

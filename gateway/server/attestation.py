@@ -22,7 +22,7 @@ from signing.translation import media_of_format
 
 from .._proto import attestation_pb2, attestation_pb2_grpc, document_pb2
 from ..core.errors import ConfigurationError, InvalidRequest
-from ..translate import read
+from ..translate import read_for_register
 from .convert import from_timestamp, timestamp
 from .translation import source_format
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
@@ -59,7 +59,7 @@ def _attestation_contents(attestations: Any, field: str) -> list[bytes]:
 
 def _document_facts(document: document_pb2.Document, format_id: str) -> dict[str, Any]:
     """What a registered or verified claim states about a declaration, read from it."""
-    decl = read(document.content, format_id).declaration
+    decl = read_for_register(document.content, format_id).declaration
     facts = {"format": format_id, "declarationId": str(decl.id), "version": decl.version,
              "region": decl.region, "sector": decl.product.sector}
     return {k: v for k, v in facts.items() if v is not None}

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 import grpc
 
 from mappings import Format, TranslateOptions, available, detect_format, get_format, unavailable
+from mappings.supply import check_path
 from signing import document_digest
 from signing.jcs import canonicalize
 from signing.translation import media_of_format, translated_claim
@@ -24,7 +25,7 @@ from ..core.errors import (
 )
 from ..core.report import EntryKind, TranslationReport
 from ..reports import translation_report_html
-from ..translate import Translation, read, translate
+from ..translate import Translation, one_document, read, translate
 from .status import item_error
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 
@@ -60,11 +61,15 @@ def source_format(document: document_pb2.Document) -> Format:
     return fmt
 
 
-def options_from(values: Mapping[str, str]) -> TranslateOptions:
+def options_from(values: Mapping[str, str], supplied: Mapping[str, str] | None = None) -> TranslateOptions:
     try:
-        return TranslateOptions.from_mapping(values)
+        options = TranslateOptions.from_mapping(values, supplied)
+        for path in options.supplied:
+            check_path(path)
+        return options
     except ConfigurationError as error:
-        raise InvalidRequest(error.message, path=f"options.{error.path}" if error.path else "options") from error
+        field = "supplied" if supplied and error.path in supplied else "options"
+        raise InvalidRequest(error.message, path=f"{field}.{error.path}" if error.path else field) from error
 
 
 def report_message(report: TranslationReport) -> translation_pb2.TranslationReport:
@@ -82,12 +87,15 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         self.trust = trust
 
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
-                      attest: bool, report_html: bool = False) -> translation_pb2.TranslateResponse:
+                      attest: bool, report_html: bool = False,
+                      supplied: Mapping[str, str] | None = None) -> translation_pb2.TranslateResponse:
         if not target:
             raise InvalidRequest("target_format_id is required", path="target_format_id")
         request_format(target, "target_format_id")
-        fmt = source_format(document)
-        result = translate(document.content, target, source=fmt.id, options=options_from(options))
+        content = one_document(document.content)
+        fmt = source_format(document_pb2.Document(format_id=document.format_id, media_type=document.media_type,
+                                                  content=content))
+        result = translate(content, target, source=fmt.id, options=options_from(options, supplied))
         response = translation_pb2.TranslateResponse(
             document=document_pb2.Document(format_id=result.target_format,
                                            media_type=get_format(result.target_format).media_type,
@@ -96,7 +104,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
             report_json=canonicalize(result.report.as_dict()),
         )
         if attest:
-            response.attestation.CopyFrom(self._attest(document.content, result))
+            response.attestation.CopyFrom(self._attest(content, result))
         if report_html:
             response.report_html = translation_report_html(result.report.as_dict())
         return response
@@ -112,14 +120,14 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
     def Translate(self, request: translation_pb2.TranslateRequest,
                   context: grpc.ServicerContext) -> translation_pb2.TranslateResponse:
         return self.translate_one(request.document, request.target_format_id, request.options, request.attest,
-                                  request.include_report_html)
+                                  request.include_report_html, request.supplied)
 
     def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
         for item in request_iterator:
             try:
                 translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest,
-                                                 item.include_report_html)
+                                                 item.include_report_html, item.supplied)
             except GatewayError as error:
                 yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
             except Exception:  # noqa: BLE001 - one item's defect must not end the others' stream

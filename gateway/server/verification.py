@@ -24,7 +24,7 @@ from signing.translation import media_of_format
 from ..core.errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
 from ..core.model.consistency import check_consistency
 from ..store import NewAttestation, NewDeclaration
-from ..translate import read
+from ..translate import read_for_register
 from .config import ServerConfig
 from .metrics import GatewayMetrics
 from .observe import counted
@@ -71,7 +71,7 @@ class SignedSubmissions:
 def _check_document(s: Submission) -> str:
     """Read the document (raising its own reasons) and compare it with the stated metadata;
     return the document's sector."""
-    decl = read(s.content, s.format_id).declaration
+    decl = read_for_register(s.content, s.format_id).declaration
     check_consistency(decl)  # strict in the register, whatever format the document came in
     sector = decl.product.sector or ""
     # Region and sector are compared only where both the request and the document carry one.

@@ -23,6 +23,7 @@ class EuBatteryJson(JsonFormat):
 
     markers = (b'"batteryCarbonFootprint"', b'"jjjPassportContext"')
     mapping = mapping
+    border = True
 
 
 JSON_FORMAT = EuBatteryJson()

@@ -23,9 +23,6 @@ NAMESPACE = "eu-battery"
 CONTEXT = "jjjPassportContext"
 # Extension keys of our namespace that have a place in the passport.
 _CARRIED = ("batteryCategory", "batteryMass", "absoluteCarbonFootprint")
-# Options a caller may give for the two values the aspect requires.
-_SUPPLIED = (("performance_class", "performance_class", "carbonFootprintPerformanceClass"),
-             ("study_url", "links/study_url", "carbonFootprintStudy"))
 
 
 def _text(value: Any) -> str:
@@ -46,7 +43,6 @@ def _rounding(exact: bool) -> str:
 def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
     data = declaration_to_data(decl)
     own = dict(data.get("extensions", {}).get(NAMESPACE, {}))
-    _supply_required(data, options, report)
     fields, consumed = FIELDS.to_native(data, report, allow_defaults=options.allow_defaults)
     basis = _basis_for(decl, options, own, report)
     source, total = _total(decl, report)
@@ -92,18 +88,6 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"the battery passport carbon-footprint section has no place for {value!r:.60}")
     return native
-
-
-def _supply_required(data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> None:
-    for option, path, target in _SUPPLIED:
-        value = options.extra.get(option)
-        *parents, key = path.split("/")
-        node = data
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        if value and key not in node:
-            node[key] = value
-            report.defaulted(path, target, f"absent from the declaration; supplied by the caller's option {option}")
 
 
 def _basis_for(decl: Declaration, options: TranslateOptions, own: dict[str, Any], report: TranslationReport) -> energy.Basis:

@@ -76,7 +76,8 @@ def test_huge_attribute_is_refused() -> None:
         (b'{"a": 1', "malformed JSON"),
         (b'{"a": NaN}', "NaN"),
         (b'{"a": 1, "a": 2}', "duplicate object key 'a'"),
-        (b"\xff\xfe{", "not UTF-8"),
+        (b"\xff\xfe{", "not UTF-16-LE"),  # a UTF-16LE byte order mark, then half a code unit
+        (b"{\"a\": \"\xc3(\"}", "not UTF-8"),
     ],
 )
 def test_malformed_json_names_the_cause(doc: bytes, fragment: str) -> None:

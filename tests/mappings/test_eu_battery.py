@@ -293,11 +293,11 @@ def test_required_values_name_the_field(change: Any, path: str) -> None:
 
 def test_class_and_study_may_be_supplied_by_the_caller_and_are_reported() -> None:
     decl = dataclasses.replace(_battery(), performance_class=None, links=None)
-    options = TranslateOptions(extra={"performance_class": "C", "study_url": "https://example.org/study/1"})
+    options = TranslateOptions(supplied={"performance_class": "C", "links/study_url": "https://example.org/study/1"})
     doc, report = _doc(decl, options)
     assert (doc["carbonFootprintPerformanceClass"], doc["carbonFootprintStudy"]) == ("C", "https://example.org/study/1")
-    assert {e.target_path for e in report.entries if e.kind is EntryKind.DEFAULTED} == {
-        "carbonFootprintPerformanceClass", "carbonFootprintStudy"}
+    assert {e.target_path for e in report.entries if e.kind is EntryKind.SUPPLIED} == {"performance_class", "links/study_url"}
+    assert not [e for e in report.entries if e.kind is EntryKind.DEFAULTED]
 
 
 def test_class_and_study_travel_unchanged() -> None:
@@ -430,7 +430,7 @@ BATTERY_EXAMPLES = sorted(p for p in EXAMPLES.glob("*batter*.json"))
 def test_battery_examples_convert(path: Path, format_id: str) -> None:
     source = read(path.read_bytes())
     decl = source.declaration
-    options = TranslateOptions(extra={"study_url": "https://example.org/study"} if not (decl.links and decl.links.study_url) else {})
+    options = TranslateOptions(supplied={"links/study_url": "https://example.org/study"} if not (decl.links and decl.links.study_url) else {})
     output, report = write(decl, format_id, options)
     assert_valid_everywhere(format_id, output)
     _assert_only_documented_losses(report)

@@ -23,7 +23,7 @@ PARTNER_DOCUMENTS = {
     "catenax-pcf-v8": "catenax-pcf-v8-brake-disc.json", "catenax-pcf-v9": "catenax-pcf-v9-cathode-material.json",
 }
 JSON_FORMATS = [f for f in available() if get_format(f).syntax == "json"]
-OPTIONS = TranslateOptions(extra={"study_url": "https://example.org/cfp-study"})
+OPTIONS = TranslateOptions(fallback={"links/study_url": "https://example.org/cfp-study"})
 REPLACEMENTS = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=5), st.just([]), st.just({}),
     st.sampled_from(["-1", "1e3", "2025-13-01", "kg", "AR7"]),

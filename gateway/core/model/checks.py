@@ -28,9 +28,11 @@ _REMOVALS = ("fossil_removals", "biogenic_removals")
 _DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 
 
-def check_declaration(decl: Declaration) -> None:
-    """Raise :class:`InvalidDocument` listing every rule the declaration breaks."""
-    violations = list(_violations(decl))
+def check_declaration(decl: Declaration, *, identifiers: bool = True) -> None:
+    """Raise :class:`InvalidDocument` listing every rule the declaration breaks; with
+    ``identifiers=False`` the identifier check characters are left to the caller
+    (:func:`identifier_violations`), who reports them as warnings at the border."""
+    violations = list(_violations(decl, identifiers))
     if not violations:
         return
     first = violations[0]
@@ -43,7 +45,9 @@ def check_declaration(decl: Declaration) -> None:
     )
 
 
-def _violations(decl: Declaration) -> Iterator[FieldViolation]:
+def identifier_violations(decl: Declaration) -> list[FieldViolation]:
+    """Every identifier whose check character (USCC, GTIN) is wrong, with its path."""
+    out = []
     for scope, ids in (("organisation", decl.organisation.ids), ("product", decl.product.ids)):
         for i, ident in enumerate(ids):
             check = _ID_CHECKS.get(ident.scheme)
@@ -51,7 +55,13 @@ def _violations(decl: Declaration) -> Iterator[FieldViolation]:
                 try:
                     check(ident.value, f"{scope}/ids/{i}/value")
                 except InvalidDocument as exc:
-                    yield FieldViolation(f"{scope}/ids/{i}/value", exc.message)
+                    out.append(FieldViolation(f"{scope}/ids/{i}/value", exc.message))
+    return out
+
+
+def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldViolation]:
+    if identifiers:
+        yield from identifier_violations(decl)
     if decl.region is not None and decl.region not in codelists.regions():
         # ISO 3166-2 codes are converted at the format edge; the model holds GB/T 2260 only.
         yield FieldViolation("region", f"{decl.region!r} is not a GB/T 2260 province-level code, e.g. 130000")

@@ -1,0 +1,131 @@
+"""Values the caller supplies for canonical paths (``fpgw convert --set PATH=VALUE``, the
+Translate RPC's ``set`` map), put into a declaration and recorded in the report as ``supplied``.
+
+A PATH is a ``/``-separated path of the canonical data form (``region``,
+``declared_unit/mass``, ``organisation/ids/-`` to append to a list, ``product/ids/0`` for an
+item); it is checked against the canonical JSON Schema, so an unknown member is refused with
+the members known there.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gateway.core.errors import ConfigurationError, GatewayError
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.report import TranslationReport
+
+APPEND = "-"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("mappings.canonical").joinpath("declaration.schema.json").read_text("utf-8"))
+
+
+def _deref(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = _schema()["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def check_path(path: str) -> list[str]:
+    """The path's parts; raises :class:`ConfigurationError` naming the first unknown part."""
+    parts = path.strip("/").split("/")
+    node = _schema()
+    for n, part in enumerate(parts):
+        node = _deref(node)
+        where = "/".join(parts[:n]) or "the declaration"
+        if node.get("type") == "array":
+            if part != APPEND and not part.isdigit():
+                raise ConfigurationError(f"--set {path}: {where} is a list: use an index or {APPEND} to append", path=path)
+            node = node.get("items", {})
+        elif "properties" in node:
+            if part not in node["properties"]:
+                raise ConfigurationError(
+                    f"--set {path}: {where} has no member {part!r}; known: {', '.join(node['properties'])}", path=path,
+                )
+            node = node["properties"][part]
+        elif node.get("type") == "object":  # a map (extensions)
+            node = node.get("additionalProperties", {})
+        else:
+            raise ConfigurationError(f"--set {path}: {where} is a single value, it has no member {part!r}", path=path)
+    return parts
+
+
+def _container(following: str) -> Any:
+    return [] if following == APPEND or following.isdigit() else {}
+
+
+def _index(node: list[Any], part: str, path: str) -> int:
+    index = int(part)
+    if index >= len(node):
+        raise ConfigurationError(f"--set {path}: the list has {len(node)} item(s); use {APPEND} to append", path=path)
+    return index
+
+
+def _put(data: dict[str, Any], parts: list[str], value: Any, path: str) -> tuple[str, Any]:
+    """Set the value; return its concrete path (appends numbered) and what it replaced (None when nothing)."""
+    node: Any = data
+    where: list[str] = []
+    for part, following in zip(parts, [*parts[1:], None], strict=True):
+        child = value if following is None else _container(following)
+        if isinstance(node, list):
+            if part == APPEND:
+                node.append(child)
+                part, old = str(len(node) - 1), None
+            else:
+                index = _index(node, part, path)
+                old = node[index]
+                if following is None:
+                    node[index] = value
+        else:
+            old = node.get(part)
+            if following is None:
+                node[part] = value
+            else:
+                node.setdefault(part, child)
+        where.append(part)
+        if following is not None:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+    return "/".join(where), old
+
+
+def _present(data: dict[str, Any], parts: list[str]) -> bool:
+    node: Any = data
+    for part in parts:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationReport,
+           fallback: Mapping[str, Any] | None = None) -> Declaration:
+    """The declaration with the supplied values in place, each recorded as ``supplied``;
+    ``fallback`` values only where the declaration has none."""
+    data = declaration_to_data(decl)
+    wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, check_path(p))]
+    if not supplied and not wanted:
+        return decl
+    for path, value in [*supplied.items(), *wanted]:
+        parts = check_path(path)
+        target, old = _put(data, parts, copy.deepcopy(value), path)
+        detail = f"supplied by the caller: {json.dumps(value, ensure_ascii=False)}"
+        if old is not None and old != value:
+            detail += f"; replaces the declaration's {json.dumps(old, ensure_ascii=False)}"
+        report.supplied(target, detail)
+    try:
+        return declaration_from_data(data)
+    except GatewayError as exc:
+        where = exc.path or (exc.violations[0].path if exc.violations else None)
+        raise ConfigurationError(f"a --set value does not fit the declaration: {exc.message}",
+                                 path=where.strip("/") if where else None) from None
