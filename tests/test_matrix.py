@@ -121,7 +121,7 @@ def test_every_pair_matches_what_the_formats_can_hold(example: Path, supplied: b
 def test_full_fidelity_formats_give_back_the_same_declaration(example: Path) -> None:
     decl = read(example.read_bytes()).declaration
     for fmt in sorted(FULL | PACT):
-        document, _ = write(decl, fmt, OPTIONS)
+        document, _ = write(decl, fmt)
         assert read(document, fmt).declaration == decl, fmt
     supplied = catenax_supplied(decl)
     for fmt in sorted(CATENAX | SECTIONS):
