@@ -127,5 +127,5 @@ def test_full_fidelity_formats_give_back_the_same_declaration(example: Path) -> 
     for fmt in sorted(CATENAX | SECTIONS):
         if fmt in SECTIONS and _section_refuses(decl, fmt):
             continue
-        document, _ = write(supplied, fmt, OPTIONS)
+        document, _ = write(supplied, fmt)
         assert read(document, fmt).declaration == supplied, fmt
