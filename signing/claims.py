@@ -69,10 +69,23 @@ class _ClaimBase:
             if isinstance(value, list):
                 value = tuple(LossNote.from_json(v) if name == "losses" else v for v in value)
             kwargs[name] = value
+        missing = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                   if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in kwargs]
+        if missing:
+            raise MalformedProof(f"{cls.kind} claim lacks {_camel(missing[0])}", path=f"/credentialSubject/claim/{_camel(missing[0])}")
         try:
             return cls(**kwargs)
         except TypeError as exc:
             raise MalformedProof(f"{cls.kind} claim: {exc}", path="/credentialSubject/claim") from None
+
+    def check_complete(self) -> None:
+        """Raise MalformedProof naming a required field that is None: such a claim would be
+        signed without it and refused by every verifier (:meth:`from_json`)."""
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required and getattr(self, f.name) is None:
+                raise MalformedProof(f"{self.kind} claim lacks {_camel(f.name)}",
+                                     path=f"/credentialSubject/claim/{_camel(f.name)}")
 
 
 @dataclass(frozen=True)

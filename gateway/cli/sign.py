@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gateway.core.errors import GatewayError
+from gateway.core.errors import GatewayError, InvalidDocument
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
@@ -113,7 +113,9 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
         else:
             facts: dict[str, Any] = {"format": format_id, "declaration_id": declaration_id, "version": decl_version,
                                      "region": region, "sector": sector}
-            if declaration_id is None or decl_version is None:
+            needed = ("format", "declaration_id", "version") + (("region",) if kind == "registered" else ())
+            if any(facts[k] is None for k in needed):
+                # What was not given is read from the document, so no claim is signed incomplete.
                 facts = {**_declaration_facts(data, format_id), **{k: v for k, v in facts.items() if v is not None}}
             if kind == "registered":
                 claim = RegisteredClaim(facts["format"], facts["declaration_id"], facts["version"], facts["region"],
@@ -123,6 +125,7 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
                     raise click.UsageError("--claim verified needs --accreditation-body, --accreditation-number, --sector, --verified-on")
                 claim = VerifiedClaim(facts["format"], facts["declaration_id"], facts["version"], facts["sector"],
                                       accreditation_body, accreditation_number, (facts["sector"],), level, verified_on)
+        claim.check_complete()  # never sign a claim the verifier would refuse
         now = utcnow()
         vc = issue_attestation(
             claim, document_digest(data, media), key=key, issuer_id=issuer,
@@ -187,6 +190,42 @@ def _attestation_summary(v) -> dict[str, Any]:
     }
 
 
+def _check_registrations(originals: Any, document: tuple[bytes, str | None] | None) -> list[str]:
+    """What Assess and Submit check of a registration beyond its signature, checked here too:
+    the signer is the platform of the region its claim names, and the claim names the
+    declaration id, version and region of the document (when the document reads as one).
+    Returns what was checked, in words; raises naming the first disagreement."""
+    from gateway.core.errors import ChainBroken, SignerNotAuthorised, UnknownFormat
+    from gateway.translate import read
+
+    registrations = [v for v in originals if v.claim.kind == "registered"]
+    if not registrations:
+        return []
+    checked = []
+    for v in registrations:
+        if v.issuer.region != v.claim.region:
+            raise SignerNotAuthorised(
+                f"{v.issuer.id} is the platform of region {v.issuer.region}; it cannot register a declaration "
+                f"of region {v.claim.region}", path="/credentialSubject/claim/region")
+    checked.append("the registering platform's trust-list region is the claim's region")
+    if document is None:
+        return checked
+    try:
+        decl = read(*document).declaration
+    except (InvalidDocument, UnknownFormat) as exc:
+        checked.append(f"the document does not read as a declaration ({exc.reason}), so its id, version and region were not compared")
+        return checked
+    for v in registrations:
+        stated = {"declarationId": (v.claim.declaration_id, str(decl.id)), "version": (v.claim.version, decl.version),
+                  "region": (v.claim.region, decl.region if decl.region is not None else v.claim.region)}
+        for field, (claimed, actual) in stated.items():
+            if claimed != actual:
+                raise ChainBroken(f"the registration by {v.issuer.id} names {field} {claimed}, the document {actual}",
+                                  path=f"/credentialSubject/claim/{field}")
+    checked.append("the registration names the document's declaration id, version and region")
+    return checked
+
+
 def _is_signed_xml(data: bytes) -> bool:
     return data.lstrip().startswith(b"<") and b"http://www.w3.org/2000/09/xmldsig#" in data
 
@@ -221,15 +260,19 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
             lines += [f"  note: {n}" for n in result.notes]
         elif not attestations:
             v = verify_attestation(data, tl, at=when)
-            summary = {"kind": "attestation", **_attestation_summary(v)}
+            checked = _check_registrations([v], None)
+            summary = {"kind": "attestation", **_attestation_summary(v), "checked": checked}
             lines = [f"{v.claim.kind} attestation verified: {v.issuer.label}, signed {v.signed_at:%Y-%m-%d %H:%M}Z",
                      f"  about {v.subject_digest}"] + [f"  note: {n}" for n in v.notes]
+            lines += [f"  checked: {c}" for c in checked]
         else:
             docs = [read_input(a) for a in attestations]
             chain = verify_chain(data, _media(data, format_id), docs, tl, when, document_format=format_id)
-            summary = {"kind": "chain", **chain.as_dict()}
+            checked = _check_registrations(chain.original, (data, format_id))
+            summary = {"kind": "chain", **chain.as_dict(), "checked": checked}
             lines = ["chain verified:"] + chain.describe()
             lines.append("lossless" if chain.lossless else f"translation lost or changed {len(chain.losses)} item(s)")
+            lines += [f"checked: {c}" for c in checked]
     except GatewayError as exc:
         fail(exc, as_json, source=file)
     if as_json:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from gateway import examples
 from gateway.cli import main
 
 PACT = b'{"id": "urn:pact:1", "pcfExcludingBiogenic": 2.15437}'
@@ -113,3 +114,53 @@ def test_trust_sign_refuses_a_malformed_draft(pki, tmp_path: Path) -> None:
     code, _, err = run("trust", "sign", draft, "--root-key", pki.files["root_key"], "-o", tmp_path / "list.json")
     assert code == 1 and "DUPLICATE_KEY" in err
     assert not (tmp_path / "list.json").exists()
+
+
+def _register(pki, files: dict[str, Path], signer: str, *extra: str) -> tuple[int, str, str]:
+    d = files["dir"]
+    (d / "steel.json").write_bytes(examples.example("hebei-hot-rolled-steel-coil.json").read_bytes())
+    return run("sign", d / "steel.json", "--claim", "registered", "--key", files[f"{signer}_ed25519"],
+               "--issuer", f"urn:jjj:platform:{signer}", "--key-id", pki[signer].ed25519_key_id, *extra,
+               "-o", d / f"reg-{signer}.json")
+
+
+def test_sign_reads_what_the_claim_needs_from_the_document(pki, files: dict[str, Path]) -> None:
+    """Issue 16: without --region/--format a malformed claim was signed, exit 0."""
+    code, _, err = _register(pki, files, "hebei", "--declaration-id", "17a5fb42-e39f-57e7-b903-f6ba0abd724e", "--version", "1")
+    assert code == 0, err
+    claim = json.loads((files["dir"] / "reg-hebei.json").read_text())["credentialSubject"]["claim"]
+    assert (claim["region"], claim["version"], claim["format"]) == ("130000", 1, "cn-jjj-json")
+    code, out, err = run("verify", files["dir"] / "steel.json", "--attestation", files["dir"] / "reg-hebei.json",
+                         "--trust-list", files["list"], "--root", pki.root_multikey, "--json")
+    assert code == 0, err
+    assert "the registration names the document's declaration id, version and region" in json.loads(out)["checked"]
+
+
+def test_a_claim_missing_a_field_is_refused_by_name() -> None:
+    from gateway.core.errors import MalformedProof
+    from signing import RegisteredClaim
+    from signing.claims import claim_from_json
+
+    with pytest.raises(MalformedProof) as err:
+        RegisteredClaim("cn-jjj-json", "6f1c", 2, None).check_complete()  # type: ignore[arg-type]
+    assert err.value.path == "/credentialSubject/claim/region"
+    with pytest.raises(MalformedProof) as err:
+        claim_from_json({"kind": "registered", "format": "cn-jjj-json", "declarationId": "6f1c", "version": 2})
+    assert "lacks region" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("signer", "extra", "reason"),
+    [
+        ("hebei", ("--version", "3"), "CHAIN_BROKEN"),  # the claim names another version
+        ("hebei", ("--declaration-id", "00000000-0000-0000-0000-000000000000"), "CHAIN_BROKEN"),
+        ("beijing", ("--region", "130000"), "SIGNER_NOT_AUTHORISED"),  # Beijing registering a Hebei declaration
+    ],
+)
+def test_verify_checks_the_registration_against_the_document_and_the_signer(pki, files, signer, extra, reason) -> None:
+    """Issue 16: fpgw verify said `chain verified` for both."""
+    code, _, err = _register(pki, files, signer, *extra)
+    assert code == 0, err
+    code, _, err = run("verify", files["dir"] / "steel.json", "--attestation", files["dir"] / f"reg-{signer}.json",
+                       "--trust-list", files["list"], "--root", pki.root_multikey, "--json")
+    assert code == 1 and json.loads(err)["error"]["reason"] == reason

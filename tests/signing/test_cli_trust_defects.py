@@ -73,7 +73,7 @@ def test_key_out_of_validity_names_the_window_and_the_fix(pki, draft: Path, tmp_
     (tmp_path / "decl.json").write_bytes(b'{"id": "urn:pact:1"}')
     code = run("sign", tmp_path / "decl.json", "--claim", "registered", "--key", pki.files["hebei_ed25519"],
                "--issuer", "urn:jjj:platform:hebei", "--format", "pact-v3", "--declaration-id", "d", "--version", "1",
-               "-o", tmp_path / "reg.json").exit_code
+               "--region", "130000", "-o", tmp_path / "reg.json").exit_code
     assert code == 0
     assert add(draft, "urn:jjj:platform:hebei", "130000", "--key", pki.files["hebei_ed25519"],
                "--valid-from", "2099-01-01T00:00:00Z").exit_code == 0
