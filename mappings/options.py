@@ -41,12 +41,13 @@ OPTION_KEYS: dict[str, str] = {
     "precision": f"significant digits of computed inexact values written to buyers' formats (default "
                  f"{DEFAULT_PRECISION}, 1-{MAX_PRECISION})",
     "pact_extension": "omit: write no PACT extension, report what it would have carried as dropped",
+    "catenax_extension": "omit: write no regional extension into Catena-X documents, report what it would have carried as dropped",
     "study_url": "links/study_url when the declaration has none (--set links/study_url=URL sets it always)",
     "performance_class": "performance_class when the declaration has none (--set performance_class=CLASS sets it always)",
 }
 # Options that are data, filling a gap only: kept for callers that used them before --set existed.
 _DATA_OPTIONS = {"study_url": "links/study_url", "performance_class": "performance_class"}
-_EXTRA = ("pact_extension",)
+_EXTRA = ("pact_extension", "catenax_extension")
 
 
 @dataclass(frozen=True)
