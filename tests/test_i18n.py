@@ -78,3 +78,10 @@ def test_errors_reasons_and_hints_in_chinese(tmp_path) -> None:
     made = _run("--lang", "zh", "tls", "ca", "--out", str(tmp_path))
     assert made.output.strip() == f"已写入 {tmp_path / 'ca.pem'} 和 {tmp_path / 'ca.key'}（请离线保管 ca.key）"
     assert _run("--lang", "en", "tls", "ca", "--out", str(tmp_path)).output.startswith("error: ")
+
+
+def test_tables_line_up_with_chinese_headers() -> None:
+    from gateway.cli.remote import table
+
+    lines = table(("游标", "标识"), [(1, "d1"), (12, "d2")]).splitlines()
+    assert lines == ["游标  标识", "1     d1", "12    d2"]

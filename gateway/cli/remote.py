@@ -7,6 +7,7 @@ import base64
 import functools
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,10 +76,15 @@ def calling(connection: Connection, as_json: bool) -> Iterator[grpc.Channel]:
         fail(error, as_json)
 
 
+def _cells(text: str) -> int:
+    """Terminal cells of ``text``: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[str(c) for c in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
+    widths = [max(_cells(row[i]) for row in cells) for i in range(len(headers))]
+    return "\n".join("  ".join(c + " " * (w - _cells(c)) for c, w in zip(row, widths)).rstrip() for row in cells)
 
 
 def stamp(message: Any, field: str) -> str:
