@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +16,7 @@ from psycopg import sql
 from ..core.errors import ConfigurationError, StoreError
 from ._sql import SqlStore
 
+log = logging.getLogger("gateway.store")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -93,7 +96,11 @@ class PostgresStore(SqlStore):
                 with conn.transaction():
                     yield conn
             except psycopg.OperationalError as exc:
-                raise StoreError(f"PostgreSQL failed: {exc}".strip()) from exc
+                # Remote callers get the reason and an incident id; PostgreSQL's own text
+                # (relations, tuples, hosts) goes to the server log only.
+                incident = uuid.uuid4().hex[:12]
+                log.error("PostgreSQL failed (incident %s): %s", incident, str(exc).strip())
+                raise StoreError(f"the store failed (incident {incident})", incident=incident) from exc
 
     def _lock_counters_sql(self) -> str:
         return "SELECT value FROM counters WHERE name = 'cursor' FOR UPDATE"
