@@ -102,7 +102,9 @@ def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | D
 
 def check_decimal_bounds(value: Decimal, path: str = "/") -> None:
     """The digit and exponent bounds alone, for a value already a finite ``Decimal``."""
-    digits = len(value.as_tuple().digits)
+    # Trailing zeros of the coefficient are not significant: the plain notation of the data form
+    # (1.7976931348623157E308 written out) must stay within the bounds the literal met.
+    digits = len("".join(map(str, value.as_tuple().digits)).rstrip("0")) or 1
     if digits > MAX_SIGNIFICANT_DIGITS:
         raise NumberOutOfRange(
             f"number has {digits} significant digits; at most {MAX_SIGNIFICANT_DIGITS} are accepted",

@@ -21,7 +21,8 @@ class EuBatteryJson(JsonFormat):
     schema_file = "passport.schema.json"
     schema_ref = "mappings/eu_battery/passport.schema.json (JSON Schema 2020-12; aspect-compatible)"
 
-    markers = (b'"batteryCarbonFootprint"', b'"jjjPassportContext"')
+    # The aspect's two required footprint members: a bare aspect (no companion) is one too.
+    markers = (b'"batteryCarbonFootprint"', b'"carbonFootprintPerLifecycleStage"')
     mapping = mapping
     border = True
 

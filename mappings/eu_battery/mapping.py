@@ -15,7 +15,7 @@ from gateway.core.errors import MissingRequiredValue
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.eu_battery import energy, stages
+from mappings.eu_battery import aspect, energy, stages
 from mappings.fieldmap import FieldMap, unconsumed
 
 FIELDS = FieldMap.load("mappings.eu_battery")
@@ -138,9 +138,13 @@ def _stages_to_native(data: dict[str, Any], basis: energy.Basis, report: Transla
 
 def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, consumed = FIELDS.to_canonical(native, report)
-    context = native[CONTEXT]
+    # A bare Battery Pass aspect (as published, 1.2.0 or 1.0.0) has no companion object: what
+    # it lacks is defaulted or reported missing, each named in the report.
+    context = native.get(CONTEXT, {})
+    aspect.fill(native, data, report, bare=CONTEXT not in native)
+    aspect.check_plausible(native, report)
     own: dict[str, Any] = {}
-    du = data.setdefault("declared_unit", {"unit": "kWh", "amount": "1"})
+    du = data["declared_unit"]
     lifetime = context.get("lifetimeEnergy")
     if lifetime is not None:
         du["lifetime_energy"] = {"amount": _text(lifetime), "unit": "kWh"}

@@ -391,15 +391,6 @@ def test_reading_back_per_piece_or_per_kg_needs_the_basis(remove: str, path: str
     assert exc.value.path == path
 
 
-def test_official_sample_payload_lacks_the_declaration_identity() -> None:
-    sample = require(ANCHORS / "CarbonFootprintForBatteries-payload.json")
-    payload = sample.read_bytes().decode("utf-16").encode()
-    _official_validator().validate(json.loads(payload))
-    with pytest.raises(SchemaViolation) as exc:
-        read(payload, "eu-battery-json")
-    assert "jjjPassportContext" in exc.value.message
-
-
 # -- schema, XSD, hostile XML --------------------------------------------------------------------
 
 
