@@ -9,6 +9,7 @@ plausibility of its values.
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 import uuid
 from datetime import UTC, datetime
@@ -40,12 +41,14 @@ def fill(native: dict[str, Any], data: dict[str, Any], report: TranslationReport
         "created": (datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
                     "the time of reading; supply it with --set created=DATETIME"),
     }
+    reasons = table()["reasons"]
     for path, value in table()["defaults"].items():
-        computed.setdefault(path, (value, f"supply it with --set {path}=..."))
+        why = f"{reasons[path]}; " if path in reasons else ""
+        computed.setdefault(path, (value, f"{why}supply it with --set {path}=..."))
     for path, (value, why) in computed.items():
         if get(data, path) is ABSENT:
             put(data, path, value)
-            report.defaulted(None, path, f"the document does not state it; {dump_json(value).decode()} used: {why}")
+            report.defaulted(None, path, f"the document does not state it; {json.dumps(value, ensure_ascii=False)} used: {why}")
     if bare:
         for path, what in table()["missing"].items():
             if get(data, path) is ABSENT:
