@@ -67,7 +67,7 @@ def test_the_implementation_and_run_date_reach_every_report_and_the_claim(tmp_pa
     verified = CliRunner().invoke(main, ["verify", str(tmp_path / "conformance.attestation.json"), "--trust-list",
                                          str(KEYS / "TEST-ONLY-trust-list.json"), "--root", root, "--json"])
     claim = json.loads(verified.output)["claim"]
-    assert (claim["implementation"], claim["target"], claim["runAt"]) == ("acme-pcf@2.4.1", "acme-pcf@2.4.1",
+    assert (claim["implementation"], claim["target"], claim["run_at"]) == ("acme-pcf@2.4.1", "acme-pcf@2.4.1",
                                                                           report["run_at"])
 
 

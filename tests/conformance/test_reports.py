@@ -49,7 +49,7 @@ def test_signed_result_verifies(run_dir) -> None:
     from signing import document_digest
 
     assert claim["kind"] == "conformance" and claim["level"] == "signing" and claim["passed"] is True
-    assert claim["reportDigest"] == document_digest((run_dir / "conformance.json").read_bytes(), "json")
+    assert claim["report_digest"] == document_digest((run_dir / "conformance.json").read_bytes(), "json")
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="headless Chromium is not installed (apt-get install -y chromium)")
