@@ -87,6 +87,19 @@ class FieldMap:
             put(native, rule.native, self._encode(rule, value))
         return native, consumed
 
+    def without_unknown_codes(self, view: dict[str, Any]) -> dict[str, Any]:
+        """``view`` less its optional coded values this table cannot express (in place): the
+        callers' extensions carry those instead of the codec refusing them."""
+        for rule in self.rules:
+            kind, _, table = rule.type.partition(":")
+            if kind != "code" or rule.required or not rule.canonical:
+                continue
+            value = get(view, rule.canonical)
+            if value is not _MISSING and value not in self.codes[table]:
+                parent, _, key = rule.canonical.rpartition("/")
+                (get(view, parent) if parent else view).pop(key, None)
+        return view
+
     def _default(self, rule: FieldRule, allow_defaults: bool) -> Any:
         if rule.default is None or (not rule.allow_default and not allow_defaults):
             raise MissingRequiredValue(

@@ -166,7 +166,7 @@ def from_canonical(
     if rest and not keep_rest:
         for path, _ in leaves(rest):
             report.dropped(f"extensions/{NAMESPACE}/{REST_KEY}/{path}", None, f"a 9.0.0 member {layout.id} has no place for")
-    view = _known_codes_only(layout.fields, units.to_pact(layout.profile, data, options, report))
+    view = layout.fields.without_unknown_codes(units.to_pact(layout.profile, data, options, report))
     supplied = {path for path, _ in leaves(leftovers)}
     fields = replace(layout.fields, rules=tuple(
         r for r in layout.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
@@ -184,18 +184,6 @@ def from_canonical(
         native[REST_KEY] = rest
     return native
 
-
-def _known_codes_only(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:
-    """Optional coded values the table cannot express are left for the extension to carry."""
-    for rule in fields.rules:
-        kind, _, table = rule.type.partition(":")
-        if kind != "code" or rule.required or not rule.canonical:
-            continue
-        value = get(view, rule.canonical)
-        if value is not ABSENT and value not in fields.codes[table]:
-            parent, _, key = rule.canonical.rpartition("/")
-            (get(view, parent) if parent else view).pop(key, None)
-    return view
 
 
 def _write_structure(layout: Layout, data: dict[str, Any], native: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport) -> None:

@@ -12,7 +12,7 @@ from gateway.core.model import Declaration, declaration_from_data, declaration_t
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import FieldMap, get, leaves, put
+from mappings.fieldmap import get, leaves, put
 from mappings.pact import carry, structure, units
 from mappings.pact.profile import Profile, renames
 
@@ -48,7 +48,7 @@ def from_canonical(
         )
     leftovers = _native_leftovers(profile, data.get("extensions", {}), report)
     supplied = {p for p, _ in leaves(leftovers)} | _prefixes(leftovers)
-    view = _known_codes_only(profile.fields, units.to_pact(profile, data, options, report))
+    view = profile.fields.without_unknown_codes(units.to_pact(profile, data, options, report))
     fields = replace(profile.fields, rules=tuple(
         r for r in profile.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
     ))
@@ -68,19 +68,6 @@ def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:
             out |= _prefixes(value, path)
     return out
 
-
-def _known_codes_only(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:
-    """Optional coded values the table cannot express are left for the extension to carry."""
-    for rule in fields.rules:
-        kind, _, table = rule.type.partition(":")
-        if kind != "code" or rule.required or not rule.canonical:
-            continue
-        value = get(view, rule.canonical)
-        if value is not ABSENT and value not in fields.codes[table]:
-            parent, _, key = rule.canonical.rpartition("/")
-            node = get(view, parent) if parent else view
-            node.pop(key, None)
-    return view
 
 
 def _native_leftovers(profile: Profile, extensions: dict[str, Any], report: TranslationReport) -> dict[str, Any]:
