@@ -12,7 +12,7 @@ import jsonschema_rs
 from lxml import etree
 
 from gateway.core.errors import FieldViolation, SchemaViolation
-from gateway.core.model import Declaration
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.parsing import dump_json, load_json, load_xml
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
@@ -89,6 +89,18 @@ class Format(ABC):
             "mappingVersion": self.mapping_version,
             "schema": self.schema_ref,
         }
+
+
+def declaration_of(format_id: str, data: dict[str, Any]) -> Declaration:
+    """The declaration a mapping built from ``format_id``'s document, with a refusal that says
+    the document (not the caller's canonical data) is what breaks the model."""
+    try:
+        return declaration_from_data(data)
+    except SchemaViolation as exc:
+        raise SchemaViolation(
+            f"{format_id} document does not make a valid declaration: {exc.message}", path=exc.path,
+            violations=exc.violations, format=format_id,
+        ) from None
 
 
 def json_violations(validator: Any, instance: Any) -> list[FieldViolation]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.report import TranslationReport
+from mappings.catenax import regional
 from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import get
+from mappings.fieldmap import get, leaves
 
 # Canonical paths a declaration cannot do without, in the order they are asked for.
 REQUIRED = ("id", "created", "organisation/name", "product/name")
@@ -26,3 +29,19 @@ def require(format_id: str, data: dict[str, Any], report: TranslationReport) -> 
     if "version" not in data:
         data["version"] = 0
         report.defaulted(None, "version", f"{format_id} has no version; 0 used")
+
+
+def section_declaration(
+    format_id: str, namespace: str, native: dict[str, Any], data: dict[str, Any], own: dict[str, Any],
+    report: TranslationReport, kept_as: str,
+) -> Declaration:
+    """The declaration of a battery carbon-footprint section (Catena-X passport or IDTA): the
+    section's members without a canonical field kept under ``extensions/{namespace}`` and
+    reported, the regional extension applied, the identity a section lacks required."""
+    for path, _ in leaves(own):
+        report.converted(path, f"extensions/{namespace}/{path}", f"no canonical field; kept as {kept_as}")
+    data, others = regional.apply_extension(native, data)
+    if others:
+        data.setdefault("extensions", {}).setdefault(namespace, {})["extensions"] = copy.deepcopy(others)
+    require(format_id, data, report)
+    return declaration_from_data(data)

@@ -18,10 +18,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from gateway.core.errors import MissingRequiredValue, SchemaViolation
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.errors import MissingRequiredValue
+from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import ReportEntry, TranslationReport
-from mappings.base import TranslateOptions
+from mappings.base import TranslateOptions, declaration_of
 from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
 from mappings.fieldmap import _MISSING as ABSENT
@@ -379,10 +379,4 @@ def to_canonical(layout: Layout, native: dict[str, Any], report: TranslationRepo
         carry.overlay(data.setdefault("extensions", {}).setdefault(NAMESPACE, {}), leftovers)
         for path, _ in leaves(leftovers):
             report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native Catena-X member")
-    try:
-        return declaration_from_data(data)
-    except SchemaViolation as exc:
-        raise SchemaViolation(
-            f"{layout.id} document does not make a valid declaration: {exc.message}", path=exc.path,
-            violations=exc.violations, format=layout.id,
-        ) from None
+    return declaration_of(layout.id, data)

@@ -10,12 +10,11 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
 from mappings.catenax.battery import total_of
-from mappings.fieldmap import leaves
 
 PACKAGE = "mappings.idta"
 NAMESPACE = "idta-battery-cf"
@@ -151,10 +150,4 @@ def _unit(entry: dict[str, Any], report: TranslationReport) -> tuple[str, Decima
 
 def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, own = read(native, report)
-    for path, _ in leaves(own):
-        report.converted(path, f"extensions/{NAMESPACE}/{path}", "no canonical field; kept as a native IDTA member")
-    data, others = regional.apply_extension(native, data)
-    if others:
-        data.setdefault("extensions", {}).setdefault(NAMESPACE, {})["extensions"] = copy.deepcopy(others)
-    identity.require(FORMAT_ID, data, report)
-    return declaration_from_data(data)
+    return identity.section_declaration(FORMAT_ID, NAMESPACE, native, data, own, report, "a native IDTA member")

@@ -6,11 +6,10 @@ import copy
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gateway.core.errors import SchemaViolation
 from gateway.core.jsonpatch import merge_diff, merge_patch
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
-from mappings.base import TranslateOptions
+from mappings.base import TranslateOptions, declaration_of
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import get, leaves, put
 from mappings.pact import carry, structure, units
@@ -198,10 +197,4 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
         data.setdefault("extensions", {})[profile.id] = leftovers
         for path, _ in _native_units(leftovers):
             report.converted(path, f"extensions/{profile.id}/{path}", "no canonical field; kept as a native PACT field")
-    try:
-        return declaration_from_data(data)
-    except SchemaViolation as exc:
-        raise SchemaViolation(
-            f"{profile.id} document does not make a valid declaration: {exc.message}", path=exc.path,
-            violations=exc.violations, format=profile.id,
-        ) from None
+    return declaration_of(profile.id, data)
