@@ -73,8 +73,10 @@ def issue_attestation(
 
     ``subject_digest`` is ``sha256:<hex>`` of the attested document's canonical form.
     ``embed`` (the document bytes) is checked against it and carried in the credential: JSON
-    as its parsed value, XML as its exclusive-C14N text.
+    as its parsed value, XML as its exclusive-C14N text. A claim missing a field the
+    verifier requires is refused (``MalformedProof``): signed, it would verify nowhere.
     """
+    claim.check_complete()
     hex_digest = parse_digest(subject_digest)
     policy = claim_policy(claim.kind)
     subject: dict[str, Any] = {

@@ -97,6 +97,18 @@ def test_embedded_document_checked(pki, declaration: bytes, digest: str) -> None
         _issue(pki, digest=digest, embed=declaration.replace(b"2154.37", b"2154.38"))
 
 
+@pytest.mark.parametrize("claim, field", [
+    (RegisteredClaim("cn-jjj-json", "6f1c", 2, None), "region"),  # type: ignore[arg-type]
+    (RegisteredClaim("cn-jjj-json", None, 2, "130000"), "declarationId"),  # type: ignore[arg-type]
+    (TranslatedClaim("sha256:" + "0" * 64, "cn-jjj-json", "pact-v3", "1", "1", None, True), "reportDigest"),  # type: ignore[arg-type]
+])
+def test_the_library_refuses_a_claim_its_verifier_would_refuse(pki, digest: str, claim, field: str) -> None:
+    with pytest.raises(MalformedProof) as err:
+        _issue(pki, claim=claim, digest=digest)
+    assert err.value.path == f"/credentialSubject/claim/{field}"
+    assert err.value.message.endswith(f"claim lacks {field}")
+
+
 def test_verified_claim_by_accredited_verifier(pki, digest: str) -> None:
     claim = VerifiedClaim("cn-jjj-json", "6f1c", 2, "steel", "urn:jjj:accreditation-body:cnas", "CNAS V0042",
                           ("steel",), "reasonable", "2026-02-20")
