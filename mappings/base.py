@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from functools import cached_property
 from importlib import resources
 from typing import Any, ClassVar, Protocol
@@ -101,6 +102,29 @@ def declaration_of(format_id: str, data: dict[str, Any]) -> Declaration:
             f"{format_id} document does not make a valid declaration: {exc.message}", path=exc.path,
             violations=exc.violations, format=format_id,
         ) from None
+
+
+def unique(values: Iterable[Any]) -> list[Any]:
+    """``values`` without repeats, first occurrence kept; one hash lookup per value, so linear
+    in the list (a list's ``in`` would make it quadratic). Equal values are equal JSON-like
+    trees: objects compare by content whatever their member order, as ``==`` does."""
+    seen: set[Any] = set()
+    out = []
+    for value in values:
+        key = _content_key(value)
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def _content_key(value: Any) -> Any:
+    # Hashable, and equal exactly when the JSON-like values are: objects become sets of members.
+    if isinstance(value, dict):
+        return frozenset((k, _content_key(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_content_key(v) for v in value)
+    return value
 
 
 def json_violations(validator: Any, instance: Any) -> list[FieldViolation]:

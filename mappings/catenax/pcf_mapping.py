@@ -21,7 +21,7 @@ from typing import Any
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import ReportEntry, TranslationReport
-from mappings.base import TranslateOptions, declaration_of
+from mappings.base import TranslateOptions, declaration_of, unique
 from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
 from mappings.fieldmap import _MISSING as ABSENT
@@ -90,14 +90,6 @@ def _text_to_native(text: dict[str, str] | None) -> str | None:
 
 def _text_from_native(value: str) -> dict[str, str]:
     return {"zh": value} if _CJK.search(value) else {"en": value}
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out
 
 
 def _urn(layout: Layout, ident: dict[str, str]) -> str:
@@ -196,30 +188,30 @@ def _write_structure(layout: Layout, data: dict[str, Any], native: dict[str, Any
             "(BPNL followed by 12 letters or digits)",
             path="organisation/ids[scheme=bpnl]", target="companyIds",
         )
-    native["companyIds"] = _unique([_company_urn(layout, i) for i in org["ids"]])
+    native["companyIds"] = unique([_company_urn(layout, i) for i in org["ids"]])
     native["productNameCompany"] = _text_to_native(product["name"])
     description = _text_to_native(product.get("description"))
     if description:
         native["productDescription"] = description
-    ids = _unique([_urn(layout, i) for i in product.get("ids", [])])
+    ids = unique([_urn(layout, i) for i in product.get("ids", [])])
     if not ids:
         raise _missing(layout, "product/ids", "productIds")
     native["productIds"] = ids
-    classifications = _unique([
+    classifications = unique([
         f"{CLASSIFICATION_URN}{i['scheme']}:{i['code']}" if i["scheme"] != "urn" else i["code"]
         for i in product.get("classifications", [])
     ])
     if classifications:
         native["productClassifications"] = classifications
     if data.get("preceding_ids"):
-        native["precedingPfIds"] = [{"id": i} for i in _unique(data["preceding_ids"])]
+        native["precedingPfIds"] = [{"id": i} for i in unique(data["preceding_ids"])]
     pcf = native.setdefault("pcf", {})
-    standards = _unique(method.get("standards", []))
+    standards = unique(method.get("standards", []))
     if not standards:
         raise _missing(layout, "method/standards", "pcf/crossSectoralStandards")
     pcf["crossSectoralStandards"] = standards
-    pcf["productOrSectorSpecificRules"] = _unique([r["name"] for r in method.get("product_rules", [])])
-    sources = _unique([f"{s['database']} {s['version']}" if s.get("version") else s["database"]
+    pcf["productOrSectorSpecificRules"] = unique([r["name"] for r in method.get("product_rules", [])])
+    sources = unique([f"{s['database']} {s['version']}" if s.get("version") else s["database"]
                        for s in data.get("data_quality", {}).get("factor_sources", [])])
     if sources:
         pcf["secondaryEmissionFactorSources"] = sources
@@ -317,7 +309,7 @@ def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any]
     pcf = native.get("pcf", {})
     method = data.setdefault("method", {})
     if pcf.get("crossSectoralStandards"):
-        method["standards"] = _unique(pcf["crossSectoralStandards"])
+        method["standards"] = unique(pcf["crossSectoralStandards"])
         consumed.add("pcf/crossSectoralStandards")
     if isinstance(pcf.get("productOrSectorSpecificRules"), list):
         if pcf["productOrSectorSpecificRules"]:

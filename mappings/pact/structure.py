@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 
 from gateway.core.errors import MissingRequiredValue
 from mappings.fieldmap import _MISSING as ABSENT
+from mappings.base import unique
 from mappings.fieldmap import get, put
 from mappings.pact.profile import Profile
 
@@ -71,14 +72,6 @@ def urn_to_id(profile: Profile, urn: str) -> dict[str, str]:
     return {"scheme": "urn", "value": urn}
 
 
-def _unique(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out
-
-
 # -- canonical -> native ---------------------------------------------------------------------
 
 
@@ -86,7 +79,7 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
     """Fill the structural fields; ``supplied`` are native paths carried native leftovers will set."""
     org, product, method = data["organisation"], data["product"], data.get("method", {})
     native["companyName"] = _text_to_native(org["name"])
-    ids = _unique([id_to_urn(profile, i) for i in org.get("ids", [])])
+    ids = unique([id_to_urn(profile, i) for i in org.get("ids", [])])
     if ids:
         native["companyIds"] = ids
     else:
@@ -95,14 +88,14 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
     description = _text_to_native(product.get("description"))
     if description is not None:
         native["productDescription"] = description
-    ids = _unique([id_to_urn(profile, i) for i in product.get("ids", [])])
+    ids = unique([id_to_urn(profile, i) for i in product.get("ids", [])])
     if ids:
         native["productIds"] = ids
     else:
         _missing(profile, "product/ids", "productIds", supplied)
     _write_classifications(profile, product.get("classifications", []), native, supplied)
     if data.get("preceding_ids"):
-        native["precedingPfIds"] = _unique(data["preceding_ids"])
+        native["precedingPfIds"] = unique(data["preceding_ids"])
     pcf = native.setdefault("pcf", {})
     _write_gwp(profile, method.get("gwp_set"), native, supplied)
     _write_standards(profile, method.get("standards", []), native, supplied)
@@ -110,7 +103,7 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
     if rules:
         pcf["productOrSectorSpecificRules"] = rules
     _write_geography(profile, method.get("geography"), pcf)
-    sources = _unique([{"name": s["database"], "version": s["version"]} for s in data.get("data_quality", {}).get("factor_sources", []) if s.get("version")])
+    sources = unique([{"name": s["database"], "version": s["version"]} for s in data.get("data_quality", {}).get("factor_sources", []) if s.get("version")])
     if sources:
         pcf["secondaryEmissionFactorSources"] = sources
     pcf["packagingEmissionsIncluded"] = "packagingGhgEmissions" in pcf
@@ -122,7 +115,7 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
 
 
 def _write_classifications(profile: Profile, items: list[dict[str, str]], native: dict[str, Any], supplied: set[str]) -> None:
-    urns = _unique([
+    urns = unique([
         i["code"] if i["scheme"] == "urn" and _URN.match(i["code"])
         else f"{CLASSIFICATION_URN}{quote(i['scheme'], safe='')}:{quote(i['code'], safe='')}"
         for i in items
@@ -149,7 +142,7 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
     for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
         if not path:
             continue
-        codes = _unique([profile.codes[table][s] for s in standards if s in profile.codes[table]])
+        codes = unique([profile.codes[table][s] for s in standards if s in profile.codes[table]])
         if codes:
             put(native, path, codes)
         elif path == profile.standards_used or not profile.standards_used:
@@ -298,7 +291,7 @@ def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, 
         standards += [reverse.get(v, v) for v in values]
         consumed.add(path)
     if standards:
-        method["standards"] = _unique(standards)
+        method["standards"] = unique(standards)
 
 
 def _rules_from_native(profile: Profile, rules: list[dict[str, Any]]) -> list[dict[str, str]]:

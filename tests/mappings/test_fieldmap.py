@@ -6,6 +6,7 @@ import pytest
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.report import TranslationReport
+from mappings.base import unique
 from mappings.fieldmap import FieldMap, FieldRule, get, put, resolve, unconsumed
 
 TABLE = FieldMap(
@@ -73,3 +74,10 @@ def test_unconsumed_is_the_leaves_no_consumed_path_covers() -> None:
     tree = {"a": {"b": 1, "c": [2, 3]}, "d": 4}
     assert unconsumed(tree, {"a/b", "a/c/0"}) == {"a/c/1": 3, "d": 4}
     assert unconsumed(tree, {"a", "d"}) == {}
+
+
+def test_unique_keeps_first_occurrences_and_compares_objects_by_content() -> None:
+    values = [{"name": "db", "version": "1"}, "urn:a", {"version": "1", "name": "db"}, "urn:a", ["x", {"k": 1}],
+              ["x", {"k": 1}], {"name": "db", "version": "2"}]
+    assert unique(values) == [{"name": "db", "version": "1"}, "urn:a", ["x", {"k": 1}], {"name": "db", "version": "2"}]
+    assert unique([f"s{i % 997}" for i in range(10_000)]) == [f"s{i}" for i in range(997)]
