@@ -39,6 +39,7 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
     [logging] without a restart."""
     from ..rest import serve as run
     from ..server import load_config
+    from ..server.config import ConfigFile
     from ..server.logs import configure_logging
 
     env = dict(os.environ)
@@ -74,9 +75,7 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
         sys.stdout.flush()
 
     try:
-        # SIGHUP reloads a single process (workers of several cannot be handed a closure).
-        reloads = config_path is not None and config.processes == 1
-        run(config, on_started=started, reload=(lambda: load_config(config_path, env)) if reloads else None)
+        run(config, on_started=started, reload=ConfigFile(config_path, env) if config_path is not None else None)
     except GatewayError as error:
         _fail(error, as_json, 1)
 
@@ -99,8 +98,10 @@ def _check(path: Path, env: dict[str, str], *, files: bool, as_json: bool) -> No
             click.echo(f"{_(ERROR)}: {reason_label('INVALID_CONFIGURATION')}: {path}: {where} {problem}", err=True)
     else:
         facts = summary(config)
-        text = _("{path}: configuration ok ({security} on {address}, store {store}, {peers} peers, metrics {metrics})")
-        click.echo(text.format(path=path, security=facts["security"], address=facts["address"], store=facts["store"],
-                               peers=len(facts["peers"]), metrics=facts["metrics"] or _("off"))
+        text = _("{path}: configuration ok ({security} on {address}, {processes} server processes, store {store}, "
+                 "{peers} peers, metrics {metrics})")
+        click.echo(text.format(path=path, security=facts["security"], address=facts["address"],
+                               processes=facts["processes"], store=facts["store"], peers=len(facts["peers"]),
+                               metrics=facts["metrics"] or _("off"))
                    + (" " + _("(files not checked)") if not files else ""))
     sys.exit(1 if problems else 0)

@@ -1,7 +1,7 @@
 """One gateway process: the gRPC server and, when ``[https]`` is configured, the HTTPS server
 beside it on the same store, started and stopped together.
 
-``fpgw serve`` runs :func:`serve`; with ``server.processes > 1`` each worker process runs
+``fpgw serve`` runs :func:`serve`; with several ``server.processes`` each worker process runs
 both servers and shares both ports through SO_REUSEPORT (the same process model as gRPC).
 """
 
@@ -99,7 +99,7 @@ def create_gateway(config: ServerConfig, *, route_factories: Sequence[RouteFacto
     try:
         cert, key = config.https_cert
         factories = default_route_factories(config) if route_factories is None else tuple(route_factories)
-        reuse = config.processes > 1
+        reuse = config.process_count > 1
         # Bind before building the app: the base URL (Link headers, event source) needs the port.
         https = HttpsServer.bind_only(config.https, reuse_port=reuse)
         context = RestContext(config, grpc_server.store, grpc_server.trust, base_url(config, https.port),
@@ -119,7 +119,7 @@ def create_gateway(config: ServerConfig, *, route_factories: Sequence[RouteFacto
 def serve(config: ServerConfig, *, on_started: Callable[[BoundPorts], None] | None = None,
           route_factories: Sequence[RouteFactory] | None = None, **kwargs: Any) -> None:
     """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only)."""
-    if config.processes > 1:
+    if config.process_count > 1:
         serve_processes(serve_one, config, on_started=on_started, route_factories=route_factories, **kwargs)
     else:
         serve_one(config, on_started=on_started, route_factories=route_factories, **kwargs)

@@ -65,7 +65,7 @@ class GatewayServer:
                  verify_submission: VerifySubmission = accept_as_declared,
                  verify_attestation: VerifyAttestation = accept_attestation,
                  metrics: GatewayMetrics | None = None, config: ServerConfig | None = None,
-                 services: list[str] | None = None) -> None:
+                 services: list[str] | None = None, primary: bool = True) -> None:
         self.grpc_server = server
         self._executor = executor
         self.health = health_servicer
@@ -78,6 +78,8 @@ class GatewayServer:
         self.verify_submission = verify_submission
         self.verify_attestation = verify_attestation
         self.config = config or ServerConfig()
+        # The one process of a gateway that replicates and serves [metrics] (see workers.py).
+        self.primary = primary
         self.metrics = metrics or GatewayMetrics()
         self.timed_store = TimedStore(store, self.metrics)
         self.peers = PeerSet(self.replicator, self.metrics)
@@ -87,7 +89,7 @@ class GatewayServer:
         self.monitor = HealthMonitor(health_servicer, ["", *(services or ())], store, trust,
                                      self.config.health_check_seconds)
         self.monitoring: MonitoringEndpoint | None = None
-        if self.config.metrics is not None:
+        if self.config.metrics is not None and primary:
             self.monitoring = MonitoringEndpoint(self.config.metrics.address, self.metrics,
                                                  peers=self.peers.states, health=self.monitor.check)
 
@@ -102,14 +104,19 @@ class GatewayServer:
         self.monitor.start()
         if self.monitoring is not None:
             self.monitoring.start()
-        self.peers.apply(self.config.peers)
+        if self.primary:
+            self.peers.apply(self.config.peers)
 
     def reload(self, config: ServerConfig) -> dict[str, list[str]]:
-        """Apply what can change while running: the peer set and logging. Returns the peer changes."""
+        """Apply what can change while running: the peer set (in the primary process) and
+        logging. Returns the peer changes; stored cursors are kept, so a peer that stays or
+        comes back resumes where it was."""
         from .logs import configure_logging
 
         configure_logging(config.logging)
         self.config = config
+        if not self.primary:
+            return {"added": [], "removed": [], "restarted": []}
         return self.peers.apply(config.peers)
 
     def stop(self, grace: float | None = None) -> None:
@@ -150,12 +157,15 @@ def create_server(
     store: Store | None = None,
     verify_submission: VerifySubmission | None = None,
     services: Iterable[Service] = (),
+    primary: bool = True,
 ) -> tuple[GatewayServer, int]:
     """Build the server and bind its port (not yet started); return it with the bound port.
 
     ``store`` defaults to the configured one (then owned and closed by the server).
     ``verify_submission`` defaults to the trust-list check when ``[trust]`` is configured
     (and to :func:`accept_as_declared` when it is not); ``services`` mounts further servicers.
+    ``primary=False`` (the other workers of a multi-process server) runs no peer puller and
+    no metrics endpoint.
     """
     config.check()
     metrics = GatewayMetrics()
@@ -173,7 +183,7 @@ def create_server(
             ("grpc.max_receive_message_length", size),
             ("grpc.max_send_message_length", size),
             # Off unless configured, so that a second gateway cannot silently share a port.
-            ("grpc.so_reuseport", 1 if config.processes > 1 else 0),
+            ("grpc.so_reuseport", 1 if config.process_count > 1 else 0),
         ],
         maximum_concurrent_rpcs=config.max_concurrent_rpcs,
     )
@@ -220,7 +230,7 @@ def create_server(
     gateway = GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds,
                             identity=config.identity, trust=trust, verify_submission=verify_submission,
                             verify_attestation=verify_attestation, metrics=metrics, config=config,
-                            services=[s.name for s in mounted])
+                            services=[s.name for s in mounted], primary=primary)
     return gateway, port
 
 
@@ -228,10 +238,10 @@ def serve(config: ServerConfig, *, on_started: Callable[[int], None] | None = No
     """Run until SIGTERM or SIGINT, then shut down gracefully (main thread only). With
     ``reload=`` (a callable returning a fresh config) SIGHUP re-reads the peer set and logging.
 
-    With ``config.processes > 1`` this process supervises that many server processes
-    sharing the port; ``kwargs`` must then be picklable.
+    With ``config.process_count > 1`` this process supervises that many server processes
+    sharing the port; ``reload`` and ``kwargs`` must then be picklable.
     """
-    if config.processes > 1:
+    if config.process_count > 1:
         serve_processes(serve_one, config, on_started=on_started, **kwargs)
     else:
         serve_one(config, on_started=on_started, **kwargs)

@@ -51,6 +51,7 @@ def setting_problems(config: ServerConfig) -> list[tuple[str, str]]:
 def summary(config: ServerConfig) -> dict[str, Any]:
     security = "plaintext" if config.tls is None else ("mtls" if config.tls.mutual else "tls")
     return {"address": config.address, "security": security, "identity": config.identity,
+            "processes": config.process_count,
             "store": config.store.url if not config.store.url.startswith("postgres") else "postgresql",
             "peers": [p.identity for p in config.peers.peers],
             "metrics": config.metrics.address if config.metrics else None,

@@ -11,7 +11,8 @@ max_message_bytes = 4194304
 grace_seconds = 10
 reflection = true
 enable_echo = false           # the benchmark baseline service
-processes = 1                 # more: that many server processes share the port (SO_REUSEPORT)
+processes = "auto"            # server processes sharing the port (SO_REUSEPORT); "auto": one per
+                              # core on a fixed port, 1 on port 0 (a port picked at start cannot be shared)
 health_check_seconds = 5      # how often store and trust list are probed for grpc.health.v1
 
 [tls]
@@ -82,6 +83,15 @@ from ..core.errors import ConfigurationError
 from .opsconfig import LoggingConfig, MetricsConfig, PeersConfig, parse_peers
 
 ENV_PREFIX = "FPGW_"
+AUTO = "auto"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and taskset narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform has CPU affinity
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +181,7 @@ class ServerConfig:
     grace_seconds: float = 10.0
     reflection: bool = True
     enable_echo: bool = False
-    processes: int = 1
+    processes: int | str = AUTO
     health_check_seconds: float = 5.0
     tls: TlsConfig | None = None
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -194,6 +204,15 @@ class ServerConfig:
     def host(self) -> str:
         return self.address.rsplit(":", 1)[0].strip("[]")
 
+    @property
+    def process_count(self) -> int:
+        """``processes`` with "auto" resolved: one per core when every port is fixed, else 1
+        (port 0 picks a port at start, which other processes cannot share)."""
+        if self.processes != AUTO:
+            return int(self.processes)
+        picked = self.address.endswith(":0") or (self.https is not None and self.https.address.endswith(":0"))
+        return 1 if picked else available_cores()
+
     def check(self) -> ServerConfig:
         """Refuse settings that cannot work or would be unsafe; return self."""
         if ":" not in self.address:
@@ -203,9 +222,12 @@ class ServerConfig:
                 f"plaintext on {self.address} is refused: configure [tls] or set server.insecure = true",
                 path="server.insecure",
             )
-        if self.processes > 1 and self.address.endswith(":0"):
+        if self.processes != AUTO and (not isinstance(self.processes, int) or self.processes < 1):
+            raise ConfigurationError(f"processes must be \"auto\" or a whole number of at least 1, not "
+                                     f"{self.processes!r}", path="server.processes")
+        if self.process_count > 1 and self.address.endswith(":0"):
             raise ConfigurationError("several processes need a fixed port to share", path="server.processes")
-        for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes", "processes"):
+        for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"{name} must be at least 1", path=f"server.{name}")
         if not self.store.poll_seconds > 0:
@@ -215,9 +237,6 @@ class ServerConfig:
                                      path="server.max_concurrent_rpcs")
         if self.signing is not None and not self.signer_id:
             raise ConfigurationError("[signing] needs an issuer (or server.identity)", path="signing.issuer")
-        if self.processes > 1 and (self.peers.peers or self.metrics is not None):
-            raise ConfigurationError("[peers] and [metrics] run in one server process: set processes = 1 "
-                                     "(scale out with replicas behind a load balancer)", path="server.processes")
         if self.signing is not None and self.trust is None:
             raise ConfigurationError("[signing] needs [trust]: the gateway checks its own attestations",
                                      path="trust.list")
@@ -241,7 +260,7 @@ class ServerConfig:
                                      path="https.cert")
         if https.base_url and not https.base_url.startswith("https://"):
             raise ConfigurationError("https.base_url must start with https://", path="https.base_url")
-        if self.processes > 1 and https.address.endswith(":0"):
+        if self.process_count > 1 and https.address.endswith(":0"):
             raise ConfigurationError("several processes need a fixed HTTPS port to share", path="https.address")
         for name in ("max_body_bytes", "max_connections"):
             if getattr(https, name) < 1:
@@ -299,6 +318,17 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         raise ConfigurationError(f"{where}: cannot use {value!r} as {kind_text}", path=where) from exc
 
 
+def _processes(value: Any) -> int | str:
+    """``server.processes``: "auto" or a whole number (also as text, from the environment)."""
+    if str(value).strip().lower() == AUTO:
+        return AUTO
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"server.processes: cannot use {value!r}: give \"auto\" or a whole number",
+                                 path="server.processes") from exc
+
+
 def _section(cls: type, values: Mapping[str, Any], section: str, base: Path) -> dict[str, Any]:
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in _SECTIONS}
     out: dict[str, Any] = {}
@@ -306,7 +336,9 @@ def _section(cls: type, values: Mapping[str, Any], section: str, base: Path) -> 
         if key not in fields:
             raise ConfigurationError(f"unknown setting {section}.{key}", path=f"{section}.{key}")
         kind = fields[key].type
-        if "Path" in str(kind):
+        if cls is ServerConfig and key == "processes":
+            out[key] = _processes(value)
+        elif "Path" in str(kind):
             out[key] = (base / str(value)).resolve() if value else None
         else:
             out[key] = _coerce(value, kind, f"{section}.{key}")
@@ -350,3 +382,16 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     if "logging" in nested:
         nested["logging"].check()
     return ServerConfig(**server, **nested).check()
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A configuration file with the environment overrides it is read with; calling it reads
+    both again (what SIGHUP applies). Picklable, so the workers of a multi-process server
+    can be handed it."""
+
+    path: Path
+    env: Mapping[str, str]
+
+    def __call__(self) -> ServerConfig:
+        return load_config(self.path, self.env)

@@ -1,6 +1,7 @@
 """Structured logs: one JSON object a line (or plain text), a configurable level, an access log.
 
-Every ``extra=`` field of a log call becomes a key of the JSON object. The access log is the
+Every ``extra=`` field of a log call becomes a key of the JSON object; ``pid`` names the
+process (one of several workers of a multi-process server). The access log is the
 ``gateway.access`` logger: one line per RPC with method, reason, milliseconds and caller.
 """
 
@@ -26,6 +27,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker, when several processes share the port
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:

@@ -6,14 +6,22 @@ the gRPC code when a handler aborted without one); store writes are timed by ope
 attestation verifications on the Submit and Sync paths are counted by outcome (``verified``
 or the reason of the refusal); replication state per peer and the trust list's sequence and
 seconds to its next update are read when scraped.
+
+Under a multi-process server (``server.processes > 1``) the supervisor gives its workers a
+per-run directory in ``PROMETHEUS_MULTIPROC_DIR`` before they start, so prometheus_client
+keeps every worker's counters and histograms in files there; :meth:`GatewayMetrics.exposition`
+then sums them over the workers, and a scrape of the one worker serving ``[metrics]`` shows
+the calls every worker served.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -21,6 +29,8 @@ from signing.timeutil import utcnow
 
 from ..core.errors import GatewayError
 
+# prometheus_client's own switch to its multi-process mode, read when it is first imported.
+SHARED_DIRECTORY_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -33,6 +43,12 @@ def method_label(full_method: str) -> str:
 class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        shared = os.environ.get(SHARED_DIRECTORY_VARIABLE)
+        # What a scrape reads: this registry, or every worker's counters plus this process's collectors.
+        self.exposition = self.registry
+        if shared:
+            self.exposition = CollectorRegistry(auto_describe=True)
+            MultiProcessCollector(self.exposition, path=shared)
         r = self.registry
         self.rpc_requests = Counter("fpgw_rpc_requests", "RPCs handled, by method and reason.",
                                     ["method", "reason"], registry=r)
@@ -66,7 +82,10 @@ class GatewayMetrics:
         self.verifications.labels(outcome).inc()
 
     def add(self, collector: Collector) -> None:
+        """A collector read at scrape time (live state of this process, not summed over workers)."""
         self.registry.register(collector)
+        if self.exposition is not self.registry:
+            self.exposition.register(collector)
 
 
 class TrustListCollector(Collector):

@@ -23,7 +23,7 @@ class MonitoringEndpoint:
         if not host or not port.isdigit():
             raise ConfigurationError(f"metrics address {address!r} needs host:port", path="metrics.address")
         routes = {
-            "/metrics": lambda: (200, CONTENT_TYPE_LATEST, generate_latest(metrics.registry)),
+            "/metrics": lambda: (200, CONTENT_TYPE_LATEST, generate_latest(metrics.exposition)),
             "/peers": lambda: (200, "application/json", orjson.dumps({"peers": peers()})),
             "/health": lambda: _health(health()),
         }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from gateway.core.errors import ConfigurationError
 from gateway.server import load_config
+from gateway.server.config import available_cores
 from signing import generate_key
 
 TOML = """
@@ -50,6 +52,19 @@ def test_environment_overrides_the_file(tmp_path) -> None:
 def test_defaults_without_a_file() -> None:
     config = load_config(None, env={})
     assert config.address == "127.0.0.1:50051" and config.tls is None and config.store.url == "gateway.sqlite"
+    assert config.processes == "auto" and config.process_count == available_cores()
+
+
+def test_processes_auto_is_one_per_core_on_a_fixed_port_and_one_on_port_0(tmp_path) -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert load_config(None, env={"FPGW_SERVER_ADDRESS": "127.0.0.1:7443"}).process_count == cores
+    assert load_config(None, env={"FPGW_SERVER_ADDRESS": "127.0.0.1:0"}).process_count == 1
+    https = '[tls]\ncert = "s.pem"\nkey = "s.key"\n[https]\naddress = "127.0.0.1:0"\n'
+    assert load_config(_write(tmp_path, '[server]\naddress = "127.0.0.1:7443"\n' + https), env={}).process_count == 1
+    explicit = load_config(_write(tmp_path, '[server]\naddress = "127.0.0.1:7443"\nprocesses = 3\n'), env={})
+    assert (explicit.processes, explicit.process_count) == (3, 3)
+    assert load_config(None, env={"FPGW_SERVER_PROCESSES": "AUTO"}).processes == "auto"
+    assert load_config(None, env={"FPGW_SERVER_PROCESSES": "4"}).process_count == 4
 
 
 @pytest.mark.parametrize(
@@ -66,6 +81,8 @@ def test_defaults_without_a_file() -> None:
         ("[server]\naddress = '10.0.0.1:50051'\n", {}, "server.insecure"),
         ("[server]\nmax_workers = 100\n", {}, "server.max_concurrent_rpcs"),
         ("[server]\naddress = '127.0.0.1:0'\nprocesses = 2\n", {}, "server.processes"),
+        ("[server]\nprocesses = 'many'\n", {}, "server.processes"),
+        ("[server]\nprocesses = 0\n", {}, "server.processes"),
     ],
 )
 def test_unusable_settings_are_refused_with_their_path(tmp_path, text, env, path) -> None:

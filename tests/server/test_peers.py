@@ -1,6 +1,7 @@
 """Continuous replication from [peers]: three gateways converge across a kill and restart;
 records that fail verification are refused and counted; a peer presenting another
-identity is not pulled; the peer set changes on SIGHUP."""
+identity is not pulled; the peer set changes on SIGHUP (with one process or several, of
+which exactly one replicates)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import grpc
+import pytest
 
 from gateway._proto import exchange_pb2, exchange_pb2_grpc
 
@@ -42,8 +44,9 @@ def _until(condition, seconds: float = 90.0, what: str = "condition"):
 class Region:
     """One gateway process with its own server and client certificates (SAN URI = identity)."""
 
-    def __init__(self, name: str, pki, folder: Path) -> None:
+    def __init__(self, name: str, pki, folder: Path, processes: int = 1) -> None:
         self.name, self.identity = name, f"urn:jjj:platform:{name}"
+        self.processes = processes
         self.port, self.metrics_port = _free_port(), _free_port()
         self.folder = folder
         self.server_cert, self.server_key = pki.ca.issue(f"{name} gateway", uris=(self.identity,), server=True).write(
@@ -61,6 +64,7 @@ class Region:
     def write_config(self, peers: list[Region], ca: Path) -> None:
         lines = [
             "[server]", f'address = "{self.address}"', f'identity = "{self.identity}"', "grace_seconds = 2",
+            f"processes = {self.processes}",
             "health_check_seconds = 1",
             "[tls]", f'cert = "{self.server_cert}"', f'key = "{self.server_key}"', f'client_ca = "{ca}"',
             "[store]", f'url = "{self.folder / (self.name + ".sqlite")}"',
@@ -168,16 +172,16 @@ def test_three_regions_converge_across_a_kill_and_restart(pki, tmp_path) -> None
             region.stop()
 
 
-def test_sighup_changes_the_peer_set_without_a_restart(pki, tmp_path) -> None:
-    hebei, beijing = Region("hebei", pki, tmp_path), Region("beijing", pki, tmp_path)
+@pytest.mark.parametrize("processes", [1, 2])
+def test_sighup_changes_the_peer_set_without_a_restart(pki, tmp_path, processes) -> None:
+    hebei, beijing = Region("hebei", pki, tmp_path, processes), Region("beijing", pki, tmp_path)
     hebei.write_config([], pki.ca_file)
     beijing.write_config([], pki.ca_file)
     try:
         hebei.start()
         beijing.start()
-        submit = exchange_pb2_grpc.ExchangeServiceStub
         with beijing.channel(pki) as channel:
-            submit(channel).Submit(submit_request(1), timeout=10)
+            exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(1), timeout=10)
         assert hebei.peers() == []
         hebei.write_config([beijing], pki.ca_file)
         hebei.process.send_signal(signal.SIGHUP)
@@ -187,26 +191,46 @@ def test_sighup_changes_the_peer_set_without_a_restart(pki, tmp_path) -> None:
         hebei.config.write_text(broken)
         hebei.process.send_signal(signal.SIGHUP)  # refused: the running peer set stays
         _until(lambda: "reload refused" in hebei.log.read_text(), what="the broken configuration to be refused")
+        time.sleep(1)  # time for any worker to log a refusal of its own
+        (refusal,) = [json.loads(line) for line in hebei.log.read_text().splitlines() if "reload refused" in line]
+        assert (refusal["reason"], refusal["level"]) == ("INVALID_CONFIGURATION", "error")
+        assert "peers.interval_seconds" in refusal["detail"]
         assert [s["name"] for s in hebei.peers()] == ["beijing"]
         hebei.write_config([], pki.ca_file)
         hebei.process.send_signal(signal.SIGHUP)
         _until(lambda: hebei.peers() == [], what="the removed peer to stop")
+        with beijing.channel(pki) as channel:
+            exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(2), timeout=10)
+        hebei.write_config([beijing], pki.ca_file)
+        hebei.process.send_signal(signal.SIGHUP)  # back again: resumes from its stored cursor
+        (state,) = _until(lambda: [s for s in hebei.peers() if s["cursor"] == 2], what="the peer to be pulled again")
+        assert (state["stored"], state["duplicates"]) == (1, 0)
+        scraped = _scrape_url(f"http://127.0.0.1:{hebei.metrics_port}/metrics")
+        records = {dict(labels)["outcome"]: value for (name, labels), value in scraped.items()
+                   if name == "fpgw_replication_records_total"}
+        assert records == {"stored": 2}  # one puller: a second one would have met duplicates
+        added = [line for line in hebei.log.read_text().splitlines() if "peer set changed" in line]
+        assert len(added) == 3  # added, removed, added: in one process only
         assert hebei.process.poll() is None
     finally:
         hebei.stop()
         beijing.stop()
 
 
+def _scrape_url(url: str) -> dict[tuple[str, tuple], float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        text = answer.read().decode()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
 # --- in-process: verification refusals and the peer's identity ---------------------------
 
 
 def _scrape(server) -> dict[tuple[str, tuple], float]:
-    from prometheus_client.parser import text_string_to_metric_families
-
-    with urllib.request.urlopen(f"http://127.0.0.1:{server.monitoring.port}/metrics", timeout=5) as answer:
-        text = answer.read().decode()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return _scrape_url(f"http://127.0.0.1:{server.monitoring.port}/metrics")
 
 
 def _hebei_without_trust(pki, tmp_path, start_server, store):
