@@ -22,7 +22,8 @@ from gateway.core.parsing import dump_json
 from .materialise import Materialiser
 from .suite import GROUPS, OPTIONAL, SUITES
 from .translation_cases import translation_files
-from .trust_lists import TrustLists
+from .keyring import SuiteKeys
+from .trust_lists import resign_suite_list
 
 EXAMPLES = examples.folder()
 
@@ -42,7 +43,7 @@ def generate(version: str = "v1", root: Path | None = None) -> dict[str, int]:
     for name, cases in translation_files(EXAMPLES, root).items():
         (folder / name).write_bytes(dump_json(cases))
         counts[f"translation/{name}"] = len(cases)
-    TrustLists(root / "keys").resign_suite_list()
+    resign_suite_list(SuiteKeys(root / "keys"))
     made = Materialiser(root)
     for group in (*GROUPS, OPTIONAL):
         for path in sorted((root / group).glob("*.json")):

@@ -18,47 +18,71 @@ with the suite's TEST-ONLY key of ``issuer`` (short name or entity id) over the 
 the ``subject`` document of the case (default ``declaration``; ``other`` for a digest of
 nothing in the suite), its claim filled from that document and overridden by ``claim``;
 ``tamper`` (JSON Patch) and ``replace`` alter it after signing.
+
+The generator writes what it makes into the suite (:meth:`Materialiser.case`). In process
+(:meth:`Materialiser.in_process`, with a test PKI of :mod:`signing.testpki` instead of the
+TEST-ONLY files) the same specs give a case's inputs as objects, made in memory:
+:meth:`Materialiser.inputs` (declaration, digest, policy, trust list, attestations, time).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gateway.core.jsonpatch import json_patch, merge_patch
-from gateway.core.model import declaration_from_data
-from gateway.core.model.serde import parse_datetime
 from gateway import examples
+from gateway.core.jsonpatch import json_patch, merge_patch
+from gateway.core.model import Declaration, declaration_from_data
+from gateway.core.model.serde import parse_datetime
 from gateway.core.parsing import dump_json
-from gateway.recognition import shipped_policies
+from gateway.recognition import RecognitionPolicy, load_policy, shipped_policies
 from gateway.translate import read
 from mappings import get_format
-from signing import RecognisedClaim, RegisteredClaim, VerifiedClaim, document_digest, issue_attestation, load_private_key
+from signing import RecognisedClaim, RegisteredClaim, TrustList, VerifiedClaim, document_digest, issue_attestation
 from signing.jcs import canonicalize
+from signing.testpki import TestPki
 from signing.trustsign import load_trust_list
 
-from .runner import KEY_PREFIX
+from .keyring import Keyring, PkiKeys, SuiteKeys
+from .suite import SUITES
 from .trust_lists import TrustLists
 from .xml_inputs import attacked, signed_document
 
 OTHER_DIGEST = "sha256:" + "0" * 64
 
 
+@dataclass(frozen=True)
+class CaseInputs:
+    """What a gateway assesses a recognition case with, as objects."""
+
+    declaration: Declaration
+    digest: str  # what the attestations are over
+    policy: RecognitionPolicy
+    trust_list: TrustList
+    attestations: list[dict[str, Any]]
+    at: datetime
+
+
 class Materialiser:
-    def __init__(self, suite_root: Path) -> None:
+    def __init__(self, suite_root: Path, keys: Keyring | None = None) -> None:
         self.root = suite_root
-        keys = suite_root / "keys"
-        self.keys = keys
-        doc = json.loads((keys / f"{KEY_PREFIX}trust-list.json").read_bytes())
-        root_key = (keys / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
-        self.trust_list = load_trust_list(doc, root_key, accept_expired=True)
-        self.trust_lists = TrustLists(keys)
+        self.keys = keys or SuiteKeys(suite_root / "keys")
+        self.trust_list = self.keys.trust_list
+        self.trust_lists = TrustLists(self.keys)
         self.written: set[str] = set()
+        self._documents: dict[str, bytes] = {}
+
+    @classmethod
+    def in_process(cls, pki: TestPki, version: str = "v1") -> Materialiser:
+        """Inputs of the shipped suite's cases signed with ``pki``'s keys, made in memory."""
+        return cls(SUITES / version, PkiKeys(pki))
 
     def source_bytes(self, ref: str) -> bytes:
         if ref.startswith("examples/"):
@@ -129,10 +153,8 @@ class Materialiser:
             subject_doc = documents[subject_name]
         content = self.doc_bytes(subject_doc)
         if subject_name != "other":
-            digest = document_digest(content, get_format(subject_doc["format_id"]).syntax if subject_doc.get("format_id")
-                                     else ("xml" if content.lstrip().startswith(b"<") else "json"))
-        key_name = made.get("key", f"{self._short(ent)}-ed25519")
-        key = load_private_key((self.keys / f"{KEY_PREFIX}{key_name}.pem").read_bytes())
+            digest = _digest(subject_doc, content)
+        key = self.keys.private_key(made.get("key", f"{self._short(ent)}-ed25519"))
         method = made.get("verification_method", f"{ent.id}#ed25519-1")
         if method == "did:key":
             method = key.public_key.did_key
@@ -155,7 +177,17 @@ class Materialiser:
     def doc_bytes(self, doc: dict[str, Any]) -> bytes:
         if "text" in doc:
             return doc["text"].encode("utf-8")
-        return (self.root / doc["file"]).read_bytes()
+        if "made" in doc:
+            return self.made_document(doc)
+        return self.source_bytes(doc["file"])
+
+    def made_document(self, spec: dict[str, Any]) -> bytes:
+        """The document a ``made`` spec describes, made once per run: a new XML signature is
+        randomised, and what is written must be what attestations are over."""
+        key = json.dumps([spec.get("file"), spec["made"]], sort_keys=True, default=str)
+        if key not in self._documents:
+            self._documents[key] = self.document(spec)
+        return self._documents[key]
 
     def write(self, relative: str, data: bytes) -> None:
         path = self.root / relative
@@ -174,14 +206,14 @@ class Materialiser:
             data = merge_patch(data, spec["merge_patch"])
         if "json_patch" in spec:
             data = json_patch(data, spec["json_patch"])
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        return dump_json(data)
 
     def case(self, case: dict[str, Any]) -> None:
         inputs = case.get("input", {})
         documents = inputs.get("documents", {})
         for spec in documents.values():
             if "made" in spec and "file" in spec:
-                self.write(spec["file"], self.document(spec))
+                self.write(spec["file"], self.made_document(spec))
         if isinstance(inputs.get("policy"), dict) and "file" in inputs["policy"]:
             self.write(inputs["policy"]["file"], self.policy(inputs["policy"]))
         if "file" in inputs.get("trust_list", {}):
@@ -189,6 +221,35 @@ class Materialiser:
         for spec in case.get("input", {}).get("attestations", {}).values():
             if "made" in spec and "file" in spec:
                 self.write(spec["file"], self.attestation(spec, documents))
+
+
+    def declaration(self, doc: dict[str, Any]) -> tuple[Declaration, str]:
+        """A document spec's declaration and the digest attestations over it are over."""
+        content = self.doc_bytes(doc)
+        return _declaration(content, doc.get("format_id")), _digest(doc, content)
+
+    def attestations(self, specs: Iterable[dict[str, Any]], documents: dict[str, Any]) -> list[dict[str, Any]]:
+        """The attestations ``specs`` (``{made: …}`` each) describe, over ``documents``."""
+        return [json.loads(self.attestation(spec, documents)) for spec in specs]
+
+    def inputs(self, given: dict[str, Any]) -> CaseInputs:
+        """A recognition case's ``input`` as objects, as a gateway would receive them."""
+        at = parse_datetime(given["at"])
+        documents = given["documents"]
+        declaration, digest = self.declaration(documents["declaration"])
+        trust_list = self.trust_list
+        if "trust_list" in given:
+            trust_list = load_trust_list(self.trust_lists.supplied(given["trust_list"]), self.keys.root_public, at=at)
+        attestations = self.attestations(given.get("attestations", {}).values(), documents)
+        spec = given["policy"]
+        policy = shipped_policies()[spec] if isinstance(spec, str) else load_policy(self.policy(spec), name=spec["file"])
+        return CaseInputs(declaration, digest, policy, trust_list, attestations, at)
+
+
+def _digest(doc: dict[str, Any], content: bytes) -> str:
+    syntax = get_format(doc["format_id"]).syntax if doc.get("format_id") else (
+        "xml" if content.lstrip().startswith(b"<") else "json")
+    return document_digest(content, syntax)
 
 
 def _declaration(content: bytes, format_id: str | None) -> Any:

@@ -1,4 +1,5 @@
-"""TEST-ONLY: the signed trust lists of the suite, made from the suite's own list.
+"""TEST-ONLY: the signed trust lists of the suite, made from the suite's own list (or, in
+process, from a test PKI's: see keyring.py).
 
 * The list servers under test are configured with (``keys/TEST-ONLY-trust-list.json``) is
   re-signed at :data:`SUITE_SEQUENCE`, so that a client can supply an older one (rollback).
@@ -16,13 +17,12 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from gateway.core.model.serde import parse_datetime
-from signing import KeyStatus, PrivateKey, load_private_key, load_trust_list, set_key_status, sign_trust_list
+from signing import KeyStatus, load_trust_list, set_key_status, sign_trust_list
 
-from .runner import KEY_PREFIX
+from .keyring import Keyring, SuiteKeys
 
 SUITE_SEQUENCE = 2
 EDITED_SEQUENCE = 3
@@ -35,44 +35,35 @@ def encode(document: dict[str, Any]) -> bytes:
 
 
 class TrustLists:
-    """Signs trust lists with the suite's TEST-ONLY keys."""
+    """Signs trust lists with the keys of ``keys`` (the suite's TEST-ONLY files, or a test PKI's)."""
 
-    def __init__(self, keys: Path) -> None:
+    def __init__(self, keys: Keyring) -> None:
         self.keys = keys
-        self.root_public = (keys / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
-        self.path = keys / f"{KEY_PREFIX}trust-list.json"
-
-    def key(self, stem: str) -> PrivateKey:
-        return load_private_key((self.keys / f"{KEY_PREFIX}{stem}.pem").read_bytes())
-
-    def draft(self) -> dict[str, Any]:
-        """The suite list's content without its proof."""
-        document = json.loads(self.path.read_bytes())
-        return {k: v for k, v in document.items() if k != "proof"}
 
     def sign(self, draft: dict[str, Any], *, sequence: int, key: str = "root-key", issued: str = ISSUED,
              next_update: str = NEXT_UPDATE) -> dict[str, Any]:
-        return sign_trust_list(draft, self.key(key), sequence=sequence, issued=_time(issued),
+        return sign_trust_list(draft, self.keys.private_key(key), sequence=sequence, issued=_time(issued),
                                next_update=_time(next_update))
-
-    def resign_suite_list(self) -> bytes:
-        """The server's list at SUITE_SEQUENCE, checked to load with the pinned root key."""
-        document = self.sign(self.draft(), sequence=SUITE_SEQUENCE)
-        load_trust_list(document, self.root_public, at=_time(ISSUED))
-        data = encode(document)
-        self.path.write_bytes(data)
-        return data
 
     def supplied(self, spec: dict[str, Any]) -> bytes:
         """A list a case supplies with its request: the suite list with the spec's edits."""
         made = spec.get("made", {})
-        draft = edited(self.draft(), spec)
+        draft = edited(self.keys.draft(), spec)
         return encode(self.sign(draft, sequence=made.get("sequence", EDITED_SEQUENCE), key=made.get("key", "root-key"),
                                 issued=made.get("issued", ISSUED), next_update=made.get("next_update", NEXT_UPDATE)))
 
 
+def resign_suite_list(keys: SuiteKeys) -> bytes:
+    """The server's list at SUITE_SEQUENCE, checked to load with the pinned root key."""
+    document = TrustLists(keys).sign(keys.draft(), sequence=SUITE_SEQUENCE)
+    load_trust_list(document, keys.root_public, at=_time(ISSUED))
+    data = encode(document)
+    keys.list_path.write_bytes(data)
+    return data
+
+
 def edited(draft: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    """Apply a case's trust-list edits (the same ones tests/recognition applies in process)."""
+    """Apply a case's trust-list edits."""
     out = copy.deepcopy(draft)
     for change in spec.get("status", ()):
         ent = next(e for e in out["entities"] if e["id"] == change["entity"])

@@ -19,18 +19,17 @@ entity injection). Attacks:
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from gateway.core.errors import GatewayError
-from signing import load_private_key, sign_xml
+from signing import sign_xml
 from signing.xmldsig import DS_NS
 from signing.xmlparse import parse_xml
 
-from .runner import KEY_PREFIX
+from .keyring import Keyring
 
 SIGNATURE = f"{{{DS_NS}}}Signature"
 
@@ -51,11 +50,11 @@ def _first_certificate(signed: bytes) -> bytes | None:
     return base64.b64decode("".join((found.text or "").split())) if found is not None else None
 
 
-def signed_document(source: bytes, signer: str, keys: Path, existing: bytes | None) -> bytes:
+def signed_document(source: bytes, signer: str, keys: Keyring, existing: bytes | None) -> bytes:
     """``source`` signed by ``signer`` (a short entity name), or ``existing`` when it already
     is: same content, signed with the signer's current certificate. (Whether the signature
     verifies is what the cases check.)"""
-    cert_pem = (keys / f"{KEY_PREFIX}{signer}.pem").read_bytes()
+    cert_pem = keys.certificate(signer)
     cert_der = x509.load_pem_x509_certificate(cert_pem).public_bytes(serialization.Encoding.DER)
     if existing is not None:
         try:
@@ -63,7 +62,7 @@ def signed_document(source: bytes, signer: str, keys: Path, existing: bytes | No
                 return existing
         except (GatewayError, ValueError):
             pass
-    key = load_private_key((keys / f"{KEY_PREFIX}{signer}-p256.pem").read_bytes())
+    key = keys.private_key(f"{signer}-p256")
     return sign_xml(source, key, cert_pem)
 
 

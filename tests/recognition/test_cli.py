@@ -12,27 +12,30 @@ from click.testing import CliRunner
 from gateway import examples
 from gateway.cli import main
 from gateway.recognition import verify_decision
+from conformance_tests.materialise import Materialiser
 from signing import load_trust_list
 from signing.testpki import make_test_pki
-from tests.recognition._suite import ROOT, build_attestations, build_declaration
 
 AT = "2026-06-01T00:00:00Z"
 STEEL = "examples/hebei-hot-rolled-steel-coil.json"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     d = tmp_path_factory.mktemp("recognition-cli")
     pki = make_test_pki(d / "pki")
+    made = Materialiser.in_process(pki)
     atts = d / "atts"
     atts.mkdir()
     for name in ("hebei-hot-rolled-steel-coil.json", "tianjin-ev-battery-pack-nmc.json"):
         shutil.copy(examples.example(name), d / name)
-        decl, digest = build_declaration({"file": f"examples/{name}"})
+        documents = {"declaration": {"file": f"examples/{name}"}}
+        decl, _digest = made.declaration(documents["declaration"])
         region = {"130000": "urn:jjj:platform:hebei", "120000": "urn:jjj:platform:tianjin"}[decl.region]
-        specs = [{"kind": "registered", "issuer": region, "signed": "2025-08-01T00:00:00Z"},
-                 {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2025-08-01T00:00:00Z"}]
-        for i, vc in enumerate(build_attestations(pki, decl, digest, specs)):
+        specs = [{"made": {"kind": "registered", "issuer": region, "signed": "2025-08-01T00:00:00Z"}},
+                 {"made": {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2025-08-01T00:00:00Z"}}]
+        for i, vc in enumerate(made.attestations(specs, documents)):
             (atts / f"{Path(name).stem}.{i}.json").write_text(json.dumps(vc), "utf-8")
     return {"dir": d, "pki": pki, "tl": str(pki.files["trust_list"]), "root": str(pki.files["root_public"]), "atts": str(atts)}
 

@@ -14,18 +14,18 @@ from gateway.core.errors import InvalidRequest
 from gateway.core.model import GwpSet
 from gateway.recognition import Decision, Outcome, assess, shipped_policies
 from signing import canonicalize
-from tests.recognition._suite import build_attestations, build_declaration
 from tests.strategies import declarations
 
 AT = datetime(2026, 6, 1, tzinfo=timezone.utc)
-REG = {"kind": "registered", "issuer": "urn:jjj:platform:hebei", "signed": "2026-03-16T00:00:00Z"}
-VER = {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2026-03-02T00:00:00Z"}
+REG = {"made": {"kind": "registered", "issuer": "urn:jjj:platform:hebei", "signed": "2026-03-16T00:00:00Z"}}
+VER = {"made": {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2026-03-02T00:00:00Z"}}
+STEEL = {"declaration": {"file": "documents/recognition/hebei-steel.json", "format_id": "canonical-json"}}
 
 
 @pytest.fixture(scope="module")
-def steel(pki):
-    decl, digest = build_declaration({"file": "declarations/hebei-steel.json"})
-    return decl, digest, build_attestations(pki, decl, digest, [REG, VER])
+def steel(made):
+    decl, digest = made.declaration(STEEL["declaration"])
+    return decl, digest, made.attestations([REG, VER], STEEL)
 
 
 def _assess(pki, decl, digest, atts, policy="cn-tj", at=AT):

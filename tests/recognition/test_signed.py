@@ -9,17 +9,17 @@ import pytest
 
 from gateway.core.errors import DigestMismatch, InvalidSignature, SignerNotAuthorised
 from gateway.recognition import assess, shipped_policies, sign_decision, verify_decision
-from tests.recognition._suite import build_attestations, build_declaration
 
 AT = datetime(2026, 6, 1, tzinfo=timezone.utc)
+STEEL = {"declaration": {"file": "documents/recognition/hebei-steel.json", "format_id": "canonical-json"}}
 
 
 @pytest.fixture(scope="module")
-def decision(pki):
-    decl, digest = build_declaration({"file": "declarations/hebei-steel.json"})
-    atts = build_attestations(pki, decl, digest, [
-        {"kind": "registered", "issuer": "urn:jjj:platform:hebei", "signed": "2026-03-16T00:00:00Z"},
-        {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2026-03-02T00:00:00Z"}])
+def decision(pki, made):
+    decl, digest = made.declaration(STEEL["declaration"])
+    atts = made.attestations([
+        {"made": {"kind": "registered", "issuer": "urn:jjj:platform:hebei", "signed": "2026-03-16T00:00:00Z"}},
+        {"made": {"kind": "verified", "issuer": "urn:jjj:verifier:jjj-cert", "signed": "2026-03-02T00:00:00Z"}}], STEEL)
     return assess(decl, shipped_policies()["cn-tj"], attestations=atts, trust_list=pki.trust_list, at=AT, declaration_digest=digest)
 
 
