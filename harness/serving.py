@@ -27,6 +27,29 @@ START_SECONDS = 60.0  # a fresh start on a busy 2-core machine (migrations, impo
 
 
 @dataclass(frozen=True)
+class PactFiles:
+    """A server certificate (SAN localhost and 127.0.0.1), the CA that issued it, and a PACT
+    clients file with one client that may read everything."""
+
+    cert: Path
+    key: Path
+    ca: Path
+    clients: Path
+    token_key: Path
+
+
+def pact_files(folder: Path) -> PactFiles:
+    ca = CertificateAuthority()
+    cert, key = ca.issue("localhost", server=True).write(folder, "server")
+    ca_file = folder / "ca.pem"
+    ca_file.write_bytes(ca.cert_pem)
+    clients = folder / "pact-clients.toml"
+    clients.write_text(f'[[client]]\nid = "{PACT_CLIENT}"\nsecret_hash = "{hash_secret(PACT_SECRET)}"\nall = true\n',
+                       encoding="utf-8")
+    return PactFiles(cert, key, ca_file, clients, folder / "pact-token.key")
+
+
+@dataclass(frozen=True)
 class Setup:
     """One server's configuration file and, for TLS, the CA a client trusts."""
 
@@ -43,17 +66,12 @@ def write_setup(folder: Path, *, store_url: str, schema: str = "fpgw", pact: boo
              "[logging]", 'level = "warning"', "access_log = false"]
     ca_file = None
     if pact:
-        ca = CertificateAuthority()
-        cert, key = ca.issue("localhost", server=True).write(folder, "server")
-        ca_file = folder / "ca.pem"
-        ca_file.write_bytes(ca.cert_pem)
-        clients = folder / "pact-clients.toml"
-        clients.write_text(f'[[client]]\nid = "{PACT_CLIENT}"\nsecret_hash = "{hash_secret(PACT_SECRET)}"\nall = true\n',
-                           encoding="utf-8")
+        files = pact_files(folder)
+        ca_file = files.ca
         # The certificate is the HTTPS server's own: gRPC stays plaintext on loopback.
         lines += ["[https]", 'address = "127.0.0.1:0"', "max_connections = 512",
-                  f"cert = {json.dumps(str(cert))}", f"key = {json.dumps(str(key))}",
-                  "[pact]", f"clients = {json.dumps(str(clients))}", f"key = {json.dumps(str(folder / 'pact-token.key'))}"]
+                  f"cert = {json.dumps(str(files.cert))}", f"key = {json.dumps(str(files.key))}",
+                  "[pact]", f"clients = {json.dumps(str(files.clients))}", f"key = {json.dumps(str(files.token_key))}"]
     config = folder / "gateway.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return Setup(config, ca_file)

@@ -2,7 +2,7 @@
 
 Each case names its document, how it is made hostile and what the gateway must answer:
 ``reason`` (and ``path`` when the refusal names one) or ``translates`` for input that must be
-translated rather than crash. :func:`cases` builds the bytes; :mod:`harness.hostile.run` sends
+translated rather than crash. :func:`cases` builds the bytes; :mod:`harness.hostile` (``python -m``) sends
 them through the CLI, gRPC and the PACT REST API.
 """
 
@@ -21,6 +21,9 @@ from gateway.translate import translate
 CASES_FILE = Path(__file__).with_name("cases.json")
 _REPEAT = re.compile(r"@repeat:(.+?):(\d+)")
 _SLOT = "\u0000hostile-slot-{}\u0000"
+# What gateway.core.parsing.load_json refuses with (a document nested in an event meets them too).
+JSON_READER_REASONS = frozenset({"FORBIDDEN_CHARACTER", "NUMBER_OUT_OF_RANGE", "NOT_I_JSON", "DUPLICATE_KEY",
+                                 "MALFORMED_DOCUMENT", "DOCUMENT_TOO_LARGE"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Case:
     content: bytes
     reason: str | None  # None: the document must be translated
     path: str | None
+    past_json_border: bool = False
+
+    @property
+    def refused_by_json_reader(self) -> bool:
+        """Refused while the JSON is read, before any format looks at it."""
+        return self.syntax == "json" and self.reason in JSON_READER_REASONS and not self.past_json_border
 
     @property
     def syntax(self) -> str:
@@ -89,7 +98,8 @@ def _case(raw: dict[str, Any]) -> Case:
     if "replace" in raw:
         content = _replace(content, raw["replace"])
     expected = raw["expected"]
-    return Case(raw["id"], raw["source"], raw.get("format_id", format_id), content, expected.get("reason"), expected.get("path"))
+    return Case(raw["id"], raw["source"], raw.get("format_id", format_id), content, expected.get("reason"),
+                expected.get("path"), expected.get("past_json_border", False))
 
 
 def cases() -> list[Case]:
