@@ -4,6 +4,11 @@ Decimals become strings (so no float ever touches a value and no digit is lost),
 RFC 3339 UTC with ``Z``, dates ISO 8601, UUIDs their canonical text, enums their value,
 tuples lists; ``None`` fields and empty tuples/maps are left out. Reading is strict: unknown
 keys and wrong types are refused with the path of the offending field.
+
+Every translation reads and writes the model, so each dataclass gets a reader and a writer
+generated once from its fields (straight-line code, the common value inline, a path spelled
+out only for an error or a nested object); anything unusual goes through the general
+per-type functions, which give the reasons.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from functools import cache, partial
 from typing import Any, TypeVar
 
 from gateway.core.errors import FieldViolation, SchemaViolation
-from gateway.core.parsing import check_decimal_bounds
+from gateway.core.parsing import MAX_DECIMAL_EXPONENT, MAX_SIGNIFICANT_DIGITS, check_decimal_bounds
 from gateway.core.model.declaration import Declaration
 
 T = TypeVar("T")
@@ -42,15 +47,11 @@ def parse_datetime(text: str) -> datetime:
 
 def to_data(value: Any) -> Any:
     """Any model object to JSON-able data."""
-    names = _field_names(type(value))
-    if names is not None:
-        out = {}
-        for name in names:
-            item = getattr(value, name)
-            if item is None or (isinstance(item, (tuple, dict)) and not item):
-                continue
-            out[name] = to_data(item)
-        return out
+    write = _writer(type(value))
+    return write(value) if write is not None else _value_to_data(value)
+
+
+def _value_to_data(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -68,15 +69,81 @@ def to_data(value: Any) -> Any:
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """A dataclass's field names, None for anything else (cached: this is the hot path)."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+def _writer(cls: type) -> Callable[[Any], dict[str, Any]] | None:
+    """The function writing a dataclass, None for anything else (see :func:`_compile`)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    hints = _hints(cls)
+    lines = ["def write(value):", "    out = {}"]
+    env: dict[str, Any] = {"to_data": to_data, "_put": _put, "_decimal_text": _decimal_text, "format_datetime": format_datetime}
+    for i, f in enumerate(dataclasses.fields(cls)):
+        tp = _unwrap_optional(hints[f.name])
+        env[f"T{i}"] = typing.get_origin(tp) or tp
+        lines += [
+            f"    x = value.{f.name}",
+            f"    if type(x) is T{i}:",
+            f"        {_write_expression(tp, i, f.name, env)}",
+            "    elif x is not None:",
+            f"        _put(out, {f.name!r}, x)",
+        ]
+    lines.append("    return out")
+    return _compile(lines, env, "write", f"write {cls.__name__}")
+
+
+def _write_expression(tp: Any, i: int, name: str, env: dict[str, Any]) -> str:
+    """The statement storing field ``name`` whose value ``x`` is exactly of its declared type."""
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        item = typing.get_args(tp)[0]
+        env[f"I{i}"] = item
+        if dataclasses.is_dataclass(item):
+            env[f"W{i}"] = _writer(item)
+            each = f"W{i}(v) if type(v) is I{i} else to_data(v)"
+        elif item is str:
+            each = "v if type(v) is str else to_data(v)"
+        else:
+            each = "to_data(v)"
+        return f"if x: out[{name!r}] = [{each} for v in x]"
+    if origin is dict or tp is dict:
+        return f"if x: out[{name!r}] = x"
+    if dataclasses.is_dataclass(tp):
+        env[f"W{i}"] = _writer(tp)
+        return f"out[{name!r}] = W{i}(x)"
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return f"out[{name!r}] = x.value"
+    if tp is Decimal:
+        return f"out[{name!r}] = _decimal_text(x)"
+    if tp is datetime:
+        return f"out[{name!r}] = format_datetime(x)"
+    if tp in (str, int, bool):
+        return f"out[{name!r}] = x"
+    return f"_put(out, {name!r}, x)"
+
+
+def _put(out: dict[str, Any], name: str, value: Any) -> None:
+    """A field whose value is not of its declared type: written by what it is."""
+    if not (isinstance(value, (tuple, dict)) and not value):
+        out[name] = to_data(value)
+
+
+def _unwrap_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return inner
+    return tp
+
+
+def _compile(lines: list[str], env: dict[str, Any], name: str, label: str) -> Any:
+    """A function from generated source: per model class, straight-line code for its fields
+    (no loop over a field plan, no per-leaf path), built once; the cost of reading and writing
+    the model is most of what is left of a translation's own work."""
+    exec(compile("\n".join(lines), f"<{label}>", "exec"), env)  # noqa: S102 - source generated from the model's own fields
+    return env[name]
 
 
 def _decimal_text(value: Decimal) -> str:
-    """Plain notation (no exponent) so every format's decimal pattern accepts it."""
-    if value == value.to_integral_value() and value.as_tuple().exponent > 0:
-        value = value.quantize(Decimal(1))
+    """Plain notation (no exponent) so every format's decimal pattern accepts it; ``f`` writes an
+    integral value of positive exponent (1E+30) out in full, whatever the context's precision."""
     text = format(value, "f")
     return "0" if text in ("-0", "+0") else text
 
@@ -89,7 +156,7 @@ def _hints(cls: type) -> dict[str, Any]:
 def from_data(cls: type[T], data: Any, path: str = "") -> T:
     """Build ``cls`` from JSON-able data, raising :class:`SchemaViolation` with every bad path."""
     errors: list[FieldViolation] = []
-    result = _build(cls, data, path, errors)
+    result = _reader(cls)(data, path, None, errors)
     if errors:
         raise SchemaViolation(
             f"{len(errors)} invalid field(s); first: {errors[0].path or '/'}: {errors[0].message}",
@@ -99,82 +166,171 @@ def from_data(cls: type[T], data: Any, path: str = "") -> T:
 
 
 Errors = list[FieldViolation]
-Builder = Callable[[Any, str, Errors], Any]
+# A reader takes the value, the path of the object holding it and its key there (None at the
+# root, where the path is the value's own): paths are only spelled out for an error or a
+# nested object, not for every leaf read.
+Reader = Callable[[Any, str, "str | int | None", Errors], Any]
 
 
-def _build(tp: Any, data: Any, path: str, errors: Errors) -> Any:
-    return _builder(tp)(data, path, errors)
+def _at(parent: str, key: str | int | None) -> str:
+    return parent if key is None else f"{parent}/{key}"
 
 
 @cache
-def _builder(tp: Any) -> Builder:
-    """The function that builds ``tp`` from data: the type analysis runs once per type."""
+def _reader(tp: Any) -> Reader:
+    """The function that reads ``tp`` from data: the type analysis runs once per type."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
-        return partial(_optional, _builder(inner))
+        return partial(_optional, _reader(inner))
     if origin is tuple:
-        return partial(_tuple, _builder(typing.get_args(tp)[0]))
+        return partial(_tuple, _reader(typing.get_args(tp)[0]))
     if origin is dict or tp is dict:
         return _mapping
     if dataclasses.is_dataclass(tp):
-        return partial(_dataclass, tp, _dataclass_plan(tp))
-    return partial(_scalar_or_error, tp)
+        return _dataclass_reader(tp)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return partial(_enum, tp, {m.value: m for m in tp})
+    return _SCALAR_READERS.get(tp) or partial(_scalar_or_error, tp)
 
 
-def _optional(inner: Builder, data: Any, path: str, errors: Errors) -> Any:
-    return None if data is None else inner(data, path, errors)
+def _optional(inner: Reader, data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    return None if data is None else inner(data, parent, key, errors)
 
 
-def _tuple(item: Builder, data: Any, path: str, errors: Errors) -> tuple[Any, ...]:
+def _tuple(item: Reader, data: Any, parent: str, key: str | int | None, errors: Errors) -> tuple[Any, ...]:
+    path = _at(parent, key)
     if not isinstance(data, list):
         errors.append(FieldViolation(path or "/", "expected an array"))
         return ()
-    return tuple(item(v, f"{path}/{i}", errors) for i, v in enumerate(data))
+    return tuple([item(v, path, i, errors) for i, v in enumerate(data)])
 
 
-def _mapping(data: Any, path: str, errors: Errors) -> dict[str, Any]:
+def _mapping(data: Any, parent: str, key: str | int | None, errors: Errors) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.append(FieldViolation(path or "/", "expected an object"))
+        errors.append(FieldViolation(_at(parent, key) or "/", "expected an object"))
         return {}
     return data
 
 
-def _scalar_or_error(tp: Any, data: Any, path: str, errors: Errors) -> Any:
+def _enum(tp: type[Enum], members: dict[Any, Enum], data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    if type(data) is str and data in members:
+        return members[data]
+    return _scalar_or_error(tp, data, parent, key, errors)
+
+
+def _string(data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    return data if type(data) is str else _scalar_or_error(str, data, parent, key, errors)
+
+
+def _integer(data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    return data if type(data) is int else _scalar_or_error(int, data, parent, key, errors)
+
+
+def _decimal(data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    """The common case (a decimal string or Decimal well within the number bounds) without the
+    digit count; anything else takes the full path with its reasons."""
+    kind = type(data)
+    if kind is str or kind is Decimal:
+        try:
+            value = Decimal(data)
+        except InvalidOperation:
+            pass
+        else:
+            # A text this short cannot hold more significant digits than the bound.
+            if value.is_finite() and -MAX_DECIMAL_EXPONENT <= value.adjusted() <= MAX_DECIMAL_EXPONENT and (
+                len(data if kind is str else str(value)) <= MAX_SIGNIFICANT_DIGITS
+            ):
+                return value
+    return _scalar_or_error(Decimal, data, parent, key, errors)
+
+
+def _scalar_or_error(tp: Any, data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
     try:
         value = _scalar(tp, data)
     except (ValueError, TypeError, InvalidOperation) as exc:
-        errors.append(FieldViolation(path or "/", f"{_describe(tp)} expected, got {data!r:.80}: {exc}"))
+        errors.append(FieldViolation(_at(parent, key) or "/", f"{_describe(tp)} expected, got {data!r:.80}: {exc}"))
         return None
     if tp is Decimal:
         # A quantity given as a decimal string meets the parser's number bounds (its own reason).
-        check_decimal_bounds(value, path or "/")
+        check_decimal_bounds(value, _at(parent, key) or "/")
     return value
 
 
-def _dataclass_plan(cls: type) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, type, required) per field; builders are looked up lazily, so nested types resolve."""
+def _timestamp(data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    if type(data) is str:
+        try:
+            return parse_datetime(data)
+        except ValueError:
+            pass
+    return _scalar_or_error(datetime, data, parent, key, errors)
+
+
+def _uuid(data: Any, parent: str, key: str | int | None, errors: Errors) -> Any:
+    if type(data) is str:
+        try:
+            return uuid.UUID(data)
+        except ValueError:
+            pass
+    return _scalar_or_error(uuid.UUID, data, parent, key, errors)
+
+
+_SCALAR_READERS: dict[Any, Reader] = {str: _string, int: _integer, Decimal: _decimal, datetime: _timestamp, uuid.UUID: _uuid}
+
+
+def _dataclass_reader(cls: type) -> Reader:
+    """Unknown keys reported first, then each field in order, every error collected; the object
+    is built only when none of its fields had one."""
     hints = _hints(cls)
-    return tuple(
-        (f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-        for f in dataclasses.fields(cls)
-    )
+    env: dict[str, Any] = {
+        "cls": cls, "known": frozenset(f.name for f in dataclasses.fields(cls)), "FieldViolation": FieldViolation,
+        "MISSING": _MISSING, "MESSAGE": f"expected an object for {cls.__name__}",
+    }
+    lines = [
+        "def read(data, parent, key, errors):",
+        "    path = parent if key is None else f'{parent}/{key}'",
+        "    if not isinstance(data, dict):",
+        "        errors.append(FieldViolation(path or '/', MESSAGE))",
+        "        return None",
+        "    before = len(errors)",
+        "    if not known.issuperset(data):",
+        "        errors.extend([FieldViolation(f'{path}/{name}', 'unknown field') for name in data if name not in known])",
+        "    kwargs = {}",
+    ]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        lines += [f"    v = data.get({f.name!r}, MISSING)", "    if v is not MISSING:"]
+        lines += _read_statements(hints[f.name], i, f.name, env)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            lines += ["    else:", f"        errors.append(FieldViolation(f'{{path}}/{f.name}', 'required field missing'))"]
+    lines += ["    if len(errors) > before:", "        return None", "    return cls(**kwargs)"]
+    return _compile(lines, env, "read", f"read {cls.__name__}")
 
 
-def _dataclass(cls: type, plan: tuple[tuple[str, Any, bool], ...], data: Any, path: str, errors: Errors) -> Any:
-    if not isinstance(data, dict):
-        errors.append(FieldViolation(path or "/", f"expected an object for {cls.__name__}"))
-        return None
-    before = len(errors)
-    known = {name for name, _, _ in plan}
-    errors.extend(FieldViolation(f"{path}/{key}", "unknown field") for key in data if key not in known)
-    kwargs = {}
-    for name, tp, required in plan:
-        if name in data:
-            kwargs[name] = _builder(tp)(data[name], f"{path}/{name}", errors)
-        elif required:
-            errors.append(FieldViolation(f"{path}/{name}", "required field missing"))
-    return None if len(errors) > before else cls(**kwargs)
+def _read_statements(tp: Any, i: int, name: str, env: dict[str, Any]) -> list[str]:
+    """The statements reading field ``name`` from ``v``: the common case inline (a string, an
+    absent optional, a list of items), anything else through the type's reader, which gives the
+    error its reason."""
+    env[f"R{i}"] = _reader(tp)
+    fallback = f"R{i}(v, path, {name!r}, errors)"
+    inner = _unwrap_optional(tp)
+    optional = inner is not tp
+    if typing.get_origin(inner) is tuple:
+        item = typing.get_args(inner)[0]
+        env[f"E{i}"] = _reader(item)
+        each = f"e if type(e) is str else E{i}(e, here, j, errors)" if item is str else f"E{i}(e, here, j, errors)"
+        return [
+            "        if type(v) is list:",
+            f"            here = f'{{path}}/{name}'",
+            f"            kwargs[{name!r}] = tuple([{each} for j, e in enumerate(v)])",
+            "        else:",
+            f"            kwargs[{name!r}] = {fallback}",
+        ]
+    env[f"R{i}"] = _reader(inner)
+    call = f"v if type(v) is str else {fallback}" if inner is str else fallback
+    return [f"        kwargs[{name!r}] = {f'None if v is None else {call}' if optional else call}"]
+
+
+_MISSING = object()
 
 
 def _scalar(tp: Any, data: Any) -> Any:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from gateway.core.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation
+from gateway.core.errors import InvalidIdentifier, InvalidValue, MissingRequiredValue, NumberOutOfRange, SchemaViolation
 from gateway.core.model import (
     GasAmount, GwpSet, Quantity, check_declaration, declaration_from_data, declaration_to_data, recharacterise,
 )
@@ -77,6 +77,42 @@ def test_unknown_field_and_wrong_type_are_refused_with_paths() -> None:
         declaration_from_data({"id": "not-a-uuid", "version": "1", "bogus": 1})
     paths = {v.path for v in exc.value.violations}
     assert {"/id", "/version", "/bogus", "/organisation"} <= paths
+
+
+def test_reading_names_each_bad_value_in_field_order() -> None:
+    data = declaration_to_data(example(declarations()))
+    data["results"]["fossil"] = {"amount": 1.5, "unit": "kgCO2e"}  # a float is never a quantity
+    data["created"] = "2026-01-01T00:00:00"
+    data["product"]["name"] = {"zh": 7, "fr": "x"}
+    data["method"]["standards"] = ["ISO 14067:2018", 3]
+    with pytest.raises(SchemaViolation) as exc:
+        declaration_from_data(data)
+    got = [(v.path, v.message.split(",")[0]) for v in exc.value.violations]
+    assert got == [
+        ("/product/name/fr", "unknown field"),
+        ("/product/name/zh", "str expected"),
+        ("/created", "datetime expected"),
+        ("/method/standards/1", "str expected"),
+        ("/results/fossil/amount", "Decimal expected"),
+    ]
+    assert exc.value.violations[2].message.endswith("timestamp has no UTC offset")
+
+
+@pytest.mark.parametrize("amount", ["1" * 35, "1E+401", Decimal("1" * 35)])
+def test_a_quantity_beyond_the_number_bounds_is_refused_with_its_path(amount) -> None:
+    data = declaration_to_data(example(declarations()))
+    data["results"]["fossil"] = {"amount": amount, "unit": "kgCO2e"}
+    with pytest.raises(NumberOutOfRange) as exc:
+        declaration_from_data(data)
+    assert exc.value.path == "/results/fossil/amount"
+
+
+def test_an_integral_value_of_positive_exponent_is_written_out_in_full() -> None:
+    decl = example(declarations())
+    big = dataclasses.replace(decl, results=dataclasses.replace(decl.results, fossil=Quantity(Decimal("1E+30"), "kgCO2e")))
+    data = declaration_to_data(big)
+    assert data["results"]["fossil"]["amount"] == "1" + "0" * 30
+    assert declaration_from_data(data) == big
 
 
 @given(declarations(with_gases=True))
