@@ -1,13 +1,14 @@
 """RPC throughput and latency of the gateway against a bare echo measured in the same run.
 
-    python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--payload 3072]
+    python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--payload 3072] [--in-flight 4]
                                    [--document gateway/examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
 
 Each server runs in its own process (as in production; the client's threads would otherwise
 share its GIL). Baseline: a bare sync gRPC server with only EchoService. Then the gateway's
 own server (interceptor, health, reflection, every service) answering Echo; Translate of a
 real declaration against Echo of the same bytes on that same server; TranslateStream
-against EchoStream (one stream per client, one item in flight); and Submit on SQLite and,
+against EchoStream (one stream per client, one item in flight, then --in-flight items
+sent ahead on each stream); and Submit on SQLite and,
 when FPGW_TEST_POSTGRES_DSN is set, PostgreSQL. The ratio column is against the bare echo;
 the lines after the table compare each RPC with its echo on the same server.
 """
@@ -15,6 +16,7 @@ the lines after the table compare each RPC with its echo on the same server.
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import multiprocessing
 import os
@@ -141,8 +143,9 @@ def translate_call(document: bytes, target: str) -> Callable[[grpc.Channel], Cal
 
 
 def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Callable[[], object]], object],
-                   request: object, seconds: float, clients: int) -> Result:
-    """Each client keeps one bidirectional stream and one item in flight: per-item latency."""
+                   request: object, seconds: float, clients: int, in_flight: int = 1) -> Result:
+    """Each client keeps one bidirectional stream with ``in_flight`` items sent and not yet
+    answered (a new one sent per answer): per-item latency from send to answer."""
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     stop = time.perf_counter() + seconds
     latencies: list[list[float]] = [[] for _ in range(clients)]
@@ -150,14 +153,20 @@ def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Ca
     def client(mine: list[float], warm: int) -> None:
         items: queue.Queue = queue.Queue()
         responses = open_stream(channel, lambda: iter(items.get, None))
-        for i in itertools.count():
-            if i >= warm and time.perf_counter() >= stop:
-                break
-            started = time.perf_counter()
+        sent: collections.deque[float] = collections.deque()
+        for _ in range(in_flight):
+            sent.append(time.perf_counter())
             items.put(request)
+        for i in itertools.count():
             next(responses)
             if i >= warm:
-                mine.append(time.perf_counter() - started)
+                mine.append(time.perf_counter() - sent.popleft())
+            else:
+                sent.popleft()
+            if i >= warm and time.perf_counter() >= stop:
+                break
+            sent.append(time.perf_counter())
+            items.put(request)
         items.put(None)
         for _ in responses:
             pass
@@ -221,6 +230,7 @@ def main() -> None:
     parser.add_argument("--document", type=Path, default=examples.example("hebei-hot-rolled-steel-coil.json"),
                         help="cn-jjj-json declaration to translate")
     parser.add_argument("--to", default="pact-v3", help="target format of Translate")
+    parser.add_argument("--in-flight", type=int, default=4, help="items sent ahead per stream (second stream pair)")
     args = parser.parse_args()
     payload = os.urandom(args.payload // 2).hex().encode()[: args.payload]
     document = args.document.read_bytes()
@@ -238,6 +248,10 @@ def main() -> None:
                                           args.clients))
             results.append(measure_stream(f"TranslateStream -> {args.to}", port, translate_stream, translate_item,
                                           args.seconds, args.clients))
+            results.append(measure_stream(f"gateway EchoStream, {args.in_flight} ahead", port, echo_stream, echo_item,
+                                          args.seconds, args.clients, args.in_flight))
+            results.append(measure_stream(f"TranslateStream, {args.in_flight} ahead", port, translate_stream,
+                                          translate_item, args.seconds, args.clients, args.in_flight))
             results.append(measure("Submit, SQLite", port, submit_call(payload), args.seconds, args.clients))
     dsn = os.environ.get("FPGW_TEST_POSTGRES_DSN")
     if dsn:
@@ -259,7 +273,8 @@ def main() -> None:
               f"{r.percentile(0.99):8.2f}")
     by_name = {r.name: r for r in results}
     for rpc, echo in ((f"Translate -> {args.to}", "gateway Echo, document"),
-                      (f"TranslateStream -> {args.to}", "gateway EchoStream")):
+                      (f"TranslateStream -> {args.to}", "gateway EchoStream"),
+                      (f"TranslateStream, {args.in_flight} ahead", f"gateway EchoStream, {args.in_flight} ahead")):
         r, e = by_name[rpc], by_name[echo]
         print(f"{rpc} / {echo}: throughput {r.rate / e.rate:.3f}, p50 x{r.percentile(0.5) / e.percentile(0.5):.1f},"
               f" p99 x{r.percentile(0.99) / e.percentile(0.99):.1f}")

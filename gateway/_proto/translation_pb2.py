@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from . import document_pb2 as jjj_dot_footprint_dot_v1_dot_document__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/translation.proto\x12\x10jjj.footprint.v1\x1a\x1fjjj/footprint/v1/document.proto\"\x82\x01\n\x10TranslationEntry\x12\x34\n\x04kind\x18\x01 \x01(\x0e\x32&.jjj.footprint.v1.TranslationEntryKind\x12\x13\n\x0bsource_path\x18\x02 \x01(\t\x12\x13\n\x0btarget_path\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x8e\x01\n\x11TranslationReport\x12\x10\n\x08lossless\x18\x01 \x01(\x08\x12\x18\n\x10source_format_id\x18\x02 \x01(\t\x12\x18\n\x10target_format_id\x18\x03 \x01(\t\x12\x33\n\x07\x65ntries\x18\x04 \x03(\x0b\x32\".jjj.footprint.v1.TranslationEntry\"\xee\x02\n\x10TranslateRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x18\n\x10target_format_id\x18\x02 \x01(\t\x12@\n\x07options\x18\x03 \x03(\x0b\x32/.jjj.footprint.v1.TranslateRequest.OptionsEntry\x12\x0e\n\x06\x61ttest\x18\x04 \x01(\x08\x12\x1b\n\x13include_report_html\x18\x05 \x01(\x08\x12\x42\n\x08supplied\x18\x06 \x03(\x0b\x32\x30.jjj.footprint.v1.TranslateRequest.SuppliedEntry\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a/\n\rSuppliedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xd4\x01\n\x11TranslateResponse\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x06report\x18\x02 \x01(\x0b\x32#.jjj.footprint.v1.TranslationReport\x12\x13\n\x0breport_json\x18\x03 \x01(\x0c\x12\x32\n\x0b\x61ttestation\x18\x04 \x01(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x13\n\x0breport_html\x18\x05 \x01(\x0c\"\x94\x03\n\x16TranslateStreamRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12,\n\x08\x64ocument\x18\x02 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x18\n\x10target_format_id\x18\x03 \x01(\t\x12\x46\n\x07options\x18\x04 \x03(\x0b\x32\x35.jjj.footprint.v1.TranslateStreamRequest.OptionsEntry\x12\x0e\n\x06\x61ttest\x18\x05 \x01(\x08\x12\x1b\n\x13include_report_html\x18\x06 \x01(\x08\x12H\n\x08supplied\x18\x07 \x03(\x0b\x32\x36.jjj.footprint.v1.TranslateStreamRequest.SuppliedEntry\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a/\n\rSuppliedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xa1\x01\n\x17TranslateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12:\n\x0btranslation\x18\x02 \x01(\x0b\x32#.jjj.footprint.v1.TranslateResponseH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.jjj.footprint.v1.ItemErrorH\x00\x42\x08\n\x06result\"?\n\x0fValidateRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\"j\n\x10ValidateResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x11\n\tformat_id\x18\x02 \x01(\t\x12\x34\n\nviolations\x18\x03 \x03(\x0b\x32 .jjj.footprint.v1.FieldViolation\"\x14\n\x12ListFormatsRequest\"\x8c\x01\n\nFormatInfo\x12\x11\n\tformat_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x13\n\x0bmedia_types\x18\x04 \x03(\t\x12\x10\n\x08readable\x18\x05 \x01(\x08\x12\x10\n\x08writable\x18\x06 \x01(\x08\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\"D\n\x13ListFormatsResponse\x12-\n\x07\x66ormats\x18\x01 \x03(\x0b\x32\x1c.jjj.footprint.v1.FormatInfo*\x97\x03\n\x14TranslationEntryKind\x12&\n\"TRANSLATION_ENTRY_KIND_UNSPECIFIED\x10\x00\x12$\n TRANSLATION_ENTRY_KIND_CONVERTED\x10\x01\x12$\n TRANSLATION_ENTRY_KIND_DEFAULTED\x10\x02\x12\"\n\x1eTRANSLATION_ENTRY_KIND_DROPPED\x10\x03\x12*\n&TRANSLATION_ENTRY_KIND_UNREPRESENTABLE\x10\x04\x12*\n&TRANSLATION_ENTRY_KIND_RECHARACTERISED\x10\x05\x12\"\n\x1eTRANSLATION_ENTRY_KIND_WARNING\x10\x06\x12\"\n\x1eTRANSLATION_ENTRY_KIND_ROUNDED\x10\x07\x12#\n\x1fTRANSLATION_ENTRY_KIND_SUPPLIED\x10\x08\x12\"\n\x1eTRANSLATION_ENTRY_KIND_MISSING\x10\t2\x85\x03\n\x12TranslationService\x12T\n\tTranslate\x12\".jjj.footprint.v1.TranslateRequest\x1a#.jjj.footprint.v1.TranslateResponse\x12j\n\x0fTranslateStream\x12(.jjj.footprint.v1.TranslateStreamRequest\x1a).jjj.footprint.v1.TranslateStreamResponse(\x01\x30\x01\x12Q\n\x08Validate\x12!.jjj.footprint.v1.ValidateRequest\x1a\".jjj.footprint.v1.ValidateResponse\x12Z\n\x0bListFormats\x12$.jjj.footprint.v1.ListFormatsRequest\x1a%.jjj.footprint.v1.ListFormatsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"jjj/footprint/v1/translation.proto\x12\x10jjj.footprint.v1\x1a\x1fjjj/footprint/v1/document.proto\"\x82\x01\n\x10TranslationEntry\x12\x34\n\x04kind\x18\x01 \x01(\x0e\x32&.jjj.footprint.v1.TranslationEntryKind\x12\x13\n\x0bsource_path\x18\x02 \x01(\t\x12\x13\n\x0btarget_path\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x8e\x01\n\x11TranslationReport\x12\x10\n\x08lossless\x18\x01 \x01(\x08\x12\x18\n\x10source_format_id\x18\x02 \x01(\t\x12\x18\n\x10target_format_id\x18\x03 \x01(\t\x12\x33\n\x07\x65ntries\x18\x04 \x03(\x0b\x32\".jjj.footprint.v1.TranslationEntry\"\x8b\x03\n\x10TranslateRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x18\n\x10target_format_id\x18\x02 \x01(\t\x12@\n\x07options\x18\x03 \x03(\x0b\x32/.jjj.footprint.v1.TranslateRequest.OptionsEntry\x12\x0e\n\x06\x61ttest\x18\x04 \x01(\x08\x12\x1b\n\x13include_report_html\x18\x05 \x01(\x08\x12\x42\n\x08supplied\x18\x06 \x03(\x0b\x32\x30.jjj.footprint.v1.TranslateRequest.SuppliedEntry\x12\x1b\n\x13include_report_json\x18\x07 \x01(\x08\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a/\n\rSuppliedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xd4\x01\n\x11TranslateResponse\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x33\n\x06report\x18\x02 \x01(\x0b\x32#.jjj.footprint.v1.TranslationReport\x12\x13\n\x0breport_json\x18\x03 \x01(\x0c\x12\x32\n\x0b\x61ttestation\x18\x04 \x01(\x0b\x32\x1d.jjj.footprint.v1.Attestation\x12\x13\n\x0breport_html\x18\x05 \x01(\x0c\"\xb1\x03\n\x16TranslateStreamRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12,\n\x08\x64ocument\x18\x02 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\x12\x18\n\x10target_format_id\x18\x03 \x01(\t\x12\x46\n\x07options\x18\x04 \x03(\x0b\x32\x35.jjj.footprint.v1.TranslateStreamRequest.OptionsEntry\x12\x0e\n\x06\x61ttest\x18\x05 \x01(\x08\x12\x1b\n\x13include_report_html\x18\x06 \x01(\x08\x12H\n\x08supplied\x18\x07 \x03(\x0b\x32\x36.jjj.footprint.v1.TranslateStreamRequest.SuppliedEntry\x12\x1b\n\x13include_report_json\x18\x08 \x01(\x08\x1a.\n\x0cOptionsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a/\n\rSuppliedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xa1\x01\n\x17TranslateStreamResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12:\n\x0btranslation\x18\x02 \x01(\x0b\x32#.jjj.footprint.v1.TranslateResponseH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.jjj.footprint.v1.ItemErrorH\x00\x42\x08\n\x06result\"?\n\x0fValidateRequest\x12,\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x1a.jjj.footprint.v1.Document\"j\n\x10ValidateResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x11\n\tformat_id\x18\x02 \x01(\t\x12\x34\n\nviolations\x18\x03 \x03(\x0b\x32 .jjj.footprint.v1.FieldViolation\"\x14\n\x12ListFormatsRequest\"\x8c\x01\n\nFormatInfo\x12\x11\n\tformat_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x13\n\x0bmedia_types\x18\x04 \x03(\t\x12\x10\n\x08readable\x18\x05 \x01(\x08\x12\x10\n\x08writable\x18\x06 \x01(\x08\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\"D\n\x13ListFormatsResponse\x12-\n\x07\x66ormats\x18\x01 \x03(\x0b\x32\x1c.jjj.footprint.v1.FormatInfo*\x97\x03\n\x14TranslationEntryKind\x12&\n\"TRANSLATION_ENTRY_KIND_UNSPECIFIED\x10\x00\x12$\n TRANSLATION_ENTRY_KIND_CONVERTED\x10\x01\x12$\n TRANSLATION_ENTRY_KIND_DEFAULTED\x10\x02\x12\"\n\x1eTRANSLATION_ENTRY_KIND_DROPPED\x10\x03\x12*\n&TRANSLATION_ENTRY_KIND_UNREPRESENTABLE\x10\x04\x12*\n&TRANSLATION_ENTRY_KIND_RECHARACTERISED\x10\x05\x12\"\n\x1eTRANSLATION_ENTRY_KIND_WARNING\x10\x06\x12\"\n\x1eTRANSLATION_ENTRY_KIND_ROUNDED\x10\x07\x12#\n\x1fTRANSLATION_ENTRY_KIND_SUPPLIED\x10\x08\x12\"\n\x1eTRANSLATION_ENTRY_KIND_MISSING\x10\t2\x85\x03\n\x12TranslationService\x12T\n\tTranslate\x12\".jjj.footprint.v1.TranslateRequest\x1a#.jjj.footprint.v1.TranslateResponse\x12j\n\x0fTranslateStream\x12(.jjj.footprint.v1.TranslateStreamRequest\x1a).jjj.footprint.v1.TranslateStreamResponse(\x01\x30\x01\x12Q\n\x08Validate\x12!.jjj.footprint.v1.ValidateRequest\x1a\".jjj.footprint.v1.ValidateResponse\x12Z\n\x0bListFormats\x12$.jjj.footprint.v1.ListFormatsRequest\x1a%.jjj.footprint.v1.ListFormatsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,38 +40,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TRANSLATESTREAMREQUEST_OPTIONSENTRY']._serialized_options = b'8\001'
   _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._loaded_options = None
   _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._serialized_options = b'8\001'
-  _globals['_TRANSLATIONENTRYKIND']._serialized_start=1931
-  _globals['_TRANSLATIONENTRYKIND']._serialized_end=2338
+  _globals['_TRANSLATIONENTRYKIND']._serialized_start=1989
+  _globals['_TRANSLATIONENTRYKIND']._serialized_end=2396
   _globals['_TRANSLATIONENTRY']._serialized_start=90
   _globals['_TRANSLATIONENTRY']._serialized_end=220
   _globals['_TRANSLATIONREPORT']._serialized_start=223
   _globals['_TRANSLATIONREPORT']._serialized_end=365
   _globals['_TRANSLATEREQUEST']._serialized_start=368
-  _globals['_TRANSLATEREQUEST']._serialized_end=734
-  _globals['_TRANSLATEREQUEST_OPTIONSENTRY']._serialized_start=639
-  _globals['_TRANSLATEREQUEST_OPTIONSENTRY']._serialized_end=685
-  _globals['_TRANSLATEREQUEST_SUPPLIEDENTRY']._serialized_start=687
-  _globals['_TRANSLATEREQUEST_SUPPLIEDENTRY']._serialized_end=734
-  _globals['_TRANSLATERESPONSE']._serialized_start=737
-  _globals['_TRANSLATERESPONSE']._serialized_end=949
-  _globals['_TRANSLATESTREAMREQUEST']._serialized_start=952
-  _globals['_TRANSLATESTREAMREQUEST']._serialized_end=1356
-  _globals['_TRANSLATESTREAMREQUEST_OPTIONSENTRY']._serialized_start=639
-  _globals['_TRANSLATESTREAMREQUEST_OPTIONSENTRY']._serialized_end=685
-  _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._serialized_start=687
-  _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._serialized_end=734
-  _globals['_TRANSLATESTREAMRESPONSE']._serialized_start=1359
-  _globals['_TRANSLATESTREAMRESPONSE']._serialized_end=1520
-  _globals['_VALIDATEREQUEST']._serialized_start=1522
-  _globals['_VALIDATEREQUEST']._serialized_end=1585
-  _globals['_VALIDATERESPONSE']._serialized_start=1587
-  _globals['_VALIDATERESPONSE']._serialized_end=1693
-  _globals['_LISTFORMATSREQUEST']._serialized_start=1695
-  _globals['_LISTFORMATSREQUEST']._serialized_end=1715
-  _globals['_FORMATINFO']._serialized_start=1718
-  _globals['_FORMATINFO']._serialized_end=1858
-  _globals['_LISTFORMATSRESPONSE']._serialized_start=1860
-  _globals['_LISTFORMATSRESPONSE']._serialized_end=1928
-  _globals['_TRANSLATIONSERVICE']._serialized_start=2341
-  _globals['_TRANSLATIONSERVICE']._serialized_end=2730
+  _globals['_TRANSLATEREQUEST']._serialized_end=763
+  _globals['_TRANSLATEREQUEST_OPTIONSENTRY']._serialized_start=668
+  _globals['_TRANSLATEREQUEST_OPTIONSENTRY']._serialized_end=714
+  _globals['_TRANSLATEREQUEST_SUPPLIEDENTRY']._serialized_start=716
+  _globals['_TRANSLATEREQUEST_SUPPLIEDENTRY']._serialized_end=763
+  _globals['_TRANSLATERESPONSE']._serialized_start=766
+  _globals['_TRANSLATERESPONSE']._serialized_end=978
+  _globals['_TRANSLATESTREAMREQUEST']._serialized_start=981
+  _globals['_TRANSLATESTREAMREQUEST']._serialized_end=1414
+  _globals['_TRANSLATESTREAMREQUEST_OPTIONSENTRY']._serialized_start=668
+  _globals['_TRANSLATESTREAMREQUEST_OPTIONSENTRY']._serialized_end=714
+  _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._serialized_start=716
+  _globals['_TRANSLATESTREAMREQUEST_SUPPLIEDENTRY']._serialized_end=763
+  _globals['_TRANSLATESTREAMRESPONSE']._serialized_start=1417
+  _globals['_TRANSLATESTREAMRESPONSE']._serialized_end=1578
+  _globals['_VALIDATEREQUEST']._serialized_start=1580
+  _globals['_VALIDATEREQUEST']._serialized_end=1643
+  _globals['_VALIDATERESPONSE']._serialized_start=1645
+  _globals['_VALIDATERESPONSE']._serialized_end=1751
+  _globals['_LISTFORMATSREQUEST']._serialized_start=1753
+  _globals['_LISTFORMATSREQUEST']._serialized_end=1773
+  _globals['_FORMATINFO']._serialized_start=1776
+  _globals['_FORMATINFO']._serialized_end=1916
+  _globals['_LISTFORMATSRESPONSE']._serialized_start=1918
+  _globals['_LISTFORMATSRESPONSE']._serialized_end=1986
+  _globals['_TRANSLATIONSERVICE']._serialized_start=2399
+  _globals['_TRANSLATIONSERVICE']._serialized_end=2788
 # @@protoc_insertion_point(module_scope)

@@ -56,7 +56,7 @@ class TranslationReport(_message.Message):
     def __init__(self, lossless: _Optional[bool] = ..., source_format_id: _Optional[str] = ..., target_format_id: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[TranslationEntry, _Mapping]]] = ...) -> None: ...
 
 class TranslateRequest(_message.Message):
-    __slots__ = ("document", "target_format_id", "options", "attest", "include_report_html", "supplied")
+    __slots__ = ("document", "target_format_id", "options", "attest", "include_report_html", "supplied", "include_report_json")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -77,13 +77,15 @@ class TranslateRequest(_message.Message):
     ATTEST_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
     SUPPLIED_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_REPORT_JSON_FIELD_NUMBER: _ClassVar[int]
     document: _document_pb2.Document
     target_format_id: str
     options: _containers.ScalarMap[str, str]
     attest: bool
     include_report_html: bool
     supplied: _containers.ScalarMap[str, str]
-    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    include_report_json: bool
+    def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ..., include_report_json: _Optional[bool] = ...) -> None: ...
 
 class TranslateResponse(_message.Message):
     __slots__ = ("document", "report", "report_json", "attestation", "report_html")
@@ -100,7 +102,7 @@ class TranslateResponse(_message.Message):
     def __init__(self, document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., report: _Optional[_Union[TranslationReport, _Mapping]] = ..., report_json: _Optional[bytes] = ..., attestation: _Optional[_Union[_document_pb2.Attestation, _Mapping]] = ..., report_html: _Optional[bytes] = ...) -> None: ...
 
 class TranslateStreamRequest(_message.Message):
-    __slots__ = ("request_id", "document", "target_format_id", "options", "attest", "include_report_html", "supplied")
+    __slots__ = ("request_id", "document", "target_format_id", "options", "attest", "include_report_html", "supplied", "include_report_json")
     class OptionsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +124,7 @@ class TranslateStreamRequest(_message.Message):
     ATTEST_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_REPORT_HTML_FIELD_NUMBER: _ClassVar[int]
     SUPPLIED_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_REPORT_JSON_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     document: _document_pb2.Document
     target_format_id: str
@@ -129,7 +132,8 @@ class TranslateStreamRequest(_message.Message):
     attest: bool
     include_report_html: bool
     supplied: _containers.ScalarMap[str, str]
-    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    include_report_json: bool
+    def __init__(self, request_id: _Optional[str] = ..., document: _Optional[_Union[_document_pb2.Document, _Mapping]] = ..., target_format_id: _Optional[str] = ..., options: _Optional[_Mapping[str, str]] = ..., attest: _Optional[bool] = ..., include_report_html: _Optional[bool] = ..., supplied: _Optional[_Mapping[str, str]] = ..., include_report_json: _Optional[bool] = ...) -> None: ...
 
 class TranslateStreamResponse(_message.Message):
     __slots__ = ("request_id", "translation", "error")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent import futures
+from typing import Any
 
 import grpc
 
@@ -23,14 +25,17 @@ from ..core.errors import (
     InvalidRequest,
     UnknownFormat,
 )
-from ..core.report import EntryKind, TranslationReport
+from ..core.report import EntryKind
 from ..reports import translation_report_html
 from ..translate import Translation, one_document, read, translate
 from .status import item_error
+from .streams import in_order
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 
 log = logging.getLogger("gateway.server")
-_KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}") for kind in EntryKind}
+_KINDS = {kind.value: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
+          for kind in EntryKind}
+STREAM_WINDOW = 4  # documents of one TranslateStream in work at once
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
 
@@ -72,23 +77,30 @@ def options_from(values: Mapping[str, str], supplied: Mapping[str, str] | None =
         raise InvalidRequest(error.message, path=f"{field}.{error.path}" if error.path else field) from error
 
 
-def report_message(report: TranslationReport) -> translation_pb2.TranslationReport:
-    return translation_pb2.TranslationReport(
-        lossless=report.lossless, source_format_id=report.source_format or "",
-        target_format_id=report.target_format or "",
-        entries=[translation_pb2.TranslationEntry(kind=_KINDS[e.kind], source_path=e.source_path or "",
-                                                  target_path=e.target_path or "", detail=e.detail)
-                 for e in report.entries],
-    )
+def report_message(report: dict[str, Any]) -> translation_pb2.TranslationReport:
+    """The report message from a report in ``TranslationReport.as_dict()`` form (the dict the
+    JSON and the attested claim are made from, so the three cannot disagree)."""
+    message = translation_pb2.TranslationReport(lossless=report["lossless"],
+                                                source_format_id=report["sourceFormat"] or "",
+                                                target_format_id=report["targetFormat"] or "")
+    add = message.entries.add
+    for entry in report["entries"]:
+        add(kind=_KINDS[entry["kind"]], source_path=entry["sourcePath"] or "", target_path=entry["targetPath"] or "",
+            detail=entry["detail"])
+    return message
 
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
-    def __init__(self, trust: GatewayTrust | None = None) -> None:
+    """``window`` is how many documents of one TranslateStream are translated at once (the
+    items after the first are read and started while the first is still in work)."""
+
+    def __init__(self, trust: GatewayTrust | None = None, window: int = STREAM_WINDOW) -> None:
         self.trust = trust
+        self.window = window
 
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
-                      attest: bool, report_html: bool = False,
-                      supplied: Mapping[str, str] | None = None) -> translation_pb2.TranslateResponse:
+                      attest: bool, report_html: bool = False, supplied: Mapping[str, str] | None = None,
+                      report_json: bool = False) -> translation_pb2.TranslateResponse:
         if not target:
             raise InvalidRequest("target_format_id is required", path="target_format_id")
         request_format(target, "target_format_id")
@@ -96,47 +108,54 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         fmt = source_format(document_pb2.Document(format_id=document.format_id, media_type=document.media_type,
                                                   content=content))
         result = translate(content, target, source=fmt.id, options=options_from(options, supplied))
+        report = result.report.as_dict()  # once: the message, the JSON, the page and the claim read it
         response = translation_pb2.TranslateResponse(
             document=document_pb2.Document(format_id=result.target_format,
                                            media_type=get_format(result.target_format).media_type,
                                            content=result.output),
-            report=report_message(result.report),
-            report_json=canonicalize(result.report.as_dict()),
+            report=report_message(report),
         )
+        if report_json:
+            response.report_json = canonicalize(report)
         if attest:
-            response.attestation.CopyFrom(self._attest(content, result))
+            response.attestation.CopyFrom(self._attest(content, result, report))
         if report_html:
-            response.report_html = translation_report_html(result.report.as_dict())
+            response.report_html = translation_report_html(report)
         return response
 
-    def _attest(self, source: bytes, result: Translation) -> document_pb2.Attestation:
+    def _attest(self, source: bytes, result: Translation, report: dict[str, Any]) -> document_pb2.Attestation:
         if self.trust is None:
             raise ConfigurationError("this gateway has no trust list, so it cannot attest", path="trust.list")
         media = media_of_format(result.target_format)
-        claim = translated_claim(source, result.source_format, result.target_format, result.report.as_dict())
+        claim = translated_claim(source, result.source_format, result.target_format, report)
         content = self.trust.sign(claim, document_digest(result.output, media), media=media)
         return document_pb2.Attestation(media_type=ATTESTATION_MEDIA_TYPE, content=content)
 
     def Translate(self, request: translation_pb2.TranslateRequest,
                   context: grpc.ServicerContext) -> translation_pb2.TranslateResponse:
         return self.translate_one(request.document, request.target_format_id, request.options, request.attest,
-                                  request.include_report_html, request.supplied)
+                                  request.include_report_html, request.supplied, request.include_report_json)
 
     def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
-        for item in request_iterator:
-            try:
-                translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest,
-                                                 item.include_report_html, item.supplied)
-            except GatewayError as error:
-                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
-            except Exception:  # noqa: BLE001 - one item's defect must not end the others' stream
-                incident = uuid.uuid4().hex[:12]
-                log.exception("unexpected error in TranslateStream item %r (incident %s)", item.request_id, incident)
-                error = GatewayError(f"internal error (incident {incident})", incident=incident)
-                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
-            else:
-                yield translation_pb2.TranslateStreamResponse(request_id=item.request_id, translation=translation)
+        """Up to ``window`` items in work at once, answered in request order (a failed item
+        with its ItemError in its place)."""
+        with futures.ThreadPoolExecutor(max_workers=self.window, thread_name_prefix="fpgw-stream") as pool:
+            yield from in_order(request_iterator, lambda item: pool.submit(self._stream_item, item), self.window,
+                                context.is_active)
+
+    def _stream_item(self, item: translation_pb2.TranslateStreamRequest) -> translation_pb2.TranslateStreamResponse:
+        try:
+            translation = self.translate_one(item.document, item.target_format_id, item.options, item.attest,
+                                             item.include_report_html, item.supplied, item.include_report_json)
+        except GatewayError as error:
+            return translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
+        except Exception:  # noqa: BLE001 - one item's defect must not end the others' stream
+            incident = uuid.uuid4().hex[:12]
+            log.exception("unexpected error in TranslateStream item %r (incident %s)", item.request_id, incident)
+            error = GatewayError(f"internal error (incident {incident})", incident=incident)
+            return translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
+        return translation_pb2.TranslateStreamResponse(request_id=item.request_id, translation=translation)
 
     def Validate(self, request: translation_pb2.ValidateRequest,
                  context: grpc.ServicerContext) -> translation_pb2.ValidateResponse:

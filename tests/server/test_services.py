@@ -20,6 +20,7 @@ from gateway.server import error_details
 from gateway.translate import translate
 from harness.hostile import cases as hostile_cases
 from signing import load_trust_list
+from signing.jcs import canonicalize
 
 from .conftest import BATTERY, STEEL, registered_submission, signed_channel
 
@@ -41,12 +42,18 @@ def tianjin(start_gateway, signed_pki):
 
 def test_translate_matches_the_pipeline_and_attests_the_output(tianjin, signed_pki) -> None:
     stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
-    answer = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v3", attest=True))
+    answer = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v3", attest=True,
+                                                             include_report_json=True))
     expected = translate(BATTERY.read_bytes(), "pact-v3")
     assert answer.document.content == expected.output and answer.document.format_id == "pact-v3"
     assert answer.report.lossless == expected.report.lossless
-    assert len(answer.report.entries) == len(expected.report.entries)
-    assert json.loads(answer.report_json)["targetFormat"] == "pact-v3"
+    report = expected.report.as_dict()
+    assert answer.report_json == canonicalize(report)
+    assert [(translation_pb2.TranslationEntryKind.Name(e.kind).removeprefix("TRANSLATION_ENTRY_KIND_").lower(),
+             e.source_path or None, e.target_path or None, e.detail) for e in answer.report.entries] == [
+        (e["kind"], e["sourcePath"], e["targetPath"], e["detail"]) for e in report["entries"]]
+    plain = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v3"))
+    assert plain.report_json == b"" and plain.report == answer.report  # the JSON only when asked
     # The attestation chains the PACT output back to Tianjin's registration of the original.
     registration = registered_submission(signed_pki, "tianjin", BATTERY).attestations[0]
     verified = attestation_pb2_grpc.AttestationServiceStub(tianjin).Verify(attestation_pb2.VerifyRequest(
@@ -62,7 +69,7 @@ def test_translate_returns_the_report_for_people_when_asked(tianjin) -> None:
     plain = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v2"))
     assert plain.report_html == b""
     answer = stub.Translate(translation_pb2.TranslateRequest(document=_doc(), target_format_id="pact-v2",
-                                                             include_report_html=True))
+                                                             include_report_html=True, include_report_json=True))
     page = answer.report_html.decode("utf-8")
     entries = json.loads(answer.report_json)["entries"]
     assert page.startswith("<!DOCTYPE html>") and "翻译报告 Translation report" in page
@@ -86,6 +93,55 @@ def test_translate_stream_reports_item_errors_and_goes_on(tianjin) -> None:
     assert answers[1].error.reason == "MALFORMED_DOCUMENT" and answers[1].error.domain == "jjj.footprint.v1"
     assert answers[2].error.reason == "MISSING_REQUIRED_VALUE"
     assert answers[2].error.violations[0].path
+
+
+def test_translate_stream_answers_in_request_order_as_unary_calls_would(tianjin) -> None:
+    """Several items in work at once: a battery declaration ahead of quicker and failing items
+    is still answered first, and each answer is what Translate gives for that item."""
+    stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
+    items = []
+    for i in range(3):
+        items += [
+            translation_pb2.TranslateStreamRequest(request_id=f"battery-{i}", document=_doc(),
+                                                   target_format_id="pact-v3", include_report_json=True),
+            translation_pb2.TranslateStreamRequest(request_id=f"bad-{i}", document=document_pb2.Document(
+                format_id="cn-jjj-json", content=b'{"broken": '), target_format_id="pact-v3"),
+            translation_pb2.TranslateStreamRequest(request_id=f"steel-{i}", document=_doc(STEEL),
+                                                   target_format_id="pact-v2"),
+            translation_pb2.TranslateStreamRequest(request_id=f"wrong-{i}", document=_doc(STEEL),
+                                                   target_format_id="eu-battery-json"),
+        ]
+    answers = list(stub.TranslateStream(iter(items)))
+    assert [a.request_id for a in answers] == [item.request_id for item in items]
+    for item, answer in zip(items, answers, strict=True):
+        try:
+            unary = stub.Translate(translation_pb2.TranslateRequest(
+                document=item.document, target_format_id=item.target_format_id,
+                include_report_json=item.include_report_json))
+        except grpc.RpcError as error:
+            details = error_details(error)
+            assert answer.WhichOneof("result") == "error", item.request_id
+            assert (answer.error.reason, answer.error.message) == (details["reason"], details["message"])
+        else:
+            assert answer.translation == unary, item.request_id
+    assert [a.WhichOneof("result") for a in answers[:4]] == ["translation", "error", "translation", "error"]
+    assert answers[0].translation.report_json and not answers[2].translation.report_json
+
+
+def test_translate_stream_answers_a_client_that_waits_for_each_answer(tianjin) -> None:
+    """The server reads ahead without waiting for a full window: one item at a time works."""
+    import queue
+
+    stub = translation_pb2_grpc.TranslationServiceStub(tianjin)
+    outgoing: queue.Queue = queue.Queue()
+    answers = stub.TranslateStream(iter(outgoing.get, None))
+    for n in range(6):
+        outgoing.put(translation_pb2.TranslateStreamRequest(request_id=str(n), document=_doc(STEEL),
+                                                            target_format_id="pact-v3"))
+        answer = next(answers)
+        assert (answer.request_id, answer.WhichOneof("result")) == (str(n), "translation")
+    outgoing.put(None)
+    assert list(answers) == []
 
 
 def test_translate_stream_answers_hostile_items_in_order_and_goes_on(tianjin) -> None:
