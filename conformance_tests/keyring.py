@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from signing import PrivateKey, TrustList, load_private_key, load_trust_list
-from signing.testpki import TestPki
+from signing.testpki import TestPki, read_test_pki
 
 from .runner import KEY_PREFIX
+from .suite import SUITES
 
 
 class Keyring(Protocol):
@@ -48,6 +49,18 @@ class SuiteKeys:
         self.folder = folder
         self.list_path = folder / f"{KEY_PREFIX}trust-list.json"
         self.root_public = (folder / f"{KEY_PREFIX}root-public.txt").read_text("ascii").strip()
+
+    @classmethod
+    def of_version(cls, version: str = "v1") -> SuiteKeys:
+        return cls(SUITES / version / "keys")
+
+    def pki(self) -> TestPki:
+        """The files as the test PKI they were made from (its CA without a key: it issues nothing)."""
+        return read_test_pki(self.folder, prefix=KEY_PREFIX)
+
+    def client(self, short: str) -> tuple[Path, Path]:
+        """(certificate, P-256 key) files of a client: an entity's, or ``unlisted``, whom the list does not name."""
+        return self.folder / f"{KEY_PREFIX}{short}.pem", self.folder / f"{KEY_PREFIX}{short}-p256.pem"
 
     @property
     def trust_list(self) -> TrustList:

@@ -12,6 +12,9 @@ platforms and the role for the others (``verifier``, ``gateway``, ``coordination
 ``trust-draft.json``, ``ca.pem``, ``server.pem`` and ``server.key``. ``TestPki.files`` maps
 ``<short>_ed25519`` etc. to the paths. Never use any of it outside tests and demos.
 
+``read_test_pki(folder, prefix=...)`` reads a PKI written this way back (the conformance
+suite's ``TEST-ONLY-*`` files are one, without the CA's private key: such a CA issues nothing).
+
 ``CertificateAuthority`` is the throw-away X.509 CA on its own (``TestPki.ca`` is one): it
 issues ``Credential``s (certificate and key, PEM) for TLS servers on loopback and for clients
 named by a SAN URI, such as an exporter the trust list does not name, or a "rogue" CA's
@@ -36,12 +39,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .attestation import issue_attestation
 from .claims import Claim
-from .keys import Algorithm, PrivateKey, generate_key
+from .keys import Algorithm, PrivateKey, generate_key, load_private_key
 from .timeutil import utcnow
 from .trustlist import SECTORS, TrustList
 from .trustsign import add_entity, add_key, load_trust_list, new_trust_list, sign_trust_list
 
-__all__ = ["CertificateAuthority", "Credential", "TestEntity", "TestPki", "make_test_pki", "ENTITIES", "KEYS_VALID_FROM"]
+__all__ = ["CertificateAuthority", "Credential", "TestEntity", "TestPki", "make_test_pki", "read_test_pki", "ENTITIES",
+           "KEYS_VALID_FROM"]
 
 KEYS_VALID_FROM = datetime(2024, 1, 1, tzinfo=timezone.utc)
 CERTS_VALID = (datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2045, 1, 1, tzinfo=timezone.utc))
@@ -200,11 +204,23 @@ class CertificateAuthority:
         self.certificate = _cert(self.name, self.key.key.public_key(), self.name, self.key, ca=True, valid=self.valid)
         self.cert_pem = _pem(self.certificate)
 
+    @classmethod
+    def from_pem(cls, cert_pem: bytes, key_pem: bytes | None = None) -> CertificateAuthority:
+        """A CA read back from its certificate, and its key when there is one (else it issues nothing)."""
+        ca = cls.__new__(cls)
+        ca.certificate = x509.load_pem_x509_certificate(cert_pem)
+        ca.cert_pem, ca.name = cert_pem, ca.certificate.subject
+        ca.valid = (ca.certificate.not_valid_before_utc, ca.certificate.not_valid_after_utc)
+        ca.key = load_private_key(key_pem) if key_pem else None  # type: ignore[assignment]
+        return ca
+
     def issue(self, common_name: str, *, uris: tuple[str, ...] = (), server: bool = False,
               key: PrivateKey | None = None) -> Credential:
         """A certificate naming ``uris`` (the trust-list entity ids) in its SAN; with ``server``
         also ``localhost`` and 127.0.0.1 and server instead of client authentication. A fresh
         P-256 key unless ``key`` is given."""
+        if self.key is None:
+            raise ValueError("this CA was read without its private key: it cannot issue certificates")
         key = key or generate_key(Algorithm.ES256)
         san: list[x509.GeneralName] = [x509.UniformResourceIdentifier(u) for u in uris]
         if server:
@@ -246,6 +262,39 @@ def make_test_pki(tmpdir: str | Path | None = None, *, sequence: int = 1, issued
     if pki.directory is not None:
         _write(pki)
     return pki
+
+
+def read_test_pki(folder: str | Path, *, prefix: str = "") -> TestPki:
+    """The PKI that :func:`make_test_pki` wrote to ``folder`` (each file name after ``prefix``),
+    its trust list checked against its root key. ``ca.key`` is read when present."""
+    d = Path(folder)
+    path = lambda name: d / f"{prefix}{name}"  # noqa: E731
+    root_key = load_private_key(path("root-key.pem").read_bytes())
+    ca_key = path("ca.key")
+    ca = CertificateAuthority.from_pem(path("ca.pem").read_bytes(), ca_key.read_bytes() if ca_key.is_file() else None)
+    doc = json.loads(path("trust-list.json").read_bytes())
+    draft_file = path("trust-draft.json")
+    draft = json.loads(draft_file.read_bytes()) if draft_file.is_file() else {k: v for k, v in doc.items() if k != "proof"}
+    files = {"root_key": path("root-key.pem"), "root_public": path("root-public.txt"), "trust_list": path("trust-list.json"),
+             "ca": path("ca.pem"), "server_cert": path("server.pem"), "server_key": path("server.key")}
+    if draft_file.is_file():
+        files["trust_draft"] = draft_file
+    entities: dict[str, TestEntity] = {}
+    for spec in ENTITIES:
+        short = spec["id"].rsplit(":", 1)[-1] if spec["role"] == "platform" else spec["role"]
+        for kind, name in (("ed25519", f"{short}-ed25519.pem"), ("p256", f"{short}-p256.pem"), ("cert", f"{short}.pem")):
+            files[f"{short}_{kind}"] = path(name)
+        cert_pem, key_pem = files[f"{short}_cert"].read_bytes(), files[f"{short}_p256"].read_bytes()
+        entities[spec["id"]] = TestEntity(
+            id=spec["id"], role=spec["role"], ed25519=load_private_key(files[f"{short}_ed25519"].read_bytes()),
+            ed25519_key_id=f"{spec['id']}#ed25519-1", p256=load_private_key(key_pem), p256_key_id=f"{spec['id']}#p256-1",
+            certificate=x509.load_pem_x509_certificate(cert_pem), cert_pem=cert_pem, key_pem=key_pem,
+        )
+    return TestPki(
+        directory=d, root_key=root_key, ca=ca, entities=entities, draft=draft, trust_list_doc=doc,
+        trust_list=load_trust_list(doc, root_key.public_key), files=files,
+        server=Credential(files["server_cert"].read_bytes(), files["server_key"].read_bytes()),
+    )
 
 
 def _write(pki: TestPki) -> None:

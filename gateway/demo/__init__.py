@@ -2,9 +2,9 @@
 translation tour (``--tour``)."""
 
 from .hints import demo_state, keep_hints
-from .network import DemoNetwork, RegionalGateway
+from .network import DemoNetwork, Exporter, RegionalGateway
 from .story import run_story
 from .tour import run_tour
 
-__all__ = ["DemoNetwork", "RegionalGateway", "demo_state", "keep_hints",
+__all__ = ["DemoNetwork", "Exporter", "RegionalGateway", "demo_state", "keep_hints",
            "run_story", "run_tour"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..core.i18n import _
 from .network import PACT_CLIENT, DemoNetwork
 
 
@@ -48,4 +49,11 @@ def keep_hints(network: DemoNetwork) -> str:
         f"  PACT_SECRET={network.pact_secret} fpgw pact pull {tianjin.pact_base_url} --client-id {PACT_CLIENT}"
         f" --client-secret-env PACT_SECRET --ca {files['ca']} -o pulled/",
     ]
+    if not network.fresh:
+        lines += [
+            "",
+            _("Conformance: the suite calls its target as the Hebei platform, with its TEST-ONLY CA and client "
+              "certificates by default:"),
+            f"  fpgw conformance run --target {network.gateways['hebei'].address} --report-dir out/",
+        ]
     return "\n".join(lines)

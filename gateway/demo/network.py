@@ -2,7 +2,9 @@
 
 Everything lives in one temporary folder: the root key, the CA, each platform's keys and
 certificates, the signed trust list, one TOML configuration and one SQLite file per
-gateway. Nothing outside it is read or written.
+gateway. Nothing outside it is written. A network can instead be given a PKI read back from
+files (the conformance suite's TEST-ONLY one: ``fpgw demo --conformance``) and an exporter's
+client certificate, since such a PKI's CA issues nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ EXPORTER = "urn:example:exporter:tianjin-cells"
 PACT_CLIENT = "overseas-buyer"
 
 
+@dataclass(frozen=True)
+class Exporter:
+    """A client the trust list does not name: its entity id and certificate and key files."""
+
+    id: str
+    cert: Path
+    key: Path
+
+
 @dataclass
 class RegionalGateway:
     name: str
@@ -62,12 +73,18 @@ class RegionalGateway:
 class DemoNetwork:
     """Start with :meth:`start`, stop with :meth:`stop` (or use it as a context manager)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pki: TestPki | None = None, exporter: Exporter | None = None) -> None:
+        """Fresh keys in ``folder/pki``, or ``pki`` with ``exporter`` (both or neither)."""
+        if (pki is None) != (exporter is None):
+            raise ValueError("a given PKI needs the exporter's client certificate, and only then")
         self.folder = folder
-        self.pki: TestPki = make_test_pki(folder / "pki")
+        self.fresh = pki is None
+        self.pki: TestPki = pki or make_test_pki(folder / "pki")
         self.gateways: dict[str, RegionalGateway] = {}
-        exporter = self.pki.ca.issue("Tianjin Cells Co. (exporter)", uris=(EXPORTER,))
-        self.exporter_files = exporter.write(folder / "pki", "exporter")
+        if exporter is None:
+            credential = self.pki.ca.issue("Tianjin Cells Co. (exporter)", uris=(EXPORTER,))
+            exporter = Exporter(EXPORTER, *credential.write(folder / "pki", "exporter"))
+        self.exporter = exporter
         # One overseas buyer's PACT client, allowed to read every footprint of every gateway.
         self.pact_secret = secrets.token_urlsafe(24)
         self.pact_clients = folder / "pact-clients.toml"
@@ -108,7 +125,7 @@ class DemoNetwork:
     def client_files(self, who: str) -> tuple[Path, Path]:
         """(certificate, key) files a client presents: a platform's, or the exporter's."""
         if who == "exporter":
-            return self.exporter_files
+            return self.exporter.cert, self.exporter.key
         return self.pki.files[f"{who}_cert"], self.pki.files[f"{who}_p256"]
 
     def channel(self, gateway: str, as_who: str) -> grpc.Channel:

@@ -25,13 +25,14 @@ from .._proto import (
     translation_pb2,
     translation_pb2_grpc,
 )
+from ..core.i18n import _
 from ..core.parsing import dump_json
 from ..rest.pact import PactClient, footprint_id
 from ..rest.pact.footprints import CHAIN_SCHEMA_URL
 from ..server import error_details
 from ..server.trust import ATTESTATION_MEDIA_TYPE
 from ..translate import read
-from .network import EXPORTER, PACT_CLIENT, DemoNetwork
+from .network import PACT_CLIENT, DemoNetwork
 
 Say = Callable[[str], None]
 OUTCOME_PREFIX = "RECOGNITION_OUTCOME_"
@@ -90,7 +91,12 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
     steel = pick_example(examples, "hebei-*steel*.json")
     battery = pick_example(examples, "tianjin-*battery*.json")
     say("JJJ Footprint Gateway demo: three regional gateways over mutual TLS\n")
-    say(f"Fresh keys, certificates and a signed trust list (#{network.pki.trust_list.sequence}) are in {network.folder}")
+    if network.fresh:
+        say(f"Fresh keys, certificates and a signed trust list (#{network.pki.trust_list.sequence}) are in {network.folder}")
+    else:
+        say(_("The conformance suite's TEST-ONLY keys, certificates and trust list (#{sequence}) from {folder}; "
+              "stores in {stores}").format(sequence=network.pki.trust_list.sequence, folder=network.pki.directory,
+                                           stores=network.folder))
     for gateway in network.gateways.values():
         say(f"  {gateway.name:<8} {gateway.entity_id:<26} {gateway.address}  store {gateway.config.store.url}")
 
@@ -151,7 +157,7 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
             for entry in result.report.entries:
                 kind = translation_pb2.TranslationEntryKind.Name(entry.kind).removeprefix("TRANSLATION_ENTRY_KIND_").lower()
                 kinds[kind] = kinds.get(kind, 0) + 1
-            say(f"  {EXPORTER} translated {battery.name} to {target}: {len(result.document.content)} bytes, "
+            say(f"  {network.exporter.id} translated {battery.name} to {target}: {len(result.document.content)} bytes, "
                 f"{'lossless' if result.report.lossless else 'lossy'} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
             chain = verifier.Verify(attestation_pb2.VerifyRequest(
                 document=result.document, attestations=[*registration, result.attestation])).verified

@@ -10,7 +10,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from signing.testpki import CertificateAuthority, make_test_pki
+from signing.testpki import CertificateAuthority, make_test_pki, read_test_pki
 
 
 def _signed_by(cert: x509.Certificate, ca: CertificateAuthority) -> bool:
@@ -55,3 +55,16 @@ def test_the_pki_entities_carry_their_p256_key_in_a_ca_certificate(tmp_path) -> 
     assert hebei.certificate.public_key().public_numbers() == hebei.p256.key.public_key().public_numbers()
     assert (tmp_path / "hebei.pem").read_bytes() == hebei.cert_pem
     assert (tmp_path / "server.pem").read_bytes() == pki.server.cert_pem and pki.ca_pem == (tmp_path / "ca.pem").read_bytes()
+
+
+def test_a_written_pki_reads_back_and_without_its_ca_key_issues_nothing(tmp_path) -> None:
+    made = make_test_pki(tmp_path)
+    read = read_test_pki(tmp_path)
+    assert read.files == made.files
+    assert read.trust_list.digest == made.trust_list.digest and read.root_multikey == made.root_multikey
+    for short in ("beijing", "verifier", "gateway"):
+        assert read[short].ed25519.public_key.multikey == made[short].ed25519.public_key.multikey
+        assert read[short].cert_pem == made[short].cert_pem and read[short].p256_key_id == made[short].p256_key_id
+    assert read.ca_pem == made.ca_pem and read.server == made.server
+    with pytest.raises(ValueError, match="without its private key"):
+        read.ca.issue("Another exporter", uris=("urn:example:exporter:other",))
