@@ -222,7 +222,6 @@ class Materialiser:
             if "made" in spec and "file" in spec:
                 self.write(spec["file"], self.attestation(spec, documents))
 
-
     def declaration(self, doc: dict[str, Any]) -> tuple[Declaration, str]:
         """A document spec's declaration and the digest attestations over it are over."""
         content = self.doc_bytes(doc)
