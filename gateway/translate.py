@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gateway.core.errors import ConfigurationError, FieldViolation, InvalidDocument, InvalidIdentifier
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, check_declaration, codelists, recharacterise
 from gateway.core.model.checks import identifier_violations
 from gateway.core.model.consistency import check_consistency, consistency_violations, strict
@@ -52,8 +53,8 @@ def one_document(data: bytes) -> bytes:
     unwrapped = unwrap(data)
     if len(unwrapped.documents) > 1:
         raise InvalidDocument(
-            f"the {unwrapped.envelope} holds {len(unwrapped.documents)} footprints; translate each on its own: "
-            "TranslateStream over gRPC (one item per footprint), or fpgw convert, which writes one output each",
+            N_("the {envelope} holds {count} footprints; translate each on its own: "
+            "TranslateStream over gRPC (one item per footprint), or fpgw convert, which writes one output each", envelope=unwrapped.envelope, count=len(unwrapped.documents)),
             path="/", envelope=unwrapped.envelope, count=len(unwrapped.documents),
         )
     return unwrapped.documents[0]
@@ -127,18 +128,18 @@ def check_conflicts(decl: Declaration, options: TranslateOptions) -> None:
         stated = codelists.convert_unit(du.mass.amount, du.mass.unit, "kg") / du.amount
         if stated != options.mass_per_piece:
             raise ConfigurationError(
-                f"option mass_per_piece_kg={options.mass_per_piece} conflicts with the declaration's declared_unit/mass "
-                f"of {_plain(du.mass.amount)} {du.mass.unit} per {_plain(du.amount)} piece ({_plain(stated)} kg a piece); "
-                "drop the option or correct the document",
+                N_("option mass_per_piece_kg={mass_per_piece} conflicts with the declaration's declared_unit/mass "
+                "of {value} {unit} per {value2} piece ({value3} kg a piece); "
+                "drop the option or correct the document", mass_per_piece=options.mass_per_piece, value=_plain(du.mass.amount), unit=du.mass.unit, value2=_plain(du.amount), value3=_plain(stated)),
                 path="mass_per_piece_kg", given=str(options.mass_per_piece), stated=_plain(stated),
             )
     if options.lifetime_energy is not None and du.lifetime_energy is not None:
         stated = codelists.convert_unit(du.lifetime_energy.amount, du.lifetime_energy.unit, "kWh")
         if stated != options.lifetime_energy:
             raise ConfigurationError(
-                f"option lifetime_energy_kwh={options.lifetime_energy} conflicts with the declaration's "
-                f"declared_unit/lifetime_energy of {_plain(du.lifetime_energy.amount)} {du.lifetime_energy.unit}; "
-                "drop the option or correct the document",
+                N_("option lifetime_energy_kwh={lifetime_energy} conflicts with the declaration's "
+                "declared_unit/lifetime_energy of {value} {unit}; "
+                "drop the option or correct the document", lifetime_energy=options.lifetime_energy, value=_plain(du.lifetime_energy.amount), unit=du.lifetime_energy.unit),
                 path="lifetime_energy_kwh", given=str(options.lifetime_energy), stated=_plain(stated),
             )
 

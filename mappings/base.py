@@ -13,6 +13,7 @@ import jsonschema_rs
 from lxml import etree
 
 from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.parsing import dump_json, load_json, load_xml
 from gateway.core.report import TranslationReport
@@ -99,7 +100,7 @@ def declaration_of(format_id: str, data: dict[str, Any]) -> Declaration:
         return declaration_from_data(data)
     except SchemaViolation as exc:
         raise SchemaViolation(
-            f"{format_id} document does not make a valid declaration: {exc.message}", path=exc.path,
+            N_("{format_id} document does not make a valid declaration: {message}", format_id=format_id, message=exc.text), path=exc.path,
             violations=exc.violations, format=format_id,
         ) from None
 
@@ -141,7 +142,7 @@ def raise_violations(format_id: str, violations: list[FieldViolation]) -> None:
     if violations:
         first = violations[0]
         raise SchemaViolation(
-            f"{format_id}: {len(violations)} schema violation(s); first at {first.path}: {first.message}",
+            N_("{format_id}: {count} schema violation(s); first at {path}: {message}", format_id=format_id, count=len(violations), path=first.path, message=first.text),
             path=first.path,
             violations=violations,
             format=format_id,

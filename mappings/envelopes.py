@@ -18,6 +18,7 @@ from typing import Any
 
 from gateway.core.encoding import as_utf8
 from gateway.core.errors import InvalidDocument
+from gateway.core.i18n import N_
 from gateway.core.parsing import dump_json, load_json
 
 _SNIFF = 256
@@ -72,5 +73,5 @@ def unwrap(data: bytes) -> Unwrapped:
         return Unwrapped(None, (text,), ("",))  # not footprints: the format refuses it with its own reason
     envelope, base, items = found
     if not items:
-        raise InvalidDocument(f"the {envelope} holds no footprint", path=base or "/")
+        raise InvalidDocument(N_("the {envelope} holds no footprint", envelope=envelope), path=base or "/")
     return Unwrapped(envelope, tuple(dump_json(item) for _, item in items), tuple(p for p, _ in items))

@@ -29,6 +29,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.i18n import N_
 from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 
@@ -103,8 +104,11 @@ class FieldMap:
     def _default(self, rule: FieldRule, allow_defaults: bool) -> Any:
         if rule.default is None or (not rule.allow_default and not allow_defaults):
             raise MissingRequiredValue(
-                f"{self.format_id} requires {rule.native}, but the declaration has no {rule.canonical}"
-                + (f" (documented default {rule.default!r} needs --allow-defaults)" if rule.default is not None else ""),
+                N_("{format} requires {native}, but the declaration has no {canonical} (documented default {default!r}"
+                   " needs --allow-defaults)", format=self.format_id, native=rule.native, canonical=rule.canonical,
+                   default=rule.default) if rule.default is not None else
+                N_("{format} requires {native}, but the declaration has no {canonical}",
+                   format=self.format_id, native=rule.native, canonical=rule.canonical),
                 path=rule.canonical,
                 target=rule.native,
             )
@@ -122,7 +126,7 @@ class FieldMap:
             table = self.codes[arg]
             if value not in table:
                 raise Unrepresentable(
-                    f"{value!r} has no equivalent in {self.format_id} {rule.native} (known: {', '.join(table)})",
+                    N_("{value!r} has no equivalent in {format_id} {native} (known: {items})", value=value, format_id=self.format_id, native=rule.native, items=', '.join(table)),
                     path=rule.canonical,
                     target=rule.native,
                 )
@@ -132,7 +136,7 @@ class FieldMap:
     def _amount(self, rule: FieldRule, value: dict[str, str], unit: str) -> str:
         if value.get("unit") != unit:
             raise Unrepresentable(
-                f"{rule.canonical} is in {value.get('unit')!r}; {self.format_id} {rule.native} needs {unit!r}",
+                N_("{canonical} is in {value!r}; {format_id} {native} needs {unit!r}", canonical=rule.canonical, value=value.get('unit'), format_id=self.format_id, native=rule.native, unit=unit),
                 path=rule.canonical,
             )
         return value["amount"]
@@ -162,7 +166,7 @@ class FieldMap:
         if kind == "code":
             reverse = {v: k for k, v in self.codes[arg].items()}
             if value not in reverse:
-                raise Unrepresentable(f"{value!r} is not a known {rule.native} value", path=rule.native)
+                raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=rule.native), path=rule.native)
             return reverse[value]
         return value
 

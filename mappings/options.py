@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from gateway.core.errors import ConfigurationError
+from gateway.core.i18n import N_
 from gateway.core.model import GwpSet
 
 # Significant digits of a value a conversion made inexact, in the formats buyers read.
@@ -80,7 +81,7 @@ class TranslateOptions:
         unknown = sorted(k for k in values if k not in OPTION_KEYS)
         if unknown:
             raise ConfigurationError(
-                f"unknown option {unknown[0]!r}; known options: {', '.join(OPTION_KEYS)}", path=unknown[0],
+                N_("unknown option {value!r}; known options: {items}", value=unknown[0], items=', '.join(OPTION_KEYS)), path=unknown[0],
             )
         data = {path: supplied_value(text) for path, text in (supplied or {}).items()}
         fallback = {path: values[option] for option, path in _DATA_OPTIONS.items() if values.get(option)}
@@ -127,7 +128,7 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
         return False
     if text in ("1", "true", "yes"):
         return True
-    raise ConfigurationError(f"option {name} must be true or false, got {values[name]!r}", path=name)
+    raise ConfigurationError(N_("option {name} must be true or false, got {value!r}", name=name, value=values[name]), path=name)
 
 
 def _checks_option(value: str | None) -> IdentifierChecks | None:
@@ -137,7 +138,7 @@ def _checks_option(value: str | None) -> IdentifierChecks | None:
         return IdentifierChecks(value)
     except ValueError:
         raise ConfigurationError(
-            f"option identifier_checks must be strict or warn, got {value!r}", path="identifier_checks",
+            N_("option identifier_checks must be strict or warn, got {value!r}", value=value), path="identifier_checks",
         ) from None
 
 
@@ -146,7 +147,7 @@ def _precision_option(value: str | None) -> int | None:
         return None
     if not value.isdigit() or not 1 <= int(value) <= MAX_PRECISION:
         raise ConfigurationError(
-            f"option precision must be a number of significant digits from 1 to {MAX_PRECISION}, got {value!r}",
+            N_("option precision must be a number of significant digits from 1 to {max_precision}, got {value!r}", max_precision=MAX_PRECISION, value=value),
             path="precision",
         )
     return int(value)
@@ -159,7 +160,7 @@ def _gwp_option(value: str | None) -> GwpSet | None:
         return GwpSet(value)
     except ValueError:
         known = ", ".join(g.value for g in GwpSet)
-        raise ConfigurationError(f"option gwp_set must be one of {known}, got {value!r}", path="gwp_set") from None
+        raise ConfigurationError(N_("option gwp_set must be one of {known}, got {value!r}", known=known, value=value), path="gwp_set") from None
 
 
 def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
@@ -168,7 +169,7 @@ def _decimal_option(values: Mapping[str, str], name: str) -> Decimal | None:
     try:
         value = Decimal(values[name])
     except InvalidOperation:
-        raise ConfigurationError(f"option {name} must be a decimal number, got {values[name]!r}", path=name) from None
+        raise ConfigurationError(N_("option {name} must be a decimal number, got {value!r}", name=name, value=values[name]), path=name) from None
     if not value.is_finite() or value <= 0:
-        raise ConfigurationError(f"option {name} must be greater than zero", path=name)
+        raise ConfigurationError(N_("option {name} must be greater than zero", name=name), path=name)
     return value

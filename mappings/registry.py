@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gateway.core.errors import FormatUnavailable, UnknownFormat
+from gateway.core.i18n import N_
 from mappings.base import Format
 
 DISTRIBUTION = "jjj-footprint-gateway"
@@ -90,7 +91,7 @@ def unavailable() -> dict[str, str]:
 def get_format(format_id: str) -> Format:
     if format_id not in FORMATS:
         raise UnknownFormat(
-            f"unknown format {format_id!r}; available: {', '.join(available())}", path="format", format=format_id
+            N_("unknown format {format_id!r}; available: {items}", format_id=format_id, items=', '.join(available())), path="format", format=format_id
         )
     fmt = _load(format_id)
     if isinstance(fmt, str):
@@ -104,7 +105,7 @@ def detect_format(data: bytes) -> Format:
         if fmt.detect(data):
             return fmt
     missing = unavailable()
-    tail = f" (not installed here, so not tried: {', '.join(missing)})" if missing else ""
-    raise UnknownFormat(
-        f"no registered format recognises this document{tail}; name its format id", path="format"
-    )
+    if missing:
+        raise UnknownFormat(N_("no registered format recognises this document (not installed here, so not tried:"
+                               " {missing}); name its format id", missing=", ".join(missing)), path="format")
+    raise UnknownFormat(N_("no registered format recognises this document; name its format id"), path="format")

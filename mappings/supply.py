@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import ConfigurationError, GatewayError
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 
@@ -43,18 +44,18 @@ def check_path(path: str) -> list[str]:
         where = "/".join(parts[:n]) or "the declaration"
         if node.get("type") == "array":
             if part != APPEND and not part.isdigit():
-                raise ConfigurationError(f"--set {path}: {where} is a list: use an index or {APPEND} to append", path=path)
+                raise ConfigurationError(N_("--set {path}: {where} is a list: use an index or {append} to append", path=path, where=where, append=APPEND), path=path)
             node = node.get("items", {})
         elif "properties" in node:
             if part not in node["properties"]:
                 raise ConfigurationError(
-                    f"--set {path}: {where} has no member {part!r}; known: {', '.join(node['properties'])}", path=path,
+                    N_("--set {path}: {where} has no member {part!r}; known: {items}", path=path, where=where, part=part, items=', '.join(node['properties'])), path=path,
                 )
             node = node["properties"][part]
         elif node.get("type") == "object":  # a map (extensions)
             node = node.get("additionalProperties", {})
         else:
-            raise ConfigurationError(f"--set {path}: {where} is a single value, it has no member {part!r}", path=path)
+            raise ConfigurationError(N_("--set {path}: {where} is a single value, it has no member {part!r}", path=path, where=where, part=part), path=path)
     return parts
 
 
@@ -65,7 +66,7 @@ def _container(following: str) -> Any:
 def _index(node: list[Any], part: str, path: str) -> int:
     index = int(part)
     if index >= len(node):
-        raise ConfigurationError(f"--set {path}: the list has {len(node)} item(s); use {APPEND} to append", path=path)
+        raise ConfigurationError(N_("--set {path}: the list has {count} item(s); use {append} to append", path=path, count=len(node), append=APPEND), path=path)
     return index
 
 
@@ -127,5 +128,5 @@ def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationRe
         return declaration_from_data(data)
     except GatewayError as exc:
         where = exc.path or (exc.violations[0].path if exc.violations else None)
-        raise ConfigurationError(f"a --set value does not fit the declaration: {exc.message}",
+        raise ConfigurationError(N_("a --set value does not fit the declaration: {message}", message=exc.text),
                                  path=where.strip("/") if where else None) from None

@@ -36,6 +36,7 @@ from typing import Any
 from lxml import etree
 
 from gateway.core.errors import DocumentTooLarge, FieldViolation, MalformedDocument, SchemaViolation
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration
 from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml, read_number
 from gateway.core.report import TranslationReport
@@ -49,7 +50,7 @@ MAX_ATTRIBUTE_CHARS = 4096
 
 
 def _violation(path: str, message: str) -> SchemaViolation:
-    return SchemaViolation(f"{path or '/'}: {message}", path=path or "/", violations=[FieldViolation(path or "/", message)])
+    return SchemaViolation(N_("{value}: {message}", value=path or '/', message=message), path=path or "/", violations=[FieldViolation(path or "/", message)])
 
 
 class XmlCodec:
@@ -83,7 +84,7 @@ class XmlCodec:
             for name, value in node.attrib.items():
                 if len(value) > self.max_attribute_chars:
                     raise DocumentTooLarge(
-                        f"attribute {name!r} is {len(value)} characters; the limit is {self.max_attribute_chars}",
+                        N_("attribute {name!r} is {count} characters; the limit is {max_attribute_chars}", name=name, count=len(value), max_attribute_chars=self.max_attribute_chars),
                         path=self._tree_path(node), limit=self.max_attribute_chars,
                     )
         self._check_root(element)
@@ -91,7 +92,7 @@ class XmlCodec:
 
     def _check_root(self, element: etree._Element) -> None:
         if element.tag != self._q(self.root):
-            raise MalformedDocument(f"root element is {element.tag!r}; expected {self._q(self.root)}", path="/")
+            raise MalformedDocument(N_("root element is {tag!r}; expected {value}", tag=element.tag, value=self._q(self.root)), path="/")
 
     def _tree_path(self, node: etree._Element) -> str:
         names = [etree.QName(n).localname for n in reversed(list(node.iterancestors()))]

@@ -33,6 +33,7 @@ from gateway.core.errors import (
     SignerMismatch,
     SignerNotAuthorised,
 )
+from gateway.core.i18n import N_
 
 from . import jcs
 from .claims import ATTESTATION_CONTEXT, CLAIM_KINDS, Claim, claim_from_json, claim_policy
@@ -90,7 +91,7 @@ def issue_attestation(
     if embed is not None:
         canonical = canonical_bytes(embed, media)
         if hashlib.sha256(canonical).hexdigest() != hex_digest:
-            raise DigestMismatch("embedded document does not have the subject digest")
+            raise DigestMismatch(N_("embedded document does not have the subject digest"))
         subject["document"] = jcs.loads(canonical) if media == "json" else canonical.decode("utf-8")
     vc: dict[str, Any] = {
         "@context": [VC_CONTEXT, ATTESTATION_CONTEXT],
@@ -169,13 +170,13 @@ def verify_attestation(
     issuer_id = doc["issuer"] if isinstance(doc["issuer"], str) else doc["issuer"].get("id")
     if key.entity_id != issuer_id:
         raise SignerMismatch(
-            f"key {key.id} belongs to {key.entity_id}, but the attestation names {issuer_id} as issuer",
+            N_("key {id} belongs to {entity_id}, but the attestation names {issuer_id} as issuer", id=key.id, entity_id=key.entity_id, issuer_id=issuer_id),
             key=key.id,
             issuer=issuer_id,
         )
     signed_at = parse_time(proof.get("created"), field="/proof/created")
     if signed_at > now + CLOCK_SKEW:
-        raise AttestationNotYetValid(f"proof created in the future ({proof['created']})", path="/proof/created")
+        raise AttestationNotYetValid(N_("proof created in the future ({created})", created=proof['created']), path="/proof/created")
     key.check_usable(signed_at)
     entity = trust_list.entity(issuer_id)
 
@@ -187,14 +188,14 @@ def verify_attestation(
     valid_until = parse_time(doc["validUntil"], field="/validUntil") if "validUntil" in doc else None
     proof_expires = parse_time(proof["expires"], field="/proof/expires") if "expires" in proof else None
     if now < valid_from:
-        raise AttestationNotYetValid(f"attestation is valid from {doc['validFrom']}", path="/validFrom")
+        raise AttestationNotYetValid(N_("attestation is valid from {valid_from}", valid_from=doc['validFrom']), path="/validFrom")
     for limit, path in ((valid_until, "/validUntil"), (proof_expires, "/proof/expires")):
         if limit is not None and now >= limit:
-            raise ExpiredAttestation(f"attestation expired at {format_time(limit)}", path=path)
+            raise ExpiredAttestation(N_("attestation expired at {value}", value=format_time(limit)), path=path)
 
     for name, expected in (("challenge", challenge), ("domain", domain)):
         if expected is not None and proof.get(name) != expected:
-            raise ReplayDetected(f"proof {name} {proof.get(name)!r} is not the expected {expected!r}", path=f"/proof/{name}")
+            raise ReplayDetected(N_("proof {name} {value!r} is not the expected {expected!r}", name=name, value=proof.get(name), expected=expected), path=f"/proof/{name}")
 
     digest = "sha256:" + parse_digest(subject.get("digest"))
     media = _media_of(subject)
@@ -202,10 +203,10 @@ def verify_attestation(
     if embedded is not None:
         canonical = jcs.canonicalize(embedded) if media == "json" else canonical_bytes(_xml_text(embedded), "xml")
         if "sha256:" + hashlib.sha256(canonical).hexdigest() != digest:
-            raise DigestMismatch("embedded document does not match the subject digest", path="/credentialSubject/document")
+            raise DigestMismatch(N_("embedded document does not match the subject digest"), path="/credentialSubject/document")
     if expected_digest is not None and "sha256:" + parse_digest(expected_digest) != digest:
         raise DigestMismatch(
-            f"attestation is about {digest}, not {expected_digest}", path="/credentialSubject/digest", attested=digest
+            N_("attestation is about {digest}, not {expected_digest}", digest=digest, expected_digest=expected_digest), path="/credentialSubject/digest", attested=digest
         )
 
     phash = proof_hash(doc)
@@ -236,40 +237,40 @@ def verify_attestation(
 def _check_structure(doc: dict[str, Any]) -> None:
     ctx = doc.get("@context")
     if not isinstance(ctx, list) or not ctx or ctx[0] != VC_CONTEXT:
-        raise MalformedProof("@context must start with the VC 2.0 context", path="/@context")
+        raise MalformedProof(N_("@context must start with the VC 2.0 context"), path="/@context")
     types = doc.get("type")
     known = {claim_policy(k)["type"] for k in CLAIM_KINDS}
     if not isinstance(types, list) or "VerifiableCredential" not in types or not known & set(types):
-        raise MalformedProof("type must name VerifiableCredential and an attestation type", path="/type")
+        raise MalformedProof(N_("type must name VerifiableCredential and an attestation type"), path="/type")
     issuer = doc.get("issuer")
     if not (isinstance(issuer, str) or (isinstance(issuer, dict) and isinstance(issuer.get("id"), str))):
-        raise MalformedProof("issuer must be an id", path="/issuer")
+        raise MalformedProof(N_("issuer must be an id"), path="/issuer")
     if not isinstance(doc.get("credentialSubject"), dict):
-        raise MalformedProof("credentialSubject must be an object", path="/credentialSubject")
+        raise MalformedProof(N_("credentialSubject must be an object"), path="/credentialSubject")
     if "validFrom" not in doc:
-        raise MalformedProof("validFrom is required", path="/validFrom")
+        raise MalformedProof(N_("validFrom is required"), path="/validFrom")
     if "created" not in doc["proof"]:
-        raise MalformedProof("proof.created is required: it is the signing time checked against the trust list", path="/proof/created")
+        raise MalformedProof(N_("proof.created is required: it is the signing time checked against the trust list"), path="/proof/created")
 
 
 def _check_authorised(entity: Entity, claim: Claim, doc: dict[str, Any]) -> None:
     policy = claim_policy(claim.kind)
     if policy["type"] not in doc["type"]:
-        raise MalformedProof(f"a {claim.kind} claim must be issued as {policy['type']}", path="/type")
+        raise MalformedProof(N_("a {kind} claim must be issued as {type}", kind=claim.kind, type=policy['type']), path="/type")
     if entity.role.value not in policy["roles"]:
         raise SignerNotAuthorised(
-            f"{entity.id} is a {entity.role.value}; {claim.kind} attestations come from {', '.join(policy['roles'])}",
+            N_("{id} is a {value}; {kind} attestations come from {items}", id=entity.id, value=entity.role.value, kind=claim.kind, items=', '.join(policy['roles'])),
             entity=entity.id,
         )
     number = getattr(claim, "accreditation_number", None)
     if number is not None and (entity.accreditation is None or entity.accreditation.number != number):
         raise SignerNotAuthorised(
-            f"{entity.id} does not hold accreditation {number!r} on the trust list", entity=entity.id
+            N_("{id} does not hold accreditation {number!r} on the trust list", id=entity.id, number=number), entity=entity.id
         )
     sector = getattr(claim, "sector", None)
     if policy["scoped"] and sector not in entity.scopes:
         raise SignerNotAuthorised(
-            f"{entity.id} is not accredited for sector {sector!r} (scopes: {', '.join(entity.scopes) or 'none'})",
+            N_("{id} is not accredited for sector {sector!r} (scopes: {value})", id=entity.id, sector=sector, value=', '.join(entity.scopes) or 'none'),
             entity=entity.id,
         )
 
@@ -278,10 +279,10 @@ def _media_of(subject: dict[str, Any]) -> Media:
     for media, mt in _MEDIA_TYPES.items():
         if subject.get("mediaType") == mt:
             return media  # type: ignore[return-value]
-    raise MalformedProof("credentialSubject.mediaType must be application/json or application/xml", path="/credentialSubject/mediaType")
+    raise MalformedProof(N_("credentialSubject.mediaType must be application/json or application/xml"), path="/credentialSubject/mediaType")
 
 
 def _xml_text(embedded: Any) -> bytes:
     if not isinstance(embedded, str):
-        raise MalformedProof("an embedded XML document must be a string", path="/credentialSubject/document")
+        raise MalformedProof(N_("an embedded XML document must be a string"), path="/credentialSubject/document")
     return embedded.encode("utf-8")

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.core.errors import ChainBroken
+from gateway.core.i18n import N_
 
 from .attestation import VerifiedAttestation, verify_attestation
 from .claims import LossNote, TranslatedClaim
@@ -107,20 +108,20 @@ def verify_chain(
             i for i, v in enumerate(verified) if v.claim.kind == "translated" and v.subject_digest == current
         ]
         if len(steps) > 1:
-            raise ChainBroken(f"{len(steps)} translated attestations claim to have produced {current}")
+            raise ChainBroken(N_("{count} translated attestations claim to have produced {current}", count=len(steps), current=current))
         if not steps:
             break
         step = verified[steps[0]]
         claim: TranslatedClaim = step.claim  # type: ignore[assignment]
         if expected_format is not None and claim.output_format != expected_format:
             raise ChainBroken(
-                f"translated attestation says it produced {claim.output_format}, the document is {expected_format}"
+                N_("translated attestation says it produced {output_format}, the document is {expected_format}", output_format=claim.output_format, expected_format=expected_format)
             )
         used.add(steps[0])
         translations.append(step)
         current = "sha256:" + parse_digest(claim.input_digest)
         if current in seen:
-            raise ChainBroken(f"translation chain loops back to {current}")
+            raise ChainBroken(N_("translation chain loops back to {current}", current=current))
         seen.add(current)
         expected_format = claim.input_format
     # A conformance report is its own original: its attestation covers the report itself.
@@ -128,16 +129,16 @@ def verify_chain(
     originals = [i for i, v in enumerate(verified) if v.claim.kind in kinds and v.subject_digest == current]
     if not originals and current == start:
         raise ChainBroken(
-            "no attestation covers this document's digest: changed after signing?", digest=start
+            N_("no attestation covers this document's digest: changed after signing?"), digest=start
         )
     if not originals:
-        raise ChainBroken(f"no registered or verified attestation covers the original {current}", digest=current)
+        raise ChainBroken(N_("no registered or verified attestation covers the original {current}", current=current), digest=current)
     for i in originals:
         fmt = getattr(verified[i].claim, "format", None)
         if expected_format is not None and fmt != expected_format:
-            raise ChainBroken(f"original is attested as {fmt}, the translation read {expected_format}")
+            raise ChainBroken(N_("original is attested as {fmt}, the translation read {expected_format}", fmt=fmt, expected_format=expected_format))
     used.update(originals)
     unused = [verified[i].credential_id for i in range(len(verified)) if i not in used]
     if unused:
-        raise ChainBroken(f"attestations {', '.join(unused)} are not part of this chain")
+        raise ChainBroken(N_("attestations {items} are not part of this chain", items=', '.join(unused)))
     return VerifiedChain(start, tuple(translations), current, tuple(verified[i] for i in originals))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Union
 
 from gateway.core.errors import MalformedProof
+from gateway.core.i18n import N_
 
 __all__ = [
     "Claim",
@@ -65,18 +66,18 @@ class _ClaimBase:
                 continue
             name = _snake(key)
             if name not in known:
-                raise MalformedProof(f"{cls.kind} claim has an unknown member {key!r}", path=f"/credentialSubject/claim/{key}")
+                raise MalformedProof(N_("{kind} claim has an unknown member {key!r}", kind=cls.kind, key=key), path=f"/credentialSubject/claim/{key}")
             if isinstance(value, list):
                 value = tuple(LossNote.from_json(v) if name == "losses" else v for v in value)
             kwargs[name] = value
         missing = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in kwargs]
         if missing:
-            raise MalformedProof(f"{cls.kind} claim lacks {_camel(missing[0])}", path=f"/credentialSubject/claim/{_camel(missing[0])}")
+            raise MalformedProof(N_("{kind} claim lacks {value}", kind=cls.kind, value=_camel(missing[0])), path=f"/credentialSubject/claim/{_camel(missing[0])}")
         try:
             return cls(**kwargs)
         except TypeError as exc:
-            raise MalformedProof(f"{cls.kind} claim: {exc}", path="/credentialSubject/claim") from None
+            raise MalformedProof(N_("{kind} claim: {exc}", kind=cls.kind, exc=exc), path="/credentialSubject/claim") from None
 
     def check_complete(self) -> None:
         """Raise MalformedProof naming a required field that is None: such a claim would be
@@ -84,7 +85,7 @@ class _ClaimBase:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required and getattr(self, f.name) is None:
-                raise MalformedProof(f"{self.kind} claim lacks {_camel(f.name)}",
+                raise MalformedProof(N_("{kind} claim lacks {value}", kind=self.kind, value=_camel(f.name)),
                                      path=f"/credentialSubject/claim/{_camel(f.name)}")
 
 
@@ -136,11 +137,11 @@ class LossNote:
     @classmethod
     def from_json(cls, d: Any) -> "LossNote":
         if not isinstance(d, dict):
-            raise MalformedProof("loss note must be an object", path="/credentialSubject/claim/losses")
+            raise MalformedProof(N_("loss note must be an object"), path="/credentialSubject/claim/losses")
         try:
             return cls(d["kind"], d["sourcePath"], d["message"], d.get("targetPath"))
         except KeyError as exc:
-            raise MalformedProof(f"loss note lacks {exc}", path="/credentialSubject/claim/losses") from None
+            raise MalformedProof(N_("loss note lacks {exc}", exc=exc), path="/credentialSubject/claim/losses") from None
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ CLAIM_KINDS: dict[str, type] = {
 
 def claim_from_json(data: Any) -> Claim:
     if not isinstance(data, dict) or data.get("kind") not in CLAIM_KINDS:
-        raise MalformedProof("credentialSubject.claim must name a known kind", path="/credentialSubject/claim/kind")
+        raise MalformedProof(N_("credentialSubject.claim must name a known kind"), path="/credentialSubject/claim/kind")
     return CLAIM_KINDS[data["kind"]].from_json(data)
 
 

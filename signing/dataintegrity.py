@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.core.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
+from gateway.core.i18n import N_
 
 from .jcs import canonicalize
 from .keys import Algorithm, PrivateKey, PublicKey
@@ -46,7 +47,7 @@ def add_proof(unsecured: dict[str, Any], key: PrivateKey, options: dict[str, Any
     ``expires``, ``challenge``, ``domain``, ``nonce``). The cryptosuite follows the key.
     """
     if "proof" in unsecured:
-        raise MalformedProof("document already carries a proof")
+        raise MalformedProof(N_("document already carries a proof"))
     config: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": key.algorithm.cryptosuite, **options}
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
@@ -69,24 +70,24 @@ class ProofParts:
 def split_proof(secured: dict[str, Any]) -> ProofParts:
     """Check a proof's structure and take it apart; raise MalformedProof/UnsupportedAlgorithm."""
     if not isinstance(secured, dict):
-        raise MalformedProof("secured document must be a JSON object")
+        raise MalformedProof(N_("secured document must be a JSON object"))
     proof = secured.get("proof")
     if isinstance(proof, list):
-        raise MalformedProof("proof sets and chains are not accepted: exactly one proof", path="/proof")
+        raise MalformedProof(N_("proof sets and chains are not accepted: exactly one proof"), path="/proof")
     if not isinstance(proof, dict):
-        raise MalformedProof("document carries no proof", path="/proof")
+        raise MalformedProof(N_("document carries no proof"), path="/proof")
     if proof.get("type") != PROOF_TYPE:
-        raise UnsupportedAlgorithm(f"proof type {proof.get('type')!r} is refused", path="/proof/type")
+        raise UnsupportedAlgorithm(N_("proof type {value!r} is refused", value=proof.get('type')), path="/proof/type")
     suite = proof.get("cryptosuite")
     algorithm = CRYPTOSUITES.get(suite) if isinstance(suite, str) else None
     if algorithm is None:
-        raise UnsupportedAlgorithm(f"cryptosuite {suite!r} is refused", path="/proof/cryptosuite")
+        raise UnsupportedAlgorithm(N_("cryptosuite {suite!r} is refused", suite=suite), path="/proof/cryptosuite")
     for field in ("verificationMethod", "proofPurpose", "proofValue"):
         if not isinstance(proof.get(field), str):
-            raise MalformedProof(f"proof.{field} must be a string", path=f"/proof/{field}")
+            raise MalformedProof(N_("proof.{field} must be a string", field=field), path=f"/proof/{field}")
     signature = decode_base58btc(proof["proofValue"])
     if len(signature) != _SIGNATURE_LENGTH[algorithm]:
-        raise MalformedProof(f"{suite} signature must be {_SIGNATURE_LENGTH[algorithm]} bytes", path="/proof/proofValue")
+        raise MalformedProof(N_("{suite} signature must be {value} bytes", suite=suite, value=_SIGNATURE_LENGTH[algorithm]), path="/proof/proofValue")
     unsecured = {k: v for k, v in secured.items() if k != "proof"}
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in config:
@@ -94,7 +95,7 @@ def split_proof(secured: dict[str, Any]) -> ProofParts:
         ctx_list = ctx if isinstance(ctx, list) else [ctx]
         doc_list = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
         if doc_list[: len(ctx_list)] != ctx_list:
-            raise InvalidSignature("proof @context does not match the document's @context", path="/proof/@context")
+            raise InvalidSignature(N_("proof @context does not match the document's @context"), path="/proof/@context")
         unsecured = copy.copy(unsecured)
         unsecured["@context"] = ctx
     return ProofParts(unsecured, config, algorithm, signature)
@@ -116,7 +117,7 @@ def verify_parts(parts: ProofParts, public_key: PublicKey) -> None:
     """Verify a proof already taken apart by :func:`split_proof` (no second split)."""
     if parts.algorithm is not public_key.algorithm:
         raise UnsupportedAlgorithm(
-            f"proof claims {parts.proof_config['cryptosuite']} but the key is {public_key.algorithm.label}",
+            N_("proof claims {cryptosuite} but the key is {label}", cryptosuite=parts.proof_config['cryptosuite'], label=public_key.algorithm.label),
             path="/proof/cryptosuite",
         )
     public_key.verify(parts.signature, hash_data(parts.unsecured, parts.proof_config))

@@ -16,6 +16,7 @@ from typing import Literal
 from lxml import etree
 
 from gateway.core.errors import MalformedProof
+from gateway.core.i18n import N_
 
 from . import jcs
 from .multibase import decode_multibase, encode_base64url
@@ -54,4 +55,4 @@ def parse_digest(digest: str) -> str:
         raw = decode_multibase(digest)
         if len(raw) == 32:
             return raw.hex()
-    raise MalformedProof(f"digest {digest!r} is not sha256:<64 hex> nor a multibase SHA-256")
+    raise MalformedProof(N_("digest {digest!r} is not sha256:<64 hex> nor a multibase SHA-256", digest=digest))

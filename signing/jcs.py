@@ -40,6 +40,7 @@ from typing import Any
 import orjson
 
 from gateway.core.errors import DocumentTooLarge, MalformedDocument, NotIJson
+from gateway.core.i18n import N_
 from gateway.core.parsing import FORBIDDEN_TEXT, check_text, no_duplicate_keys, read_number
 
 __all__ = ["canonicalize", "canonicalize_reference", "loads", "MAX_SAFE_INTEGER"]
@@ -112,9 +113,9 @@ def canonicalize(value: Any) -> bytes:
         return orjson.dumps(prepared, option=_ORJSON_OPTS)
     except orjson.JSONEncodeError as exc:
         if "Recursion" in str(exc):
-            raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}") from None
+            raise DocumentTooLarge(N_("JSON nested deeper than {canonical_max_depth}", canonical_max_depth=CANONICAL_MAX_DEPTH)) from None
         # The walk has checked types and ranges; what is left is a lone surrogate.
-        raise NotIJson(f"not I-JSON: {exc}") from None
+        raise NotIJson(N_("not I-JSON: {exc}", exc=exc)) from None
 
 
 def _prepare(value: Any, depth: int) -> Any:
@@ -127,7 +128,7 @@ def _prepare(value: Any, depth: int) -> Any:
     if t is int:
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             return value
-        raise NotIJson(f"integer {value} is outside ±(2^53−1); JCS cannot tell it from its neighbours")
+        raise NotIJson(N_("integer {value} is outside ±(2^53−1); JCS cannot tell it from its neighbours", value=value))
     if t is float:
         if value.is_integer():
             if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
@@ -137,15 +138,15 @@ def _prepare(value: Any, depth: int) -> Any:
         if _FAST_FLOAT_MIN <= abs(value) < _FAST_FLOAT_MAX:
             return value
         if not math.isfinite(value):
-            raise NotIJson(f"{value} is not a JSON number")
+            raise NotIJson(N_("{value} is not a JSON number", value=value))
         raise _NeedsReference
     if depth >= CANONICAL_MAX_DEPTH:
-        raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}")
+        raise DocumentTooLarge(N_("JSON nested deeper than {canonical_max_depth}", canonical_max_depth=CANONICAL_MAX_DEPTH))
     if t is dict:
         out = {}
         for k, v in value.items():
             if type(k) is not str:
-                raise NotIJson(f"object key {k!r} is not a string")
+                raise NotIJson(N_("object key {k!r} is not a string", k=k))
             check_text(k)
             if _HIGH_BMP.search(k):
                 raise _NeedsReference
@@ -157,7 +158,7 @@ def _prepare(value: Any, depth: int) -> Any:
         return _prepare(value.value, depth)
     if t is uuid.UUID:
         return str(value)
-    raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
+    raise NotIJson(N_("{name} is not a JSON value; pass JSON text through signing.jcs.loads", name=t.__name__))
 
 
 def _refuse_big_integral(value: float) -> None:
@@ -165,7 +166,7 @@ def _refuse_big_integral(value: float) -> None:
     # literal no longer names one double unambiguously and our own parser refuses it, so
     # canonicalize refuses it too and every canonical form reads back.
     if abs(value) < 1e21:
-        raise NotIJson(f"number {value!r} would serialise as an integer beyond ±(2^53−1)")
+        raise NotIJson(N_("number {value!r} would serialise as an integer beyond ±(2^53−1)", value=value))
 
 
 # --- reference path: RFC 8785 as written -----------------------------------------------
@@ -189,7 +190,7 @@ def _string(s: str) -> str:
 def es6_number(x: float) -> str:
     """ECMAScript Number.prototype.toString for a finite double (RFC 8785 §3.2.2.3)."""
     if not math.isfinite(x):
-        raise NotIJson(f"{x} is not a JSON number")
+        raise NotIJson(N_("{x} is not a JSON number", x=x))
     if x == 0:
         return "0"
     sign = "-" if x < 0 else ""
@@ -227,18 +228,18 @@ def _serialize(value: Any, out: list[str], depth: int) -> None:
         out.append(_string(value))
     elif t is int:
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise NotIJson(f"integer {value} is outside ±(2^53−1)")
+            raise NotIJson(N_("integer {value} is outside ±(2^53−1)", value=value))
         out.append(str(value))
     elif t is float:
         if value.is_integer() and abs(value) > MAX_SAFE_INTEGER:
             _refuse_big_integral(value)
         out.append(es6_number(value))
     elif depth >= CANONICAL_MAX_DEPTH:
-        raise DocumentTooLarge(f"JSON nested deeper than {CANONICAL_MAX_DEPTH}")
+        raise DocumentTooLarge(N_("JSON nested deeper than {canonical_max_depth}", canonical_max_depth=CANONICAL_MAX_DEPTH))
     elif t is dict:
         for k in value:
             if type(k) is not str:
-                raise NotIJson(f"object key {k!r} is not a string")
+                raise NotIJson(N_("object key {k!r} is not a string", k=k))
         out.append("{")
         for i, k in enumerate(sorted(value, key=lambda s: s.encode("utf-16-be", "surrogatepass"))):
             if i:
@@ -259,7 +260,7 @@ def _serialize(value: Any, out: list[str], depth: int) -> None:
     elif t is uuid.UUID:
         out.append(_string(str(value)))
     else:
-        raise NotIJson(f"{t.__name__} is not a JSON value; pass JSON text through signing.jcs.loads")
+        raise NotIJson(N_("{name} is not a JSON value; pass JSON text through signing.jcs.loads", name=t.__name__))
 
 
 def canonicalize_reference(value: Any) -> bytes:
@@ -273,7 +274,7 @@ def canonicalize_reference(value: Any) -> bytes:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise NotIJson(f"{name} is not a JSON number")
+    raise NotIJson(N_("{name} is not a JSON number", name=name))
 
 
 def _number(literal: str) -> int | float:
@@ -297,22 +298,22 @@ def loads(data: bytes | str, *, max_bytes: int = MAX_BYTES) -> Any:
     :class:`NumberOutOfRange` or :class:`DocumentTooLarge`.
     """
     if len(data) > max_bytes:
-        raise DocumentTooLarge(f"JSON larger than {max_bytes} bytes")
+        raise DocumentTooLarge(N_("JSON larger than {max_bytes} bytes", max_bytes=max_bytes))
     if isinstance(data, (bytes, bytearray, memoryview)):
         try:
             text = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MalformedDocument(f"JSON is not UTF-8: {exc}") from None
+            raise MalformedDocument(N_("JSON is not UTF-8: {exc}", exc=exc)) from None
     else:
         text = data
     if text.startswith("\ufeff"):
-        raise MalformedDocument("JSON must not start with a byte order mark")
+        raise MalformedDocument(N_("JSON must not start with a byte order mark"))
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        raise MalformedDocument(f"not well-formed JSON: {exc}") from None
+        raise MalformedDocument(N_("not well-formed JSON: {exc}", exc=exc)) from None
     except RecursionError:
-        raise DocumentTooLarge("JSON nested too deeply") from None
+        raise DocumentTooLarge(N_("JSON nested too deeply")) from None
     _check(value, 0)
     return value
 
@@ -323,7 +324,7 @@ def _check(value: Any, depth: int) -> None:
         check_text(value)
     elif t is dict or t is list:
         if depth >= MAX_DEPTH:
-            raise DocumentTooLarge(f"JSON nested deeper than {MAX_DEPTH}")
+            raise DocumentTooLarge(N_("JSON nested deeper than {max_depth}", max_depth=MAX_DEPTH))
         if t is dict:
             for k, v in value.items():
                 check_text(k)

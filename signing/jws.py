@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.core.errors import GatewayError, MalformedProof, UnsupportedAlgorithm
+from gateway.core.i18n import N_
 
 from . import jcs
 from .keys import PrivateKey, PublicKey
@@ -47,37 +48,37 @@ def verify_compact(
     from, if any: a key meant for encryption is refused for signatures (RFC 7517 §4.2–4.3).
     """
     if key_use not in (None, "sig") or (key_ops is not None and "verify" not in key_ops):
-        raise UnsupportedAlgorithm(f"a key for use {key_use!r} / key_ops {key_ops!r} cannot verify signatures")
+        raise UnsupportedAlgorithm(N_("a key for use {key_use!r} / key_ops {key_ops!r} cannot verify signatures", key_use=key_use, key_ops=key_ops))
     if not isinstance(jws, str) or jws.count(".") != 2:
-        raise MalformedProof("compact JWS must have exactly three parts")
+        raise MalformedProof(N_("compact JWS must have exactly three parts"))
     h_text, p_text, s_text = jws.split(".")
     if not h_text or not s_text:
-        raise MalformedProof("compact JWS header and signature must not be empty")
+        raise MalformedProof(N_("compact JWS header and signature must not be empty"))
     try:
         header = jcs.loads(decode_base64url(h_text))
     except GatewayError as exc:
-        raise MalformedProof(f"JWS header: {exc}") from None
+        raise MalformedProof(N_("JWS header: {exc}", exc=exc)) from None
     if not isinstance(header, dict):
-        raise MalformedProof("JWS header must be a JSON object")
+        raise MalformedProof(N_("JWS header must be a JSON object"))
     alg = header.get("alg")
     if alg != public_key.algorithm.value:
-        raise UnsupportedAlgorithm(f"JWS alg {alg!r} does not match the {public_key.algorithm.label} key", algorithm=alg)
+        raise UnsupportedAlgorithm(N_("JWS alg {alg!r} does not match the {label} key", alg=alg, label=public_key.algorithm.label), algorithm=alg)
     crit = header.get("crit", [])
     if not isinstance(crit, list) or any(c != "b64" for c in crit):
-        raise UnsupportedAlgorithm(f"JWS crit {crit!r} is not understood")
+        raise UnsupportedAlgorithm(N_("JWS crit {crit!r} is not understood", crit=crit))
     b64 = header.get("b64", True)
     if b64 is not True and (b64 is not False or "b64" not in crit):
-        raise MalformedProof("b64=false must be listed in crit")
+        raise MalformedProof(N_("b64=false must be listed in crit"))
     if b64:
         if detached_payload is not None:
             if p_text:
-                raise MalformedProof("detached payload given but the JWS carries one")
+                raise MalformedProof(N_("detached payload given but the JWS carries one"))
             p_text = encode_base64url(detached_payload)
         payload = decode_base64url(p_text)
         signing_input = (h_text + "." + p_text).encode("ascii")
     else:
         if p_text or detached_payload is None:
-            raise MalformedProof("unencoded (b64=false) JWS needs a detached payload")
+            raise MalformedProof(N_("unencoded (b64=false) JWS needs a detached payload"))
         payload = detached_payload
         signing_input = h_text.encode("ascii") + b"." + payload
     public_key.verify(decode_base64url(s_text), signing_input)

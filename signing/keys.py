@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from gateway.core.errors import InvalidSignature, MalformedProof, SigningError, UnsupportedAlgorithm
+from gateway.core.i18n import N_
 from gateway.core.parsing import load_json
 
 from .multibase import MULTICODEC, decode_base58btc, decode_base64url, encode_base58btc, encode_base64url
@@ -51,7 +52,7 @@ class Algorithm(str, Enum):
         aliases = {"eddsa": cls.ED25519, "ed25519": cls.ED25519, "es256": cls.ES256, "p-256": cls.ES256, "p256": cls.ES256}
         alg = aliases.get(str(name).strip().lower())
         if alg is None:
-            raise UnsupportedAlgorithm(f"algorithm {name!r} is refused (accepted: Ed25519, ES256)", algorithm=name)
+            raise UnsupportedAlgorithm(N_("algorithm {name!r} is refused (accepted: Ed25519, ES256)", name=name), algorithm=name)
         return alg
 
     @property
@@ -121,21 +122,21 @@ class PublicKey:
                 self.key.verify(signature, data)
             else:
                 if len(signature) != 2 * _P256_ORDER_BYTES:
-                    raise InvalidSignature("ECDSA P-256 signature must be exactly 64 bytes r‖s")
+                    raise InvalidSignature(N_("ECDSA P-256 signature must be exactly 64 bytes r‖s"))
                 r = int.from_bytes(signature[:32], "big")
                 s = int.from_bytes(signature[32:], "big")
                 self.key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
         except _CryptoInvalidSignature:
-            raise InvalidSignature("signature does not verify") from None
+            raise InvalidSignature(N_("signature does not verify")) from None
 
     def verify_der(self, signature: bytes, data: bytes) -> None:
         """ES256 with a DER-encoded signature (X.509, XMLDSig internals, Wycheproof DER)."""
         if self.algorithm is not Algorithm.ES256:
-            raise UnsupportedAlgorithm("DER signatures exist only for ECDSA")
+            raise UnsupportedAlgorithm(N_("DER signatures exist only for ECDSA"))
         try:
             self.key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
         except (_CryptoInvalidSignature, ValueError):
-            raise InvalidSignature("signature does not verify") from None
+            raise InvalidSignature(N_("signature does not verify")) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,7 +185,7 @@ def _wrap_private(key: Any) -> PrivateKey:
         return PrivateKey(Algorithm.ED25519, key)
     if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
         return PrivateKey(Algorithm.ES256, key)
-    raise UnsupportedAlgorithm(f"key type {type(key).__name__} is refused (accepted: Ed25519, P-256)")
+    raise UnsupportedAlgorithm(N_("key type {name} is refused (accepted: Ed25519, P-256)", name=type(key).__name__))
 
 
 def _wrap_public(key: Any) -> PublicKey:
@@ -192,7 +193,7 @@ def _wrap_public(key: Any) -> PublicKey:
         return PublicKey(Algorithm.ED25519, key)
     if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
         return PublicKey(Algorithm.ES256, key)
-    raise UnsupportedAlgorithm(f"key type {type(key).__name__} is refused (accepted: Ed25519, P-256)")
+    raise UnsupportedAlgorithm(N_("key type {name} is refused (accepted: Ed25519, P-256)", name=type(key).__name__))
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -207,7 +208,7 @@ def key_text(data: bytes | str) -> str:
     data = data.removeprefix("\ufeff")
     for offset, char in enumerate(data):
         if not char.isascii():
-            raise MalformedProof(f"key is not ASCII text: {char!r} at character {offset}")
+            raise MalformedProof(N_("key is not ASCII text: {char!r} at character {offset}", char=char, offset=offset))
     return data
 
 
@@ -231,13 +232,13 @@ def load_private_key(data: bytes | str, passphrase: bytes | None = None) -> Priv
             return PrivateKey(Algorithm.ED25519, ed25519.Ed25519PrivateKey.from_private_bytes(raw[2:]))
         if raw[:2] == MULTICODEC["p256-priv"] and len(raw) == 34:
             return PrivateKey(Algorithm.ES256, ec.derive_private_key(int.from_bytes(raw[2:], "big"), ec.SECP256R1()))
-        raise MalformedProof("secret multikey has an unknown prefix or length")
+        raise MalformedProof(N_("secret multikey has an unknown prefix or length"))
     try:
         key = serialization.load_pem_private_key(data.encode("ascii"), password=passphrase)
     except TypeError as exc:
-        raise SigningError(f"private key passphrase: {exc}") from None
+        raise SigningError(N_("private key passphrase: {exc}", exc=exc)) from None
     except ValueError as exc:
-        raise SigningError(f"cannot read private key: {exc}") from None
+        raise SigningError(N_("cannot read private key: {exc}", exc=exc)) from None
     return _wrap_private(key)
 
 
@@ -253,7 +254,7 @@ def load_public_key(value: str | bytes | dict[str, Any]) -> PublicKey:
     try:
         return _wrap_public(serialization.load_pem_public_key(value.encode("ascii")))
     except ValueError as exc:
-        raise MalformedProof(f"cannot read public key: {exc}") from None
+        raise MalformedProof(N_("cannot read public key: {exc}", exc=exc)) from None
 
 
 def _from_multikey(text: str) -> PublicKey:
@@ -264,28 +265,28 @@ def _from_multikey(text: str) -> PublicKey:
         if raw[:2] == MULTICODEC["p256-pub"] and len(raw) == 35:
             return PublicKey(Algorithm.ES256, ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:]))
     except ValueError as exc:
-        raise MalformedProof(f"multikey is not a valid point: {exc}") from None
-    raise MalformedProof("multikey has an unknown prefix or length")
+        raise MalformedProof(N_("multikey is not a valid point: {exc}", exc=exc)) from None
+    raise MalformedProof(N_("multikey has an unknown prefix or length"))
 
 
 def _from_jwk(jwk: dict[str, Any]) -> PublicKey:
     if "d" in jwk:
-        raise MalformedProof("a JWK carrying a private part is not a public key")
+        raise MalformedProof(N_("a JWK carrying a private part is not a public key"))
     kty, crv = jwk.get("kty"), jwk.get("crv")
     try:
         if kty == "OKP" and crv == "Ed25519":
             x = decode_base64url(jwk["x"])
             if len(x) != 32:
-                raise MalformedProof("Ed25519 JWK x must be 32 bytes")
+                raise MalformedProof(N_("Ed25519 JWK x must be 32 bytes"))
             return PublicKey(Algorithm.ED25519, ed25519.Ed25519PublicKey.from_public_bytes(x))
         if kty == "EC" and crv == "P-256":
             x, y = decode_base64url(jwk["x"]), decode_base64url(jwk["y"])
             if len(x) != 32 or len(y) != 32:
-                raise MalformedProof("P-256 JWK coordinates must be 32 bytes")
+                raise MalformedProof(N_("P-256 JWK coordinates must be 32 bytes"))
             nums = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1())
             return PublicKey(Algorithm.ES256, nums.public_key())
     except KeyError as exc:
-        raise MalformedProof(f"JWK lacks {exc}") from None
+        raise MalformedProof(N_("JWK lacks {exc}", exc=exc)) from None
     except ValueError as exc:
-        raise MalformedProof(f"JWK is not a valid key: {exc}") from None
-    raise UnsupportedAlgorithm(f"JWK kty={kty!r} crv={crv!r} is refused", algorithm=f"{kty}/{crv}")
+        raise MalformedProof(N_("JWK is not a valid key: {exc}", exc=exc)) from None
+    raise UnsupportedAlgorithm(N_("JWK kty={kty!r} crv={crv!r} is refused", kty=kty, crv=crv), algorithm=f"{kty}/{crv}")

@@ -14,6 +14,7 @@ import re
 import base58
 
 from gateway.core.errors import MalformedProof
+from gateway.core.i18n import N_
 
 __all__ = [
     "encode_base58btc",
@@ -42,10 +43,10 @@ def encode_base58btc(data: bytes) -> str:
 
 def decode_base58btc(text: str) -> bytes:
     if not isinstance(text, str) or not text.startswith("z"):
-        raise MalformedProof("multibase value must be base58btc (prefix 'z')")
+        raise MalformedProof(N_("multibase value must be base58btc (prefix 'z')"))
     body = text[1:]
     if not _B58.fullmatch(body):
-        raise MalformedProof("multibase value is not valid base58btc")
+        raise MalformedProof(N_("multibase value is not valid base58btc"))
     return base58.b58decode(body)
 
 
@@ -56,13 +57,13 @@ def encode_base64url(data: bytes) -> str:
 def decode_base64url(text: str) -> bytes:
     """Unpadded base64url (RFC 7515 §2) with canonical trailing bits."""
     if not isinstance(text, str) or not _B64URL.fullmatch(text) or len(text) % 4 == 1:
-        raise MalformedProof("not unpadded base64url")
+        raise MalformedProof(N_("not unpadded base64url"))
     try:
         data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
-        raise MalformedProof("not unpadded base64url") from None
+        raise MalformedProof(N_("not unpadded base64url")) from None
     if encode_base64url(data) != text:
-        raise MalformedProof("base64url with non-zero trailing bits")
+        raise MalformedProof(N_("base64url with non-zero trailing bits"))
     return data
 
 

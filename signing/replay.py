@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from gateway.core.errors import ReplayDetected
+from gateway.core.i18n import N_
 
 from .timeutil import utcnow
 
@@ -40,7 +41,7 @@ class MemoryReplayGuard:
         with self._lock:
             self._seen = {k: t for k, t in self._seen.items() if t > now}
             if (issuer, proof_hash) in self._seen:
-                raise ReplayDetected(f"proof {proof_hash} from {issuer} was already used", issuer=issuer, proof=proof_hash)
+                raise ReplayDetected(N_("proof {proof_hash} from {issuer} was already used", proof_hash=proof_hash, issuer=issuer), issuer=issuer, proof=proof_hash)
             self._seen[(issuer, proof_hash)] = keep_until or now + self._ttl
 
 
@@ -73,6 +74,6 @@ class SqliteReplayGuard:
             except sqlite3.IntegrityError:
                 db.execute("ROLLBACK")
                 raise ReplayDetected(
-                    f"proof {proof_hash} from {issuer} was already used", issuer=issuer, proof=proof_hash
+                    N_("proof {proof_hash} from {issuer} was already used", proof_hash=proof_hash, issuer=issuer), issuer=issuer, proof=proof_hash
                 ) from None
             db.execute("COMMIT")

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from gateway.core.errors import MalformedProof
+from gateway.core.i18n import N_
 
 __all__ = ["parse_time", "format_time", "utcnow"]
 
@@ -15,14 +16,14 @@ _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d
 def parse_time(text: str, *, field: str = "time") -> datetime:
     """Parse an RFC 3339 date-time that carries an offset; return it in UTC."""
     if not isinstance(text, str) or not _RFC3339.fullmatch(text):
-        raise MalformedProof(f"{field} {text!r} is not an RFC 3339 date-time with an offset", path=field)
+        raise MalformedProof(N_("{field} {text!r} is not an RFC 3339 date-time with an offset", field=field, text=text), path=field)
     frac = re.search(r"\.(\d+)", text)
     if frac and len(frac.group(1)) > 6:
         text = text.replace(frac.group(0), "." + frac.group(1)[:6])
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
     except ValueError:
-        raise MalformedProof(f"{field} {text!r} is not a valid date-time", path=field) from None
+        raise MalformedProof(N_("{field} {text!r} is not a valid date-time", field=field, text=text), path=field) from None
 
 
 def format_time(moment: datetime) -> str:

@@ -34,6 +34,7 @@ from gateway.core.errors import (
     UnsupportedAlgorithm,
     UntrustedSigner,
 )
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 
 from .keys import PublicKey, load_public_key
@@ -116,25 +117,25 @@ class TrustedKey:
         if moment < self.valid_from or (self.valid_until is not None and moment >= self.valid_until):
             until = format_time(self.valid_until) if self.valid_until is not None else "open-ended"
             raise KeyNotValid(
-                f"key {self.id} is valid from {format_time(self.valid_from)} until {until};"
-                f" it was used at {format_time(moment)}, outside that window",
+                N_("key {id} is valid from {value} until {until};"
+                " it was used at {value2}, outside that window", id=self.id, value=format_time(self.valid_from), until=until, value2=format_time(moment)),
                 key=self.id, valid_from=format_time(self.valid_from),
                 valid_until=format_time(self.valid_until) if self.valid_until is not None else None,
                 used_at=format_time(moment),
             )
         change = self.status_at(moment)
         if change is None:
-            raise KeyNotValid(f"key {self.id} had no status at {format_time(moment)}", key=self.id)
+            raise KeyNotValid(N_("key {id} had no status at {value}", id=self.id, value=format_time(moment)), key=self.id)
         if change.status is KeyStatus.REVOKED:
             raise KeyRevoked(
-                f"key {self.id} was revoked at {format_time(change.since)} ({change.reason or 'no reason given'})",
+                N_("key {id} was revoked at {value} ({value2})", id=self.id, value=format_time(change.since), value2=change.reason or 'no reason given'),
                 key=self.id,
                 revoked_at=format_time(change.since),
                 revocation_reason=change.reason,
             )
         if change.status is KeyStatus.SUSPENDED:
             raise KeySuspended(
-                f"key {self.id} was suspended at {format_time(change.since)} ({change.reason or 'no reason given'})",
+                N_("key {id} was suspended at {value} ({value2})", id=self.id, value=format_time(change.since), value2=change.reason or 'no reason given'),
                 key=self.id,
                 suspended_at=format_time(change.since),
             )
@@ -193,15 +194,15 @@ class TrustList:
         by_multikey: dict[str, TrustedKey] = {}
         for ent in self.entities:
             if ent.id in by_id:
-                raise SchemaViolation(f"entity {ent.id} listed twice", path="/entities")
+                raise SchemaViolation(N_("entity {id} listed twice", id=ent.id), path="/entities")
             by_id[ent.id] = ent
             for key in ent.keys:
                 mk = key.public_key.multikey
                 if key.id in by_key:
-                    raise SchemaViolation(f"key {key.id} listed twice", path="/entities")
+                    raise SchemaViolation(N_("key {id} listed twice", id=key.id), path="/entities")
                 if mk in by_multikey:
                     raise SchemaViolation(
-                        f"key {key.id} is the public key {by_multikey[mk].id} already lists; each key belongs to one entry",
+                        N_("key {id} is the public key {id2} already lists; each key belongs to one entry", id=key.id, id2=by_multikey[mk].id),
                         path="/entities",
                     )
                 by_key[key.id] = key
@@ -214,7 +215,7 @@ class TrustList:
         """The entity with this id; :class:`UntrustedSigner` when the list does not name it."""
         ent = self._by_id.get(entity_id)  # type: ignore[attr-defined]
         if ent is None:
-            raise UntrustedSigner(f"{entity_id} is not on trust list #{self.sequence}", entity=entity_id)
+            raise UntrustedSigner(N_("{entity_id} is not on trust list #{sequence}", entity_id=entity_id, sequence=self.sequence), entity=entity_id)
         return ent
 
     def key(self, key_id: str) -> TrustedKey:
@@ -223,7 +224,7 @@ class TrustList:
         if key is None and key_id.startswith("did:key:"):
             key = self._by_multikey.get(key_id[len("did:key:"):].split("#", 1)[0])  # type: ignore[attr-defined]
         if key is None:
-            raise UnknownKey(f"key {key_id} is not on trust list #{self.sequence}", key=key_id)
+            raise UnknownKey(N_("key {key_id} is not on trust list #{sequence}", key_id=key_id, sequence=self.sequence), key=key_id)
         return key
 
     def key_for_public_key(self, public_key: PublicKey) -> TrustedKey | None:
@@ -254,11 +255,11 @@ class TrustList:
         cert = certificate if isinstance(certificate, x509.Certificate) else _load_cert(certificate)
         entity = self._entity_by_pinned(cert) or self._entity_by_ca(cert, list(intermediates), at)
         if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
-            raise KeyNotValid(f"certificate for {entity.id} is not valid at {format_time(at)}", entity=entity.id)
+            raise KeyNotValid(N_("certificate for {id} is not valid at {value}", id=entity.id, value=format_time(at)), entity=entity.id)
         tk = self.key_for_certificate(cert)
         if tk is not None:
             if tk.entity_id != entity.id:
-                raise UntrustedSigner(f"certificate key belongs to {tk.entity_id}, not {entity.id}")
+                raise UntrustedSigner(N_("certificate key belongs to {entity_id}, not {id}", entity_id=tk.entity_id, id=entity.id))
             tk.check_usable(at)
         return entity
 
@@ -288,10 +289,10 @@ class TrustList:
             try:
                 verifier.verify(cert, intermediates)
             except x509v.VerificationError as exc:
-                raise UntrustedSigner(f"certificate for {uri} does not chain to its CA: {exc}", entity=uri) from None
+                raise UntrustedSigner(N_("certificate for {uri} does not chain to its CA: {exc}", uri=uri, exc=exc), entity=uri) from None
             return ent
         raise UntrustedSigner(
-            f"certificate (SAN URIs {sorted(uris) or 'none'}) names no trust-list entity with a CA",
+            N_("certificate (SAN URIs {value}) names no trust-list entity with a CA", value=sorted(uris) or 'none'),
         )
 
 
@@ -313,10 +314,10 @@ _SPKI_PEM = (serialization.Encoding.PEM, serialization.PublicFormat.SubjectPubli
 def entity_from_dict(d: dict[str, Any]) -> Entity:
     """Build an Entity from its (schema-valid) trust-list JSON."""
     if d["region"] not in REGIONS:
-        raise SchemaViolation(f"region {d['region']} is not a GB/T 2260 province code", path=f"/entities/{d['id']}/region")
+        raise SchemaViolation(N_("region {region} is not a GB/T 2260 province code", region=d['region']), path=f"/entities/{d['id']}/region")
     unknown = set(d.get("scopes", ())) - SECTORS
     if unknown:
-        raise SchemaViolation(f"unknown sector scopes {sorted(unknown)}", path=f"/entities/{d['id']}/scopes")
+        raise SchemaViolation(N_("unknown sector scopes {value}", value=sorted(unknown)), path=f"/entities/{d['id']}/scopes")
     acc = d.get("accreditation")
     keys = []
     for k in d["keys"]:

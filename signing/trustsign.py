@@ -28,6 +28,7 @@ from gateway.core.errors import (
     TrustListRollback,
     UnknownKey,
 )
+from gateway.core.i18n import N_
 
 from . import jcs
 from .dataintegrity import add_proof, verify_proof
@@ -107,7 +108,7 @@ def _check_keys_unique(body: dict[str, Any]) -> None:
             multikey, key_id = key.get("publicKeyMultibase"), key.get("id")
             if multikey in holders:
                 raise SchemaViolation(
-                    f"key {key_id} is the public key {holders[multikey]} already lists; each key belongs to one entry",
+                    N_("key {key_id} is the public key {value} already lists; each key belongs to one entry", key_id=key_id, value=holders[multikey]),
                     path=f"/entities/{i}/keys/{j}/publicKeyMultibase", key=key_id, listed_as=holders[multikey],
                 )
             holders[multikey] = key_id
@@ -126,14 +127,14 @@ def set_key_status(
                     change["reason"] = reason
                 key["status"].append(change)
                 return out
-    raise UnknownKey(f"key {key_id} is not in the draft", key=key_id)
+    raise UnknownKey(N_("key {key_id} is not in the draft", key_id=key_id), key=key_id)
 
 
 def _find_entity(draft: dict[str, Any], entity_id: str) -> dict[str, Any]:
     for ent in draft["entities"]:
         if ent["id"] == entity_id:
             return ent
-    raise UnknownKey(f"entity {entity_id} is not in the draft", entity=entity_id)
+    raise UnknownKey(N_("entity {entity_id} is not in the draft", entity_id=entity_id), entity=entity_id)
 
 
 def sign_trust_list(
@@ -167,7 +168,7 @@ def _validate(body: dict[str, Any]) -> None:
     if errors:
         first = errors[0]
         path = "/" + "/".join(str(p) for p in first.absolute_path)
-        raise SchemaViolation(f"trust list: {first.message}", path=path)
+        raise SchemaViolation(N_("trust list: {message}", message=first.message), path=path)
 
 
 def load_trust_list(
@@ -189,27 +190,27 @@ def load_trust_list(
     try:
         doc = data if isinstance(data, dict) else jcs.loads(data.encode("utf-8") if isinstance(data, str) else data)
     except GatewayError as exc:
-        raise TrustListError(f"trust list is not strict JSON: {exc.reason}: {exc}") from None
+        raise TrustListError(N_("trust list is not strict JSON: {reason}: {exc}", reason=exc.reason, exc=exc)) from None
     proof = doc.get("proof") if isinstance(doc, dict) else None
     if not isinstance(proof, dict):
-        raise TrustListError("trust list is unsigned")
+        raise TrustListError(N_("trust list is unsigned"))
     method = proof.get("verificationMethod")
     try:
         signer = load_public_key(method) if isinstance(method, str) and method.startswith("did:key:") else None
     except GatewayError:
         signer = None
     if signer != root:
-        raise TrustListError(f"trust list is signed by {method!r}, not by the pinned root key", signer=method)
+        raise TrustListError(N_("trust list is signed by {method!r}, not by the pinned root key", method=method), signer=method)
     try:
         verify_proof(doc, root)
     except GatewayError as exc:
-        raise TrustListError(f"trust list signature: {exc.reason}: {exc}") from None
+        raise TrustListError(N_("trust list signature: {reason}: {exc}", reason=exc.reason, exc=exc)) from None
     body = {k: v for k, v in doc.items() if k != "proof"}
     _validate(body)
     sequence = body["sequence"]
     if min_sequence is not None and sequence < min_sequence:
         raise TrustListRollback(
-            f"trust list sequence {sequence} is lower than {min_sequence} already accepted",
+            N_("trust list sequence {sequence} is lower than {min_sequence} already accepted", sequence=sequence, min_sequence=min_sequence),
             sequence=sequence,
             min_sequence=min_sequence,
         )
@@ -217,10 +218,10 @@ def load_trust_list(
     next_update = parse_time(body["nextUpdate"], field="nextUpdate")
     now = at or utcnow()
     if now < issued:
-        raise TrustListError(f"trust list #{sequence} is issued in the future ({body['issued']})")
+        raise TrustListError(N_("trust list #{sequence} is issued in the future ({issued})", sequence=sequence, issued=body['issued']))
     if now > next_update and not accept_expired:
         raise TrustListExpired(
-            f"trust list #{sequence} expired at {body['nextUpdate']}; fetch a newer one or accept it explicitly",
+            N_("trust list #{sequence} expired at {next_update}; fetch a newer one or accept it explicitly", sequence=sequence, next_update=body['nextUpdate']),
             next_update=body["nextUpdate"],
         )
     return TrustList(

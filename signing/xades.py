@@ -31,6 +31,7 @@ from signxml.util import namespaces
 from signxml.xades import XAdESDataObjectFormat, XAdESSigner, XAdESVerifyResult
 
 from gateway.core.errors import InvalidSignature, MalformedProof
+from gateway.core.i18n import N_
 
 from .timeutil import format_time, parse_time
 
@@ -106,9 +107,9 @@ def claimed_signing_time(signature: etree._Element) -> datetime:
     signxml checks the certificate's validity, and compared with the verified value after."""
     times = signature.findall(".//xades:SigningTime", _NS)
     if not times:
-        raise MalformedProof("XAdES signature without a SigningTime", path="SigningTime")
+        raise MalformedProof(N_("XAdES signature without a SigningTime"), path="SigningTime")
     if len(times) > 1:
-        raise InvalidSignature(f"XAdES signature with {len(times)} SigningTime elements")
+        raise InvalidSignature(N_("XAdES signature with {count} SigningTime elements", count=len(times)))
     return parse_time((times[0].text or "").strip(), field="SigningTime")
 
 
@@ -116,7 +117,7 @@ def check_document_reference(signature: etree._Element, index: int) -> None:
     """Reference ``index`` of SignedInfo is the whole document: ``URI=""``, enveloped."""
     reference = _references(signature)[index]
     if reference.get("URI") != "" or reference.get("Type") is not None:
-        raise InvalidSignature(f"reference {index} must be URI=\"\" (the whole document), not {reference.get('URI')!r}")
+        raise InvalidSignature(N_("reference {index} must be URI=\"\" (the whole document), not {value!r}", index=index, value=reference.get('URI')))
     _check_transforms(reference, index, [_ENVELOPED, _EXC_C14N])
 
 
@@ -129,28 +130,28 @@ def check_xades_layout(results: list[VerifyResult], certificate: x509.Certificat
     signature = results[0].signature_xml
     references = _references(signature)
     if len(references) != len(results) or len(results) != 3:
-        raise InvalidSignature(f"a XAdES signature here has exactly 3 references, found {len(results)}")
+        raise InvalidSignature(N_("a XAdES signature here has exactly 3 references, found {count}", count=len(results)))
     document = properties = key_info = None
     for index, (reference, result) in enumerate(zip(references, results)):
         if reference.get("URI") == "":
             if document is not None:
-                raise InvalidSignature("two references to the whole document")
+                raise InvalidSignature(N_("two references to the whole document"))
             check_document_reference(signature, index)
             document = result
             continue
         _check_transforms(reference, index, [_EXC_C14N])
         if reference.get("Type") == SIGNED_PROPERTIES_TYPE:
             if properties is not None or not isinstance(result, XAdESVerifyResult):
-                raise InvalidSignature(f"reference {index} is not the one SignedProperties")
+                raise InvalidSignature(N_("reference {index} is not the one SignedProperties", index=index))
             properties = result
         elif reference.get("Type") is None and result.signed_xml is not None and result.signed_xml.tag == f"{{{DS_NS}}}KeyInfo":
             if key_info is not None:
-                raise InvalidSignature("two references to a KeyInfo")
+                raise InvalidSignature(N_("two references to a KeyInfo"))
             key_info = result
         else:
-            raise InvalidSignature(f"reference {index} ({reference.get('URI')!r}) is not part of the profile")
+            raise InvalidSignature(N_("reference {index} ({value!r}) is not part of the profile", index=index, value=reference.get('URI')))
     if document is None or properties is None or key_info is None:
-        raise InvalidSignature("a XAdES signature here references the document, its SignedProperties and its KeyInfo")
+        raise InvalidSignature(N_("a XAdES signature here references the document, its SignedProperties and its KeyInfo"))
     _check_signed_properties_place(signature, properties)
     _check_signed_key_info(key_info, certificate)
     return VerifiedLayout(document=document, properties=_read_properties(properties, certificate))
@@ -163,7 +164,7 @@ def _references(signature: etree._Element) -> list[etree._Element]:
 def _check_transforms(reference: etree._Element, index: int, expected: list[str]) -> None:
     found = [t.get("Algorithm") for t in reference.iterfind("ds:Transforms/ds:Transform", _NS)]
     if found != expected:
-        raise InvalidSignature(f"reference {index} transforms {found} are not the profile's {expected}")
+        raise InvalidSignature(N_("reference {index} transforms {found} are not the profile's {expected}", index=index, found=found, expected=expected))
 
 
 def _check_signed_properties_place(signature: etree._Element, properties: XAdESVerifyResult) -> None:
@@ -172,13 +173,13 @@ def _check_signed_properties_place(signature: etree._Element, properties: XAdESV
     signed_id = properties.signed_xml.get("Id")
     holders = signature.findall("ds:Object/xades:QualifyingProperties", _NS)
     if len(holders) != 1:
-        raise InvalidSignature(f"expected one xades:QualifyingProperties in a ds:Object, found {len(holders)}")
+        raise InvalidSignature(N_("expected one xades:QualifyingProperties in a ds:Object, found {count}", count=len(holders)))
     sig_id = signature.get("Id")
     if not sig_id or holders[0].get("Target") != f"#{sig_id}":
-        raise InvalidSignature("xades:QualifyingProperties does not target this signature")
+        raise InvalidSignature(N_("xades:QualifyingProperties does not target this signature"))
     placed = holders[0].findall("xades:SignedProperties", _NS)
     if len(placed) != 1 or placed[0].get("Id") != signed_id:
-        raise InvalidSignature("the signed SignedProperties is not this signature's")
+        raise InvalidSignature(N_("the signed SignedProperties is not this signature's"))
 
 
 def _check_signed_key_info(key_info: VerifyResult, certificate: x509.Certificate) -> None:
@@ -188,32 +189,32 @@ def _check_signed_key_info(key_info: VerifyResult, certificate: x509.Certificate
     except ValueError:
         signed_der = b""
     if signed_der != certificate.public_bytes(Encoding.DER):
-        raise InvalidSignature("the signed KeyInfo does not start with the certificate that verified")
+        raise InvalidSignature(N_("the signed KeyInfo does not start with the certificate that verified"))
 
 
 def _read_properties(properties: XAdESVerifyResult, certificate: x509.Certificate) -> SignedProperties:
     ssp = properties.signed_xml.find("xades:SignedSignatureProperties", _NS)
     if ssp is None:
-        raise InvalidSignature("SignedProperties has no SignedSignatureProperties")
+        raise InvalidSignature(N_("SignedProperties has no SignedSignatureProperties"))
     times = ssp.findall("xades:SigningTime", _NS)
     if len(times) != 1:
-        raise MalformedProof(f"XAdES-B-B needs exactly one SigningTime, found {len(times)}", path="SigningTime")
+        raise MalformedProof(N_("XAdES-B-B needs exactly one SigningTime, found {count}", count=len(times)), path="SigningTime")
     signing_time = parse_time((times[0].text or "").strip(), field="SigningTime")
     if ssp.find("xades:SigningCertificate", _NS) is not None:
-        raise InvalidSignature("legacy xades:SigningCertificate (SHA-1 era) is refused; XAdES-B-B uses SigningCertificateV2")
+        raise InvalidSignature(N_("legacy xades:SigningCertificate (SHA-1 era) is refused; XAdES-B-B uses SigningCertificateV2"))
     holders = ssp.findall("xades:SigningCertificateV2", _NS)
     certs = holders[0].findall("xades:Cert", _NS) if len(holders) == 1 else []
     if not certs:
-        raise InvalidSignature("XAdES-B-B needs one SigningCertificateV2 naming the signer's certificate")
+        raise InvalidSignature(N_("XAdES-B-B needs one SigningCertificateV2 naming the signer's certificate"))
     method = certs[0].find("xades:CertDigest/ds:DigestMethod", _NS)
     value = certs[0].find("xades:CertDigest/ds:DigestValue", _NS)
     if method is None or method.get("Algorithm") != DigestAlgorithm.SHA256.value or value is None:
-        raise InvalidSignature("SigningCertificateV2 must give the signer certificate's SHA-256 digest")
+        raise InvalidSignature(N_("SigningCertificateV2 must give the signer certificate's SHA-256 digest"))
     try:
         digest = b64decode("".join((value.text or "").split()), validate=True)
     except ValueError:
-        raise InvalidSignature("SigningCertificateV2 digest is not base64") from None
+        raise InvalidSignature(N_("SigningCertificateV2 digest is not base64")) from None
     expected = hashlib.sha256(certificate.public_bytes(Encoding.DER)).digest()
     if digest != expected:
-        raise InvalidSignature("SigningCertificateV2 names another certificate than the one that verified")
+        raise InvalidSignature(N_("SigningCertificateV2 names another certificate than the one that verified"))
     return SignedProperties(signing_time=signing_time, signing_certificate_sha256=digest)

@@ -61,6 +61,7 @@ from gateway.core.errors import (
     UnsupportedAlgorithm,
     UntrustedSigner,
 )
+from gateway.core.i18n import N_
 
 from . import xades
 from .attestation import CLOCK_SKEW
@@ -94,10 +95,10 @@ def sign_xml(
     moment at which verifiers judge the signer's key.
     """
     if key.algorithm is not Algorithm.ES256:
-        raise UnsupportedAlgorithm("XML signatures use ECDSA P-256 (signxml has no EdDSA)")
+        raise UnsupportedAlgorithm(N_("XML signatures use ECDSA P-256 (signxml has no EdDSA)"))
     root = parse_xml(xml_bytes).getroot()
     if root.find(f".//{{{DS_NS}}}Signature") is not None:
-        raise MalformedProof("document is already signed")
+        raise MalformedProof(N_("document is already signed"))
     certs = _split_pem(cert_chain_pem)
     signer = xades.ProfileSigner(
         signing_time or utcnow(),
@@ -141,10 +142,10 @@ def verify_xml(xml_bytes: bytes, trust_list: TrustList, at: datetime | None = No
     root = parse_xml(xml_bytes).getroot()
     signatures = root.findall(f".//{{{DS_NS}}}Signature")
     if len(signatures) != 1:
-        raise InvalidSignature(f"expected exactly one ds:Signature, found {len(signatures)}")
+        raise InvalidSignature(N_("expected exactly one ds:Signature, found {count}", count=len(signatures)))
     signature = signatures[0]
     if signature.getparent() is not root:
-        raise InvalidSignature("ds:Signature must be a direct child of the document element")
+        raise InvalidSignature(N_("ds:Signature must be a direct child of the document element"))
     chain = _certificate_chain(signature)
     if xades.is_xades(signature):
         claimed = xades.claimed_signing_time(signature)
@@ -153,9 +154,9 @@ def verify_xml(xml_bytes: bytes, trust_list: TrustList, at: datetime | None = No
         layout = xades.check_xades_layout(results, chain[0])
         document, signed_at = layout.document, layout.properties.signing_time
         if signed_at != claimed:
-            raise InvalidSignature("SigningTime read before verification differs from the signed one")
+            raise InvalidSignature(N_("SigningTime read before verification differs from the signed one"))
         if signed_at > now + CLOCK_SKEW:
-            raise AttestationNotYetValid(f"XAdES SigningTime {format_time(signed_at)} is in the future", path="SigningTime")
+            raise AttestationNotYetValid(N_("XAdES SigningTime {value} is in the future", value=format_time(signed_at)), path="SigningTime")
         judged_at: datetime = signed_at
     else:
         config = SignatureConfiguration(**_PINNED, expect_references=1, verification_time=now)
@@ -190,30 +191,30 @@ def _verify(verifier: XMLVerifier, xml_bytes: bytes, cert: x509.Certificate, con
     try:
         return verifier.verify(xml_bytes, x509_cert=cert, expect_config=config)
     except InvalidCertificate as exc:
-        raise UntrustedSigner(f"XML signer certificate: {exc}") from None
+        raise UntrustedSigner(N_("XML signer certificate: {exc}", exc=exc)) from None
     except (signxml.InvalidSignature, InvalidDigest) as exc:
-        raise InvalidSignature(f"XML signature does not verify: {exc}") from None
+        raise InvalidSignature(N_("XML signature does not verify: {exc}", exc=exc)) from None
     except (InvalidInput, SignXMLException) as exc:
-        raise InvalidSignature(f"XML signature refused: {exc}") from None
+        raise InvalidSignature(N_("XML signature refused: {exc}", exc=exc)) from None
     except etree.DocumentInvalid as exc:  # signxml validates the Signature against the XMLDSig/XAdES schemas
-        raise InvalidSignature(f"XML signature is not schema-valid: {exc}") from None
+        raise InvalidSignature(N_("XML signature is not schema-valid: {exc}", exc=exc)) from None
 
 
 def _certificate_chain(signature: etree._Element) -> list[x509.Certificate]:
     certs = signature.findall(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate")
     if not certs:
-        raise UntrustedSigner("XML signature carries no X509Certificate")
+        raise UntrustedSigner(N_("XML signature carries no X509Certificate"))
     try:
         return [x509.load_der_x509_certificate(_b64(c.text or "")) for c in certs]
     except ValueError as exc:
-        raise MalformedProof(f"X509Certificate is not a certificate: {exc}") from None
+        raise MalformedProof(N_("X509Certificate is not a certificate: {exc}", exc=exc)) from None
 
 
 def _b64(text: str) -> bytes:
     try:
         return base64.b64decode("".join(text.split()), validate=True)
     except binascii.Error as exc:
-        raise MalformedProof(f"X509Certificate is not base64: {exc}") from None
+        raise MalformedProof(N_("X509Certificate is not base64: {exc}", exc=exc)) from None
 
 
 def _split_pem(chain: bytes | list[bytes]) -> list[x509.Certificate]:

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from gateway.cli import main
-from gateway.cli.catalogue import PO_FILE, messages
+from gateway.cli.catalogue import PO_FILE, messages, unmarked
 from gateway.core.i18n import choose
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)s")
@@ -28,6 +28,12 @@ def test_every_marked_message_has_a_translation() -> None:
     assert not sorted(wanted - set(held)), "run python -m gateway.cli.catalogue and translate"
     assert not sorted(m for m in wanted if not held[m]), "untranslated messages"
     assert not sorted(set(held) - wanted), "stale messages: run python -m gateway.cli.catalogue"
+
+
+def test_every_error_message_is_marked_for_the_catalogue() -> None:
+    """An error made with an English f-string or literal would stay English for every
+    operator: each one is an N_ template the catalogue holds."""
+    assert unmarked() == [], "write the message as N_(\"... {name} ...\", name=value)"
 
 
 def test_translations_keep_every_placeholder() -> None:
@@ -85,3 +91,45 @@ def test_tables_line_up_with_chinese_headers() -> None:
 
     lines = table(("游标", "标识"), [(1, "d1"), (12, "d2")]).splitlines()
     assert lines == ["游标  标识", "1     d1", "12    d2"]
+
+
+def test_an_error_is_english_text_that_the_cli_shows_in_chinese() -> None:
+    import pickle
+
+    from gateway.core import i18n
+    from gateway.core.errors import TrustListRollback
+
+    error = TrustListRollback(i18n.N_("trust list sequence {sequence} is lower than {min_sequence} already accepted",
+                                      sequence=3, min_sequence=7), path="/sequence")
+    assert str(error) == "/sequence: trust list sequence 3 is lower than 7 already accepted"
+    assert error.as_dict()["message"] == "trust list sequence 3 is lower than 7 already accepted"
+    assert type(error.message) is str and pickle.loads(pickle.dumps(error.text)).params == {"sequence": 3, "min_sequence": 7}
+    try:
+        i18n.activate("zh")
+        assert i18n.error_text(error) == "/sequence: 信任列表序号 3 低于已接受的 7"
+        assert i18n.localize("not a template {x}") == "not a template {x}"
+    finally:
+        i18n.activate("en")
+    assert i18n.error_text(error) == str(error)
+
+
+def test_a_domain_error_in_chinese_from_the_locale_and_in_english_otherwise(tmp_path) -> None:
+    import json
+    from importlib import resources
+
+    declaration = json.loads(resources.files("gateway.examples").joinpath("beijing-cement.json").read_text("utf-8"))
+    declaration["issuingRegionCode"] = "890000"  # the schema's pattern, but no province
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(declaration, ensure_ascii=False), encoding="utf-8")
+    chinese = _run("convert", str(bad), "--to", "pact-v3", "-o", str(tmp_path / "out.json"),
+                   env={"LANG": "zh_CN.UTF-8"})
+    assert chinese.exit_code == 1
+    assert chinese.output.strip() == (
+        f"错误: {bad}: INVALID_IDENTIFIER（标识符的校验码、长度或代码表条目有误）: "
+        "违反 1 条规则；第一条：/issuingRegionCode：'890000' 不是 GB/T 2260 省级代码")
+    as_json = json.loads(_run("--lang", "zh", "validate", str(bad), "--json").output)["error"]
+    assert as_json["reason"] == "INVALID_IDENTIFIER"
+    assert as_json["violations"] == [{"path": "/issuingRegionCode", "message": "'890000' 不是 GB/T 2260 省级代码"}]
+    english = _run("validate", str(bad))
+    assert english.output.strip() == (f"error: {bad}: INVALID_IDENTIFIER: 1 rule(s) broken; first: "
+                                      "/issuingRegionCode: '890000' is not a GB/T 2260 province-level code")

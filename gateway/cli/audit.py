@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
+from gateway.core.i18n import _
 from ..core.errors import GatewayError
 from .output import InputFile
 
@@ -31,7 +32,7 @@ def verify(store_url: str | None, schema: str | None, config_path: Path | None, 
     try:
         if store_url is None:
             if config_path is None:
-                raise click.UsageError("give --store or --config")
+                raise click.UsageError(_("give --store or --config"))
             store_config = load_config(config_path).store
             store_url, schema = store_config.url, schema or store_config.schema
         store = open_store(store_url, schema=schema or "fpgw")

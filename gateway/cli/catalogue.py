@@ -8,6 +8,8 @@ any is untranslated.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import inspect
 import tomllib
 from importlib import resources
@@ -18,7 +20,8 @@ import click
 from gateway.core import errors
 from gateway.core.i18n import LOCALE_DIR, reason_source
 
-SOURCES = Path(__file__).resolve().parents[1]
+# Our packages: every message of ours is written in one of them.
+SOURCES = tuple(Path(__file__).resolve().parents[2] / name for name in ("gateway", "mappings", "signing"))
 PO_FILE = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "fpgw.po"
 
 # Commands whose help pages are translated, by their path under ``fpgw``.
@@ -44,10 +47,11 @@ def _extracted() -> set[str]:
     from babel.messages.extract import extract_from_dir
 
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(SOURCES), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}):
-        if isinstance(message, str) and message:
-            found.add(message)
+    for source in SOURCES:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                str(source), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}):
+            if isinstance(message, str) and message:
+                found.add(message)
     return found
 
 
@@ -57,8 +61,12 @@ def _reasons() -> set[str]:
 
 
 def _hints() -> set[str]:
+    from gateway.cli.hints import table
+
     data = tomllib.loads(resources.files("gateway.client").joinpath("hints.toml").read_text(encoding="utf-8"))
-    return {text for table in data.values() for text in table.values()}
+    cli = table()
+    return ({text for table in data.values() for text in table.values()} | set(cli["reasons"].values())
+            | {cli["looks_like_xml"], cli["looks_like_json"]})
 
 
 def _help_texts() -> set[str]:
@@ -76,6 +84,66 @@ def _help_texts() -> set[str]:
         for param in command.params:
             if isinstance(param, click.Option) and param.help and param.name != "help":
                 found.add(param.help)
+    return found
+
+
+def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
+    """The names of our error classes: those of ``gateway.core.errors`` and, in any source,
+    a class derived from one of them."""
+    names = {n for n in errors.__all__ if n != "FieldViolation"}
+    grown = True
+    while grown:
+        grown = False
+        for tree in trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and node.name not in names and any(
+                        isinstance(b, ast.Name | ast.Attribute) and _called(b) in names for b in node.bases):
+                    names.add(node.name)
+                    grown = True
+    return names
+
+
+def _called(func: ast.expr) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _written_in_english(node: ast.expr) -> bool:
+    """Text written out at this place: a literal, an f-string, a concatenation or %/format of one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _written_in_english(node.left) or _written_in_english(node.right)
+    if isinstance(node, ast.IfExp):
+        return _written_in_english(node.body) or _written_in_english(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):  # .format(), .strip() and the like
+        return _written_in_english(node.func.value)
+    return False
+
+
+def unmarked() -> list[str]:
+    """``file:line`` of every error (ours, and a :class:`FieldViolation`) made with text that is
+    written out in English instead of marked with ``N_``, which the catalogue cannot see."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8"), str(path))
+             for source in SOURCES for path in sorted(source.rglob("*.py"))}
+    classes = _error_classes(trees)
+    found = []
+    for path, tree in trees.items():
+        # Other exception classes raised here (click's usage errors, the CLI's own): all but
+        # Python's own exceptions, which name a programming error, not the operator's.
+        raised = {name for node in ast.walk(tree) if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                  and (name := _called(node.exc.func)) and name[0].isupper()} - set(dir(builtins))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _called(node.func)
+            position = 0 if name in classes or name in raised or name == "cls" else 1 if name == "FieldViolation" else None
+            if position is None:
+                continue
+            given = [*node.args[position:position + 1], *(k.value for k in node.keywords if k.arg == "message")]
+            if any(_written_in_english(arg) for arg in given):
+                found.append(f"{path.relative_to(SOURCES[0].parent)}:{node.lineno}")
     return found
 
 

@@ -80,13 +80,13 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
     from conformance_tests.suite import load_suite
 
     if bool(target) == in_process:
-        raise click.UsageError("give exactly one of --target HOST:PORT and --in-process")
+        raise click.UsageError(_("give exactly one of --target HOST:PORT and --in-process"))
     if bool(cert) != bool(key):
-        raise click.UsageError("--cert and --key go together")
+        raise click.UsageError(_("--cert and --key go together"))
     if sign_key and not issuer:
-        raise click.UsageError("--sign needs --issuer")
+        raise click.UsageError(_("--sign needs --issuer"))
     if implementation is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", implementation):
-        raise click.BadParameter("give NAME@VERSION, e.g. acme-pcf@2.4.1", param_hint="--implementation")
+        raise click.BadParameter(_("give NAME@VERSION, e.g. acme-pcf@2.4.1"), param_hint="--implementation")
     if in_process and implementation is None:
         from importlib.metadata import version as installed
 
@@ -94,7 +94,7 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
     suite = load_suite(version)
     cases = suite.select(level=level, groups=groups, ids=case_ids)
     if not cases:
-        raise click.UsageError("no case matches the selection")
+        raise click.UsageError(_("no case matches the selection"))
     keys = suite.root / "keys"
     with contextlib.ExitStack() as stack:
         if in_process:
@@ -121,7 +121,7 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
             vc = sign_report(paths["json"].read_bytes(), report, sign_key, issuer, key_id)
             (report_dir / "conformance.attestation.json").write_bytes(vc)
     elif sign_key:
-        raise click.UsageError("--sign needs --report-dir for the report and its attestation")
+        raise click.UsageError(_("--sign needs --report-dir for the report and its attestation"))
     t = report["totals"]
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))

@@ -35,7 +35,7 @@ def demo(keep: bool, tour: bool, state_file: Path | None, examples_dir: Path | N
     from gateway.demo import DemoNetwork, Exporter, demo_state, keep_hints, run_story, run_tour
 
     if state_file is not None and not keep:
-        raise click.UsageError("--state needs --keep")
+        raise click.UsageError(_("--state needs --keep"))
     folder = examples_dir or examples.folder()
     if tour:
         if conformance:

@@ -179,7 +179,7 @@ def _start_cursor(after: int | None, cursor_file: Path | None) -> int:
     if cursor_file and cursor_file.exists():
         text = cursor_file.read_text(encoding="utf-8").strip()
         if not text.isdigit():
-            raise click.BadParameter(f"{cursor_file} holds {text!r}, not a cursor", param_hint="--cursor-file")
+            raise click.BadParameter(_("{cursor_file} holds {text!r}, not a cursor").format(cursor_file=cursor_file, text=text), param_hint="--cursor-file")
         return int(text)
     return 0
 
@@ -264,7 +264,7 @@ def _sync_into(config_path: Path, peer_id: str | None, limit: int, connection, a
     from gateway.server.peers import local_replicator
 
     if not peer_id:
-        raise click.UsageError("--into needs --peer-id (the peer's trust-list entity id)")
+        raise click.UsageError(_("--into needs --peer-id (the peer's trust-list entity id)"))
     try:
         config = load_config(config_path)
     except GatewayError as error:

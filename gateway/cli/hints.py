@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from gateway.core.errors import GatewayError
+from gateway.core.i18n import _
 
 # The flag that names a document's format, by preference, and the flag that accepts an
 # expired trust list: each command spells them its own way.
@@ -24,7 +25,7 @@ _ACCEPT_EXPIRED_FLAGS = ("--accept-expired", "--accept-expired-trust-list")
 
 
 @cache
-def _table() -> dict[str, Any]:
+def table() -> dict[str, Any]:
     return json.loads(Path(__file__).with_name("hints.json").read_text("utf-8"))
 
 
@@ -43,15 +44,15 @@ def _fill(template: str, values: dict[str, str | None]) -> str | None:
     names = [field for _, field, _, _ in string.Formatter().parse(template) if field]
     if any(values.get(n) is None for n in names):
         return None
-    return template.format(**values)
+    return _(template).format(**values)
 
 
 def cli_message(message: str, ctx: click.Context | None) -> str:
-    """An error message with translation options named as this command's flags."""
+    """An error message (English or Chinese) with translation options named as this command's flags."""
     flags = _flags(ctx)
-    for option, flag in _table()["option_flags"].items():
+    for option, flag in table()["option_flags"].items():
         if flag in flags:
-            message = message.replace(f"option {option}", flag)
+            message = message.replace(f"option {option}", flag).replace(f"选项 {option}", flag)
     return message
 
 
@@ -62,7 +63,7 @@ def hint(exc: GatewayError, ctx: click.Context | None, data: bytes | None = None
     ``data`` is the document that failed and ``syntax`` (``json``/``xml``) what it was read as,
     so a document read with the other syntax's parser is named for what it looks like.
     """
-    table = _table()
+    hints = table()
     flags = _flags(ctx)
     values: dict[str, str | None] = {
         **exc.metadata,
@@ -72,8 +73,8 @@ def hint(exc: GatewayError, ctx: click.Context | None, data: bytes | None = None
     if exc.reason == "MALFORMED_DOCUMENT" and data is not None:
         head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if head == b"<" and syntax == "json":
-            return _fill(table["looks_like_xml"], values)
+            return _fill(hints["looks_like_xml"], values)
         if head in (b"{", b"[") and syntax == "xml":
-            return _fill(table["looks_like_json"], values)
-    template = table["reasons"].get(exc.reason)
+            return _fill(hints["looks_like_json"], values)
+    template = hints["reasons"].get(exc.reason)
     return _fill(template, values) if template else None

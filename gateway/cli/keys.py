@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gateway.core.i18n import _
 from gateway.core.errors import GatewayError
 
 from .output import InputFile, echo_json, fail, read_input, snake_keys, write_output
@@ -21,7 +22,7 @@ def passphrase_from_env(var: str | None) -> bytes | None:
         return None
     value = os.environ.get(var)
     if value is None:
-        raise click.UsageError(f"environment variable {var} is not set")
+        raise click.UsageError(_("environment variable {var} is not set").format(var=var))
     return value.encode("utf-8")
 
 
@@ -69,7 +70,7 @@ def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -
     key = generate_key(alg)
     target = Path(output)
     if target.exists():
-        raise click.UsageError(f"{output} exists; refusing to overwrite a key")
+        raise click.UsageError(_("{output} exists; refusing to overwrite a key").format(output=output))
     target.touch(mode=0o600)
     target.write_bytes(key.to_pem(passphrase_from_env(passphrase_env)))
     info = describe(key.public_key)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from gateway.core.i18n import _
 from gateway.cli.output import fail, read_input, write_output
 from gateway.core.errors import GatewayError
 
@@ -21,8 +22,8 @@ def _base(verify_base: str | None, config: str | None) -> str:
         https = load_config(config).https
         if https is not None and https.base_url:
             return https.base_url
-    raise click.UsageError("name the verification page's base with --verify-base URL "
-                           "(or --config FILE whose [https] base_url is set, or $FPGW_HTTPS_BASE_URL)")
+    raise click.UsageError(_("name the verification page's base with --verify-base URL "
+                           "(or --config FILE whose [https] base_url is set, or $FPGW_HTTPS_BASE_URL)"))
 
 
 @click.command()
@@ -66,7 +67,7 @@ def label(decl: str, output: str, kind: str | None, size: str, attestations: tup
 
     chosen = kind or Path(output).suffix.lstrip(".").lower()
     if chosen not in SUFFIXES:
-        raise click.UsageError(f"cannot tell the label kind from {output!r}: use a .svg/.png/.pdf/.html name or --as")
+        raise click.UsageError(_("cannot tell the label kind from {output!r}: use a .svg/.png/.pdf/.html name or --as").format(output=output))
     base = _base(verify_base, config)
     data = read_input(decl)
     try:

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from gateway.core.errors import GatewayError
-from gateway.core.i18n import ERROR, HINT, _, reason_label
+from gateway.core.i18n import ERROR, HINT, _, error_text, localize, reason_label
 
 from .hints import cli_message, hint
 
@@ -105,7 +105,9 @@ def fail(exc: GatewayError, as_json: bool, *, source: str | None = None, data: b
     advice = hint(exc, ctx, data, syntax)
     if as_json:
         payload = exc.as_dict()
-        payload["message"] = cli_message(exc.message, ctx)
+        payload["message"] = cli_message(localize(exc.text), ctx)
+        if exc.violations:
+            payload["violations"] = [{"path": v.path, "message": localize(v.text)} for v in exc.violations]
         if source is not None:
             payload["file"] = source
         if advice:
@@ -113,11 +115,11 @@ def fail(exc: GatewayError, as_json: bool, *, source: str | None = None, data: b
         click.echo(json.dumps({"error": payload}, ensure_ascii=False), err=True)
     else:
         prefix = f"{source}: " if source else ""
-        click.echo(f"{_(ERROR)}: {prefix}{reason_label(exc.reason)}: {cli_message(str(exc), ctx)}", err=True)
+        click.echo(f"{_(ERROR)}: {prefix}{reason_label(exc.reason)}: {cli_message(error_text(exc), ctx)}", err=True)
         for v in exc.violations[1:]:
-            click.echo(f"  {v.path}: {v.message}", err=True)
+            click.echo(f"  {v.path}: {localize(v.text)}", err=True)
         if advice:
-            click.echo(f"{_(HINT)}: {_(advice)}", err=True)
+            click.echo(f"{_(HINT)}: {advice}", err=True)
     sys.exit(EXIT_INVALID)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from gateway.core.errors import ConfigurationError, GatewayError, InvalidRequest
+from gateway.core.i18n import N_, _
 
 from .output import fail
 
@@ -31,7 +32,7 @@ def pact() -> None:
 def _secret(var: str) -> str:
     value = os.environ.get(var)
     if not value:
-        raise click.UsageError(f"environment variable {var} (the client secret) is not set")
+        raise click.UsageError(_("environment variable {var} (the client secret) is not set").format(var=var))
     return value
 
 
@@ -44,7 +45,7 @@ def _config(path: Path):
 
     config = load_config(path)
     if config.pact is None or config.https is None:
-        raise ConfigurationError(f"{path} has no [https] and [pact] sections", path="pact")
+        raise ConfigurationError(N_("{path} has no [https] and [pact] sections", path=path), path="pact")
     return config
 
 
@@ -56,7 +57,7 @@ def hash_secret_command(secret_env: str | None) -> None:
 
     secret = _secret(secret_env) if secret_env else sys.stdin.readline().rstrip("\n")
     if not secret:
-        raise click.UsageError("the secret is empty")
+        raise click.UsageError(_("the secret is empty"))
     click.echo(hash_secret(secret))
 
 
@@ -100,12 +101,12 @@ def pull(url: str, client_id: str, client_secret_env: str, ca: Path | None, spec
     from gateway.translate import read, write
 
     if (out_dir is None) == (config_path is None):
-        raise click.UsageError("give exactly one of -o DIR and --submit CONFIG")
+        raise click.UsageError(_("give exactly one of -o DIR and --submit CONFIG"))
     params = [(name, v) for option, name in FILTERS for v in filters[option]]
     if valid_on:
         params.append(("validOn", valid_on))
     if spec == "2" and params:
-        raise click.UsageError("filters are v3 query parameters; v2 hosts take $filter (not offered here)")
+        raise click.UsageError(_("filters are v3 query parameters; v2 hosts take $filter (not offered here)"))
     results: list[dict[str, Any]] = []
     try:
         store = verify_submission = None
@@ -176,7 +177,7 @@ def _source(config, source: str | None) -> str:
         return source.rstrip("/")
     port = config.https.address.rsplit(":", 1)[1]
     if port == "0" and not config.https.base_url:
-        raise ConfigurationError("the gateway's HTTPS port is chosen at start: give --source URL", path="https.address")
+        raise ConfigurationError(N_("the gateway's HTTPS port is chosen at start: give --source URL"), path="https.address")
     return base_url(config, int(port))
 
 
@@ -199,7 +200,7 @@ def request(url: str, client_id: str, client_secret_env: str, ca: Path | None, c
 
     criteria: dict[str, Any] = {name: list(filters[option]) for option, name in FILTERS if filters[option]}
     if not criteria:
-        raise click.UsageError("name at least one criterion (--product-id, --company-id, ...)")
+        raise click.UsageError(_("name at least one criterion (--product-id, --company-id, ...)"))
     if comment:
         criteria["comment"] = comment
     try:
@@ -220,7 +221,7 @@ def request(url: str, client_id: str, client_secret_env: str, ca: Path | None, c
         finally:
             ledger.close()
         if not no_wait and answer.state == "waiting":
-            raise InvalidRequest(f"no answer to request {event_id} within {timeout:g} s (see fpgw pact requests)",
+            raise InvalidRequest(N_("no answer to request {event_id} within {timeout:g} s (see fpgw pact requests)", event_id=event_id, timeout=timeout),
                                  path="timeout")
     except GatewayError as exc:
         fail(exc, as_json, source=url)

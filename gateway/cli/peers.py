@@ -28,12 +28,12 @@ def _endpoint(config_path: Path | None, url: str | None) -> str:
     if url:
         return url.rstrip("/")
     if config_path is None:
-        raise click.UsageError("give --config GATEWAY.TOML or --url http://HOST:PORT")
+        raise click.UsageError(_("give --config GATEWAY.TOML or --url http://HOST:PORT"))
     from gateway.server import load_config
 
     config = load_config(config_path)
     if config.metrics is None:
-        raise click.UsageError(f"{config_path} has no [metrics] section: the gateway serves no peer state")
+        raise click.UsageError(_("{config_path} has no [metrics] section: the gateway serves no peer state").format(config_path=config_path))
     return f"http://{config.metrics.address}"
 
 

@@ -13,6 +13,7 @@ import click
 from gateway.cli.output import fail, read_input, write_output
 from gateway.cli.trust import ROOT_HELP, load_list
 from gateway.core.errors import GatewayError, InvalidRequest
+from gateway.core.i18n import N_, _
 from gateway.core.model import Declaration
 from gateway.core.model.serde import parse_datetime
 from gateway.recognition import RecognitionDecision, assess, get_policy, shipped_policies, sign_decision
@@ -31,7 +32,7 @@ def _at(text: str | None) -> datetime:
     try:
         return parse_datetime(text)
     except ValueError as exc:
-        raise click.BadParameter(f"{text!r}: {exc}", param_hint="--at") from None
+        raise click.BadParameter(_("{text!r}: {exc}").format(text=text, exc=exc), param_hint="--at") from None
 
 
 def _declaration(path: str) -> tuple[Declaration, str]:
@@ -99,7 +100,7 @@ def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, .
     untrusted, 2 on usage errors.
     """
     if sign and not (key_path and issuer):
-        raise click.UsageError("--sign needs --key and --issuer")
+        raise click.UsageError(_("--sign needs --key and --issuer"))
     at = _at(at_text)
     try:
         policy = get_policy(policy_ref)
@@ -110,7 +111,7 @@ def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, .
             key = load_private_key(Path(key_path).read_bytes())
             trusted = trust_list.key_for_public_key(key.public_key)
             if trusted is None or trusted.entity_id != issuer:
-                raise InvalidRequest(f"the signing key is not a key of {issuer} on trust list #{trust_list.sequence}", path="key")
+                raise InvalidRequest(N_("the signing key is not a key of {issuer} on trust list #{sequence}", issuer=issuer, sequence=trust_list.sequence), path="key")
             region = trust_list.entity(issuer).region
             vc = sign_decision(decision, key=key, issuer_id=issuer, verification_method=trusted.id, receiving_region=region, signed_at=utcnow())
             write_output(output, json.dumps(vc, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gateway.core.errors import GatewayError, InvalidDocument
+from gateway.core.i18n import N_, _
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
@@ -92,21 +93,21 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
     from signing.translation import translated_claim
 
     if xml_signature == bool(kind):
-        raise click.UsageError("give --claim KIND for an attestation or --xml for an XML signature")
+        raise click.UsageError(_("give --claim KIND for an attestation or --xml for an XML signature"))
     data = read_input(file)
     if xml_signature:
         _sign_xml(file, data, key_file, passphrase_env, cert_file, output, as_json)
         return
     if not issuer:
-        raise click.UsageError("--claim needs --issuer ID (the signer's trust-list entity)")
+        raise click.UsageError(_("--claim needs --issuer ID (the signer's trust-list entity)"))
     key = load_any_key(key_file, passphrase_env, as_json)
     if not hasattr(key, "sign"):
-        raise click.UsageError("--key must be a private key")
+        raise click.UsageError(_("--key must be a private key"))
     try:
         media = _media(data, format_id)
         if kind == "translated":
             if not (source_file and source_format and report_file and format_id):
-                raise click.UsageError("--claim translated needs --source, --source-format, --report and --format")
+                raise click.UsageError(_("--claim translated needs --source, --source-format, --report and --format"))
             # The report is hashed into the claim: read it as strictly as anything signed.
             report = jcs.loads(read_input(report_file))
             claim = translated_claim(read_input(source_file), source_format, format_id, report)
@@ -122,7 +123,7 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
                                         facts["sector"], record_id)
             else:
                 if not (accreditation_body and accreditation_number and facts["sector"] and verified_on):
-                    raise click.UsageError("--claim verified needs --accreditation-body, --accreditation-number, --sector, --verified-on")
+                    raise click.UsageError(_("--claim verified needs --accreditation-body, --accreditation-number, --sector, --verified-on"))
                 claim = VerifiedClaim(facts["format"], facts["declaration_id"], facts["version"], facts["sector"],
                                       accreditation_body, accreditation_number, (facts["sector"],), level, verified_on)
         claim.check_complete()  # never sign a claim the verifier would refuse
@@ -150,23 +151,23 @@ def _sign_xml(file: str, data: bytes, key_file: str, passphrase_env: str | None,
     from signing.keys import Algorithm
 
     if not cert_file:
-        raise click.UsageError("--xml needs --cert CHAIN.pem: the signer's certificate, then any intermediates")
+        raise click.UsageError(_("--xml needs --cert CHAIN.pem: the signer's certificate, then any intermediates"))
     if _media(data, None) != "xml":
-        raise click.UsageError(f"--xml signs an XML document; {file} is not XML")
+        raise click.UsageError(_("--xml signs an XML document; {file} is not XML").format(file=file))
     key = load_any_key(key_file, passphrase_env, as_json)
     if not hasattr(key, "sign"):
-        raise click.UsageError("--key must be a private key")
+        raise click.UsageError(_("--key must be a private key"))
     if key.algorithm is not Algorithm.ES256:
-        fail(UnsupportedAlgorithm(f"XML signatures use ECDSA P-256 (signxml has no EdDSA); this key is "
-                                  f"{key.algorithm.label}"), as_json, source=key_file)
+        fail(UnsupportedAlgorithm(N_("XML signatures use ECDSA P-256 (signxml has no EdDSA); this key is "
+                                  "{label}", label=key.algorithm.label)), as_json, source=key_file)
     chain = read_input(cert_file)
     try:
         certificate = x509.load_pem_x509_certificates(chain)[0]
     except ValueError as exc:
-        fail(MalformedProof(f"not a PEM certificate chain: {exc}"), as_json, source=cert_file)
+        fail(MalformedProof(N_("not a PEM certificate chain: {exc}", exc=exc)), as_json, source=cert_file)
     if certificate.public_key() != key.key.public_key():
-        fail(MalformedProof("the first certificate is not the --key's: a verifier would find the signature "
-                            "made by someone else"), as_json, source=cert_file)
+        fail(MalformedProof(N_("the first certificate is not the --key's: a verifier would find the signature "
+                            "made by someone else")), as_json, source=cert_file)
     try:
         signed = sign_xml(data, key, chain)
     except GatewayError as exc:
@@ -205,8 +206,8 @@ def _check_registrations(originals: Any, document: tuple[bytes, str | None] | No
     for v in registrations:
         if v.issuer.region != v.claim.region:
             raise SignerNotAuthorised(
-                f"{v.issuer.id} is the platform of region {v.issuer.region}; it cannot register a declaration "
-                f"of region {v.claim.region}", path="/credentialSubject/claim/region")
+                N_("{id} is the platform of region {region}; it cannot register a declaration "
+                "of region {region2}", id=v.issuer.id, region=v.issuer.region, region2=v.claim.region), path="/credentialSubject/claim/region")
     checked.append("the registering platform's trust-list region is the claim's region")
     if document is None:
         return checked
@@ -220,7 +221,7 @@ def _check_registrations(originals: Any, document: tuple[bytes, str | None] | No
                   "region": (v.claim.region, decl.region if decl.region is not None else v.claim.region)}
         for field, (claimed, actual) in stated.items():
             if claimed != actual:
-                raise ChainBroken(f"the registration by {v.issuer.id} names {field} {claimed}, the document {actual}",
+                raise ChainBroken(N_("the registration by {id} names {field} {claimed}, the document {actual}", id=v.issuer.id, field=field, claimed=claimed, actual=actual),
                                   path=f"/credentialSubject/claim/{field}")
     checked.append("the registration names the document's declaration id, version and region")
     return checked

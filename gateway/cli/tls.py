@@ -45,7 +45,7 @@ def _load_ca(cert: Path, key: Path) -> tuple[x509.Certificate, ec.EllipticCurveP
         certificate = x509.load_pem_x509_certificate(cert.read_bytes())
         private = serialization.load_pem_private_key(key.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
-        raise click.BadParameter(f"cannot load the CA ({cert}, {key}): {exc}", param_hint="--ca-cert/--ca-key")
+        raise click.BadParameter(_("cannot load the CA ({cert}, {key}): {exc}").format(cert=cert, key=key, exc=exc), param_hint="--ca-cert/--ca-key")
     return certificate, private
 
 
@@ -83,7 +83,7 @@ def ca(out: Path, name: str, days: int, force: bool) -> None:
 def _issue(kind: str, identity: str, out: Path, stem: str, ca_cert: Path, ca_key: Path, dns: tuple[str, ...],
            ips: tuple[str, ...], days: int, force: bool) -> None:
     if not identity.startswith("urn:"):
-        raise click.BadParameter("the identity is a trust-list entity id such as urn:jjj:platform:hebei",
+        raise click.BadParameter(_("the identity is a trust-list entity id such as urn:jjj:platform:hebei"),
                                  param_hint="--identity")
     authority, signer = _load_ca(ca_cert, ca_key)
     key = ec.generate_private_key(ec.SECP256R1())
@@ -140,7 +140,7 @@ def server(identity: str, stem: str | None, out: Path, ca_cert: Path, ca_key: Pa
     """A gateway's server certificate: STEM-server.pem/.key with SAN URI = identity plus the
     DNS names and IPs clients connect to ([tls] cert and key)."""
     if not dns and not ips:
-        raise click.UsageError("give the --dns names or --ip addresses clients connect to")
+        raise click.UsageError(_("give the --dns names or --ip addresses clients connect to"))
     _issue("server", identity, out, stem or identity.rsplit(":", 1)[-1], ca_cert, ca_key, dns, ips, days, force)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from gateway.core.i18n import _
 from gateway.cli.output import InputFileError, echo_json, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
@@ -94,7 +95,7 @@ def _pairs(items: tuple[str, ...], flag: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected {'PATH' if flag == '--set' else 'KEY'}=VALUE, got {item!r}", param_hint=flag)
+            raise click.BadParameter(_("expected {value}=VALUE, got {item!r}").format(value='PATH' if flag == '--set' else 'KEY', item=item), param_hint=flag)
         values[key] = value
     return values
 
@@ -207,7 +208,7 @@ def convert(
         batch = [Path(source)]
     if batch is None:
         if signer and output == "-" and not attestation_path:
-            raise click.UsageError("--sign with output on stdout needs --attestation FILE")
+            raise click.UsageError(_("--sign with output on stdout needs --attestation FILE"))
         _convert_one(source, target, source_format, output, (report_path, report_html), options, as_json, signer,
                      attestation_path)
     else:
@@ -244,22 +245,22 @@ def _signing_key(params: SigningParams) -> tuple[Any, str]:
 
     key = load_any_key(params.key_file, params.passphrase_env)
     if not hasattr(key, "sign"):
-        raise click.UsageError("--sign needs a private key")
+        raise click.UsageError(_("--sign needs a private key"))
     return key, params.key_id or key.public_key.did_key
 
 
 def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passphrase_env: str | None) -> SigningParams | None:
     if key_file is None:
         if issuer or key_id:
-            raise click.UsageError("--issuer and --key-id go with --sign KEY")
+            raise click.UsageError(_("--issuer and --key-id go with --sign KEY"))
         return None
     if not issuer:
-        raise click.UsageError("--sign needs --issuer ID (the signer's trust-list entity)")
+        raise click.UsageError(_("--sign needs --issuer ID (the signer's trust-list entity)"))
     params = SigningParams(key_file, issuer, key_id, passphrase_env)
     try:
         _signing_key(params)
     except (GatewayError, OSError, ValueError) as exc:
-        raise click.UsageError(f"--sign: cannot load a private key from {key_file}: {exc}") from None
+        raise click.UsageError(_("--sign: cannot load a private key from {key_file}: {exc}").format(key_file=key_file, exc=exc)) from None
     return params
 
 
@@ -347,7 +348,7 @@ MIN_FILES_PER_WORKER = 64
 
 def _convert_batch(files: list[Path], target: str, source_format: str | None, output: str, reports: tuple[str | None, str | None], options: TranslateOptions, as_json: bool, signer: SigningParams | None, jobs: int) -> None:
     if output == "-":
-        raise click.UsageError("several inputs need -o DIR")
+        raise click.UsageError(_("several inputs need -o DIR"))
     report_path, report_html = reports
     job = BatchJob(target, source_format, options, Path(output), Path(report_path) if report_path else None, signer,
                    Path(report_html) if report_html else None)

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from gateway.core.i18n import _
 from gateway.core.errors import GatewayError
 from gateway.core.parsing import dump_json
 
@@ -34,7 +35,7 @@ def root_key(value: str | None, as_json: bool = False):
     from signing import load_public_key
 
     if not value:
-        raise click.UsageError("give --root or set FPGW_TRUST_ROOT (the coordination body's public key)")
+        raise click.UsageError(_("give --root or set FPGW_TRUST_ROOT (the coordination body's public key)"))
     if Path(value).is_file():
         key = load_any_key(value, None, as_json)
         return getattr(key, "public_key", key)
@@ -83,7 +84,7 @@ def init(draft: str, issuer: str, as_json: bool) -> None:
     from signing import new_trust_list
 
     if Path(draft).exists():
-        raise click.UsageError(f"{draft} exists")
+        raise click.UsageError(_("{draft} exists").format(draft=draft))
     _write_json(draft, new_trust_list(issuer))
     click.echo(f"draft trust list written to {draft}")
 
@@ -184,7 +185,7 @@ def sign(draft: str, root_key: str, passphrase_env: str | None, sequence: int | 
 
     key = load_any_key(root_key, passphrase_env, as_json)
     if not hasattr(key, "sign"):
-        raise click.UsageError("--root-key must be a private key")
+        raise click.UsageError(_("--root-key must be a private key"))
     try:
         doc = _read_draft(draft)
         seq = sequence if sequence is not None else doc["sequence"]

@@ -30,6 +30,7 @@ from typing import Any
 import grpc
 
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 
 _PATHS = ("ca", "cert", "key")
 _SETTINGS = {"address", "ca", "cert", "key", "server_name", "insecure", "timeout"}
@@ -50,12 +51,12 @@ class Connection:
 
     def check(self) -> Connection:
         if not self.address or ":" not in self.address:
-            raise ConfigurationError(f"gateway address {self.address!r} needs host:port (--address or a profile)",
+            raise ConfigurationError(N_("gateway address {address!r} needs host:port (--address or a profile)", address=self.address),
                                      path="address")
         if bool(self.cert) != bool(self.key):
-            raise ConfigurationError("a client certificate and its key go together (--cert and --key)", path="cert")
+            raise ConfigurationError(N_("a client certificate and its key go together (--cert and --key)"), path="cert")
         if self.insecure and (self.ca or self.cert):
-            raise ConfigurationError("--insecure (plaintext) cannot use --ca, --cert or --key", path="insecure")
+            raise ConfigurationError(N_("--insecure (plaintext) cannot use --ca, --cert or --key"), path="insecure")
         return self
 
     def credentials(self) -> grpc.ChannelCredentials:
@@ -64,7 +65,7 @@ class Connection:
             cert = self.cert.read_bytes() if self.cert else None
             key = self.key.read_bytes() if self.key else None
         except OSError as exc:
-            raise ConfigurationError(f"cannot read TLS file {exc.filename}: {exc.strerror}",
+            raise ConfigurationError(N_("cannot read TLS file {filename}: {strerror}", filename=exc.filename, strerror=exc.strerror),
                                      path=_option_of(exc.filename, self)) from exc
         return grpc.ssl_channel_credentials(root_certificates=ca, private_key=key, certificate_chain=cert)
 
@@ -101,17 +102,17 @@ def load_profiles(path: Path) -> tuple[dict[str, dict[str, Any]], str]:
     except FileNotFoundError:
         return {}, ""
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"cannot read client configuration {path}: {exc}") from exc
+        raise ConfigurationError(N_("cannot read client configuration {path}: {exc}", path=path, exc=exc)) from exc
     unknown = set(raw) - {"default", "profiles"}
     if unknown:
-        raise ConfigurationError(f"{path}: unknown setting {sorted(unknown)[0]!r}", path=sorted(unknown)[0])
+        raise ConfigurationError(N_("{path}: unknown setting {value!r}", path=path, value=sorted(unknown)[0]), path=sorted(unknown)[0])
     profiles: dict[str, dict[str, Any]] = {}
     for name, values in (raw.get("profiles") or {}).items():
         if not isinstance(values, dict):
-            raise ConfigurationError(f"{path}: profiles.{name} must be a table", path=f"profiles.{name}")
+            raise ConfigurationError(N_("{path}: profiles.{name} must be a table", path=path, name=name), path=f"profiles.{name}")
         bad = set(values) - _SETTINGS
         if bad:
-            raise ConfigurationError(f"{path}: unknown setting profiles.{name}.{sorted(bad)[0]}",
+            raise ConfigurationError(N_("{path}: unknown setting profiles.{name}.{value}", path=path, name=name, value=sorted(bad)[0]),
                                      path=f"profiles.{name}.{sorted(bad)[0]}")
         profiles[name] = {k: (path.resolve().parent / v if k in _PATHS and v else v) for k, v in values.items()}
     return profiles, str(raw.get("default", ""))
@@ -129,7 +130,7 @@ def resolve_connection(*, profile: str | None = None, config_file: Path | None =
     if name:
         if name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
-            raise ConfigurationError(f"no profile {name!r} in {path} (profiles: {known})", path="profile")
+            raise ConfigurationError(N_("no profile {name!r} in {path} (profiles: {known})", name=name, path=path, known=known), path="profile")
         values = dict(profiles[name])
     values.update({k: v for k, v in flags.items() if v is not None and v is not False})
     if "address" not in values and env.get("FPGW_ADDRESS"):
@@ -140,7 +141,7 @@ def resolve_connection(*, profile: str | None = None, config_file: Path | None =
     try:
         connection = Connection(**{**values, "profile": name or ""})
     except TypeError as exc:
-        raise ConfigurationError(f"bad client setting: {exc}") from exc
+        raise ConfigurationError(N_("bad client setting: {exc}", exc=exc)) from exc
     if "timeout" in values:
         connection = dataclasses.replace(connection, timeout=float(values["timeout"]))
     return connection.check()

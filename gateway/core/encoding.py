@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from gateway.core.errors import MalformedDocument
+from gateway.core.i18n import N_
 
 # Longest marks first: the UTF-32LE mark begins with the UTF-16LE one.
 _MARKS = (
@@ -37,6 +38,6 @@ def as_utf8(data: bytes) -> bytes:
     try:
         return data[skip:].decode(name).encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise MalformedDocument(f"not {name.upper()} (as its byte order mark says) at byte {exc.start + skip}") from None
+        raise MalformedDocument(N_("not {value} (as its byte order mark says) at byte {value2}", value=name.upper(), value2=exc.start + skip)) from None
     except UnicodeEncodeError as exc:  # a lone surrogate decoded from UTF-16
-        raise MalformedDocument(f"{name.upper()} text holds an unpaired surrogate at character {exc.start}") from None
+        raise MalformedDocument(N_("{value} text holds an unpaired surrogate at character {start}", value=name.upper(), start=exc.start)) from None

@@ -8,22 +8,31 @@ without grpcio. Subclasses also inherit the matching builtin
 (``ValueError``, ``LookupError``, ``PermissionError``) so plain Python callers can catch
 them the usual way.
 
+``message`` is English; ``text`` keeps it as the raise site marked it (``N_("... {x}", x=...)``)
+so that the CLI can show it in the operator's language (:func:`gateway.core.i18n.error_text`).
 ``path`` is a JSON-Pointer-like location in the document (``/results/total``) or a dotted
 model path; ``violations`` lists every field problem when there is more than one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
 class FieldViolation:
-    """One problem at one place: ``path`` names the field, ``message`` says what is wrong."""
+    """One problem at one place: ``path`` names the field, ``message`` says what is wrong
+    (plain English text); ``text`` is the message as given, which the CLI shows in the
+    operator's language when it was marked (``N_``, :mod:`gateway.core.i18n`)."""
 
     path: str
     message: str
+    text: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.text or self.message)
+        object.__setattr__(self, "message", str(self.message))
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
@@ -42,8 +51,9 @@ class GatewayError(Exception):
         violations: list[FieldViolation] | tuple[FieldViolation, ...] = (),
         **metadata: Any,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)  # plain English text: logs, libraries, the wire
+        self.text = message  # as given: the CLI shows a marked one in the operator's language
         self.path = path
         self.violations = tuple(violations)
         if path is not None and not self.violations:

@@ -9,7 +9,10 @@ The domain is also gettext's global one, so click's own usage errors ("Missing o
 产品碳足迹 (GB/T 24067), 声明单位, 系统边界, 互认.
 
 ``_("text")`` translates now; ``N_("text")`` only marks text translated later (help texts,
-data), so that the completeness test finds every message.
+data), so that the completeness test finds every message. An error's message is marked the
+same way with its parameters, ``N_("mass {value} is not positive", value=mass)``: it is English
+text (``str(error)`` in logs and for libraries) that keeps its template and parameters, and
+:func:`localize` renders it in the operator's language where the CLI shows it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "fpgw"
 LANGUAGES = ("en", "zh")
@@ -71,8 +75,47 @@ def in_chinese(message: str) -> str:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True).gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
-    """Mark ``message`` for the catalogue without translating it here."""
+class Message(str):
+    """English text (``template`` formatted with ``params``) that can be shown in another
+    language later: :func:`localize` formats the translated template with the same
+    parameters. Everything else sees an ordinary ``str``."""
+
+    template: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, template: str, params: Mapping[str, Any], /) -> Message:
+        text = super().__new__(cls, template.format(**params) if params else template)
+        text.template, text.params = template, dict(params)
+        return text
+
+    def __reduce__(self) -> tuple[type, tuple[str, Mapping[str, Any]]]:
+        return Message, (self.template, self.params)
+
+
+def N_(message: str, /, **params: Any) -> Message:  # noqa: N802 - gettext's name for the marker
+    """Mark ``message`` for the catalogue without translating it here; with ``params`` it is a
+    ``str.format`` template (``{name}``, ``{name!r}``) filled with them."""
+    return Message(message, params)
+
+
+def localize(text: str) -> str:
+    """``text`` in the active language: a :class:`Message` from its translated template (its
+    parameters localized too), any other text as it is."""
+    if not isinstance(text, Message):
+        return text
+    translated = _(text.template)
+    if not text.params:
+        return translated
+    return translated.format(**{name: localize(value) if isinstance(value, Message) else value
+                                for name, value in text.params.items()})
+
+
+def error_text(error: Any) -> str:
+    """What ``str(error)`` says of a gateway error (its path, then its message), in the active
+    language."""
+    message = localize(error.text)
+    if error.path and error.path not in error.message:
+        return f"{error.path}: {message}"
     return message
 
 

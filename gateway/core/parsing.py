@@ -39,6 +39,7 @@ from gateway.core.errors import (
     NotIJson,
     NumberOutOfRange,
 )
+from gateway.core.i18n import N_
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -73,7 +74,7 @@ def check_text(value: str, path: str = "/") -> None:
     code = ord(found.group())
     kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a noncharacter"
     raise ForbiddenCharacter(
-        f"text holds {kind} U+{code:04X} at character {found.start()}", path=path, character=f"U+{code:04X}"
+        N_("text holds {kind} U+{code:04X} at character {value}", kind=kind, code=code, value=found.start()), path=path, character=f"U+{code:04X}"
     )
 
 
@@ -83,16 +84,16 @@ def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | D
     part, for decimals carried as strings."""
     if len(literal) > MAX_NUMBER_CHARS:
         raise NumberOutOfRange(
-            f"number of {len(literal)} characters is outside the bounds "
-            f"({MAX_SIGNIFICANT_DIGITS} significant digits, exponent within ±{MAX_DECIMAL_EXPONENT})",
+            N_("number of {count} characters is outside the bounds "
+            "({max_significant_digits} significant digits, exponent within ±{max_decimal_exponent})", count=len(literal), max_significant_digits=MAX_SIGNIFICANT_DIGITS, max_decimal_exponent=MAX_DECIMAL_EXPONENT),
             path=path, limit=MAX_NUMBER_CHARS,
         )
     try:
         value = Decimal(literal)
     except InvalidOperation:
-        raise MalformedDocument(f"{literal[:40]!r} is not a number", path=path) from None
+        raise MalformedDocument(N_("{value!r} is not a number", value=literal[:40]), path=path) from None
     if not value.is_finite():
-        raise MalformedDocument(f"{literal[:40]!r} is not a finite number", path=path)
+        raise MalformedDocument(N_("{value!r} is not a finite number", value=literal[:40]), path=path)
     check_decimal_bounds(value, path)
     integer = literal.lstrip("+-").isdigit()
     if ijson:
@@ -107,12 +108,12 @@ def check_decimal_bounds(value: Decimal, path: str = "/") -> None:
     digits = len("".join(map(str, value.as_tuple().digits)).rstrip("0")) or 1
     if digits > MAX_SIGNIFICANT_DIGITS:
         raise NumberOutOfRange(
-            f"number has {digits} significant digits; at most {MAX_SIGNIFICANT_DIGITS} are accepted",
+            N_("number has {digits} significant digits; at most {max_significant_digits} are accepted", digits=digits, max_significant_digits=MAX_SIGNIFICANT_DIGITS),
             path=path, limit=MAX_SIGNIFICANT_DIGITS,
         )
     if not -MAX_DECIMAL_EXPONENT <= value.adjusted() <= MAX_DECIMAL_EXPONENT:
         raise NumberOutOfRange(
-            f"number has decimal exponent {value.adjusted()}; it must be within ±{MAX_DECIMAL_EXPONENT}",
+            N_("number has decimal exponent {value}; it must be within ±{max_decimal_exponent}", value=value.adjusted(), max_decimal_exponent=MAX_DECIMAL_EXPONENT),
             path=path, limit=MAX_DECIMAL_EXPONENT,
         )
 
@@ -123,13 +124,13 @@ def check_ijson_number(value: Decimal, integer: bool, path: str = "/") -> None:
     as an integer literal beyond ±(2^53−1)."""
     if integer:
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise NotIJson(f"integer {value} is outside ±(2^53−1)", path=path)
+            raise NotIJson(N_("integer {value} is outside ±(2^53−1)", value=value), path=path)
         return
     double = float(value)
     if double in (float("inf"), float("-inf")):
-        raise NotIJson("number overflows a double", path=path)
+        raise NotIJson(N_("number overflows a double"), path=path)
     if double.is_integer() and MAX_SAFE_INTEGER < abs(double) < _IJSON_INTEGRAL_LIMIT:
-        raise NotIJson(f"number {value} is an integral double beyond ±(2^53−1)", path=path)
+        raise NotIJson(N_("number {value} is an integral double beyond ±(2^53−1)", value=value), path=path)
 
 
 class _Refused:
@@ -155,7 +156,7 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise DuplicateKey(f"duplicate object key {key!r}", key=key)
+                raise DuplicateKey(N_("duplicate object key {key!r}", key=key), key=key)
             seen.add(key)
     return out
 
@@ -163,12 +164,12 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _check_size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise DocumentTooLarge(
-            f"document is {len(data)} bytes; the limit is {max_bytes}", limit=max_bytes, size=len(data)
+            N_("document is {count} bytes; the limit is {max_bytes}", count=len(data), max_bytes=max_bytes), limit=max_bytes, size=len(data)
         )
 
 
 def _reject_constant(name: str) -> Any:
-    raise MalformedDocument(f"{name} is not a JSON number")
+    raise MalformedDocument(N_("{name} is not a JSON number", name=name))
 
 
 def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> Any:
@@ -181,7 +182,7 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
     try:
         text = as_utf8(data).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise MalformedDocument(f"not UTF-8 at byte {exc.start}") from None
+        raise MalformedDocument(N_("not UTF-8 at byte {start}", start=exc.start)) from None
     try:
         value = json.loads(
             text,
@@ -191,10 +192,10 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
             object_pairs_hook=no_duplicate_keys,
         )
     except RecursionError:
-        raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth) from None
+        raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth) from None
     except json.JSONDecodeError as exc:
         raise MalformedDocument(
-            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            N_("malformed JSON: {msg} at line {lineno} column {colno}", msg=exc.msg, lineno=exc.lineno, colno=exc.colno),
             line=exc.lineno, column=exc.colno,
         ) from None
     check_tree(value, max_depth)
@@ -214,13 +215,13 @@ def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
             raise type(exc)(exc.message, path=path or "/", **exc.metadata) from None
         elif isinstance(item, dict):
             if depth > max_depth:
-                raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth, path=path or "/")
+                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=path or "/")
             for k, v in item.items():
                 check_text(k, pointer(path, k))
                 stack.append((v, depth + 1, pointer(path, k)))
         elif isinstance(item, list):
             if depth > max_depth:
-                raise DocumentTooLarge(f"JSON nesting deeper than {max_depth}", limit=max_depth, path=path or "/")
+                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=path or "/")
             stack.extend((v, depth + 1, pointer(path, i)) for i, v in enumerate(item))
 
 
@@ -247,21 +248,21 @@ def load_xml(
     DOCTYPE at all is refused, since nothing we read needs one and every entity attack does.
     Signature code keeps processing instructions so canonicalisation sees what was signed."""
     if isinstance(data, str):
-        raise MalformedDocument("XML must be passed as bytes")
+        raise MalformedDocument(N_("XML must be passed as bytes"))
     _check_size(data, max_bytes)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise HostileDocument("XML with a DOCTYPE or entity declaration is refused", path="/")
+        raise HostileDocument(N_("XML with a DOCTYPE or entity declaration is refused"), path="/")
     try:
         root = etree.fromstring(data, parser=_xml_parser(keep_processing_instructions))
     except etree.XMLSyntaxError as exc:
         if "Excessive depth" in exc.msg:  # libxml2's own nesting limit, below ours unless huge_tree
-            raise DocumentTooLarge(f"XML nesting too deep: {exc.msg}", limit=max_depth, line=exc.lineno) from None
-        raise MalformedDocument(f"malformed XML: {exc.msg}", line=exc.lineno) from None
+            raise DocumentTooLarge(N_("XML nesting too deep: {msg}", msg=exc.msg), limit=max_depth, line=exc.lineno) from None
+        raise MalformedDocument(N_("malformed XML: {msg}", msg=exc.msg), line=exc.lineno) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise HostileDocument("XML with a DOCTYPE is refused", path="/")
+        raise HostileDocument(N_("XML with a DOCTYPE is refused"), path="/")
     for entity in root.iter(etree.Entity):
-        raise HostileDocument(f"entity reference &{entity.name}; is refused", path="/")
+        raise HostileDocument(N_("entity reference &{name}; is refused", name=entity.name), path="/")
     depth = 0
     for event, node in etree.iterwalk(root, events=("start", "end")):
         if event == "end":
@@ -269,10 +270,10 @@ def load_xml(
             continue
         depth += 1
         if depth > max_depth:
-            raise DocumentTooLarge(f"XML nesting deeper than {max_depth}", limit=max_depth)
+            raise DocumentTooLarge(N_("XML nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth)
         if isinstance(node.tag, str) and node.tag.startswith(_XINCLUDE):
             # Nothing here runs XInclude, but a document asking for it is probing for a parser that does.
-            raise HostileDocument("XInclude is refused", path=xml_path(node))
+            raise HostileDocument(N_("XInclude is refused"), path=xml_path(node))
         _check_xml_text(node)
     if root.tail:
         check_text(root.tail, "/")
@@ -322,7 +323,7 @@ def dump_json(value: Any, *, indent: int | None = 2) -> bytes:
         if isinstance(exc.__cause__, GatewayError):
             raise exc.__cause__ from None
         if "53-bit" in message:
-            raise NotIJson(f"cannot write JSON: {message}; integers must be within ±(2^53−1)") from None
+            raise NotIJson(N_("cannot write JSON: {message}; integers must be within ±(2^53−1)", message=message)) from None
         if "surrogates" in message:
-            raise ForbiddenCharacter(f"cannot write JSON: {message}") from None
+            raise ForbiddenCharacter(N_("cannot write JSON: {message}", message=message)) from None
         raise ValueError(message) from None

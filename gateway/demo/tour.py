@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gateway.core.i18n import _
 from gateway.core.errors import GatewayError
 from gateway.translate import read, write
 from mappings import TranslateOptions, available
@@ -16,7 +17,7 @@ def run_tour(folder: Path) -> None:
     """Translate every example to every format it can reach and show what each translation lost."""
     files = sorted(p for p in folder.glob("*") if p.suffix in (".json", ".xml"))
     if not files:
-        raise click.UsageError(f"no example declarations in {folder}")
+        raise click.UsageError(_("no example declarations in {folder}").format(folder=folder))
     targets = available()
     click.echo(f"JJJ Footprint Gateway demo: {len(files)} declarations x {len(targets)} formats\n")
     click.echo(f"{'example':<46} {'target':<16} result")

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import InvalidRequest
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, Status, codelists
 from mappings.grading import Grade
 
@@ -77,7 +78,7 @@ class LabelFacts:
 def verify_url(base: str, digest: str) -> str:
     """``{base}/verify/{hex}``; ``base`` must be an absolute https (or loopback http) URL."""
     if not base.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise InvalidRequest(f"the verification base {base!r} must be an https:// URL", path="verify_base")
+        raise InvalidRequest(N_("the verification base {base!r} must be an https:// URL", base=base), path="verify_base")
     return f"{base.rstrip('/')}/verify/{digest.removeprefix('sha256:')}"
 
 
@@ -119,7 +120,7 @@ def label_facts(decl: Declaration, *, digest: str, url: str, grade: Grade | None
     """The label's facts; a declaration without a total footprint cannot have a label."""
     total = decl.results.total_excluding_biogenic
     if total is None:
-        raise InvalidRequest("the declaration states no total footprint (excluding biogenic), so it has no label",
+        raise InvalidRequest(N_("the declaration states no total footprint (excluding biogenic), so it has no label"),
                              path="results.total_excluding_biogenic")
     boundary = codelists.boundaries().get(decl.method.boundary.value) if decl.method.boundary else None
     validity = decl.validity

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.core.errors import ChainBroken, InvalidRequest
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.translate import read
 from mappings.grading import GradingScheme, grade, shipped_schemes
@@ -40,7 +41,7 @@ def _read_unverified(attestations: list[bytes]) -> list[_Signed]:
         vc = loads(raw)
         subject = vc.get("credentialSubject") if isinstance(vc, dict) else None
         if not isinstance(subject, dict):
-            raise InvalidRequest("an attestation must be a credential with a credentialSubject", path=f"attestations[{i}]")
+            raise InvalidRequest(N_("an attestation must be a credential with a credentialSubject"), path=f"attestations[{i}]")
         issuer = vc.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
         out.append(_Signed(str(issuer), str(issuer), "sha256:" + parse_digest(subject.get("digest")),
@@ -57,7 +58,7 @@ def _original(document_digest_: str, signed: list[_Signed]) -> str:
             return current
         current = "sha256:" + parse_digest(step.claim.input_digest)
         if current in seen:
-            raise ChainBroken(f"translation chain loops back to {current}")
+            raise ChainBroken(N_("translation chain loops back to {current}", current=current))
         seen.add(current)
 
 

@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from gateway.core.errors import ConfigurationError, GatewayError, TrustListError
+from gateway.core.i18n import N_
 from gateway.fonts import font_path
 from gateway.store import Store
 from signing import TrustList
@@ -71,7 +72,7 @@ def verification_error_page(message: str, digest: str) -> bytes:
 def verification_pages(context) -> list[BaseRoute]:
     """The route factory for :func:`gateway.rest.create_gateway` (``context``: RestContext)."""
     if context.trust is None:
-        raise ConfigurationError("the verification page needs [trust]: it verifies every attestation it shows",
+        raise ConfigurationError(N_("the verification page needs [trust]: it verifies every attestation it shows"),
                                  path="trust.list")
     pages = context.config.pages
     publication = Publication.from_text(pages.withhold, pages.publish) if pages else Publication()

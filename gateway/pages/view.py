@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import GatewayError, InvalidRequest, NotFound
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, Status, codelists
 from gateway.recognition.signed import verify_decision
 from gateway.store import Store, StoredDeclaration, StoredDecision
@@ -59,7 +60,7 @@ def parse_page_digest(text: str) -> str:
     """``sha256:<hex>`` from the URL's digest (lowercase hex, optionally prefixed)."""
     match = DIGEST.match(text)
     if not match:
-        raise InvalidRequest("the digest must be 64 lowercase hex digits (SHA-256)", path="digest")
+        raise InvalidRequest(N_("the digest must be 64 lowercase hex digits (SHA-256)"), path="digest")
     return "sha256:" + match.group(2)
 
 
@@ -211,7 +212,7 @@ def verification_view(store: Store, trust_list: Callable[[], TrustList], digest_
     digest = parse_page_digest(digest_text)
     stored = store.declaration_by_digest(digest)
     if stored is None:
-        raise NotFound(f"this platform holds no declaration with digest {digest}", digest=digest)
+        raise NotFound(N_("this platform holds no declaration with digest {digest}", digest=digest), digest=digest)
     decl = read(stored.content, stored.format_id).declaration
     now = utcnow()
     trusted = trust_list()

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.core.errors import InvalidRequest
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context, check_attestations
@@ -42,7 +43,7 @@ def assess(
 ) -> RecognitionDecision:
     """Assess ``declaration`` under ``policy`` at time ``at`` (timezone-aware)."""
     if at.tzinfo is None:
-        raise InvalidRequest("the assessment time needs a UTC offset", path="at")
+        raise InvalidRequest(N_("the assessment time needs a UTC offset"), path="at")
     digest = "sha256:" + parse_digest(declaration_digest)
     checks = check_attestations(tuple(attestations), trust_list, at, digest)
     ctx = Context(

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import PolicyError
+from gateway.core.i18n import N_
 from gateway.recognition.outcome import Bilingual
 
 _RELATIONS = ("equivalent", "conditional")
@@ -98,16 +99,16 @@ def parse_table(data: dict[str, Any], source: str) -> EquivalenceTable:
     """Build a table from its TOML data, refusing bad rows with their path."""
     for key in ("id", "version", "title", "pair"):
         if key not in data:
-            raise PolicyError(f"equivalence table {source} lacks {key!r}", path=f"/{key}", table=source)
+            raise PolicyError(N_("equivalence table {source} lacks {key!r}", source=source, key=key), path=f"/{key}", table=source)
     pairs = []
     for i, row in enumerate(data["pair"]):
         for key in ("a", "b", "relation"):
             if not isinstance(row.get(key), str):
-                raise PolicyError(f"equivalence table {source}: pair {i} needs a text {key!r}", path=f"/pair/{i}/{key}", table=source)
+                raise PolicyError(N_("equivalence table {source}: pair {i} needs a text {key!r}", source=source, i=i, key=key), path=f"/pair/{i}/{key}", table=source)
         if row["relation"] not in _RELATIONS:
-            raise PolicyError(f"equivalence table {source}: relation must be one of {_RELATIONS}", path=f"/pair/{i}/relation", table=source)
+            raise PolicyError(N_("equivalence table {source}: relation must be one of {relations}", source=source, relations=_RELATIONS), path=f"/pair/{i}/relation", table=source)
         if row["relation"] == "conditional" and "condition" not in row:
-            raise PolicyError(f"equivalence table {source}: a conditional pair states its condition", path=f"/pair/{i}/condition", table=source)
+            raise PolicyError(N_("equivalence table {source}: a conditional pair states its condition", source=source), path=f"/pair/{i}/condition", table=source)
         pairs.append(Pair(row["a"], row["b"], row["relation"], row.get("sector"), _text(row.get("basis")), _text(row.get("condition"))))
     return EquivalenceTable(data["id"], data["version"], _text(data["title"]) or Bilingual("", ""), tuple(pairs), data)
 
@@ -117,5 +118,5 @@ def shipped_table(table_id: str) -> EquivalenceTable:
     """A table from ``mappings/recognition/equivalences/<id>.toml``."""
     ref = resources.files("mappings.recognition").joinpath("equivalences", f"{table_id}.toml")
     if not ref.is_file():
-        raise PolicyError(f"no equivalence table {table_id!r}", path="table", table=table_id)
+        raise PolicyError(N_("no equivalence table {table_id!r}", table_id=table_id), path="table", table=table_id)
     return parse_table(tomllib.loads(ref.read_text("utf-8")), f"equivalences/{table_id}.toml")

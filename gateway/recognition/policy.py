@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema
 
 from gateway.core.errors import FieldViolation, PolicyError, UnknownPolicy
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.model.serde import parse_datetime
 from gateway.recognition.equivalence import EquivalenceTable, shipped_table
@@ -87,7 +88,7 @@ def parse_policy_bytes(data: bytes, source: str = "<policy>") -> dict[str, Any]:
             return json.loads(text)
         return tomllib.loads(text)
     except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError and TOMLDecodeError all are
-        raise PolicyError(f"{source} is not valid TOML or JSON: {exc}", path="/", source=source) from None
+        raise PolicyError(N_("{source} is not valid TOML or JSON: {exc}", source=source, exc=exc), path="/", source=source) from None
 
 
 def load_policy(source: str | Path | bytes | dict[str, Any], *, name: str | None = None) -> RecognitionPolicy:
@@ -102,7 +103,7 @@ def load_policy(source: str | Path | bytes | dict[str, Any], *, name: str | None
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise UnknownPolicy(f"cannot read policy file {path}: {exc.strerror}", path="policy", policy=str(path)) from None
+            raise UnknownPolicy(N_("cannot read policy file {path}: {strerror}", path=path, strerror=exc.strerror), path="policy", policy=str(path)) from None
         label = name or str(path)
         data = parse_policy_bytes(raw, label)
     return build_policy(data, label)
@@ -110,13 +111,13 @@ def load_policy(source: str | Path | bytes | dict[str, Any], *, name: str | None
 
 def build_policy(data: dict[str, Any], source: str = "<policy>") -> RecognitionPolicy:
     if not isinstance(data, dict):
-        raise PolicyError(f"{source}: a policy is an object", path="/")
+        raise PolicyError(N_("{source}: a policy is an object", source=source), path="/")
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     # Meaning is checked only on schema-valid data: its rules index members the schema guarantees.
     violations = [FieldViolation(_pointer(e.absolute_path), e.message) for e in errors] or list(_meaning_violations(data))
     if violations:
         first = violations[0]
-        raise PolicyError(f"{source}: {first.path}: {first.message}", path=first.path, violations=violations, source=source)
+        raise PolicyError(N_("{source}: {path}: {message}", source=source, path=first.path, message=first.text), path=first.path, violations=violations, source=source)
     tables = {}
     for c in data["criterion"]:
         table_id = c["params"].get("table")
@@ -149,28 +150,28 @@ def _meaning_violations(data: dict[str, Any]):
     """Rules the schema cannot state: code-list membership, tables, times, unique ids."""
     sectors = set(codelists.sectors())
     if data["region"] != "EU" and data["region"] not in codelists.regions():
-        yield FieldViolation("/region", f"{data['region']} is not a GB/T 2260 province code")
+        yield FieldViolation("/region", N_("{region} is not a GB/T 2260 province code", region=data['region']))
     times = {}
     for key in ("from", "until"):
         if key in data["effective"]:
             try:
                 times[key] = parse_datetime(data["effective"][key])
             except ValueError as exc:
-                yield FieldViolation(f"/effective/{key}", f"not an RFC 3339 time with an offset: {exc}")
+                yield FieldViolation(f"/effective/{key}", N_("not an RFC 3339 time with an offset: {exc}", exc=exc))
     if len(times) == 2 and times["until"] <= times["from"]:
-        yield FieldViolation("/effective/until", "must be later than effective.from")
+        yield FieldViolation("/effective/until", N_("must be later than effective.from"))
     seen: set[str] = set()
     for i, c in enumerate(data["criterion"]):
         base = f"/criterion/{i}"
         if c["id"] in seen or c["id"] == "policy-in-force":
-            yield FieldViolation(f"{base}/id", f"criterion id {c['id']!r} is used twice or reserved")
+            yield FieldViolation(f"{base}/id", N_("criterion id {id!r} is used twice or reserved", id=c['id']))
         seen.add(c["id"])
         for j, s in enumerate(c.get("sectors", ())):
             if s not in sectors:
-                yield FieldViolation(f"{base}/sectors/{j}", f"unknown sector {s!r}")
+                yield FieldViolation(f"{base}/sectors/{j}", N_("unknown sector {s!r}", s=s))
         for s in c.get("by_sector", {}):
             if s not in sectors:
-                yield FieldViolation(f"{base}/by_sector/{s}", f"unknown sector {s!r}")
+                yield FieldViolation(f"{base}/by_sector/{s}", N_("unknown sector {s!r}", s=s))
         variants = [(f"{base}/params", c["params"])] + [(f"{base}/by_sector/{s}", p) for s, p in c.get("by_sector", {}).items()]
         for where, params in variants:
             yield from _param_violations(c["kind"], params, where, sectors)
@@ -180,18 +181,18 @@ def _param_violations(kind: str, params: dict[str, Any], where: str, sectors: se
     if kind == "sector-covered":
         for j, s in enumerate(params.get("sectors", ())):
             if s not in sectors:
-                yield FieldViolation(f"{where}/sectors/{j}", f"unknown sector {s!r}")
+                yield FieldViolation(f"{where}/sectors/{j}", N_("unknown sector {s!r}", s=s))
     if "table" in params:
         try:
             shipped_table(params["table"])
         except PolicyError as exc:
             yield FieldViolation(f"{where}/table", exc.message)
     if kind == "stages" and "scheme" in params and params["scheme"] not in codelists.stage_schemes():
-        yield FieldViolation(f"{where}/scheme", f"unknown stage scheme {params['scheme']!r}")
+        yield FieldViolation(f"{where}/scheme", N_("unknown stage scheme {scheme!r}", scheme=params['scheme']))
     if kind == "declared-unit":
         for j, u in enumerate(params.get("units", ())):
             if u not in codelists.units():
-                yield FieldViolation(f"{where}/units/{j}", f"unknown unit {u!r}")
+                yield FieldViolation(f"{where}/units/{j}", N_("unknown unit {u!r}", u=u))
     if kind == "required-fields":
         for j, p in enumerate(params.get("paths", ())):
             try:
@@ -200,9 +201,9 @@ def _param_violations(kind: str, params: dict[str, Any], where: str, sectors: se
                 yield FieldViolation(f"{where}/paths/{j}", str(exc))
     if kind == "data-quality" and "min_primary_share" in params and "conditional_min_primary_share" in params:
         if Decimal(params["conditional_min_primary_share"]) > Decimal(params["min_primary_share"]):
-            yield FieldViolation(f"{where}/conditional_min_primary_share", "must not exceed min_primary_share")
+            yield FieldViolation(f"{where}/conditional_min_primary_share", N_("must not exceed min_primary_share"))
     if kind == "gwp" and set(params.get("allowed", ())) & set(params.get("recharacterisable", ())):
-        yield FieldViolation(f"{where}/recharacterisable", "a set cannot be both allowed and only re-characterisable")
+        yield FieldViolation(f"{where}/recharacterisable", N_("a set cannot be both allowed and only re-characterisable"))
 
 
 def _policy_dir():
@@ -228,5 +229,5 @@ def get_policy(id_or_path: str | Path) -> RecognitionPolicy:
     if Path(text).suffix in (".toml", ".json") or Path(text).exists():
         return load_policy(Path(text))
     raise UnknownPolicy(
-        f"no policy {text!r}; shipped: {', '.join(shipped_policies())}", path="policy", policy=text
+        N_("no policy {text!r}; shipped: {items}", text=text, items=', '.join(shipped_policies())), path="policy", policy=text
     )

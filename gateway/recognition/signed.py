@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.core.errors import DigestMismatch
+from gateway.core.i18n import N_
 from signing import PrivateKey, RecognisedClaim, TrustList, VerifiedAttestation, issue_attestation, verify_attestation
 
 from gateway.recognition.outcome import RecognitionDecision
@@ -58,7 +59,7 @@ def verify_decision(vc: dict[str, Any] | bytes, trust_list: TrustList, *, at: da
     claim = verified.claim
     data = verified.embedded
     if not isinstance(claim, RecognisedClaim) or not isinstance(data, dict):
-        raise DigestMismatch("not a recognised attestation with an embedded decision", path="/credentialSubject")
+        raise DigestMismatch(N_("not a recognised attestation with an embedded decision"), path="/credentialSubject")
     expected = {
         "policy_id": data.get("policy", {}).get("id"), "policy_version": data.get("policy", {}).get("version"),
         "decision": data.get("decision"), "declaration_id": data.get("declaration", {}).get("id"),
@@ -66,6 +67,6 @@ def verify_decision(vc: dict[str, Any] | bytes, trust_list: TrustList, *, at: da
     }
     for name, value in expected.items():
         if getattr(claim, name) != value:
-            raise DigestMismatch(f"claim {name} {getattr(claim, name)!r} disagrees with the decision ({value!r})",
+            raise DigestMismatch(N_("claim {name} {value!r} disagrees with the decision ({value2!r})", name=name, value=getattr(claim, name), value2=value),
                                  path=f"/credentialSubject/claim/{name}")
     return VerifiedDecision(verified, data)

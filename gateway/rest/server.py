@@ -19,6 +19,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 from ..server.config import HttpsConfig
 
 log = logging.getLogger("gateway.rest")
@@ -38,7 +39,7 @@ def bind(address: str, *, reuse_port: bool = False) -> socket.socket:
         sock.bind(info[4])
         sock.listen(1024)
     except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"cannot bind HTTPS {address}: {exc}", path="https.address") from exc
+        raise ConfigurationError(N_("cannot bind HTTPS {address}: {exc}", address=address, exc=exc), path="https.address") from exc
     sock.setblocking(False)
     return sock
 
@@ -84,7 +85,7 @@ class HttpsServer:
     def attach(self, app: ASGIApp, cert: Path, key: Path, *, grace_seconds: float = 10.0) -> None:
         for name, path in (("cert", cert), ("key", key)):
             if not path.is_file():
-                raise ConfigurationError(f"HTTPS {name} {path} is not a readable file", path=f"https.{name}")
+                raise ConfigurationError(N_("HTTPS {name} {path} is not a readable file", name=name, path=path), path=f"https.{name}")
         config = uvicorn.Config(
             app,
             ssl_certfile=str(cert),
@@ -101,7 +102,7 @@ class HttpsServer:
         try:
             config.load()  # reads the certificate now, so a bad one fails at start, by name
         except (OSError, ssl.SSLError) as exc:
-            raise ConfigurationError(f"cannot use the HTTPS certificate {cert}: {exc}", path="https.cert") from exc
+            raise ConfigurationError(N_("cannot use the HTTPS certificate {cert}: {exc}", cert=cert, exc=exc), path="https.cert") from exc
         self._server = _Uvicorn(config)
 
     def _run(self) -> None:
@@ -115,10 +116,10 @@ class HttpsServer:
 
     def start(self) -> None:
         if self._server is None:
-            raise ConfigurationError("the HTTPS server has no application", path="https")
+            raise ConfigurationError(N_("the HTTPS server has no application"), path="https")
         self._thread.start()
         if not self._server.ready.wait(STARTUP_SECONDS) or self._failure or not self._server.started:
-            raise ConfigurationError(f"the HTTPS server did not start: {self._failure or 'timed out'}",
+            raise ConfigurationError(N_("the HTTPS server did not start: {value}", value=self._failure or 'timed out'),
                                      path="https.address")
         log.info("HTTPS on %s:%d", self.host, self.port)
 

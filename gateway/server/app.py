@@ -26,6 +26,7 @@ from .._proto import (
     translation_pb2_grpc,
 )
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 from ..store import Store, open_store
 from .attestation import AttestationServicer
 from .authorisation import AuthorisationInterceptor
@@ -146,7 +147,7 @@ def _credentials(config: ServerConfig) -> grpc.ServerCredentials | None:
         key, cert = tls.key.read_bytes(), tls.cert.read_bytes()
         client_ca = tls.client_ca.read_bytes() if tls.client_ca else None
     except OSError as exc:
-        raise ConfigurationError(f"cannot read TLS material: {exc}", path="tls") from exc
+        raise ConfigurationError(N_("cannot read TLS material: {exc}", exc=exc), path="tls") from exc
     return grpc.ssl_server_credentials([(key, cert)], root_certificates=client_ca,
                                        require_client_auth=client_ca is not None)
 
@@ -224,9 +225,9 @@ def create_server(
         else:
             port = server.add_secure_port(config.address, credentials)
     except RuntimeError as exc:
-        raise ConfigurationError(f"cannot bind {config.address}: {exc}", path="server.address") from exc
+        raise ConfigurationError(N_("cannot bind {address}: {exc}", address=config.address, exc=exc), path="server.address") from exc
     if port == 0:
-        raise ConfigurationError(f"cannot bind {config.address}", path="server.address")
+        raise ConfigurationError(N_("cannot bind {address}", address=config.address), path="server.address")
     gateway = GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds,
                             identity=config.identity, trust=trust, verify_submission=verify_submission,
                             verify_attestation=verify_attestation, metrics=metrics, config=config,

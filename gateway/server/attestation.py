@@ -22,6 +22,7 @@ from signing.translation import media_of_format
 
 from .._proto import attestation_pb2, attestation_pb2_grpc, document_pb2
 from ..core.errors import ConfigurationError, InvalidRequest
+from ..core.i18n import N_
 from ..translate import read_for_register
 from .convert import from_timestamp, timestamp
 from .translation import source_format
@@ -52,7 +53,7 @@ def verified_message(v: VerifiedAttestation) -> attestation_pb2.VerifiedAttestat
 def _attestation_contents(attestations: Any, field: str) -> list[bytes]:
     for i, a in enumerate(attestations):
         if a.media_type not in ACCEPTED_ATTESTATION_TYPES:
-            raise InvalidRequest(f"attestation media type {a.media_type!r} is not {ATTESTATION_MEDIA_TYPE}",
+            raise InvalidRequest(N_("attestation media type {media_type!r} is not {attestation_media_type}", media_type=a.media_type, attestation_media_type=ATTESTATION_MEDIA_TYPE),
                                  path=f"{field}[{i}].media_type")
     return [a.content for a in attestations]
 
@@ -76,11 +77,11 @@ def _verify_xml_signature(request: attestation_pb2.VerifyRequest, trust_list: Tr
     signed bytes go back, never anything read from the document as sent."""
     others = [name for name in ("attestations", "challenge", "domain") if getattr(request, name)]
     if others:
-        raise InvalidRequest(f"{others[0]} must be empty when xml_signature is set", path=others[0])
+        raise InvalidRequest(N_("{value} must be empty when xml_signature is set", value=others[0]), path=others[0])
     if not request.document.content:
-        raise InvalidRequest("xml_signature needs the signed XML document", path="document.content")
+        raise InvalidRequest(N_("xml_signature needs the signed XML document"), path="document.content")
     if not is_xml_media_type(request.document.media_type):
-        raise InvalidRequest(f"xml_signature needs an XML media type, not {request.document.media_type!r}",
+        raise InvalidRequest(N_("xml_signature needs an XML media type, not {media_type!r}", media_type=request.document.media_type),
                              path="document.media_type")
     verified = verify_xml(request.document.content, trust_list, at=at)
     return attestation_pb2.VerifyResponse(xml_signature=attestation_pb2.VerifiedXmlSignature(
@@ -94,20 +95,20 @@ class AttestationServicer(attestation_pb2_grpc.AttestationServiceServicer):
     @property
     def trust(self) -> GatewayTrust:
         if self._trust is None:
-            raise ConfigurationError("this gateway has no trust list ([trust] is not configured)", path="trust.list")
+            raise ConfigurationError(N_("this gateway has no trust list ([trust] is not configured)"), path="trust.list")
         return self._trust
 
     def Sign(self, request: attestation_pb2.SignRequest, context: grpc.ServicerContext) -> attestation_pb2.SignResponse:
         self.trust.require_signer()
         kind = _KINDS.get(request.claim_type)
         if kind is None:
-            raise InvalidRequest("claim_type is required", path="claim_type")
+            raise InvalidRequest(N_("claim_type is required"), path="claim_type")
         if request.media_type not in ("", ATTESTATION_MEDIA_TYPE):
-            raise InvalidRequest(f"this gateway issues {ATTESTATION_MEDIA_TYPE} attestations only", path="media_type")
+            raise InvalidRequest(N_("this gateway issues {attestation_media_type} attestations only", attestation_media_type=ATTESTATION_MEDIA_TYPE), path="media_type")
         fmt = source_format(request.document)
         stated = loads(request.claim_json) if request.claim_json else {}
         if not isinstance(stated, dict):
-            raise InvalidRequest("claim_json must be a JSON object", path="claim_json")
+            raise InvalidRequest(N_("claim_json must be a JSON object"), path="claim_json")
         facts = _document_facts(request.document, fmt.id) if kind in ("registered", "verified") else {}
         if kind == "verified":
             facts.pop("region", None)
@@ -131,7 +132,7 @@ class AttestationServicer(attestation_pb2_grpc.AttestationServiceServicer):
             return _verify_xml_signature(request, self.trust.for_request(supplied, at), at)
         contents = _attestation_contents(request.attestations, "attestations")
         if not contents:
-            raise InvalidRequest("at least one attestation is required", path="attestations")
+            raise InvalidRequest(N_("at least one attestation is required"), path="attestations")
         trust_list = self.trust.for_request(supplied, at)
         if request.challenge or request.domain or not request.document.content:
             bound = {"challenge": request.challenge or None, "domain": request.domain or None}

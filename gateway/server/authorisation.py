@@ -21,6 +21,7 @@ from signing import Entity, Role
 from signing.timeutil import utcnow
 
 from ..core.errors import PermissionDenied, Unauthenticated
+from ..core.i18n import N_
 from .interceptor import behaviour_of, rewrap
 from .trust import GatewayTrust
 
@@ -42,7 +43,7 @@ def caller_entity(context: grpc.ServicerContext, trust: GatewayTrust) -> Entity:
     """The trust-list entity of the caller's client certificate, checked against the list now."""
     pems = context.auth_context().get("x509_pem_cert")
     if not pems:
-        raise Unauthenticated("this call needs a client certificate naming a trust-list entity")
+        raise Unauthenticated(N_("this call needs a client certificate naming a trust-list entity"))
     now = utcnow()
     return trust.current(now).entity_for_certificate(pems[0], at=now)
 
@@ -55,11 +56,11 @@ def authorise(method: str, context: grpc.ServicerContext, trust: GatewayTrust) -
     entity = caller_entity(context, trust)
     name = method.rsplit("/", 1)[-1]
     if rule is Rule.PLATFORM and entity.role is not Role.PLATFORM:
-        raise PermissionDenied(f"{entity.id} is a {entity.role.value}; only platforms may call {name}",
+        raise PermissionDenied(N_("{id} is a {value}; only platforms may call {name}", id=entity.id, value=entity.role.value, name=name),
                                entity=entity.id, method=name)
     if rule is Rule.OPERATOR and (trust.signer is None or entity.id != trust.signer.issuer):
-        raise PermissionDenied(f"{name} signs as {trust.signer.issuer if trust.signer else 'nobody'}; "
-                               f"{entity.id} may not ask for it", entity=entity.id, method=name)
+        raise PermissionDenied(N_("{name} signs as {value}; "
+                               "{id} may not ask for it", name=name, value=trust.signer.issuer if trust.signer else 'nobody', id=entity.id), entity=entity.id, method=name)
 
 
 class AuthorisationInterceptor(grpc.ServerInterceptor):

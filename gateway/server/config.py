@@ -80,6 +80,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 from .opsconfig import LoggingConfig, MetricsConfig, PeersConfig, parse_peers
 
 ENV_PREFIX = "FPGW_"
@@ -216,58 +217,58 @@ class ServerConfig:
     def check(self) -> ServerConfig:
         """Refuse settings that cannot work or would be unsafe; return self."""
         if ":" not in self.address:
-            raise ConfigurationError(f"address {self.address!r} needs host:port", path="server.address")
+            raise ConfigurationError(N_("address {address!r} needs host:port", address=self.address), path="server.address")
         if self.tls is None and not self.insecure and not is_loopback(self.host):
             raise ConfigurationError(
-                f"plaintext on {self.address} is refused: configure [tls] or set server.insecure = true",
+                N_("plaintext on {address} is refused: configure [tls] or set server.insecure = true", address=self.address),
                 path="server.insecure",
             )
         if self.processes != AUTO and (not isinstance(self.processes, int) or self.processes < 1):
-            raise ConfigurationError(f"processes must be \"auto\" or a whole number of at least 1, not "
-                                     f"{self.processes!r}", path="server.processes")
+            raise ConfigurationError(N_("processes must be \"auto\" or a whole number of at least 1, not "
+                                     "{processes!r}", processes=self.processes), path="server.processes")
         if self.process_count > 1 and self.address.endswith(":0"):
-            raise ConfigurationError("several processes need a fixed port to share", path="server.processes")
+            raise ConfigurationError(N_("several processes need a fixed port to share"), path="server.processes")
         for name in ("max_workers", "max_concurrent_rpcs", "max_message_bytes"):
             if getattr(self, name) < 1:
-                raise ConfigurationError(f"{name} must be at least 1", path=f"server.{name}")
+                raise ConfigurationError(N_("{name} must be at least 1", name=name), path=f"server.{name}")
         if not self.store.poll_seconds > 0:
-            raise ConfigurationError("store.poll_seconds must be greater than 0", path="store.poll_seconds")
+            raise ConfigurationError(N_("store.poll_seconds must be greater than 0"), path="store.poll_seconds")
         if self.max_concurrent_rpcs < self.max_workers:
-            raise ConfigurationError("max_concurrent_rpcs must be at least max_workers",
+            raise ConfigurationError(N_("max_concurrent_rpcs must be at least max_workers"),
                                      path="server.max_concurrent_rpcs")
         if self.signing is not None and not self.signer_id:
-            raise ConfigurationError("[signing] needs an issuer (or server.identity)", path="signing.issuer")
+            raise ConfigurationError(N_("[signing] needs an issuer (or server.identity)"), path="signing.issuer")
         if self.signing is not None and self.trust is None:
-            raise ConfigurationError("[signing] needs [trust]: the gateway checks its own attestations",
+            raise ConfigurationError(N_("[signing] needs [trust]: the gateway checks its own attestations"),
                                      path="trust.list")
         if self.https is not None:
             self._check_https(self.https)
         if self.pact is not None and (self.pact.token_seconds < 1 or self.pact.page_seconds < 180
                                       or self.pact.callback_attempts < 1 or self.pact.callback_backoff_seconds < 0):
-            raise ConfigurationError("pact: token_seconds >= 1, page_seconds >= 180 (Tech Specs), "
-                                     "callback_attempts >= 1 and callback_backoff_seconds >= 0", path="pact")
+            raise ConfigurationError(N_("pact: token_seconds >= 1, page_seconds >= 180 (Tech Specs), "
+                                     "callback_attempts >= 1 and callback_backoff_seconds >= 0"), path="pact")
         if self.pact is not None and self.https is None:
-            raise ConfigurationError("[pact] needs [https]: the PACT API is served over HTTPS only", path="https.address")
+            raise ConfigurationError(N_("[pact] needs [https]: the PACT API is served over HTTPS only"), path="https.address")
         return self
 
     def _check_https(self, https: HttpsConfig) -> None:
         if ":" not in https.address:
-            raise ConfigurationError(f"address {https.address!r} needs host:port", path="https.address")
+            raise ConfigurationError(N_("address {address!r} needs host:port", address=https.address), path="https.address")
         if (https.cert is None) != (https.key is None):
-            raise ConfigurationError("[https] needs both cert and key (or neither, to use [tls])", path="https.cert")
+            raise ConfigurationError(N_("[https] needs both cert and key (or neither, to use [tls])"), path="https.cert")
         if https.cert is None and self.tls is None:
-            raise ConfigurationError("[https] needs a certificate: set https.cert and https.key or [tls]",
+            raise ConfigurationError(N_("[https] needs a certificate: set https.cert and https.key or [tls]"),
                                      path="https.cert")
         if https.base_url and not https.base_url.startswith("https://"):
-            raise ConfigurationError("https.base_url must start with https://", path="https.base_url")
+            raise ConfigurationError(N_("https.base_url must start with https://"), path="https.base_url")
         if self.process_count > 1 and https.address.endswith(":0"):
-            raise ConfigurationError("several processes need a fixed HTTPS port to share", path="https.address")
+            raise ConfigurationError(N_("several processes need a fixed HTTPS port to share"), path="https.address")
         for name in ("max_body_bytes", "max_connections"):
             if getattr(https, name) < 1:
-                raise ConfigurationError(f"{name} must be at least 1", path=f"https.{name}")
+                raise ConfigurationError(N_("{name} must be at least 1", name=name), path=f"https.{name}")
         for name in ("body_seconds", "keep_alive_seconds"):
             if getattr(https, name) <= 0:
-                raise ConfigurationError(f"{name} must be positive", path=f"https.{name}")
+                raise ConfigurationError(N_("{name} must be positive", name=name), path=f"https.{name}")
 
     @property
     def https_cert(self) -> tuple[Path, Path]:
@@ -276,7 +277,7 @@ class ServerConfig:
         if https is not None and https.cert is not None and https.key is not None:
             return https.cert, https.key
         if self.tls is None:
-            raise ConfigurationError("no certificate for [https]", path="https.cert")
+            raise ConfigurationError(N_("no certificate for [https]"), path="https.cert")
         return self.tls.cert, self.tls.key
 
 
@@ -315,7 +316,7 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
             return float(value)
         return str(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"{where}: cannot use {value!r} as {kind_text}", path=where) from exc
+        raise ConfigurationError(N_("{where}: cannot use {value!r} as {kind_text}", where=where, value=value, kind_text=kind_text), path=where) from exc
 
 
 def _processes(value: Any) -> int | str:
@@ -325,7 +326,7 @@ def _processes(value: Any) -> int | str:
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"server.processes: cannot use {value!r}: give \"auto\" or a whole number",
+        raise ConfigurationError(N_("server.processes: cannot use {value!r}: give \"auto\" or a whole number", value=value),
                                  path="server.processes") from exc
 
 
@@ -334,7 +335,7 @@ def _section(cls: type, values: Mapping[str, Any], section: str, base: Path) -> 
     out: dict[str, Any] = {}
     for key, value in values.items():
         if key not in fields:
-            raise ConfigurationError(f"unknown setting {section}.{key}", path=f"{section}.{key}")
+            raise ConfigurationError(N_("unknown setting {section}.{key}", section=section, key=key), path=f"{section}.{key}")
         kind = fields[key].type
         if cls is ServerConfig and key == "processes":
             out[key] = _processes(value)
@@ -355,11 +356,11 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigurationError(f"cannot read configuration {path}: {exc}") from exc
+            raise ConfigurationError(N_("cannot read configuration {path}: {exc}", path=path, exc=exc)) from exc
         base = path.resolve().parent
     unknown = set(raw) - set(_SECTIONS)
     if unknown:
-        raise ConfigurationError(f"unknown section [{sorted(unknown)[0]}]", path=sorted(unknown)[0])
+        raise ConfigurationError(N_("unknown section [{value}]", value=sorted(unknown)[0]), path=sorted(unknown)[0])
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX):
             continue
@@ -377,7 +378,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         values = _section(cls, raw[name], name, base)
         missing = [key for key in _REQUIRED.get(name, ()) if not values.get(key)]
         if missing:
-            raise ConfigurationError(f"[{name}] needs {' and '.join(_REQUIRED[name])}", path=f"{name}.{missing[0]}")
+            raise ConfigurationError(N_("[{name}] needs {items}", name=name, items=' and '.join(_REQUIRED[name])), path=f"{name}.{missing[0]}")
         nested[name] = cls(**values)
     if "logging" in nested:
         nested["logging"].check()

@@ -9,6 +9,7 @@ import grpc
 
 from .._proto import exchange_pb2, exchange_pb2_grpc
 from ..core.errors import FieldViolation, InvalidRequest
+from ..core.i18n import N_
 from ..store import NewAttestation, Store
 from . import convert
 from .identity import peer_identity
@@ -55,15 +56,15 @@ def submission_from_request(request: exchange_pb2.SubmitRequest | exchange_pb2.D
     m, doc = request.metadata, request.document
     problems = []
     if not m.declaration_id:
-        problems.append(FieldViolation("metadata.declaration_id", "is required"))
+        problems.append(FieldViolation("metadata.declaration_id", N_("is required")))
     if m.version < 1:
-        problems.append(FieldViolation("metadata.version", "must be 1 or more"))
+        problems.append(FieldViolation("metadata.version", N_("must be 1 or more")))
     if not doc.format_id:
-        problems.append(FieldViolation("document.format_id", "is required"))
+        problems.append(FieldViolation("document.format_id", N_("is required")))
     if not doc.content:
-        problems.append(FieldViolation("document.content", "is empty"))
+        problems.append(FieldViolation("document.content", N_("is empty")))
     if problems:
-        raise InvalidRequest("the submission is incomplete", violations=problems)
+        raise InvalidRequest(N_("the submission is incomplete"), violations=problems)
     return Submission(
         declaration_id=m.declaration_id, version=m.version, region=m.region, sector=m.sector,
         product_id=m.product_id, format_id=doc.format_id, media_type=doc.media_type, content=doc.content,
@@ -93,13 +94,13 @@ class ExchangeServicer(exchange_pb2_grpc.ExchangeServiceServicer):
 
     def Get(self, request: exchange_pb2.GetRequest, context: grpc.ServicerContext) -> exchange_pb2.GetResponse:
         if not request.declaration_id:
-            raise InvalidRequest("declaration_id is required", path="declaration_id")
+            raise InvalidRequest(N_("declaration_id is required"), path="declaration_id")
         record = self.store.get_declaration(request.declaration_id, request.version or None)
         return exchange_pb2.GetResponse(record=convert.declaration(record))
 
     def List(self, request: exchange_pb2.ListRequest, context: grpc.ServicerContext) -> exchange_pb2.ListResponse:
         if request.page_size < 0:
-            raise InvalidRequest("page_size must not be negative", path="page_size")
+            raise InvalidRequest(N_("page_size must not be negative"), path="page_size")
         page = self.store.list_declarations(
             convert.declaration_filter(request.filter), page_size=request.page_size, page_token=request.page_token
         )
@@ -121,7 +122,7 @@ class ExchangeServicer(exchange_pb2_grpc.ExchangeServiceServicer):
 
     def Sync(self, request: exchange_pb2.SyncRequest, context: grpc.ServicerContext) -> exchange_pb2.SyncResponse:
         if request.limit < 0:
-            raise InvalidRequest("limit must not be negative", path="limit")
+            raise InvalidRequest(N_("limit must not be negative"), path="limit")
         limit = min(request.limit or SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT)
         batch = self.store.feed(request.after_cursor, limit=limit)
         next_cursor = batch[-1].cursor if batch else request.after_cursor

@@ -6,6 +6,7 @@ import grpc
 from cryptography import x509
 
 from ..core.errors import Unauthenticated
+from ..core.i18n import N_
 
 
 def peer_uris(context: grpc.ServicerContext) -> tuple[str, ...]:
@@ -26,12 +27,12 @@ def peer_identity(context: grpc.ServicerContext) -> str | None:
     carries no client certificate; a certificate naming several URIs is refused as ambiguous."""
     uris = peer_uris(context)
     if len(uris) > 1:
-        raise Unauthenticated("the client certificate names more than one URI", uris=",".join(uris))
+        raise Unauthenticated(N_("the client certificate names more than one URI"), uris=",".join(uris))
     return uris[0] if uris else None
 
 
 def require_identity(context: grpc.ServicerContext) -> str:
     identity = peer_identity(context)
     if identity is None:
-        raise Unauthenticated("this call needs a client certificate naming a trust-list entity")
+        raise Unauthenticated(N_("this call needs a client certificate naming a trust-list entity"))
     return identity

@@ -13,6 +13,7 @@ import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 from .metrics import GatewayMetrics
 
 
@@ -21,7 +22,7 @@ class MonitoringEndpoint:
                  health: Callable[[], dict[str, Any]]) -> None:
         host, _, port = address.rpartition(":")
         if not host or not port.isdigit():
-            raise ConfigurationError(f"metrics address {address!r} needs host:port", path="metrics.address")
+            raise ConfigurationError(N_("metrics address {address!r} needs host:port", address=address), path="metrics.address")
         routes = {
             "/metrics": lambda: (200, CONTENT_TYPE_LATEST, generate_latest(metrics.exposition)),
             "/peers": lambda: (200, "application/json", orjson.dumps({"peers": peers()})),
@@ -44,7 +45,7 @@ class MonitoringEndpoint:
         try:
             self._http = ThreadingHTTPServer((host.strip("[]"), int(port)), Handler)
         except OSError as exc:
-            raise ConfigurationError(f"cannot bind the metrics endpoint {address}: {exc.strerror}",
+            raise ConfigurationError(N_("cannot bind the metrics endpoint {address}: {strerror}", address=address, strerror=exc.strerror),
                                      path="metrics.address") from exc
         self._http.daemon_threads = True
         self.port = self._http.server_address[1]

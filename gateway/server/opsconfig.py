@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
+from ..core.i18n import N_
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("json", "text")
@@ -60,27 +61,27 @@ class PeersConfig:
 
     def check(self) -> PeersConfig:
         if bool(self.cert) != bool(self.key):
-            raise ConfigurationError("[peers] cert and key go together", path="peers.cert")
+            raise ConfigurationError(N_("[peers] cert and key go together"), path="peers.cert")
         if self.peers and not self.cert:
-            raise ConfigurationError("[peers] needs cert and key: peers answer Sync only to platforms",
+            raise ConfigurationError(N_("[peers] needs cert and key: peers answer Sync only to platforms"),
                                      path="peers.cert")
         if self.interval_seconds <= 0 or self.max_backoff_seconds < self.interval_seconds:
-            raise ConfigurationError("peers.interval_seconds must be positive and at most max_backoff_seconds",
+            raise ConfigurationError(N_("peers.interval_seconds must be positive and at most max_backoff_seconds"),
                                      path="peers.interval_seconds")
         if not 1 <= self.batch <= 1000:
-            raise ConfigurationError("peers.batch must be between 1 and 1000", path="peers.batch")
+            raise ConfigurationError(N_("peers.batch must be between 1 and 1000"), path="peers.batch")
         seen: set[str] = set()
         for peer in self.peers:
             where = f"peers.{peer.name}"
             if ":" not in peer.address:
-                raise ConfigurationError(f"{where}.address {peer.address!r} needs host:port", path=f"{where}.address")
+                raise ConfigurationError(N_("{where}.address {address!r} needs host:port", where=where, address=peer.address), path=f"{where}.address")
             if not peer.identity:
-                raise ConfigurationError(f"{where} needs identity (the peer's trust-list entity id)",
+                raise ConfigurationError(N_("{where} needs identity (the peer's trust-list entity id)", where=where),
                                          path=f"{where}.identity")
             if peer.identity in seen:
-                raise ConfigurationError(f"{where}: {peer.identity} is listed twice", path=f"{where}.identity")
+                raise ConfigurationError(N_("{where}: {identity} is listed twice", where=where, identity=peer.identity), path=f"{where}.identity")
             if peer.interval_seconds is not None and peer.interval_seconds <= 0:
-                raise ConfigurationError(f"{where}.interval_seconds must be positive", path=f"{where}.interval_seconds")
+                raise ConfigurationError(N_("{where}.interval_seconds must be positive", where=where), path=f"{where}.interval_seconds")
             seen.add(peer.identity)
         return self
 
@@ -98,10 +99,10 @@ class LoggingConfig:
 
     def check(self) -> LoggingConfig:
         if self.level not in LOG_LEVELS:
-            raise ConfigurationError(f"logging.level {self.level!r} is not one of {', '.join(LOG_LEVELS)}",
+            raise ConfigurationError(N_("logging.level {level!r} is not one of {items}", level=self.level, items=', '.join(LOG_LEVELS)),
                                      path="logging.level")
         if self.format not in LOG_FORMATS:
-            raise ConfigurationError(f"logging.format {self.format!r} is not one of {', '.join(LOG_FORMATS)}",
+            raise ConfigurationError(N_("logging.format {format!r} is not one of {items}", format=self.format, items=', '.join(LOG_FORMATS)),
                                      path="logging.format")
         return self
 
@@ -113,7 +114,7 @@ def _number(value: Any, where: str, kind: type) -> Any:
     try:
         return kind(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"{where}: cannot use {value!r} as a number", path=where) from exc
+        raise ConfigurationError(N_("{where}: cannot use {value!r} as a number", where=where, value=value), path=where) from exc
 
 
 def parse_peers(values: dict[str, Any], base: Path) -> PeersConfig:
@@ -125,7 +126,7 @@ def parse_peers(values: dict[str, Any], base: Path) -> PeersConfig:
         if isinstance(value, dict):
             unknown = set(value) - _PEER_KEYS
             if unknown:
-                raise ConfigurationError(f"unknown setting {where}.{sorted(unknown)[0]}",
+                raise ConfigurationError(N_("unknown setting {where}.{value}", where=where, value=sorted(unknown)[0]),
                                          path=f"{where}.{sorted(unknown)[0]}")
             interval = value.get("interval_seconds")
             peers.append(PeerConfig(
@@ -141,5 +142,5 @@ def parse_peers(values: dict[str, Any], base: Path) -> PeersConfig:
         elif key == "batch":
             settings[key] = _number(value, where, int)
         else:
-            raise ConfigurationError(f"unknown setting {where}", path=where)
+            raise ConfigurationError(N_("unknown setting {where}", where=where), path=where)
     return PeersConfig(**settings, peers=tuple(peers)).check()

@@ -27,6 +27,7 @@ from cryptography import x509
 
 from .._proto import exchange_pb2_grpc
 from ..core.errors import GatewayError, Unauthenticated
+from ..core.i18n import N_
 from ..store import open_store
 from .config import ServerConfig
 from .metrics import GatewayMetrics
@@ -116,8 +117,8 @@ class PeerLink:
         except (OSError, ssl.SSLError) as exc:
             raise ConnectionError(f"cannot reach {peer.address} over TLS: {exc}") from exc
         if peer.identity not in uris:
-            raise Unauthenticated(f"{peer.address} presents a certificate for {', '.join(uris) or 'no URI'}, "
-                                  f"not {peer.identity}", peer=peer.identity)
+            raise Unauthenticated(N_("{address} presents a certificate for {value}, "
+                                  "not {identity}", address=peer.address, value=', '.join(uris) or 'no URI', identity=peer.identity), peer=peer.identity)
         options = [("grpc.ssl_target_name_override", peer.server_name)] if peer.server_name else []
         credentials = grpc.ssl_channel_credentials(root_certificates=ca, private_key=key, certificate_chain=cert)
         self._channel = grpc.secure_channel(peer.address, credentials, options=options)

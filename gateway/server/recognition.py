@@ -20,6 +20,7 @@ from signing.translation import media_of_format
 
 from .._proto import recognition_pb2, recognition_pb2_grpc
 from ..core.errors import ConfigurationError, DocumentTooLarge, InvalidRequest, PolicyError, UnknownPolicy
+from ..core.i18n import N_
 from ..recognition import RecognitionDecision, RecognitionPolicy, assess, load_policy, shipped_policies
 from ..translate import read
 from .config import ServerConfig
@@ -54,7 +55,7 @@ class PolicyIndex:
     def get(self, policy_id: str) -> RecognitionPolicy:
         policies = self.policies()
         if policy_id not in policies:
-            raise UnknownPolicy(f"no policy {policy_id!r}; this gateway applies {', '.join(sorted(policies)) or 'none'}",
+            raise UnknownPolicy(N_("no policy {policy_id!r}; this gateway applies {value}", policy_id=policy_id, value=', '.join(sorted(policies)) or 'none'),
                                 path="policy_id", policy=policy_id)
         return policies[policy_id]
 
@@ -63,18 +64,18 @@ def policy_from_document(document: recognition_pb2.PolicyDocument) -> Recognitio
     """A policy sent as data, validated exactly as ``fpgw policy validate`` validates a file."""
     syntax = POLICY_MEDIA_TYPES.get(document.media_type)
     if syntax is None:
-        raise InvalidRequest(f"a policy document is {' or '.join(POLICY_MEDIA_TYPES)}, not {document.media_type!r}",
+        raise InvalidRequest(N_("a policy document is {items}, not {media_type!r}", items=' or '.join(POLICY_MEDIA_TYPES), media_type=document.media_type),
                              path="policy_document.media_type")
     if len(document.content) > MAX_POLICY_BYTES:
-        raise DocumentTooLarge(f"a policy document is at most {MAX_POLICY_BYTES} bytes",
+        raise DocumentTooLarge(N_("a policy document is at most {max_policy_bytes} bytes", max_policy_bytes=MAX_POLICY_BYTES),
                                path="policy_document.content")
     try:
         text = document.content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PolicyError(f"the policy document is not UTF-8: {exc}", path="/", source=POLICY_SOURCE) from None
+        raise PolicyError(N_("the policy document is not UTF-8: {exc}", exc=exc), path="/", source=POLICY_SOURCE) from None
     # load_policy tells JSON from TOML by the first character; the stated type must agree.
     if (syntax == "json") != text.lstrip().startswith("{"):
-        raise PolicyError(f"the policy document is not {document.media_type}", path="/", source=POLICY_SOURCE)
+        raise PolicyError(N_("the policy document is not {media_type}", media_type=document.media_type), path="/", source=POLICY_SOURCE)
     return load_policy(document.content, name=POLICY_SOURCE)
 
 
@@ -107,7 +108,7 @@ class RecognitionServicer(recognition_pb2_grpc.RecognitionServiceServicer):
     def Assess(self, request: recognition_pb2.AssessRequest,
                context: grpc.ServicerContext) -> recognition_pb2.AssessResponse:
         if self.trust is None:
-            raise ConfigurationError("this gateway has no trust list ([trust] is not configured)", path="trust.list")
+            raise ConfigurationError(N_("this gateway has no trust list ([trust] is not configured)"), path="trust.list")
         policy = self._policy(request)
         fmt = source_format(request.document)
         declaration = read(request.document.content, fmt.id).declaration
@@ -126,7 +127,7 @@ class RecognitionServicer(recognition_pb2_grpc.RecognitionServiceServicer):
             return policy_from_document(request.policy_document)
         policy_id = request.policy_id or self.default_policy
         if not policy_id:
-            raise InvalidRequest("policy_id is required (this gateway has no default policy)", path="policy_id")
+            raise InvalidRequest(N_("policy_id is required (this gateway has no default policy)"), path="policy_id")
         return self.index.get(policy_id)
 
     def ListPolicies(self, request: recognition_pb2.ListPoliciesRequest,

@@ -25,6 +25,7 @@ from ..core.errors import (
     InvalidRequest,
     UnknownFormat,
 )
+from ..core.i18n import N_
 from ..core.report import EntryKind
 from ..reports import translation_report_html
 from ..translate import Translation, one_document, read, translate
@@ -51,7 +52,7 @@ def request_format(format_id: str, field: str) -> Format:
 def source_format(document: document_pb2.Document) -> Format:
     """The document's format (detected when unnamed); a media type that contradicts it is refused."""
     if not document.content:
-        raise InvalidRequest("the document is empty", path="document.content")
+        raise InvalidRequest(N_("the document is empty"), path="document.content")
     if document.format_id:
         fmt = request_format(document.format_id, "document.format_id")
     else:
@@ -61,8 +62,8 @@ def source_format(document: document_pb2.Document) -> Format:
             raise UnknownFormat(error.message, path="document.format_id", **error.metadata) from None
     accepted = {fmt.media_type} | _GENERIC_MEDIA_TYPES.get(fmt.syntax, set())
     if document.media_type and document.media_type not in accepted:
-        raise InvalidDocument(f"media type {document.media_type!r} is not one {fmt.id} is exchanged as "
-                              f"({', '.join(sorted(accepted))})", path="document.media_type")
+        raise InvalidDocument(N_("media type {media_type!r} is not one {id} is exchanged as "
+                              "({items})", media_type=document.media_type, id=fmt.id, items=', '.join(sorted(accepted))), path="document.media_type")
     return fmt
 
 
@@ -102,7 +103,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                       attest: bool, report_html: bool = False, supplied: Mapping[str, str] | None = None,
                       report_json: bool = False) -> translation_pb2.TranslateResponse:
         if not target:
-            raise InvalidRequest("target_format_id is required", path="target_format_id")
+            raise InvalidRequest(N_("target_format_id is required"), path="target_format_id")
         request_format(target, "target_format_id")
         content = one_document(document.content)
         fmt = source_format(document_pb2.Document(format_id=document.format_id, media_type=document.media_type,
@@ -125,7 +126,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
 
     def _attest(self, source: bytes, result: Translation, report: dict[str, Any]) -> document_pb2.Attestation:
         if self.trust is None:
-            raise ConfigurationError("this gateway has no trust list, so it cannot attest", path="trust.list")
+            raise ConfigurationError(N_("this gateway has no trust list, so it cannot attest"), path="trust.list")
         media = media_of_format(result.target_format)
         claim = translated_claim(source, result.source_format, result.target_format, report)
         content = self.trust.sign(claim, document_digest(result.output, media), media=media)
@@ -153,7 +154,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         except Exception:  # noqa: BLE001 - one item's defect must not end the others' stream
             incident = uuid.uuid4().hex[:12]
             log.exception("unexpected error in TranslateStream item %r (incident %s)", item.request_id, incident)
-            error = GatewayError(f"internal error (incident {incident})", incident=incident)
+            error = GatewayError(N_("internal error (incident {incident})", incident=incident), incident=incident)
             return translation_pb2.TranslateStreamResponse(request_id=item.request_id, error=item_error(error))
         return translation_pb2.TranslateStreamResponse(request_id=item.request_id, translation=translation)
 

@@ -19,6 +19,7 @@ from signing.jcs import canonicalize
 from signing.timeutil import utcnow
 
 from ..core.errors import ConfigurationError, DocumentTooLarge, GatewayError, InvalidRequest, TrustListExpired
+from ..core.i18n import N_
 from .config import ServerConfig, SigningConfig
 
 ATTESTATION_MEDIA_TYPE = "application/vc+ld+json"
@@ -50,7 +51,7 @@ class GatewayTrust:
         self._failure: GatewayError | None = None
         self._refresh()
         if self._failure is not None:
-            raise ConfigurationError(f"trust list {path}: {self._failure.reason}: {self._failure}",
+            raise ConfigurationError(N_("trust list {path}: {reason}: {failure}", path=path, reason=self._failure.reason, failure=self._failure),
                                      path="trust.list") from self._failure
 
     @classmethod
@@ -70,7 +71,7 @@ class GatewayTrust:
         moment = at or utcnow()
         if moment > trust_list.next_update:
             raise TrustListExpired(
-                f"trust list #{trust_list.sequence} expired at {trust_list.next_update.isoformat()}",
+                N_("trust list #{sequence} expired at {value}", sequence=trust_list.sequence, value=trust_list.next_update.isoformat()),
                 next_update=trust_list.next_update.isoformat(),
             )
         return trust_list
@@ -82,10 +83,10 @@ class GatewayTrust:
         if supplied is None or not supplied.content:
             return self.current(at)
         if supplied.media_type not in SUPPLIED_TRUST_LIST_TYPES:
-            raise InvalidRequest(f"a trust list is application/json, not {supplied.media_type!r}",
+            raise InvalidRequest(N_("a trust list is application/json, not {media_type!r}", media_type=supplied.media_type),
                                  path="trust_list.media_type")
         if len(supplied.content) > MAX_SUPPLIED_TRUST_LIST_BYTES:
-            raise DocumentTooLarge(f"a supplied trust list is at most {MAX_SUPPLIED_TRUST_LIST_BYTES} bytes",
+            raise DocumentTooLarge(N_("a supplied trust list is at most {max_supplied_trust_list_bytes} bytes", max_supplied_trust_list_bytes=MAX_SUPPLIED_TRUST_LIST_BYTES),
                                    path="trust_list.content")
         return load_trust_list(supplied.content, self.root, min_sequence=self._held()[1].sequence, at=at,
                                accept_expired=supplied.accept_expired)
@@ -113,7 +114,7 @@ class GatewayTrust:
                 return
             document = self.path.read_bytes()
         except OSError as exc:
-            self._failure = ConfigurationError(f"cannot read trust list {self.path}: {exc}", path="trust.list")
+            self._failure = ConfigurationError(N_("cannot read trust list {path}: {exc}", path=self.path, exc=exc), path="trust.list")
             return
         self._stamp = stamp
         try:
@@ -126,7 +127,7 @@ class GatewayTrust:
 
     def require_signer(self) -> GatewayKey:
         if self.signer is None:
-            raise ConfigurationError("this gateway has no signing key ([signing] is not configured)",
+            raise ConfigurationError(N_("this gateway has no signing key ([signing] is not configured)"),
                                      path="signing.key")
         return self.signer
 
@@ -153,7 +154,7 @@ def _signer(config: SigningConfig, issuer: str) -> GatewayKey:
     try:
         key = load_private_key(config.key.read_bytes())
     except OSError as exc:
-        raise ConfigurationError(f"cannot read signing key {config.key}: {exc}", path="signing.key") from exc
+        raise ConfigurationError(N_("cannot read signing key {key}: {exc}", key=config.key, exc=exc), path="signing.key") from exc
     except GatewayError as exc:
-        raise ConfigurationError(f"signing key {config.key}: {exc}", path="signing.key") from exc
+        raise ConfigurationError(N_("signing key {key}: {exc}", key=config.key, exc=exc), path="signing.key") from exc
     return GatewayKey(key, config.key_id, issuer)

@@ -22,6 +22,7 @@ from signing.timeutil import utcnow
 from signing.translation import media_of_format
 
 from ..core.errors import FieldViolation, InvalidRequest, PermissionDenied, Unauthenticated
+from ..core.i18n import N_
 from ..core.model.consistency import check_consistency
 from ..store import NewAttestation, NewDeclaration
 from ..translate import read_for_register
@@ -62,7 +63,7 @@ class SignedSubmissions:
         out = []
         for i, a in enumerate(attestations):
             if a.media_type not in ACCEPTED_ATTESTATION_TYPES:
-                raise InvalidRequest(f"attestation media type {a.media_type!r} is not {ATTESTATION_MEDIA_TYPE}",
+                raise InvalidRequest(N_("attestation media type {media_type!r} is not {attestation_media_type}", media_type=a.media_type, attestation_media_type=ATTESTATION_MEDIA_TYPE),
                                      path=f"attestations[{i}].media_type")
             out.append(verify_attestation(a.content, trust_list, at=now, expected_digest=digest))
         return out
@@ -78,38 +79,38 @@ def _check_document(s: Submission) -> str:
     stated = {"declaration_id": (s.declaration_id, str(decl.id)), "version": (s.version, decl.version),
               "region": (s.region, decl.region or s.region), "sector": (s.sector, sector or s.sector)}
     problems = [
-        FieldViolation(f"metadata.{name}", f"states {given!r}, the document says {actual!r}")
+        FieldViolation(f"metadata.{name}", N_("states {given!r}, the document says {actual!r}", given=given, actual=actual))
         for name, (given, actual) in stated.items() if given and given != actual
     ]
     if problems:
-        raise InvalidRequest("the metadata disagrees with the document", violations=problems)
+        raise InvalidRequest(N_("the metadata disagrees with the document"), violations=problems)
     return sector
 
 
 def _check_registration(s: Submission, verified: list[VerifiedAttestation]) -> None:
     registrar = s.source_peer or s.submitter
     if registrar is None:
-        raise Unauthenticated("a submission needs a client certificate naming the registering platform")
+        raise Unauthenticated(N_("a submission needs a client certificate naming the registering platform"))
     registrations = [v for v in verified if isinstance(v.claim, RegisteredClaim)]
     if not registrations:
-        raise InvalidRequest(f"a registered attestation by {registrar} must come with the declaration",
+        raise InvalidRequest(N_("a registered attestation by {registrar} must come with the declaration", registrar=registrar),
                              path="attestations")
     own = [v for v in registrations if v.issuer.id == registrar]
     if not own:
         issuers = ", ".join(sorted({v.issuer.id for v in registrations}))
-        raise PermissionDenied(f"the declaration is registered by {issuers}; {registrar} cannot submit it as theirs",
+        raise PermissionDenied(N_("the declaration is registered by {issuers}; {registrar} cannot submit it as theirs", issuers=issuers, registrar=registrar),
                                caller=registrar, registered_by=issuers)
     for v in own:
         claim: RegisteredClaim = v.claim  # type: ignore[assignment]
         wanted = {"declaration_id": (claim.declaration_id, s.declaration_id), "version": (claim.version, s.version),
                   "format_id": (claim.format, s.format_id), "region": (claim.region, s.region)}
         problems = [FieldViolation(f"metadata.{name}" if name != "format_id" else "document.format_id",
-                                   f"the registered attestation says {attested!r}, the request {given!r}")
+                                   N_("the registered attestation says {attested!r}, the request {given!r}", attested=attested, given=given))
                     for name, (attested, given) in wanted.items() if attested != given]
         if problems:
-            raise InvalidRequest("the registered attestation is about another declaration", violations=problems)
+            raise InvalidRequest(N_("the registered attestation is about another declaration"), violations=problems)
         if v.issuer.region != s.region:
-            raise PermissionDenied(f"{v.issuer.id} registers declarations of region {v.issuer.region}, not {s.region}",
+            raise PermissionDenied(N_("{id} registers declarations of region {region}, not {region2}", id=v.issuer.id, region=v.issuer.region, region2=s.region),
                                    caller=registrar)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import ConfigurationError, StoreError
+from ..core.i18n import N_
 from .config import ServerConfig
 from .logs import configure_logging
 from .metrics import SHARED_DIRECTORY_VARIABLE
@@ -88,7 +89,7 @@ def serve_processes(serve_one: ServeOne, config: ServerConfig, *,
             on_started(ports.pop())
         while not stopping.wait(0.5):
             if any(not w.is_alive() for w in workers):
-                raise StoreError("a server process died; stopping the others")
+                raise StoreError(N_("a server process died; stopping the others"))
             if reloading.is_set() and reload is not None:
                 reloading.clear()
                 _forward_reload(workers, reload)

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from ..core.errors import AlreadyExists, AuditChainBroken, NotFound
+from ..core.i18n import N_
 from . import audit
 from .paging import decode_token, encode_token
 from .records import (
@@ -158,7 +159,7 @@ class SqlStore(abc.ABC):
             if row is not None:
                 if row[0] != d.digest:
                     raise AlreadyExists(
-                        f"declaration {d.declaration_id} version {d.version} is already stored with another digest",
+                        N_("declaration {declaration_id} version {version} is already stored with another digest", declaration_id=d.declaration_id, version=d.version),
                         existing_digest=row[0], declaration_id=d.declaration_id, version=d.version,
                     )
                 receipt = Receipt(d.declaration_id, d.version, d.digest, row[1], parse_time(row[2]))
@@ -204,7 +205,7 @@ class SqlStore(abc.ABC):
         with self._transaction(write=True) as conn:
             last = self._lock_cursor(conn)
             if self._run(conn, "SELECT 1 FROM declarations WHERE digest = ?", (declaration_digest,)).fetchone() is None:
-                raise NotFound(f"no declaration with digest {declaration_digest}", digest=declaration_digest)
+                raise NotFound(N_("no declaration with digest {declaration_digest}", declaration_digest=declaration_digest), digest=declaration_digest)
             self._add_missing_attestations(conn, last, declaration_digest, [attestation], source_peer, actor)
             row = self._run(
                 conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE digest = ?", (attestation.digest,)
@@ -274,7 +275,7 @@ class SqlStore(abc.ABC):
                 sql, params = "WHERE declaration_id = ? ORDER BY version DESC LIMIT 1", (declaration_id,)
             row = self._run(conn, f"SELECT {_DECLARATION_COLUMNS} FROM declarations {sql}", params).fetchone()
             if row is None:
-                raise NotFound(f"no declaration {declaration_id} version {version or 'any'}",
+                raise NotFound(N_("no declaration {declaration_id} version {value}", declaration_id=declaration_id, value=version or 'any'),
                                declaration_id=declaration_id, version=version or None)
             return self._load_declaration(conn, row)
 
@@ -379,7 +380,7 @@ class SqlStore(abc.ABC):
             appended = int(self._run(conn, "SELECT value FROM counters WHERE name = 'audit'").fetchone()[0])
             count = audit.verify_chain(tuple(r) for r in rows)
             if count != appended:
-                raise AuditChainBroken(f"audit entry {count + 1} is missing", seq=count + 1)
+                raise AuditChainBroken(N_("audit entry {value} is missing", value=count + 1), seq=count + 1)
             # The chain proves the log; the records must agree with it (same transaction, one snapshot).
             audit.cross_check(audit.audited_records((r[3], r[4]) for r in rows), self._stored_records(conn))
         return count

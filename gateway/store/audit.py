@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import orjson
 
 from ..core.errors import AuditChainBroken
+from ..core.i18n import N_
 
 GENESIS_HASH = "0" * 64
 
@@ -30,11 +31,11 @@ def verify_chain(entries: Iterable[tuple[int, str, str, str, str, str, str]]) ->
     expected_seq, prev = 1, GENESIS_HASH
     for seq, at, actor, action, subject, prev_hash, stored in entries:
         if seq != expected_seq:
-            raise AuditChainBroken(f"audit entry {expected_seq} is missing", seq=expected_seq)
+            raise AuditChainBroken(N_("audit entry {expected_seq} is missing", expected_seq=expected_seq), seq=expected_seq)
         if prev_hash != prev:
-            raise AuditChainBroken(f"audit entry {seq} does not follow entry {seq - 1}", seq=seq)
+            raise AuditChainBroken(N_("audit entry {seq} does not follow entry {value}", seq=seq, value=seq - 1), seq=seq)
         if entry_hash(seq, at, actor, action, subject, prev_hash) != stored:
-            raise AuditChainBroken(f"audit entry {seq} was altered", seq=seq)
+            raise AuditChainBroken(N_("audit entry {seq} was altered", seq=seq), seq=seq)
         expected_seq, prev = seq + 1, stored
     return expected_seq - 1
 
@@ -59,13 +60,13 @@ def cross_check(audited: dict[str, str], stored: Iterable[tuple[str | None, str,
     for action, subject, digest, content in stored:
         count += 1
         if "sha256:" + hashlib.sha256(content).hexdigest() != digest:
-            raise AuditChainBroken(f"stored {subject} was changed: its content no longer has digest {digest}",
+            raise AuditChainBroken(N_("stored {subject} was changed: its content no longer has digest {digest}", subject=subject, digest=digest),
                                    record=subject)
         if action is not None and unseen.pop(subject, None) != action:
-            raise AuditChainBroken(f"stored {subject} has no {action} entry in the audit log", record=subject)
+            raise AuditChainBroken(N_("stored {subject} has no {action} entry in the audit log", subject=subject, action=action), record=subject)
     if unseen:
         subject = sorted(unseen)[0]
-        raise AuditChainBroken(f"audited {subject} is no longer stored (deleted or changed)", record=subject)
+        raise AuditChainBroken(N_("audited {subject} is no longer stored (deleted or changed)", subject=subject), record=subject)
     return count
 
 

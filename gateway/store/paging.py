@@ -9,6 +9,7 @@ import hashlib
 import orjson
 
 from ..core.errors import InvalidRequest
+from ..core.i18n import N_
 from .records import DeclarationFilter
 
 
@@ -36,7 +37,7 @@ def decode_token(token: str, filter: DeclarationFilter) -> int:
         body = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         cursor, fingerprint = int(body["c"]), str(body["f"])
     except (binascii.Error, ValueError, TypeError, KeyError, orjson.JSONDecodeError) as exc:
-        raise InvalidRequest("page token is not one this server issued", path="page_token") from exc
+        raise InvalidRequest(N_("page token is not one this server issued"), path="page_token") from exc
     if fingerprint != _fingerprint(filter) or cursor < 0:
-        raise InvalidRequest("page token was issued for another filter", path="page_token")
+        raise InvalidRequest(N_("page token was issued for another filter"), path="page_token")
     return cursor

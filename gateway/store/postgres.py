@@ -14,6 +14,7 @@ import psycopg
 from psycopg import sql
 
 from ..core.errors import ConfigurationError, StoreError
+from ..core.i18n import N_
 from ._sql import SqlStore
 
 log = logging.getLogger("gateway.store")
@@ -34,14 +35,14 @@ class _ConnectionPool:
         try:
             conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            raise StoreError(N_("cannot connect to PostgreSQL: {exc}", exc=str(exc).strip())) from exc
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema)))
         return conn
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
         if self._closed:
-            raise StoreError("the store is closed")
+            raise StoreError(N_("the store is closed"))
         self._slots.acquire()
         try:
             try:
@@ -78,7 +79,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, dsn: str, *, schema: str = "fpgw", pool_size: int = 8, connect_timeout: int = 5) -> None:
         if not _SCHEMA_NAME.match(schema):
-            raise ConfigurationError(f"invalid PostgreSQL schema name {schema!r}", path="store.schema")
+            raise ConfigurationError(N_("invalid PostgreSQL schema name {schema!r}", schema=schema), path="store.schema")
         self.schema = schema
         self._pool = _ConnectionPool(dsn, schema, pool_size, connect_timeout)
         with self._pool.connection() as conn, conn.transaction():
@@ -100,7 +101,7 @@ class PostgresStore(SqlStore):
                 # (relations, tuples, hosts) goes to the server log only.
                 incident = uuid.uuid4().hex[:12]
                 log.error("PostgreSQL failed (incident %s): %s", incident, str(exc).strip())
-                raise StoreError(f"the store failed (incident {incident})", incident=incident) from exc
+                raise StoreError(N_("the store failed (incident {incident})", incident=incident), incident=incident) from exc
 
     def _lock_counters_sql(self) -> str:
         return "SELECT value FROM counters WHERE name = 'cursor' FOR UPDATE"

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import ConfigurationError, StoreError
+from ..core.i18n import N_
 from ._sql import SqlStore
 
 
@@ -24,7 +25,7 @@ class SqliteStore(SqlStore):
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000) -> None:
         if str(path) == ":memory:":
-            raise ConfigurationError("the SQLite store needs a file: every thread opens its own connection")
+            raise ConfigurationError(N_("the SQLite store needs a file: every thread opens its own connection"))
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._busy_timeout_ms = busy_timeout_ms
@@ -37,7 +38,7 @@ class SqliteStore(SqlStore):
 
     def _connect(self) -> sqlite3.Connection:
         if self._closed:
-            raise StoreError("the store is closed")
+            raise StoreError(N_("the store is closed"))
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
+from gateway.core.i18n import N_
 from mappings.base import JsonFormat
 from mappings.catenax import battery, official, pcf_mapping, pcf_nesting
 from mappings.catenax.sniff import top_level
@@ -58,7 +59,7 @@ class CatenaxPcf(JsonFormat):
 
     def validate(self, native: Any) -> None:
         if not isinstance(native, dict):
-            raise SchemaViolation(f"{self.id}: a Pcf aspect is a JSON object", path="/", format=self.id)
+            raise SchemaViolation(N_("{id}: a Pcf aspect is a JSON object", id=self.id), path="/", format=self.id)
         super().validate(native)
 
 
@@ -101,7 +102,7 @@ class CatenaxBatteryCf(JsonFormat):
 
     def validate(self, native: Any) -> None:
         if not isinstance(native, dict):
-            raise SchemaViolation(f"{self.id}: the document is a JSON object with a carbonFootprint list", path="/", format=self.id)
+            raise SchemaViolation(N_("{id}: the document is a JSON object with a carbonFootprint list", id=self.id), path="/", format=self.id)
         super().validate(native)
 
 

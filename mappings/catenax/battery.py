@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions
@@ -68,7 +69,7 @@ def total_of(decl: Declaration, report: TranslationReport, target: str) -> tuple
         report.defaulted("results/total_excluding_biogenic", target,
                          "the declaration has no total including biogenic emissions and removals; the total excluding them is used")
         return "results/total_excluding_biogenic", results.total_excluding_biogenic.amount
-    raise MissingRequiredValue("the battery carbon footprint needs the total, but the declaration has no total",
+    raise MissingRequiredValue(N_("the battery carbon footprint needs the total, but the declaration has no total"),
                                path="results/total_including_biogenic", target=target)
 
 
@@ -145,8 +146,8 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     total_index = next((i for i, e in enumerate(entries) if _is_total(e)), None)
     if total_index is None:
         raise MissingRequiredValue(
-            f"{FORMAT_ID}: no {codes['type']!r} entry in {codes['unit']!r} over the whole life cycle "
-            f"({codes['total_lifecycle']!r}) gives the battery's carbon footprint",
+            N_("{format_id}: no {type!r} entry in {unit!r} over the whole life cycle "
+            "({total_lifecycle!r}) gives the battery's carbon footprint", format_id=FORMAT_ID, type=codes['type'], unit=codes['unit'], total_lifecycle=codes['total_lifecycle']),
             path="/carbonFootprint", target="results/total_including_biogenic",
         )
     total = entries[total_index]

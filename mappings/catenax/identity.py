@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.report import TranslationReport
 from mappings.catenax import regional
@@ -22,8 +23,8 @@ def require(format_id: str, data: dict[str, Any], report: TranslationReport) -> 
     for path in REQUIRED:
         if get(data, path) is ABSENT:
             raise MissingRequiredValue(
-                f"the {format_id} document carries no {path} (it is a carbon-footprint section, not a declaration); "
-                f"supply it with --set {path}=...",
+                N_("the {format_id} document carries no {path} (it is a carbon-footprint section, not a declaration); "
+                "supply it with --set {path}=...", format_id=format_id, path=path),
                 path=path, target=path,
             )
     if "version" not in data:

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of, unique
@@ -80,7 +81,7 @@ def m49() -> dict[str, str]:
 
 def _missing(layout: Layout, canonical: str, native: str) -> MissingRequiredValue:
     return MissingRequiredValue(
-        f"{layout.id} requires {native}, but the declaration has no {canonical}", path=canonical, target=native
+        N_("{id} requires {native}, but the declaration has no {canonical}", id=layout.id, native=native, canonical=canonical), path=canonical, target=native
     )
 
 
@@ -184,8 +185,8 @@ def _write_structure(layout: Layout, data: dict[str, Any], native: dict[str, Any
     company = [i for i in org.get("ids", []) if i["scheme"] == "bpnl" and _BPNL.match(i["value"])]
     if not company:
         raise MissingRequiredValue(
-            f"{layout.id} requires a BPNL in companyIds (CX-0136), but the declaration has no organisation id of scheme bpnl "
-            "(BPNL followed by 12 letters or digits)",
+            N_("{id} requires a BPNL in companyIds (CX-0136), but the declaration has no organisation id of scheme bpnl "
+            "(BPNL followed by 12 letters or digits)", id=layout.id),
             path="organisation/ids[scheme=bpnl]", target="companyIds",
         )
     native["companyIds"] = unique([_company_urn(layout, i) for i in org["ids"]])
@@ -243,8 +244,8 @@ def _write_geography(layout: Layout, geography: str | None, pcf: dict[str, Any],
                          f"UN M49 sub-region of {geography[:2]}: {region}")
     elif get(leftovers, "pcf/geographyRegionOrSubregion") is ABSENT:
         raise MissingRequiredValue(
-            f"{layout.id} requires pcf/geographyRegionOrSubregion, but method/geography ({geography!r}) is no ISO 3166 "
-            "country, subdivision or UN M49 region name",
+            N_("{id} requires pcf/geographyRegionOrSubregion, but method/geography ({geography!r}) is no ISO 3166 "
+            "country, subdivision or UN M49 region name", id=layout.id, geography=geography),
             path="method/geography", target="pcf/geographyRegionOrSubregion",
         )
 

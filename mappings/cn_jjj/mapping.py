@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.model import codelists
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
@@ -177,15 +178,15 @@ def check_document(native: dict[str, Any]) -> None:
             check_id(ident.get("scheme", ""), ident.get("value"), f"/{scope}/otherIdentifiers/{n}/value")
     region = native.get("issuingRegionCode")
     if isinstance(region, str) and region not in codelists.regions():
-        ids.append(FieldViolation("/issuingRegionCode", f"{region!r} is not a GB/T 2260 province-level code"))
+        ids.append(FieldViolation("/issuingRegionCode", N_("{region!r} is not a GB/T 2260 province-level code", region=region)))
     for n, stage in enumerate(native.get("stageResults", ())):
         known = codelists.stages().get(stage.get("stageCode", ""))
         if known is not None and "stageName" in stage and stage["stageName"] != known.zh:
             values.append(FieldViolation(
-                f"/stageResults/{n}/stageName", f"{stage['stageName']!r} is not the name of {known.code!r} ({known.zh})"
+                f"/stageResults/{n}/stageName", N_("{stagename!r} is not the name of {code!r} ({zh})", stagename=stage['stageName'], code=known.code, zh=known.zh)
             ))
     violations = ids + values
     if violations:
         cls = InvalidValue if values else InvalidIdentifier
         first = violations[0]
-        raise cls(f"{len(violations)} rule(s) broken; first: {first.path}: {first.message}", path=first.path, violations=violations)
+        raise cls(N_("{count} rule(s) broken; first: {path}: {message}", count=len(violations), path=first.path, message=first.text), path=first.path, violations=violations)

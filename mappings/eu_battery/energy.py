@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 
 QUOTIENT_DIGITS = 34  # IEEE 754 decimal128
@@ -108,15 +109,15 @@ def basis(
         return Basis(unit, amount, num, den, product(energy, num), den, energy, None, f"{why}; lifetime energy {energy} kWh ({energy_from})")
     if dimension not in ("count", "mass"):
         raise Unrepresentable(
-            f"a battery footprint per {unit!r} cannot be expressed per kWh of lifetime energy "
-            "(declared units: piece, kg, t, kWh, MJ)",
+            N_("a battery footprint per {unit!r} cannot be expressed per kWh of lifetime energy "
+            "(declared units: piece, kg, t, kWh, MJ)", unit=unit),
             path="declared_unit/unit",
             target="batteryCarbonFootprint",
         )
     if energy is None:
         raise MissingRequiredValue(
-            f"a battery declared per {unit} converts to kg CO2e/kWh only with the total energy it delivers over "
-            "its service life: set declared_unit/lifetime_energy or supply option lifetime_energy_kwh",
+            N_("a battery declared per {unit} converts to kg CO2e/kWh only with the total energy it delivers over "
+            "its service life: set declared_unit/lifetime_energy or supply option lifetime_energy_kwh", unit=unit),
             path="declared_unit/lifetime_energy",
             target="batteryCarbonFootprint",
         )
@@ -126,8 +127,8 @@ def basis(
     mass, mass_from = battery_mass if battery_mass else (None, "")
     if mass is None:
         raise MissingRequiredValue(
-            f"a battery declared per {unit} converts to kg CO2e/kWh only with the mass of one battery: "
-            "supply option mass_per_piece_kg",
+            N_("a battery declared per {unit} converts to kg CO2e/kWh only with the mass of one battery: "
+            "supply option mass_per_piece_kg", unit=unit),
             path="mass_per_piece",
             target="batteryCarbonFootprint",
         )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
@@ -118,7 +119,7 @@ def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
                          "the declaration has no total including biogenic emissions and removals; "
                          "the total excluding them is used")
         return "results/total_excluding_biogenic", results.total_excluding_biogenic.amount
-    raise MissingRequiredValue("the battery passport needs the carbon footprint, but the declaration has no total",
+    raise MissingRequiredValue(N_("the battery passport needs the carbon footprint, but the declaration has no total"),
                                path="results/total_including_biogenic", target="batteryCarbonFootprint")
 
 
@@ -162,7 +163,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     except MissingRequiredValue as exc:
         missing = f"{CONTEXT}/batteryMass" if exc.path == "mass_per_piece" else f"{CONTEXT}/lifetimeEnergy"
         raise MissingRequiredValue(
-            f"the values are per kWh and {CONTEXT}/declaredUnit is per {du['unit']}: converting back needs {missing}",
+            N_("the values are per kWh and {context}/declaredUnit is per {unit}: converting back needs {missing}", context=CONTEXT, unit=du['unit'], missing=missing),
             path=missing, target="declared_unit",
         ) from None
     trivial = basis.kwh_num == basis.kwh_den

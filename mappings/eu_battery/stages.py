@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Context, Decimal, Inexact
 
 from gateway.core.errors import ConfigurationError
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
 
@@ -79,7 +80,7 @@ def to_canonical(entries: list[dict], report: TranslationReport) -> list[tuple[s
         stage = by_code[entry["lifecycleStage"]]
         if len(stage.covers) != 1:
             # Reading back needs one regional stage per regulation stage; the code list says so.
-            raise ConfigurationError(f"stage scheme {SCHEME}: {stage.code} must cover exactly one regional stage")
+            raise ConfigurationError(N_("stage scheme {scheme}: {code} must cover exactly one regional stage", scheme=SCHEME, code=stage.code))
         code = stage.covers[0]
         if code == "transport":
             report.converted(

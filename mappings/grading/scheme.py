@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 
 from gateway.core.errors import ConfigurationError, FieldViolation
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, codelists
 
 _PACKAGE = "mappings.grading"
@@ -76,11 +77,11 @@ def load_scheme(data: bytes, source: str) -> GradingScheme:
         text = data.decode("utf-8")
         raw: dict[str, Any] = json.loads(text) if source.endswith(".json") else tomllib.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ConfigurationError(f"grading scheme {source} cannot be read: {exc}", path=source) from None
+        raise ConfigurationError(N_("grading scheme {source} cannot be read: {exc}", source=source, exc=exc), path=source) from None
     errors = sorted(_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigurationError(
-            f"grading scheme {source} is invalid",
+            N_("grading scheme {source} is invalid", source=source),
             violations=[FieldViolation("/" + "/".join(str(p) for p in e.absolute_path), e.message) for e in errors],
         )
     return _meaning(raw, source)
@@ -89,10 +90,10 @@ def load_scheme(data: bytes, source: str) -> GradingScheme:
 def _meaning(raw: dict[str, Any], source: str) -> GradingScheme:
     problems = []
     if raw["declared_unit"] not in codelists.units():
-        problems.append(FieldViolation("/declared_unit", f"unknown unit {raw['declared_unit']!r}"))
+        problems.append(FieldViolation("/declared_unit", N_("unknown unit {declared_unit!r}", declared_unit=raw['declared_unit'])))
     unknown = sorted(set(raw["product_group"]["sectors"]) - set(codelists.sectors()))
     if unknown:
-        problems.append(FieldViolation("/product_group/sectors", f"unknown sectors {unknown}"))
+        problems.append(FieldViolation("/product_group/sectors", N_("unknown sectors {unknown}", unknown=unknown)))
     classes = tuple(
         GradeClass(c["name"], Decimal(c["up_to"]) if "up_to" in c else None,
                    c.get("title", {}).get("zh"), c.get("title", {}).get("en"))
@@ -100,12 +101,12 @@ def _meaning(raw: dict[str, Any], source: str) -> GradingScheme:
     )
     bounds = [c.up_to for c in classes]
     if any(b is None for b in bounds[:-1]):
-        problems.append(FieldViolation("/classes", "only the last class may be open-ended (no up_to)"))
+        problems.append(FieldViolation("/classes", N_("only the last class may be open-ended (no up_to)")))
     finite = [b for b in bounds if b is not None]
     if finite != sorted(set(finite)):
-        problems.append(FieldViolation("/classes", "up_to must increase strictly, best class first"))
+        problems.append(FieldViolation("/classes", N_("up_to must increase strictly, best class first")))
     if problems:
-        raise ConfigurationError(f"grading scheme {source} is invalid", violations=problems)
+        raise ConfigurationError(N_("grading scheme {source} is invalid", source=source), violations=problems)
     group = raw["product_group"]
     return GradingScheme(
         id=raw["id"], version=raw["version"], title_zh=raw["title"]["zh"], title_en=raw["title"]["en"],
@@ -120,7 +121,7 @@ def _meaning(raw: dict[str, Any], source: str) -> GradingScheme:
 def load_schemes(folder: Path) -> tuple[GradingScheme, ...]:
     """Every ``*.toml`` / ``*.json`` scheme in ``folder``, by file name."""
     if not folder.is_dir():
-        raise ConfigurationError(f"grading folder {folder} does not exist", path=str(folder))
+        raise ConfigurationError(N_("grading folder {folder} does not exist", folder=folder), path=str(folder))
     return tuple(load_scheme(p.read_bytes(), str(p)) for p in sorted(folder.iterdir())
                  if p.suffix in (".toml", ".json"))
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
+from gateway.core.i18n import N_
 from mappings.base import JsonFormat
 from mappings.catenax import official
 from mappings.catenax.sniff import top_level
@@ -35,7 +36,7 @@ class IdtaBatteryCf(JsonFormat):
 
     def validate(self, native: Any) -> None:
         if not isinstance(native, dict):
-            raise SchemaViolation(f"{self.id}: the submodel is a JSON object", path="/", format=self.id)
+            raise SchemaViolation(N_("{id}: the submodel is a JSON object", id=self.id), path="/", format=self.id)
         super().validate(native)
 
 

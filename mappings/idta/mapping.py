@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
@@ -42,7 +43,7 @@ def _required(data: dict[str, Any], path: str, target: str) -> Any:
     for key in path.split("/"):
         node = node.get(key) if isinstance(node, dict) else None
     if not node:
-        raise MissingRequiredValue(f"{FORMAT_ID} requires {target}, but the declaration has no {path}", path=path, target=target)
+        raise MissingRequiredValue(N_("{format_id} requires {target}, but the declaration has no {path}", format_id=FORMAT_ID, target=target, path=path), path=path, target=target)
     return node
 
 
@@ -55,7 +56,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     table = codes()
     unit = decl.declared_unit.unit
     if unit not in table["unit"]:
-        raise Unrepresentable(f"{FORMAT_ID} has no reference unit for {unit!r} (known: {', '.join(table['unit'])})",
+        raise Unrepresentable(N_("{format_id} has no reference unit for {unit!r} (known: {items})", format_id=FORMAT_ID, unit=unit, items=', '.join(table['unit'])),
                               path="declared_unit/unit", target="ReferenceImpactUnitForCalculation")
     boundary = _required(data, "method/boundary", "LifeCyclePhases")
     shared = {
@@ -94,8 +95,8 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     index = next((i for i, e in enumerate(entries) if tuple(e.get("LifeCyclePhases", ())) in boundaries), None)
     if index is None:
         raise MissingRequiredValue(
-            f"{FORMAT_ID}: no ProductCarbonFootprints entry covers the phases of a system boundary "
-            f"({'; '.join(table['boundary'].values())}), so none gives the total",
+            N_("{format_id}: no ProductCarbonFootprints entry covers the phases of a system boundary "
+            "({items}), so none gives the total", format_id=FORMAT_ID, items='; '.join(table['boundary'].values())),
             path="/ProductCarbonFootprints", target="results/total_including_biogenic",
         )
     total = entries[index]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
@@ -57,7 +58,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     results = data.get("results", {})
     if "total_including_biogenic" not in results and "total_excluding_biogenic" not in results:
         raise MissingRequiredValue(
-            "an ISO 14067 report needs the CFP result, but the declaration has no total",
+            N_("an ISO 14067 report needs the CFP result, but the declaration has no total"),
             path="results/total_including_biogenic",
             target="results/cfp",
         )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from gateway.core.errors import SchemaViolation
+from gateway.core.i18n import N_
 from mappings.base import JsonFormat
 from mappings.pact import mapping
 from mappings.pact.carry import EXTENSION_SCHEMA_URL
@@ -47,7 +48,7 @@ class PactFormat(JsonFormat):
 
     def validate(self, native: Any) -> None:
         if not isinstance(native, dict):
-            raise SchemaViolation(f"{self.id}: a ProductFootprint is a JSON object", path="/", format=self.id)
+            raise SchemaViolation(N_("{id}: a ProductFootprint is a JSON object", id=self.id), path="/", format=self.id)
         super().validate(native)
 
 

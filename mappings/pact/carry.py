@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema_rs
 
 from gateway.core.errors import SchemaViolation
+from gateway.core.i18n import N_
 from mappings.base import json_violations
 
 EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"
@@ -88,7 +89,7 @@ def check_extension_data(data: Any, path: str) -> None:
     if violations:
         first = violations[0]
         raise SchemaViolation(
-            f"our regional PACT extension at {path} does not match {EXTENSION_SCHEMA_URL}: {first.path}: {first.message}",
+            N_("our regional PACT extension at {path} does not match {extension_schema_url}: {path2}: {message}", path=path, extension_schema_url=EXTENSION_SCHEMA_URL, path2=first.path, message=first.text),
             path=f"{path}/data{first.path.rstrip('/')}",
             violations=violations,
         )

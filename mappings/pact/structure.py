@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from gateway.core.errors import MissingRequiredValue
+from gateway.core.i18n import N_
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.base import unique
 from mappings.fieldmap import get, put
@@ -31,7 +32,7 @@ GEOGRAPHY = ("geographyCountry", "geographyCountrySubdivision", "geographyRegion
 def _missing(profile: Profile, canonical: str, native: str, supplied: set[str]) -> None:
     if native not in supplied:
         raise MissingRequiredValue(
-            f"{profile.id} requires {native}, but the declaration has no {canonical}", path=canonical, target=native
+            N_("{id} requires {native}, but the declaration has no {canonical}", id=profile.id, native=native, canonical=canonical), path=canonical, target=native
         )
 
 

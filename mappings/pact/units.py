@@ -12,6 +12,7 @@ from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
@@ -55,12 +56,12 @@ def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, r
     if unit not in profile.codes["unit"]:
         pact_unit = profile.codes.get("unit_conversion", {}).get(unit)
         if pact_unit is None:
-            raise Unrepresentable(f"{profile.id} has no declared unit for {unit!r}", path="declared_unit/unit", target=unit_path)
+            raise Unrepresentable(N_("{id} has no declared unit for {unit!r}", id=profile.id, unit=unit), path="declared_unit/unit", target=unit_path)
         if unit == "piece":
             if mass is None:
                 raise MissingRequiredValue(
-                    f"{profile.id} has no 'piece' declared unit: a per-piece declaration needs its mass "
-                    "(declared_unit/mass, or the option mass_per_piece_kg) to be written per kilogram",
+                    N_("{id} has no 'piece' declared unit: a per-piece declaration needs its mass "
+                    "(declared_unit/mass, or the option mass_per_piece_kg) to be written per kilogram", id=profile.id),
                     path="declared_unit/mass", target=unit_path, option="mass_per_piece_kg",
                 )
             pact_amount = mass
@@ -106,8 +107,10 @@ def _v3_mass(
         report.converted("declared_unit/unit", target, f"mass is not relevant for {pact_unit}: 0 as the specification requires")
         return Decimal(0)
     raise MissingRequiredValue(
-        f"{profile.id} requires the mass of the declared unit ({unit}); the declaration has no declared_unit/mass"
-        + (" and the option mass_per_piece_kg was not given" if unit == "piece" else ""),
+        N_("{format} requires the mass of the declared unit ({unit}); the declaration has no declared_unit/mass and the"
+           " option mass_per_piece_kg was not given", format=profile.id, unit=unit) if unit == "piece" else
+        N_("{format} requires the mass of the declared unit ({unit}); the declaration has no declared_unit/mass",
+           format=profile.id, unit=unit),
         path="declared_unit/mass", target=target, option="mass_per_piece_kg" if unit == "piece" else None,
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from gateway.core.errors import FieldViolation, InvalidDocument, InvalidIdentifier, InvalidValue
+from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.model.declaration import Declaration, Quantity
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
@@ -39,7 +40,7 @@ def check_declaration(decl: Declaration, *, identifiers: bool = True) -> None:
     only_ids = all(v.path.endswith("/value") and "/ids/" in v.path for v in violations)
     cls = InvalidIdentifier if only_ids else InvalidValue
     raise cls(
-        f"{len(violations)} rule(s) broken; first: {first.path}: {first.message}",
+        N_("{count} rule(s) broken; first: {path}: {message}", count=len(violations), path=first.path, message=first.text),
         path=first.path,
         violations=violations,
     )
@@ -55,7 +56,7 @@ def identifier_violations(decl: Declaration) -> list[FieldViolation]:
                 try:
                     check(ident.value, f"{scope}/ids/{i}/value")
                 except InvalidDocument as exc:
-                    out.append(FieldViolation(f"{scope}/ids/{i}/value", exc.message))
+                    out.append(FieldViolation(f"{scope}/ids/{i}/value", exc.text))
     return out
 
 
@@ -64,11 +65,11 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
         yield from identifier_violations(decl)
     if decl.region is not None and decl.region not in codelists.regions():
         # ISO 3166-2 codes are converted at the format edge; the model holds GB/T 2260 only.
-        yield FieldViolation("region", f"{decl.region!r} is not a GB/T 2260 province-level code, e.g. 130000")
+        yield FieldViolation("region", N_("{region!r} is not a GB/T 2260 province-level code, e.g. 130000", region=decl.region))
     if decl.version < 0:
-        yield FieldViolation("version", "must not be negative")
+        yield FieldViolation("version", N_("must not be negative"))
     if decl.product.sector is not None and decl.product.sector not in codelists.sectors():
-        yield FieldViolation("product/sector", f"unknown sector {decl.product.sector!r}; known: {', '.join(codelists.sectors())}")
+        yield FieldViolation("product/sector", N_("unknown sector {sector!r}; known: {items}", sector=decl.product.sector, items=', '.join(codelists.sectors())))
     yield from _check_unit(decl)
     r = decl.results
     for name in _EMISSIONS:
@@ -78,27 +79,27 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
     for name in _NON_NEGATIVE:
         q = getattr(r, name)
         if q is not None and q.amount < 0:
-            yield FieldViolation(f"results/{name}", "must not be negative")
+            yield FieldViolation(f"results/{name}", N_("must not be negative"))
     for name in _REMOVALS:
         q = getattr(r, name)
         if q is not None and q.amount > 0:
-            yield FieldViolation(f"results/{name}", "removals are recorded as zero or negative numbers")
+            yield FieldViolation(f"results/{name}", N_("removals are recorded as zero or negative numbers"))
     seen: set[str] = set()
     for i, s in enumerate(decl.stages):
         if s.stage not in codelists.stages():
-            yield FieldViolation(f"stages/{i}/stage", f"unknown life-cycle stage {s.stage!r}")
+            yield FieldViolation(f"stages/{i}/stage", N_("unknown life-cycle stage {stage!r}", stage=s.stage))
         if s.stage in seen:
-            yield FieldViolation(f"stages/{i}/stage", f"stage {s.stage!r} appears twice")
+            yield FieldViolation(f"stages/{i}/stage", N_("stage {stage!r} appears twice", stage=s.stage))
         seen.add(s.stage)
         yield from _check_quantity(s.value, f"stages/{i}/value", EMISSION_UNIT)
     gases = codelists.gwp_sets()["AR6"]
     for i, g in enumerate(decl.gases):
         if g.gas not in gases:
-            yield FieldViolation(f"gases/{i}/gas", f"unknown gas {g.gas!r}")
+            yield FieldViolation(f"gases/{i}/gas", N_("unknown gas {gas!r}", gas=g.gas))
         if g.mass.unit != "kg":
-            yield FieldViolation(f"gases/{i}/mass/unit", "gas masses are in kg")
+            yield FieldViolation(f"gases/{i}/mass/unit", N_("gas masses are in kg"))
         if g.mass.amount < 0:
-            yield FieldViolation(f"gases/{i}/mass/amount", "must not be negative")
+            yield FieldViolation(f"gases/{i}/mass/amount", N_("must not be negative"))
     dq = decl.data_quality
     if dq is not None:
         for name in ("primary_data_share", "coverage"):
@@ -108,33 +109,33 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
     yield from _check_range(decl.method.exempted_share, "method/exempted_share", Decimal(0), Decimal(100))
     for path, period in (("validity", decl.validity), ("method/reference_period", decl.method.reference_period)):
         if period is not None and period.start and period.end and period.start > period.end:
-            yield FieldViolation(path, "start is after end")
+            yield FieldViolation(path, N_("start is after end"))
     if decl.label and decl.label.valid_from and decl.label.valid_until and decl.label.valid_from > decl.label.valid_until:
-        yield FieldViolation("label", "valid_from is after valid_until")
+        yield FieldViolation("label", N_("valid_from is after valid_until"))
 
 
 def _check_unit(decl: Declaration) -> Iterator[FieldViolation]:
     du = decl.declared_unit
     units = codelists.units()
     if du.unit not in units:
-        yield FieldViolation("declared_unit/unit", f"unknown unit {du.unit!r}; known: {', '.join(units)}")
+        yield FieldViolation("declared_unit/unit", N_("unknown unit {unit!r}; known: {items}", unit=du.unit, items=', '.join(units)))
     if du.amount <= 0:
-        yield FieldViolation("declared_unit/amount", "must be greater than zero")
+        yield FieldViolation("declared_unit/amount", N_("must be greater than zero"))
     for name, dimension in (("mass", "mass"), ("lifetime_energy", "energy")):
         q = getattr(du, name)
         if q is None:
             continue
         if q.unit not in units or units[q.unit].dimension != dimension:
-            yield FieldViolation(f"declared_unit/{name}/unit", f"must be a {dimension} unit")
+            yield FieldViolation(f"declared_unit/{name}/unit", N_("must be a {dimension} unit", dimension=dimension))
         if q.amount <= 0:
-            yield FieldViolation(f"declared_unit/{name}/amount", "must be greater than zero")
+            yield FieldViolation(f"declared_unit/{name}/amount", N_("must be greater than zero"))
 
 
 def _check_quantity(q: Quantity | None, path: str, unit: str) -> Iterator[FieldViolation]:
     if q is not None and q.unit != unit:
-        yield FieldViolation(f"{path}/unit", f"must be {unit!r}, got {q.unit!r}")
+        yield FieldViolation(f"{path}/unit", N_("must be {unit!r}, got {unit2!r}", unit=unit, unit2=q.unit))
 
 
 def _check_range(value: Decimal | None, path: str, low: Decimal, high: Decimal) -> Iterator[FieldViolation]:
     if value is not None and not low <= value <= high:
-        yield FieldViolation(path, f"must be between {low} and {high}, got {value}")
+        yield FieldViolation(path, N_("must be between {low} and {high}, got {value}", low=low, high=high, value=value))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.core.errors import FieldViolation, InvalidValue
+from gateway.core.i18n import N_
 from gateway.core.model.declaration import Declaration
 
 __all__ = ["check_consistency", "consistency_violations", "rules", "strict"]
@@ -66,9 +67,9 @@ def consistency_violations(decl: Declaration) -> list[FieldViolation]:
             continue
         path, total = totals[0]
         message = rule["text"].format(parts=summed.normalize(), total=total.normalize())
-        out.append(FieldViolation(path, f"{message} (rule {rule['id']}: allowed difference "
-                                        f"{allowed(total).normalize()}, the published digits' rounding plus "
-                                        f"{(relative * 100).normalize()} %)"))
+        out.append(FieldViolation(path, N_("{message} (rule {id}: allowed difference "
+                                        "{value}, the published digits' rounding plus "
+                                        "{value2} %)", message=message, id=rule['id'], value=allowed(total).normalize(), value2=(relative * 100).normalize())))
     return out
 
 
@@ -77,5 +78,5 @@ def check_consistency(decl: Declaration) -> None:
     problems = consistency_violations(decl)
     if problems:
         first = problems[0]
-        raise InvalidValue(f"{len(problems)} consistency rule(s) broken; first: {first.path}: {first.message}",
+        raise InvalidValue(N_("{count} consistency rule(s) broken; first: {path}: {message}", count=len(problems), path=first.path, message=first.text),
                            path=first.path, violations=problems)

@@ -12,6 +12,7 @@ import re
 import uuid
 
 from gateway.core.errors import InvalidIdentifier
+from gateway.core.i18n import N_
 from gateway.core.model.codelists import regions, regions_by_iso
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -29,18 +30,18 @@ def uscc_check_character(first17: str) -> str:
 def validate_uscc(code: str, path: str = "uscc") -> str:
     if not _USCC_RE.match(code):
         raise InvalidIdentifier(
-            f"unified social credit code {code!r} must be 18 characters from {USCC_ALPHABET}",
+            N_("unified social credit code {code!r} must be 18 characters from {uscc_alphabet}", code=code, uscc_alphabet=USCC_ALPHABET),
             path=path,
         )
     if not code[2:8].isdigit():
         raise InvalidIdentifier(
-            f"unified social credit code {code!r}: characters 3-8 must be a GB/T 2260 division code",
+            N_("unified social credit code {code!r}: characters 3-8 must be a GB/T 2260 division code", code=code),
             path=path,
         )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise InvalidIdentifier(
-            f"unified social credit code {code!r} has check character {code[17]!r}, expected {expected!r}",
+            N_("unified social credit code {code!r} has check character {value!r}, expected {expected!r}", code=code, value=code[17], expected=expected),
             path=path,
         )
     return code
@@ -54,11 +55,11 @@ def gtin_check_digit(body: str) -> str:
 
 def validate_gtin(code: str, path: str = "gtin") -> str:
     if not _GTIN_RE.match(code):
-        raise InvalidIdentifier(f"GTIN {code!r} must be 8, 12, 13 or 14 digits", path=path)
+        raise InvalidIdentifier(N_("GTIN {code!r} must be 8, 12, 13 or 14 digits", code=code), path=path)
     expected = gtin_check_digit(code[:-1])
     if code[-1] != expected:
         raise InvalidIdentifier(
-            f"GTIN {code!r} has check digit {code[-1]}, expected {expected}", path=path
+            N_("GTIN {code!r} has check digit {value}, expected {expected}", code=code, value=code[-1], expected=expected), path=path
         )
     return code
 
@@ -70,7 +71,7 @@ def validate_region(code: str, path: str = "region") -> str:
     if code in regions_by_iso():
         return regions_by_iso()[code].gb2260
     raise InvalidIdentifier(
-        f"{code!r} is not a GB/T 2260 province-level code or ISO 3166-2:CN code", path=path
+        N_("{code!r} is not a GB/T 2260 province-level code or ISO 3166-2:CN code", code=code), path=path
     )
 
 
@@ -78,4 +79,4 @@ def validate_uuid(value: str, path: str = "id") -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except (ValueError, AttributeError, TypeError):
-        raise InvalidIdentifier(f"{value!r} is not a UUID", path=path) from None
+        raise InvalidIdentifier(N_("{value!r} is not a UUID", value=value), path=path) from None

@@ -12,6 +12,7 @@ import dataclasses
 from decimal import Decimal
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
+from gateway.core.i18n import N_
 from gateway.core.model.codelists import gwp_sets
 from gateway.core.model.declaration import Declaration, GwpSet, Quantity
 from gateway.core.report import TranslationReport
@@ -23,14 +24,14 @@ def gwp_deltas(decl: Declaration, source: GwpSet, target: GwpSet) -> tuple[Decim
     """(change of the fossil part, change of the biogenic part) in kg CO2e per declared unit."""
     if not decl.gases:
         raise MissingRequiredValue(
-            f"re-characterising from {source} to {target} needs a per-gas inventory; the declaration has none",
+            N_("re-characterising from {source} to {target} needs a per-gas inventory; the declaration has none", source=source, target=target),
             path="gases",
         )
     factors = gwp_sets()
     fossil = biogenic = Decimal(0)
     for i, g in enumerate(decl.gases):
         if g.gas not in factors[source] or g.gas not in factors[target]:
-            raise Unrepresentable(f"no GWP100 factor for {g.gas}", path=f"gases/{i}/gas")
+            raise Unrepresentable(N_("no GWP100 factor for {gas}", gas=g.gas), path=f"gases/{i}/gas")
         delta = g.mass.amount * (factors[target][g.gas] - factors[source][g.gas])
         if g.gas in _BIOGENIC_GASES:
             biogenic += delta
@@ -43,7 +44,7 @@ def recharacterise(decl: Declaration, target: GwpSet, report: TranslationReport 
     """The declaration with its totals expressed in ``target``'s GWP100 factors."""
     source = decl.method.gwp_set
     if source is None:
-        raise MissingRequiredValue("the declaration does not name its GWP set", path="method/gwp_set")
+        raise MissingRequiredValue(N_("the declaration does not name its GWP set"), path="method/gwp_set")
     if source == target:
         return decl
     fossil_delta, biogenic_delta = gwp_deltas(decl, source, target)

@@ -25,6 +25,7 @@ from functools import cache, partial
 from typing import Any, TypeVar
 
 from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.i18n import N_
 from gateway.core.parsing import MAX_DECIMAL_EXPONENT, MAX_SIGNIFICANT_DIGITS, check_decimal_bounds
 from gateway.core.model.declaration import Declaration
 
@@ -159,7 +160,7 @@ def from_data(cls: type[T], data: Any, path: str = "") -> T:
     result = _reader(cls)(data, path, None, errors)
     if errors:
         raise SchemaViolation(
-            f"{len(errors)} invalid field(s); first: {errors[0].path or '/'}: {errors[0].message}",
+            N_("{count} invalid field(s); first: {value}: {message}", count=len(errors), value=errors[0].path or '/', message=errors[0].text),
             violations=errors,
         )
     return result
@@ -201,14 +202,14 @@ def _optional(inner: Reader, data: Any, parent: str, key: str | int | None, erro
 def _tuple(item: Reader, data: Any, parent: str, key: str | int | None, errors: Errors) -> tuple[Any, ...]:
     path = _at(parent, key)
     if not isinstance(data, list):
-        errors.append(FieldViolation(path or "/", "expected an array"))
+        errors.append(FieldViolation(path or "/", N_("expected an array")))
         return ()
     return tuple([item(v, path, i, errors) for i, v in enumerate(data)])
 
 
 def _mapping(data: Any, parent: str, key: str | int | None, errors: Errors) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.append(FieldViolation(_at(parent, key) or "/", "expected an object"))
+        errors.append(FieldViolation(_at(parent, key) or "/", N_("expected an object")))
         return {}
     return data
 
@@ -249,7 +250,7 @@ def _scalar_or_error(tp: Any, data: Any, parent: str, key: str | int | None, err
     try:
         value = _scalar(tp, data)
     except (ValueError, TypeError, InvalidOperation) as exc:
-        errors.append(FieldViolation(_at(parent, key) or "/", f"{_describe(tp)} expected, got {data!r:.80}: {exc}"))
+        errors.append(FieldViolation(_at(parent, key) or "/", N_("{value} expected, got {data!r:.80}: {exc}", value=_describe(tp), data=data, exc=exc)))
         return None
     if tp is Decimal:
         # A quantity given as a decimal string meets the parser's number bounds (its own reason).

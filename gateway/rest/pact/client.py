@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import httpx
 
 from ...core.errors import InvalidDocument, NotFound, PeerUnavailable, Unauthenticated
+from ...core.i18n import N_
 from ...core.parsing import dump_json, load_json
 from .clients import check_callback_url
 
@@ -66,7 +67,7 @@ class PactClient:
         try:
             return self._http.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
-            raise PeerUnavailable(f"{method} {url}: {exc.__class__.__name__}: {exc}", url=url) from exc
+            raise PeerUnavailable(N_("{method} {url}: {name}: {exc}", method=method, url=url, name=exc.__class__.__name__, exc=exc), url=url) from exc
 
     def token_endpoint(self) -> str:
         response = self._request("GET", f"{self.base_url}/.well-known/openid-configuration")
@@ -87,13 +88,13 @@ class PactClient:
         response = self._request("POST", endpoint, auth=self._credentials, data={"grant_type": "client_credentials"},
                                  headers={"Accept": "application/json"})
         if response.status_code != 200:
-            raise Unauthenticated(f"{endpoint} refused the client credentials: HTTP {response.status_code} "
-                                  f"{response.text[:200]}", url=endpoint)
+            raise Unauthenticated(N_("{endpoint} refused the client credentials: HTTP {status_code} "
+                                  "{value}", endpoint=endpoint, status_code=response.status_code, value=response.text[:200]), url=endpoint)
         try:
             body = response.json()
             token = body["access_token"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise PeerUnavailable(f"{endpoint} answered without an access_token", url=endpoint) from exc
+            raise PeerUnavailable(N_("{endpoint} answered without an access_token", endpoint=endpoint), url=endpoint) from exc
         lifetime = body.get("expires_in") if isinstance(body.get("expires_in"), int) else 300
         self._token = (str(token), time.monotonic() + max(lifetime - 30, 1))
         return self._token[0]
@@ -110,13 +111,13 @@ class PactClient:
     @staticmethod
     def _json(response: httpx.Response, url: str) -> Any:
         if response.status_code == 404:
-            raise NotFound(f"{url}: not found", url=url)
+            raise NotFound(N_("{url}: not found", url=url), url=url)
         if response.status_code != 200:
-            raise PeerUnavailable(f"{url}: HTTP {response.status_code} {response.text[:300]}", url=url)
+            raise PeerUnavailable(N_("{url}: HTTP {status_code} {value}", url=url, status_code=response.status_code, value=response.text[:300]), url=url)
         try:
             return load_json(response.content)
         except InvalidDocument as exc:
-            raise PeerUnavailable(f"{url}: the answer is not valid JSON: {exc}", url=url) from exc
+            raise PeerUnavailable(N_("{url}: the answer is not valid JSON: {exc}", url=url, exc=exc), url=url) from exc
 
     def list_footprints(self, spec: str = "3", params: list[tuple[str, str]] | None = None) -> Iterator[dict[str, Any]]:
         """Every footprint the host lists for these filters, following its Link pages."""
@@ -129,18 +130,18 @@ class PactClient:
             body = self._json(response, url)
             data = body.get("data") if isinstance(body, dict) else None
             if not isinstance(data, list):
-                raise PeerUnavailable(f"{url}: the answer has no data list", url=url)
+                raise PeerUnavailable(N_("{url}: the answer has no data list", url=url), url=url)
             yield from data
             url, query = next_link(response.headers.get("link")), None
             if url is not None and not url.startswith(self.base_url):
-                raise PeerUnavailable(f"the next page {url} is not on {self.base_url}", url=url)
-        raise PeerUnavailable(f"{self.base_url}: more than {MAX_PAGES} pages", url=self.base_url)
+                raise PeerUnavailable(N_("the next page {url} is not on {base_url}", url=url, base_url=self.base_url), url=url)
+        raise PeerUnavailable(N_("{base_url}: more than {max_pages} pages", base_url=self.base_url, max_pages=MAX_PAGES), url=self.base_url)
 
     def get_footprint(self, pf_id: str, spec: str = "3") -> dict[str, Any]:
         url = f"{self.base_url}/{spec}/footprints/{pf_id}"
         body = self._json(self._authorised("GET", url), url)
         if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-            raise PeerUnavailable(f"{url}: the answer has no data object", url=url)
+            raise PeerUnavailable(N_("{url}: the answer has no data object", url=url), url=url)
         return body["data"]
 
     def attestations(self, pf_id: str) -> list[dict[str, Any]]:
@@ -156,5 +157,5 @@ class PactClient:
         url = f"{self.base_url}/{spec}/events"
         response = self._authorised("POST", url, content=dump_json(event, indent=None), headers={"Content-Type": EVENT_MEDIA_TYPE})
         if response.status_code >= 300:
-            raise PeerUnavailable(f"POST {url}: HTTP {response.status_code} {response.text[:300]}", url=url)
+            raise PeerUnavailable(N_("POST {url}: HTTP {status_code} {value}", url=url, status_code=response.status_code, value=response.text[:300]), url=url)
 

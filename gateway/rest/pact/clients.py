@@ -33,6 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ...core.errors import ConfigurationError
+from ...core.i18n import N_
 from ...server.config import is_loopback
 
 _HASHER = PasswordHasher()
@@ -91,7 +92,7 @@ def check_callback_url(url: str, *, allow_http: bool = False) -> None:
         return
     if parts.scheme == "http" and parts.hostname and (allow_http or is_loopback(parts.hostname)):
         return
-    raise ConfigurationError(f"{url!r} is not an https URL (plain http only on loopback or with allow_http)",
+    raise ConfigurationError(N_("{url!r} is not an https URL (plain http only on loopback or with allow_http)", url=url),
                              path="partner.url")
 
 
@@ -108,13 +109,13 @@ class ClientRegistry:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigurationError(f"cannot read PACT clients {path}: {exc}", path="pact.clients") from exc
+            raise ConfigurationError(N_("cannot read PACT clients {path}: {exc}", path=path, exc=exc), path="pact.clients") from exc
         unknown = set(raw) - {"client", "partner"}
         if unknown:
-            raise ConfigurationError(f"{path}: unknown table {sorted(unknown)[0]!r}", path="pact.clients")
+            raise ConfigurationError(N_("{path}: unknown table {value!r}", path=path, value=sorted(unknown)[0]), path="pact.clients")
         clients = [_client(entry, n, path) for n, entry in enumerate(raw.get("client", []))]
         if len({c.id for c in clients}) != len(clients):
-            raise ConfigurationError(f"{path}: a client id appears twice", path="pact.clients")
+            raise ConfigurationError(N_("{path}: a client id appears twice", path=path), path="pact.clients")
         partners = [_partner(entry, n, path, env) for n, entry in enumerate(raw.get("partner", []))]
         return cls(clients, partners)
 
@@ -137,7 +138,7 @@ class ClientRegistry:
 def _strings(entry: dict, key: str, where: str) -> frozenset[str]:
     values = entry.get(key, [])
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ConfigurationError(f"{where}.{key} must be a list of strings", path=f"{where}.{key}")
+        raise ConfigurationError(N_("{where}.{key} must be a list of strings", where=where, key=key), path=f"{where}.{key}")
     return frozenset(v.lower() for v in values)
 
 
@@ -145,12 +146,12 @@ def _client(entry: dict, n: int, path: Path) -> Client:
     where = f"client[{n}]"
     unknown = set(entry) - {"id", "secret_hash", "regions", "companies", "products", "all"}
     if unknown:
-        raise ConfigurationError(f"{path}: unknown setting {where}.{sorted(unknown)[0]}", path=f"{where}")
+        raise ConfigurationError(N_("{path}: unknown setting {where}.{value}", path=path, where=where, value=sorted(unknown)[0]), path=f"{where}")
     client_id, secret_hash = entry.get("id"), entry.get("secret_hash")
     if not isinstance(client_id, str) or not client_id or ":" in client_id:
-        raise ConfigurationError(f"{path}: {where}.id must be a non-empty string without ':'", path=f"{where}.id")
+        raise ConfigurationError(N_("{path}: {where}.id must be a non-empty string without ':'", path=path, where=where), path=f"{where}.id")
     if not isinstance(secret_hash, str) or not secret_hash.startswith("$argon2"):
-        raise ConfigurationError(f"{path}: {where}.secret_hash must be an argon2 hash (fpgw pact hash-secret)",
+        raise ConfigurationError(N_("{path}: {where}.secret_hash must be an argon2 hash (fpgw pact hash-secret)", path=path, where=where),
                                  path=f"{where}.secret_hash")
     scope = ReadScope(all=bool(entry.get("all", False)), regions=_strings(entry, "regions", where),
                       companies=_strings(entry, "companies", where), products=_strings(entry, "products", where))
@@ -161,18 +162,18 @@ def _partner(entry: dict, n: int, path: Path, env: dict[str, str]) -> Partner:
     where = f"partner[{n}]"
     unknown = set(entry) - {"url", "client_id", "client_secret", "client_secret_env", "allow_http", "ca"}
     if unknown:
-        raise ConfigurationError(f"{path}: unknown setting {where}.{sorted(unknown)[0]}", path=where)
+        raise ConfigurationError(N_("{path}: unknown setting {where}.{value}", path=path, where=where, value=sorted(unknown)[0]), path=where)
     url, client_id = entry.get("url"), entry.get("client_id")
     if not isinstance(url, str) or not isinstance(client_id, str) or not client_id:
-        raise ConfigurationError(f"{path}: {where} needs url and client_id", path=where)
+        raise ConfigurationError(N_("{path}: {where} needs url and client_id", path=path, where=where), path=where)
     check_callback_url(url, allow_http=bool(entry.get("allow_http", False)))
     secret = entry.get("client_secret")
     if "client_secret_env" in entry:
         secret = env.get(str(entry["client_secret_env"]))
         if secret is None:
-            raise ConfigurationError(f"{path}: {where}: environment variable {entry['client_secret_env']} is not set",
+            raise ConfigurationError(N_("{path}: {where}: environment variable {client_secret_env} is not set", path=path, where=where, client_secret_env=entry['client_secret_env']),
                                      path=f"{where}.client_secret_env")
     if not isinstance(secret, str) or not secret:
-        raise ConfigurationError(f"{path}: {where} needs client_secret or client_secret_env", path=where)
+        raise ConfigurationError(N_("{path}: {where} needs client_secret or client_secret_env", path=path, where=where), path=where)
     ca = (path.parent / str(entry["ca"])).resolve() if entry.get("ca") else None
     return Partner(url.rstrip("/"), client_id, secret, bool(entry.get("allow_http", False)), ca)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...core.errors import InvalidRequest
+from ...core.i18n import N_
 
 V3_CRITERIA = ("productId", "companyId", "geography", "classification", "validOn", "validAfter", "validBefore", "status")
 _DATE_CRITERIA = ("validOn", "validAfter", "validBefore")
@@ -29,7 +30,7 @@ def parse_time(text: str, where: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise InvalidRequest(f"{where}: {text!r} is not an RFC 3339 date-time", path=where) from None
+        raise InvalidRequest(N_("{where}: {text!r} is not an RFC 3339 date-time", where=where, text=text), path=where) from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -68,19 +69,19 @@ class V3Filter:
                 continue
             criterion = by_lower.get(name.lower())
             if criterion is None:
-                raise InvalidRequest(f"unknown filter parameter {name!r} (v3 filters: {', '.join(V3_CRITERIA)})",
+                raise InvalidRequest(N_("unknown filter parameter {name!r} (v3 filters: {items})", name=name, items=', '.join(V3_CRITERIA)),
                                      path=name)
             values.setdefault(criterion, []).append(value)
         times: dict[str, datetime] = {}
         for criterion in _DATE_CRITERIA:
             given = values.pop(criterion, [])
             if len(given) > 1:
-                raise InvalidRequest(f"{criterion} may be given once", path=criterion)
+                raise InvalidRequest(N_("{criterion} may be given once", criterion=criterion), path=criterion)
             if given:
                 times[criterion] = parse_time(given[0], criterion)
         for criterion, given in values.items():
             if len(given) > MAX_VALUES:
-                raise InvalidRequest(f"{criterion}: at most {MAX_VALUES} values", path=criterion)
+                raise InvalidRequest(N_("{criterion}: at most {max_values} values", criterion=criterion, max_values=MAX_VALUES), path=criterion)
         return cls({k: tuple(v.lower() for v in vs) for k, vs in values.items()}, times)
 
     def matches(self, document: dict[str, Any]) -> bool:
@@ -151,21 +152,21 @@ class V2Filter:
         if not text or not text.strip():
             return cls()
         if len(text) > MAX_FILTER_CHARS:
-            raise InvalidRequest(f"$filter over {MAX_FILTER_CHARS} characters", path="$filter")
+            raise InvalidRequest(N_("$filter over {max_filter_chars} characters", max_filter_chars=MAX_FILTER_CHARS), path="$filter")
         terms = []
         for part in re.split(r"\s+and\s+", text.strip()):
             if match := _ANY.match(part):
                 path, variable, used, literal = match.groups()
                 if used != variable:
-                    raise InvalidRequest(f"$filter: {part!r} compares {used}, not the lambda variable {variable}",
+                    raise InvalidRequest(N_("$filter: {part!r} compares {used}, not the lambda variable {variable}", part=part, used=used, variable=variable),
                                          path="$filter")
                 terms.append(cls._any(path, literal.replace("''", "'")))
             elif match := _COMPARISON.match(part):
                 path, op, literal = match.groups()
                 terms.append(cls._compare(path, op, literal.replace("''", "'")))
             else:
-                raise InvalidRequest(f"$filter: {part!r} is not in the supported subset "
-                                     "(path eq|ne|lt|le|gt|ge 'value', list/any(x:(x eq 'value')), joined by and)",
+                raise InvalidRequest(N_("$filter: {part!r} is not in the supported subset "
+                                     "(path eq|ne|lt|le|gt|ge 'value', list/any(x:(x eq 'value')), joined by and)", part=part),
                                      path="$filter")
         return cls(tuple(terms), text)
 

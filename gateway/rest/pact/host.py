@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ...core.errors import GatewayError, InvalidRequest
+from ...core.i18n import N_
 from ...core.parsing import dump_json, load_json
 from ...server.submission import VerifySubmission
 from ...store import Store
@@ -133,7 +134,7 @@ class PactHost:
             if spec == "2":
                 unknown = [k for k, _ in items if k not in ("limit", "$filter") and not k.lower().startswith("x-")]
                 if unknown:
-                    raise InvalidRequest(f"unknown parameter {unknown[0]!r} (v2: limit, $filter)", path=unknown[0])
+                    raise InvalidRequest(N_("unknown parameter {value!r} (v2: limit, $filter)", value=unknown[0]), path=unknown[0])
                 wanted = V2Filter.parse(next((v for k, v in items if k == "$filter"), None))
             else:
                 wanted = V3Filter.from_query([(k, v) for k, v in items if k != "limit"])

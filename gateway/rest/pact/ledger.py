@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from ...core.errors import StoreError
+from ...core.i18n import N_
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbound (
@@ -77,7 +78,7 @@ class Ledger:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(SCHEMA)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the PACT event ledger {path}: {exc}") from exc
+            raise StoreError(N_("cannot open the PACT event ledger {path}: {exc}", path=path, exc=exc)) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -88,7 +89,7 @@ class Ledger:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(f"PACT event ledger {self.path}: {exc}") from exc
+                raise StoreError(N_("PACT event ledger {path}: {exc}", path=self.path, exc=exc)) from exc
 
     # --- requests we answer ----------------------------------------------------------
 

@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from ...core.errors import ConfigurationError
+from ...core.i18n import N_
 
 KEY_BYTES = 32
 
@@ -39,7 +40,7 @@ def load_or_create_key(path: Path) -> bytes:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise ConfigurationError(f"cannot create the PACT token key {path}: {exc}", path="pact.key") from exc
+        raise ConfigurationError(N_("cannot create the PACT token key {path}: {exc}", path=path, exc=exc), path="pact.key") from exc
     else:
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(KEY_BYTES))
@@ -47,11 +48,11 @@ def load_or_create_key(path: Path) -> bytes:
         try:
             key = path.read_bytes()
         except OSError as exc:
-            raise ConfigurationError(f"cannot read the PACT token key {path}: {exc}", path="pact.key") from exc
+            raise ConfigurationError(N_("cannot read the PACT token key {path}: {exc}", path=path, exc=exc), path="pact.key") from exc
         if len(key) >= KEY_BYTES:
             return key
         time.sleep(0.02)
-    raise ConfigurationError(f"the PACT token key {path} is shorter than {KEY_BYTES} bytes", path="pact.key")
+    raise ConfigurationError(N_("the PACT token key {path} is shorter than {key_bytes} bytes", path=path, key_bytes=KEY_BYTES), path="pact.key")
 
 
 def _b64(data: bytes) -> str:
@@ -80,15 +81,15 @@ class TokenSigner:
         try:
             payload, given = _unb64(body), _unb64(mac)
         except (ValueError, TypeError) as exc:
-            raise TokenInvalid("malformed token") from exc
+            raise TokenInvalid(N_("malformed token")) from exc
         if not hmac.compare_digest(self._mac(payload), given):
-            raise TokenInvalid("token signature does not verify")
+            raise TokenInvalid(N_("token signature does not verify"))
         try:
             claims = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
-            raise TokenInvalid("malformed token payload") from exc
+            raise TokenInvalid(N_("malformed token payload")) from exc
         if not isinstance(claims, dict) or claims.get("p") != purpose or not isinstance(claims.get("exp"), int):
-            raise TokenInvalid(f"not a {purpose} token")
+            raise TokenInvalid(N_("not a {purpose} token", purpose=purpose))
         if (time.time() if now is None else now) >= claims["exp"]:
-            raise TokenExpired(f"the {purpose} token has expired")
+            raise TokenExpired(N_("the {purpose} token has expired", purpose=purpose))
         return claims
