@@ -68,6 +68,9 @@ def test_help_and_usage_errors_in_chinese() -> None:
     assert "提交 FILE 及其签名证明" in submit and "显示此帮助并退出。" in submit
     missing = _run("--lang", "zh", "submit")
     assert missing.exit_code == 2 and "错误：缺少参数 'FILE'" in missing.output
+    convert = _run("--lang", "zh", "convert", "--help").output
+    assert "将声明 IN 转换为另一种格式，并报告每一处改动。" in convert
+    assert "目标格式标识（见 `fpgw formats`）。  [必填]" in convert
     english = _run("submit", "--help").output
     assert english.startswith("Usage:") and "Submit FILE with its attestations" in english
 

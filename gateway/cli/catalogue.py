@@ -1,6 +1,6 @@
 """Every message the Chinese catalogue must translate, collected from where it lives:
-``_()``/``N_()`` calls in our sources, each error reason's text, the client's hints, the help
-of the commands listed in :data:`TRANSLATED_COMMANDS` (their options included), and the click
+``_()``/``N_()`` calls in our sources (error templates included), each error reason's text, the
+client's and the CLI's hints, the help of every ``fpgw`` command and its options, and the click
 messages a user meets. ``python -m gateway.cli.catalogue`` adds missing ones to the ``.po``
 (empty, for a translator) and drops those no longer used; ``tests/test_i18n.py`` fails while
 any is untranslated.
@@ -23,10 +23,6 @@ from gateway.core.i18n import LOCALE_DIR, reason_source
 # Our packages: every message of ours is written in one of them.
 SOURCES = tuple(Path(__file__).resolve().parents[2] / name for name in ("gateway", "mappings", "signing"))
 PO_FILE = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "fpgw.po"
-
-# Commands whose help pages are translated, by their path under ``fpgw``.
-TRANSLATED_COMMANDS = ("", "submit", "get", "list", "watch", "sync", "peers", "peers status", "tls", "tls ca",
-                       "tls server", "tls client", "serve")
 
 # click's own messages (its gettext msgids) that users of these commands see.
 CLICK_MESSAGES = (
@@ -69,18 +65,24 @@ def _hints() -> set[str]:
             | {cli["looks_like_xml"], cli["looks_like_json"]})
 
 
+def _commands(command: click.Command, ctx: click.Context) -> list[click.Command]:
+    """``command`` and every command under it."""
+    found = [command]
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            found += _commands(sub, click.Context(sub, parent=ctx, info_name=name))
+    return found
+
+
 def _help_texts() -> set[str]:
+    """The help of every ``fpgw`` command and of its options."""
     from gateway.cli import main
 
     found = set()
-    for path in TRANSLATED_COMMANDS:
-        command: click.Command = main
-        ctx = click.Context(main, info_name="fpgw")
-        for name in path.split():
-            command = command.get_command(ctx, name)
-            ctx = click.Context(command, parent=ctx, info_name=name)
+    for command in _commands(main, click.Context(main, info_name="fpgw")):
         if command.help:
-            found.add(inspect.cleandoc(command.help))
+            found.add(inspect.cleandoc(command.help).partition("\f")[0])
         for param in command.params:
             if isinstance(param, click.Option) and param.help and param.name != "help":
                 found.add(param.help)
