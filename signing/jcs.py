@@ -82,9 +82,47 @@ _NONCHARACTER_UTF8 = re.compile(rb"\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-
 
 
 def _orjson_output_is_jcs(out: bytes) -> bool:
-    if b"null" in out or _INTEGRAL_FLOAT.search(out) or _EXPONENT.search(out) or _NONCHARACTER_UTF8.search(out):
+    """Whether orjson's output is JCS once its integral floats are rewritten. Byte tests guard
+    the noncharacter expression (a BMP noncharacter's UTF-8 starts EF B7 or EF BF, any other's
+    with a supplementary lead byte), which would otherwise scan every document."""
+    if b"null" in out or _EXPONENT.search(out):
         return False
-    return not (any(b in out for b in _HIGH_BMP_LEADS) and any(b in out for b in _SUPPLEMENTARY_LEADS))
+    supplementary = any(b in out for b in _SUPPLEMENTARY_LEADS)
+    bmp_noncharacter = b"\xef" in out and (b"\xef\xb7" in out or b"\xef\xbf" in out)
+    if (supplementary or bmp_noncharacter) and _NONCHARACTER_UTF8.search(out):
+        return False
+    return not (supplementary and any(b in out for b in _HIGH_BMP_LEADS))
+
+
+def _without_integral_floats(out: bytes) -> bytes | None:
+    """orjson's output with each integral float written as ES6 does (``56.0`` → ``56``,
+    ``-0.0`` → ``0``), or None when that takes the walk: a backslash in the output (an escaped
+    quote would make the quote count below wrong) or an integral float of 16 digits (beyond
+    2^53−1 it is refused, which the walk does with its reason).
+
+    A candidate lies inside a string exactly when an odd number of quotes precede it, since
+    without backslashes every quote opens or closes a string; the count runs once over the text."""
+    if b"\\" in out:
+        return None
+    pieces, last, counted, quotes = [], 0, 0, 0
+    for m in _INTEGRAL_FLOAT.finditer(out):
+        point = m.start()
+        quotes += out.count(b'"', counted, point)
+        counted = point
+        if quotes % 2:
+            continue
+        start = point
+        while start and 48 <= out[start - 1] <= 57:  # the integer digits before ".0"
+            start -= 1
+        digits = out[start:point]
+        if not digits or len(digits) >= 16:
+            return None
+        if start and out[start - 1] == 45:  # "-"
+            start -= 1
+        pieces += [out[last:start], b"0" if digits == b"0" else out[start:point]]
+        last = point + 2
+    pieces.append(out[last:])
+    return b"".join(pieces)
 
 
 class _NeedsReference(Exception):
@@ -104,7 +142,9 @@ def canonicalize(value: Any) -> bytes:
         except orjson.JSONEncodeError:
             out = None  # the walk below names the reason
         if out is not None and _orjson_output_is_jcs(out):
-            return out
+            fixed = _without_integral_floats(out) if _INTEGRAL_FLOAT.search(out) else out
+            if fixed is not None:
+                return fixed
     try:
         prepared = _prepare(value, 0)
     except _NeedsReference:

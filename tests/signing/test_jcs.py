@@ -74,6 +74,26 @@ def test_reference_path_equals_rfc8785(value: object) -> None:
     _agrees_with_rfc8785(jcs.canonicalize_reference, value)
 
 
+# integral floats beside strings that look like them ("1.0," inside a text, escaped quotes):
+# the fast path rewrites integral floats in orjson's output only outside strings
+_NUMBER_LIKE = ["1.0,", "-2.0]", "30.0}", "-0.0,", "4.0", ":", "[", "a", "中", " ", "7", "8.0,9.0]"]
+# mostly texts without a quote or backslash (the rewrite runs), now and then one with (the walk runs)
+number_like_texts = st.lists(st.sampled_from(_NUMBER_LIKE), max_size=6).map("".join) | st.lists(
+    st.sampled_from([*_NUMBER_LIKE, '"', "\\"]), max_size=6).map("".join)
+integral_floats = st.sampled_from([-0.0, 0.0, 2.0, -7.0, 1e15, 123456789012345.0, 1234567890123456.0, 2.0**53]) | st.integers(
+    min_value=-(10**17), max_value=10**17).map(float)
+integral_values = st.recursive(
+    st.one_of(integral_floats, number_like_texts, safe_ints, finite_floats),
+    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(number_like_texts, children, max_size=5)),
+    max_leaves=30,
+)
+
+
+@given(integral_values)
+def test_integral_floats_beside_number_like_texts_equal_rfc8785(value: object) -> None:
+    _agrees_with_rfc8785(jcs.canonicalize, value)
+
+
 @given(json_values.filter(lambda v: not _has_ambiguous_integral(v)))
 def test_loads_round_trips_canonical_form(value: object) -> None:
     canonical = jcs.canonicalize(value)
@@ -215,7 +235,10 @@ def test_other_python_types_refused_on_every_path(value: object) -> None:
             canonicalize([value])
 
 
-@pytest.mark.parametrize("text", [b'{"a":null}', b'{"a":"x.0,"}', b'{"\\ue000":1,"\\ud83d\\ude02":2}', b'[1e-7,2.0]'])
+@pytest.mark.parametrize("text", [
+    b'{"a":null}', b'{"a":"x.0,"}', b'{"\\ue000":1,"\\ud83d\\ude02":2}', b'[1e-7,2.0]',
+    b'[-0.0,1.0,-3.0]', b'{"a":"x:1.0,","b":2.0,"c":["4.0]",5.0]}', b'{"a":"q\\"1.0,","b":2.0}', b'[1234567890123456.0]',
+])
 def test_suspect_outputs_take_the_slow_path_correctly(text: bytes) -> None:
     value = jcs.loads(text)
     assert jcs.canonicalize(value) == rfc8785.dumps(value)
