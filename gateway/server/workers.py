@@ -124,11 +124,12 @@ def _start(workers: list[Any], shared: str | None) -> None:
 
 def _forward_reload(workers: list[Any], reload: Callable[[], ServerConfig]) -> None:
     try:
-        reload()
+        config = reload()
     except ConfigurationError as error:
         log.error("reload refused, keeping the running configuration",
                   extra={"reason": error.reason, "detail": str(error)})
         return
+    configure_logging(config.logging)  # the supervisor's own lines follow the new [logging] too
     for worker in workers:
         if worker.pid is not None and worker.is_alive():
             os.kill(worker.pid, signal.SIGHUP)

@@ -296,3 +296,43 @@ def test_a_peer_presenting_another_identity_is_not_pulled(pki, tmp_path, start_s
     assert state["last_error"] == (f"UNAUTHENTICATED: localhost:{hebei_port} presents a certificate for {HEBEI}, "
                                    "not urn:jjj:platform:tianjin")
     assert target.last_cursor() == 0 and state["cursor"] == 0
+
+
+def test_peers_add_and_remove_edit_the_file_and_signal_the_gateway(pki, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from gateway.cli import main
+
+    hebei, beijing = Region("hebei", pki, tmp_path, processes=2), Region("beijing", pki, tmp_path)
+    hebei.write_config([], pki.ca_file)
+    beijing.write_config([], pki.ca_file)
+    hebei.config.write_text("# operator's note, kept\n" + hebei.config.read_text())
+    try:
+        hebei.start()
+        beijing.start()
+        with beijing.channel(pki) as channel:
+            exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(1), timeout=10)
+        config = str(hebei.config)
+        added = CliRunner().invoke(main, ["peers", "add", "beijing", "--config", config, "--address", beijing.address,
+                                          "--identity", beijing.identity, "--ca", str(pki.ca_file),
+                                          "--pid", str(hebei.process.pid)])
+        assert added.exit_code == 0, added.output
+        assert f"added peer beijing ({beijing.identity})" in added.output and "sent SIGHUP" in added.output
+        assert hebei.config.read_text().startswith("# operator's note, kept\n")
+        (state,) = _until(lambda: [s for s in hebei.peers() if s["cursor"] == 1], what="the added peer to be pulled")
+        assert (state["name"], state["stored"]) == ("beijing", 1)
+        before = hebei.config.read_bytes()
+        twice = CliRunner().invoke(main, ["peers", "add", "again", "--config", config, "--address", beijing.address,
+                                          "--identity", beijing.identity])
+        assert twice.exit_code == 1 and "urn:jjj:platform:beijing is listed twice" in twice.output
+        assert hebei.config.read_bytes() == before  # a file that would not load is not written
+        removed = CliRunner().invoke(main, ["peers", "remove", "beijing", "--config", config,
+                                            "--pid", str(hebei.process.pid)])
+        assert removed.exit_code == 0, removed.output
+        _until(lambda: hebei.peers() == [], what="the removed peer to stop")
+        missing = CliRunner().invoke(main, ["peers", "remove", "beijing", "--config", config])
+        assert missing.exit_code == 1 and "has no peer 'beijing'" in missing.output
+        assert "[peers.beijing]" not in hebei.config.read_text() and hebei.process.poll() is None
+    finally:
+        hebei.stop()
+        beijing.stop()
