@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -48,6 +48,22 @@ class FieldRule:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A rule with its paths parsed and its type split, once per table."""
+
+    rule: FieldRule
+    kind: str
+    arg: str
+    canonical: Path | None
+    native: Path
+
+    @classmethod
+    def of(cls, rule: FieldRule) -> _Compiled:
+        kind, _, arg = rule.type.partition(":")
+        return cls(rule, kind, arg, compile_path(rule.canonical) if rule.canonical else None, compile_path(rule.native))
+
+
 @dataclass(frozen=True)
 class FieldMap:
     format_id: str
@@ -62,6 +78,14 @@ class FieldMap:
         rules = tuple(FieldRule(**{**row, "canonical": row.get("canonical") or None}) for row in data.get("field", ()))
         return cls(data["format"], rules, data.get("codes", {}), data.get("notes", {}))
 
+    @cached_property
+    def _compiled(self) -> tuple[_Compiled, ...]:
+        return tuple(_Compiled.of(rule) for rule in self.rules)
+
+    @cached_property
+    def _reverse_codes(self) -> dict[str, dict[str, str]]:
+        return {name: {v: k for k, v in table.items()} for name, table in self.codes.items()}
+
     # -- canonical -> native ---------------------------------------------------------------
 
     def to_native(
@@ -70,34 +94,36 @@ class FieldMap:
         report: TranslationReport,
         *,
         allow_defaults: bool = False,
+        supplied: set[str] | frozenset[str] = frozenset(),
     ) -> tuple[dict[str, Any], set[str]]:
-        """Fill a native tree from canonical data; returns it and the canonical paths consumed."""
+        """Fill a native tree from canonical data; returns it and the canonical paths consumed.
+        ``supplied`` are native paths the caller sets afterwards (carried native fields): a
+        required row whose canonical value is absent is left to them, neither defaulted nor refused."""
         native: dict[str, Any] = {}
         consumed: set[str] = set()
-        for rule in self.rules:
-            if rule.type == "const":
-                put(native, rule.native, rule.default)
+        for c in self._compiled:
+            rule = c.rule
+            if c.kind == "const":
+                c.native.put(native, rule.default)
                 continue
-            value = get(canonical, rule.canonical) if rule.canonical else _MISSING
+            value = c.canonical.consume(canonical, consumed) if c.canonical else _MISSING
             if value is _MISSING:
-                if rule.required:
-                    put(native, rule.native, self._default(rule, allow_defaults))
+                if rule.required and not (c.canonical and rule.native in supplied):
+                    c.native.put(native, self._default(rule, allow_defaults))
                     report.defaulted(rule.canonical, rule.native, f"absent; documented default {rule.default!r} used")
                 continue
-            consumed.update(resolve(canonical, rule.canonical))
-            put(native, rule.native, self._encode(rule, value))
+            c.native.put(native, self._encode(c, value))
         return native, consumed
 
     def without_unknown_codes(self, view: dict[str, Any]) -> dict[str, Any]:
         """``view`` less its optional coded values this table cannot express (in place): the
         callers' extensions carry those instead of the codec refusing them."""
-        for rule in self.rules:
-            kind, _, table = rule.type.partition(":")
-            if kind != "code" or rule.required or not rule.canonical:
+        for c in self._compiled:
+            if c.kind != "code" or c.rule.required or c.canonical is None:
                 continue
-            value = get(view, rule.canonical)
-            if value is not _MISSING and value not in self.codes[table]:
-                parent, _, key = rule.canonical.rpartition("/")
+            value = c.canonical.get(view)
+            if value is not _MISSING and value not in self.codes[c.arg]:
+                parent, _, key = c.rule.canonical.rpartition("/")
                 (get(view, parent) if parent else view).pop(key, None)
         return view
 
@@ -114,21 +140,21 @@ class FieldMap:
             )
         return rule.default
 
-    def _encode(self, rule: FieldRule, value: Any) -> Any:
-        kind, _, arg = rule.type.partition(":")
+    def _encode(self, c: _Compiled, value: Any) -> Any:
+        kind = c.kind
         if kind == "number":
             return Decimal(value)
         if kind == "quantity-number":
-            return Decimal(self._amount(rule, value, arg))
+            return Decimal(self._amount(c.rule, value, c.arg))
         if kind == "quantity-decimal":
-            return self._amount(rule, value, arg)
+            return self._amount(c.rule, value, c.arg)
         if kind == "code":
-            table = self.codes[arg]
+            table = self.codes[c.arg]
             if value not in table:
                 raise Unrepresentable(
-                    N_("{value!r} has no equivalent in {format_id} {native} (known: {items})", value=value, format_id=self.format_id, native=rule.native, items=', '.join(table)),
-                    path=rule.canonical,
-                    target=rule.native,
+                    N_("{value!r} has no equivalent in {format_id} {native} (known: {items})", value=value, format_id=self.format_id, native=c.rule.native, items=', '.join(table)),
+                    path=c.rule.canonical,
+                    target=c.rule.native,
                 )
             return table[value]
         return value
@@ -147,26 +173,23 @@ class FieldMap:
         """Fill canonical data from a native tree; returns it and the native paths consumed."""
         canonical: dict[str, Any] = {}
         consumed: set[str] = set()
-        for rule in self.rules:
-            value = get(native, rule.native)
-            if value is _MISSING:
+        for c in self._compiled:
+            value = c.native.consume(native, consumed)
+            if value is _MISSING or c.kind == "const" or c.canonical is None:
                 continue
-            consumed.update(resolve(native, rule.native))
-            if rule.type == "const" or rule.canonical is None:
-                continue
-            put(canonical, rule.canonical, self._decode(rule, value))
+            c.canonical.put(canonical, self._decode(c, value))
         return canonical, consumed
 
-    def _decode(self, rule: FieldRule, value: Any) -> Any:
-        kind, _, arg = rule.type.partition(":")
+    def _decode(self, c: _Compiled, value: Any) -> Any:
+        kind = c.kind
         if kind in ("number", "decimal"):
-            return _decimal_text(value, rule.native)
+            return _decimal_text(value, c.rule.native)
         if kind in ("quantity-number", "quantity-decimal"):
-            return {"amount": _decimal_text(value, rule.native), "unit": arg}
+            return {"amount": _decimal_text(value, c.rule.native), "unit": c.arg}
         if kind == "code":
-            reverse = {v: k for k, v in self.codes[arg].items()}
+            reverse = self._reverse_codes[c.arg]
             if value not in reverse:
-                raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=rule.native), path=rule.native)
+                raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=c.rule.native), path=c.rule.native)
             return reverse[value]
         return value
 
@@ -182,66 +205,127 @@ def _decimal_text(value: Any, native_path: str) -> str:
 # -- paths ---------------------------------------------------------------------------------
 
 
-@cache
-def _segments(path: str) -> tuple[str, ...]:
-    # Paths come from the finite field tables, so caching the split is bounded.
-    return tuple(s for s in path.split("/") if s)
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One path segment: a member ``key``, or with ``field`` the item of the list at ``key``
+    whose ``field`` equals ``value``. ``text`` is the segment as written (a last segment is
+    always a plain member)."""
+
+    text: str
+    key: str
+    field: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A ``/``-separated path parsed into steps: walked without parsing, one walk per use."""
+
+    text: str
+    steps: tuple[Step, ...]
+    selective: bool  # some step selects a list item, so the concrete path depends on the tree
+
+    def get(self, tree: Any) -> Any:
+        """The value at this path or the ``_MISSING`` marker."""
+        node = tree
+        for step in self.steps:
+            if step.field is None:
+                if not isinstance(node, dict) or step.key not in node:
+                    return _MISSING
+                node = node[step.key]
+            else:
+                items = node.get(step.key) if isinstance(node, dict) else None
+                if not isinstance(items, list):
+                    return _MISSING
+                node = next((i for i in items if isinstance(i, dict) and i.get(step.field) == step.value), _MISSING)
+                if node is _MISSING:
+                    return _MISSING
+        return node
+
+    def consume(self, tree: Any, consumed: set[str]) -> Any:
+        """:meth:`get`, adding to ``consumed`` the concrete paths the value takes when found:
+        the path with selectors replaced by list indices (``ids/0/value``), plus the selector
+        fields themselves (``ids/0/scheme``)."""
+        if not self.selective:
+            value = self.get(tree)
+            if value is not _MISSING:
+                consumed.add(self.text)
+            return value
+        found = self.locate(tree)
+        if found is None:
+            return _MISSING
+        value, paths = found
+        consumed.update(paths)
+        return value
+
+    def locate(self, tree: Any) -> tuple[Any, list[str]] | None:
+        """The value and the concrete paths it takes (see :meth:`consume`), or None when absent."""
+        out: list[str] = []
+        selectors: list[str] = []
+        node = tree
+        for step in self.steps:
+            if step.field is None:
+                if not isinstance(node, dict) or step.key not in node:
+                    return None
+                out.append(step.key)
+                node = node[step.key]
+                continue
+            items = node.get(step.key) if isinstance(node, dict) else None
+            if not isinstance(items, list):
+                return None
+            index = next((n for n, i in enumerate(items) if isinstance(i, dict) and i.get(step.field) == step.value), None)
+            if index is None:
+                return None
+            out += [step.key, str(index)]
+            selectors.append("/".join(out + [step.field]))
+            node = items[index]
+        return node, ["/".join(out), *selectors]
+
+    def put(self, tree: dict[str, Any], value: Any) -> None:
+        node = tree
+        for step in self.steps[:-1]:
+            if step.field is None:
+                node = node.setdefault(step.key, {})
+                continue
+            items = node.setdefault(step.key, [])
+            found = next((i for i in items if i.get(step.field) == step.value), None)
+            if found is None:
+                found = {step.field: step.value}
+                items.append(found)
+            node = found
+        node[self.steps[-1].text] = value
+
+
+def _step(segment: str) -> Step:
+    m = _SELECTOR.match(segment)
+    return Step(segment, m["key"], m["field"], m["value"]) if m else Step(segment, segment)
+
+
+@lru_cache(maxsize=4096)
+def compile_path(path: str) -> Path:
+    """``path`` parsed once: the tables' paths are compiled with them; paths built from data
+    (merge-patch leaves) go through a bounded cache."""
+    steps = tuple(_step(s) for s in path.split("/") if s)
+    # The last segment of a put is a plain member; of a walk, a selector like any other.
+    return Path("/".join(s.text for s in steps), steps, any(s.field is not None for s in steps))
 
 
 def get(tree: Any, path: str) -> Any:
     """The value at ``path`` or the ``_MISSING`` marker."""
-    node = tree
-    for seg in _segments(path):
-        m = _SELECTOR.match(seg)
-        if m:
-            items = node.get(m["key"]) if isinstance(node, dict) else None
-            if not isinstance(items, list):
-                return _MISSING
-            node = next((i for i in items if isinstance(i, dict) and i.get(m["field"]) == m["value"]), _MISSING)
-        elif isinstance(node, dict) and seg in node:
-            node = node[seg]
-        else:
-            return _MISSING
-        if node is _MISSING:
-            return _MISSING
-    return node
+    return compile_path(path).get(tree)
 
 
 def resolve(tree: Any, path: str) -> list[str]:
-    """``path`` with selectors replaced by list indices (``ids/0/value``), plus the selector
-    fields themselves (``ids/0/scheme``): the concrete paths a rule consumes."""
-    out: list[str] = []
-    selectors: list[str] = []
-    node = tree
-    for seg in _segments(path):
-        m = _SELECTOR.match(seg)
-        if m:
-            items = node[m["key"]]
-            index = next(n for n, i in enumerate(items) if isinstance(i, dict) and i.get(m["field"]) == m["value"])
-            out += [m["key"], str(index)]
-            selectors.append("/".join(out + [m["field"]]))
-            node = items[index]
-        else:
-            out.append(seg)
-            node = node[seg]
-    return ["/".join(out), *selectors]
+    """The concrete paths a rule on ``path`` consumes in ``tree`` (see :meth:`Path.consume`);
+    the path must be present."""
+    found = compile_path(path).locate(tree)
+    if found is None:
+        raise KeyError(path)
+    return found[1]
 
 
 def put(tree: dict[str, Any], path: str, value: Any) -> None:
-    segs = _segments(path)
-    node = tree
-    for seg in segs[:-1]:
-        m = _SELECTOR.match(seg)
-        if m:
-            items = node.setdefault(m["key"], [])
-            found = next((i for i in items if i.get(m["field"]) == m["value"]), None)
-            if found is None:
-                found = {m["field"]: m["value"]}
-                items.append(found)
-            node = found
-        else:
-            node = node.setdefault(seg, {})
-    node[segs[-1]] = value
+    compile_path(path).put(tree, value)
 
 
 def leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -256,12 +340,43 @@ def leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
         yield prefix, tree
 
 
+# -- what no rule consumed -----------------------------------------------------------------
+
+
 def unconsumed(tree: dict[str, Any], consumed: set[str]) -> dict[str, Any]:
-    """The leaves of ``tree`` no consumed path covers, as ``{path: value}``; one set lookup
-    per path level, so linear in the leaves rather than leaves x consumed paths."""
-    out = {}
-    for path, value in leaves(tree):
+    """The leaves of ``tree`` no consumed path covers, as ``{path: value}``, in tree order.
+
+    One walk: each member's path is built once from its parent's and looked up once; a
+    covered member is skipped whole, so its leaves are never visited."""
+    out: dict[str, Any] = {}
+    if isinstance(tree, dict):
+        _uncovered(tree, "", consumed, out)
+    else:
+        _uncovered_by_text(tree, "", consumed, out)
+    return out
+
+
+def _uncovered(node: dict[str, Any] | list[Any], prefix: str, consumed: set[str], out: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        members: Iterable[tuple[Any, Any]] = node.items()
+    else:
+        members = enumerate(node)
+    listed = isinstance(node, list)
+    for key, value in members:
+        path = f"{prefix}/{key}" if prefix or listed else key
+        if not listed and not (isinstance(key, str) and key and "/" not in key):
+            # A member whose name is empty or holds "/" is not one segment of a path.
+            _uncovered_by_text(value, path, consumed, out)
+        elif path in consumed:
+            continue
+        elif isinstance(value, (dict, list)):
+            _uncovered(value, path, consumed, out)
+        else:
+            out[path] = value
+
+
+def _uncovered_by_text(tree: Any, prefix: str, consumed: set[str], out: dict[str, Any]) -> None:
+    for path, value in leaves(tree, prefix):
         parts = path.split("/")
         if not any("/".join(parts[:n]) in consumed for n in range(1, len(parts) + 1)):
             out[path] = value
-    return out

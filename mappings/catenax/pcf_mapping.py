@@ -161,10 +161,7 @@ def from_canonical(
             report.dropped(f"extensions/{NAMESPACE}/{REST_KEY}/{path}", None, f"a 9.0.0 member {layout.id} has no place for")
     view = layout.fields.without_unknown_codes(units.to_pact(layout.profile, data, options, report))
     supplied = {path for path, _ in leaves(leftovers)}
-    fields = replace(layout.fields, rules=tuple(
-        r for r in layout.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
-    ))
-    native, _ = fields.to_native(view, report, allow_defaults=options.allow_defaults)
+    native, _ = layout.fields.to_native(view, report, allow_defaults=options.allow_defaults, supplied=supplied)
     _write_structure(layout, view, native, leftovers, report)
     carry.overlay(native, {k: v for k, v in leftovers.items() if k != "extensions"})
     if "extensions" in leftovers:

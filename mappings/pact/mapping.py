@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.core.jsonpatch import merge_diff, merge_patch
@@ -48,10 +48,7 @@ def from_canonical(
     leftovers = _native_leftovers(profile, data.get("extensions", {}), report)
     supplied = {p for p, _ in leaves(leftovers)} | _prefixes(leftovers)
     view = profile.fields.without_unknown_codes(units.to_pact(profile, data, options, report))
-    fields = replace(profile.fields, rules=tuple(
-        r for r in profile.fields.rules if not (r.required and r.native in supplied and get(view, r.canonical or "") is ABSENT)
-    ))
-    native, _ = fields.to_native(view, report, allow_defaults=options.allow_defaults)
+    native, _ = profile.fields.to_native(view, report, allow_defaults=options.allow_defaults, supplied=supplied)
     structure.write(profile, view, native, supplied)
     carry.overlay(native, leftovers)
     _carry_canonical(profile, data, native, options, report, mapping_version)

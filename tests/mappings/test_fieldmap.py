@@ -81,3 +81,27 @@ def test_unique_keeps_first_occurrences_and_compares_objects_by_content() -> Non
               ["x", {"k": 1}], {"name": "db", "version": "2"}]
     assert unique(values) == [{"name": "db", "version": "1"}, "urn:a", ["x", {"k": 1}], {"name": "db", "version": "2"}]
     assert unique([f"s{i % 997}" for i in range(10_000)]) == [f"s{i}" for i in range(997)]
+
+
+def test_a_required_row_left_to_supplied_native_fields_is_neither_defaulted_nor_refused() -> None:
+    data = {k: v for k, v in CANONICAL.items() if k != "method"}
+    report = TranslationReport()
+    native, _ = TABLE.to_native(data, report, supplied={"exempted"})
+    assert "exempted" not in native
+    assert report.entries == []
+    with pytest.raises(MissingRequiredValue):
+        TABLE.to_native(data, TranslationReport(), supplied={"boundary"})
+
+
+def test_consumed_paths_are_recorded_by_the_walk_that_reads_them() -> None:
+    _, consumed = TABLE.to_native(CANONICAL, TranslationReport())
+    assert consumed == {"id", "organisation/ids/1/value", "organisation/ids/1/scheme", "results/fossil",
+                        "method/boundary", "method/exempted_share"}
+    _, used = TABLE.to_canonical({"productId": "x", "company": {"uscc": "U"}, "specVersion": "1.0"}, TranslationReport())
+    assert used == {"productId", "company/uscc", "specVersion"}
+
+
+def test_member_names_that_are_not_one_path_segment_are_covered_by_their_text() -> None:
+    tree = {"a/b": {"c": 1}, "": {"d": 2}, "e": {"f/g": 3, "h": 4}}
+    assert unconsumed(tree, {"a"}) == {"d": 2, "e/f/g": 3, "e/h": 4}
+    assert unconsumed(tree, {"a/b/c", "d", "e/f"}) == {"e/h": 4}
