@@ -285,24 +285,25 @@ def _dataclass_reader(cls: type) -> Reader:
     hints = _hints(cls)
     env: dict[str, Any] = {
         "cls": cls, "known": frozenset(f.name for f in dataclasses.fields(cls)), "FieldViolation": FieldViolation,
-        "MISSING": _MISSING, "MESSAGE": f"expected an object for {cls.__name__}",
+        "MISSING": _MISSING, "NOT_AN_OBJECT": N_("expected an object for {name}", name=cls.__name__),
+        "UNKNOWN": _UNKNOWN_FIELD, "REQUIRED": _REQUIRED_FIELD,
     }
     lines = [
         "def read(data, parent, key, errors):",
         "    path = parent if key is None else f'{parent}/{key}'",
         "    if not isinstance(data, dict):",
-        "        errors.append(FieldViolation(path or '/', MESSAGE))",
+        "        errors.append(FieldViolation(path or '/', NOT_AN_OBJECT))",
         "        return None",
         "    before = len(errors)",
         "    if not known.issuperset(data):",
-        "        errors.extend([FieldViolation(f'{path}/{name}', 'unknown field') for name in data if name not in known])",
+        "        errors.extend([FieldViolation(f'{path}/{name}', UNKNOWN) for name in data if name not in known])",
         "    kwargs = {}",
     ]
     for i, f in enumerate(dataclasses.fields(cls)):
         lines += [f"    v = data.get({f.name!r}, MISSING)", "    if v is not MISSING:"]
         lines += _read_statements(hints[f.name], i, f.name, env)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            lines += ["    else:", f"        errors.append(FieldViolation(f'{{path}}/{f.name}', 'required field missing'))"]
+            lines += ["    else:", f"        errors.append(FieldViolation(f'{{path}}/{f.name}', REQUIRED))"]
     lines += ["    if len(errors) > before:", "        return None", "    return cls(**kwargs)"]
     return _compile(lines, env, "read", f"read {cls.__name__}")
 
@@ -332,6 +333,8 @@ def _read_statements(tp: Any, i: int, name: str, env: dict[str, Any]) -> list[st
 
 
 _MISSING = object()
+_UNKNOWN_FIELD = N_("unknown field")
+_REQUIRED_FIELD = N_("required field missing")
 
 
 def _scalar(tp: Any, data: Any) -> Any:
