@@ -116,15 +116,15 @@ class FieldMap:
         return native, consumed
 
     def without_unknown_codes(self, view: dict[str, Any]) -> dict[str, Any]:
-        """``view`` less its optional coded values this table cannot express (in place): the
-        callers' extensions carry those instead of the codec refusing them."""
+        """``view`` less its optional coded values this table cannot express: the callers'
+        extensions carry those instead of the codec refusing them. ``view`` is left as it is;
+        only the objects along a removed value's path are copied."""
         for c in self._compiled:
             if c.kind != "code" or c.rule.required or c.canonical is None:
                 continue
             value = c.canonical.get(view)
             if value is not _MISSING and value not in self.codes[c.arg]:
-                parent, _, key = c.rule.canonical.rpartition("/")
-                (get(view, parent) if parent else view).pop(key, None)
+                view = c.canonical.without(view)
         return view
 
     def _default(self, rule: FieldRule, allow_defaults: bool) -> Any:
@@ -281,6 +281,11 @@ class Path:
             node = items[index]
         return node, ["/".join(out), *selectors]
 
+    def without(self, tree: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``tree`` less the member at this path (which is present): the objects and
+        lists along the path are new, everything else is shared."""
+        return _without(tree, self.steps)
+
     def put(self, tree: dict[str, Any], value: Any) -> None:
         node = tree
         for step in self.steps[:-1]:
@@ -294,6 +299,21 @@ class Path:
                 items.append(found)
             node = found
         node[self.steps[-1].text] = value
+
+
+def _without(node: dict[str, Any], steps: tuple[Step, ...]) -> dict[str, Any]:
+    step, rest = steps[0], steps[1:]
+    out = dict(node)
+    if not rest:
+        out.pop(step.text, None)
+    elif step.field is None:
+        out[step.key] = _without(node[step.key], rest)
+    else:
+        items = list(node[step.key])
+        index = next(n for n, i in enumerate(items) if isinstance(i, dict) and i.get(step.field) == step.value)
+        items[index] = _without(items[index], rest)
+        out[step.key] = items
+    return out
 
 
 def _step(segment: str) -> Step:

@@ -7,7 +7,6 @@ writing 2.x divides every result by the declared amount expressed in the PACT un
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
@@ -43,9 +42,10 @@ def _divide(a: Decimal, b: Decimal) -> tuple[Decimal, bool]:
 
 
 def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    """A copy of canonical data whose declared unit, mass and results are in PACT terms."""
-    view = copy.deepcopy(data)
-    du = view["declared_unit"]
+    """Canonical data with its declared unit, mass and results in PACT terms: a new top level
+    and new declared unit and results; every other member is ``data``'s own (not copied)."""
+    view = dict(data)
+    du = data["declared_unit"]
     unit, amount = du["unit"], Decimal(du["amount"])
     unit_path = profile.fields_native("declared_unit/unit")
     mass = _mass_kg(du)
@@ -74,7 +74,7 @@ def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, r
         )
     mass = _v3_mass(profile, unit, pact_unit, pact_amount, mass, mass_source, report)
     if profile.results_per_single_unit:
-        _per_single_unit(view, pact_amount, report, profile)
+        _per_single_unit(view, pact_amount, report, profile)  # replaces view["results"]
         if mass is not None:
             mass, _ = _divide(mass, pact_amount)
     view["declared_unit"] = {"unit": pact_unit, "amount": text(pact_amount)}
@@ -119,11 +119,14 @@ def _per_single_unit(view: dict[str, Any], divisor: Decimal, report: Translation
     if divisor == 1:
         return
     inexact = []
+    results = {}
     for name, q in view.get("results", {}).items():
         value, exact = _divide(Decimal(q["amount"]), divisor)
-        q["amount"] = text(value)
+        results[name] = {**q, "amount": text(value)}
         if not exact:
             inexact.append(name)
+    if "results" in view:
+        view["results"] = results
     detail = f"{profile.id} values are per one declared unit: every result divided by {text(divisor)}"
     if inexact:
         detail += f"; rounded to {PRECISION} significant digits: {', '.join(inexact)} (originals carried in the extension)"

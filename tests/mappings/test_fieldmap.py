@@ -7,7 +7,7 @@ import pytest
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.report import TranslationReport
 from mappings.base import unique
-from mappings.fieldmap import FieldMap, FieldRule, get, put, resolve, unconsumed
+from mappings.fieldmap import FieldMap, FieldRule, compile_path, get, put, resolve, unconsumed
 
 TABLE = FieldMap(
     "demo",
@@ -105,3 +105,20 @@ def test_member_names_that_are_not_one_path_segment_are_covered_by_their_text() 
     tree = {"a/b": {"c": 1}, "": {"d": 2}, "e": {"f/g": 3, "h": 4}}
     assert unconsumed(tree, {"a"}) == {"d": 2, "e/f/g": 3, "e/h": 4}
     assert unconsumed(tree, {"a/b/c", "d", "e/f"}) == {"e/h": 4}
+
+
+def test_unknown_codes_are_left_out_of_a_copy_that_shares_the_rest() -> None:
+    view = {**CANONICAL, "method": {"boundary": "cradle-to-grave", "exempted_share": "0.5"}}
+    out = TABLE.without_unknown_codes(view)
+    assert out["method"] == {"exempted_share": "0.5"}
+    assert view["method"] == {"boundary": "cradle-to-grave", "exempted_share": "0.5"}
+    assert out["results"] is view["results"]
+    assert TABLE.without_unknown_codes(CANONICAL) is CANONICAL
+
+
+def test_without_copies_the_list_item_a_selector_passes_through() -> None:
+    tree = {"ids": [{"scheme": "lei", "value": "L"}, {"scheme": "uscc", "value": "U"}], "other": {"k": 1}}
+    out = compile_path("ids[scheme=uscc]/value").without(tree)
+    assert out == {"ids": [{"scheme": "lei", "value": "L"}, {"scheme": "uscc"}], "other": {"k": 1}}
+    assert tree["ids"][1] == {"scheme": "uscc", "value": "U"}
+    assert out["ids"][0] is tree["ids"][0] and out["other"] is tree["other"]
