@@ -174,7 +174,7 @@ def create_server(
     verify_submission = verify_submission or configured_verify
     owns_store = store is None
     if store is None:
-        store = open_store(config.store.url, schema=config.store.schema)
+        store = open_store(config.store.url, schema=config.store.schema, pool_size=config.store.pool_size)
     size = config.max_message_bytes
     executor = futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="fpgw-rpc")
     server = grpc.server(

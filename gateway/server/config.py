@@ -24,6 +24,7 @@ client_ca = "ca.pem"          # set: clients must present a certificate it issue
 url = "gateway.sqlite"        # or postgresql://user@host/db
 schema = "fpgw"
 poll_seconds = 0.5            # how soon Watch sees records other replicas stored
+pool_size = 8                 # PostgreSQL connections per server process (at most; opened on demand)
 
 [trust]                       # set: attestations are verified and Submit/Sync authorised
 list = "trust-list.json"      # the signed trust list, re-read when the file changes
@@ -111,6 +112,7 @@ class StoreConfig:
     url: str = "gateway.sqlite"
     schema: str = "fpgw"
     poll_seconds: float = 0.5
+    pool_size: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +235,8 @@ class ServerConfig:
                 raise ConfigurationError(N_("{name} must be at least 1", name=name), path=f"server.{name}")
         if not self.store.poll_seconds > 0:
             raise ConfigurationError(N_("store.poll_seconds must be greater than 0"), path="store.poll_seconds")
+        if self.store.pool_size < 1:
+            raise ConfigurationError(N_("store.pool_size must be at least 1"), path="store.pool_size")
         if self.max_concurrent_rpcs < self.max_workers:
             raise ConfigurationError(N_("max_concurrent_rpcs must be at least max_workers"),
                                      path="server.max_concurrent_rpcs")

@@ -248,7 +248,7 @@ def local_replicator(config: ServerConfig) -> Iterator[Replicator]:
     """A Replicator into ``config``'s store that verifies as that gateway's Submit does (for
     ``fpgw sync --into``); the store is closed afterwards."""
     _, verify_submission, verify_attestation = verifiers(config)
-    store = open_store(config.store.url, schema=config.store.schema)
+    store = open_store(config.store.url, schema=config.store.schema, pool_size=config.store.pool_size)
     try:
         yield Replicator(store, actor=config.identity or "local", verify_submission=verify_submission,
                          verify_attestation=verify_attestation)

@@ -4,21 +4,28 @@ Backends supply connections (:meth:`SqlStore._transaction`), the SQL that locks 
 row, and the placeholder style; the queries here use ``?`` placeholders and portable SQL.
 Every write transaction first locks the ``cursor`` counter row, which serialises writers so
 cursors and audit entries become visible in the order they were allocated: a Watch that has
-seen cursor N will never later find a record below N appear.
+seen cursor N will never later find a record below N appear. Every read runs in one
+transaction that sees one snapshot (REPEATABLE READ on PostgreSQL), so a feed page merged
+from several tables never holds a record while missing one committed before it.
+
+Each operation is a job ``job(connection)`` handed to :meth:`SqlStore._read` or
+:meth:`SqlStore._write`, so that a backend can run it again after a lost connection (when it
+is safe to repeat) or commit several together.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import AlreadyExists, AuditChainBroken, NotFound
 from ..core.i18n import N_
 from . import audit
+from .group_commit import GroupCommitter
 from .paging import decode_token, encode_token
 from .records import (
     AuditEntry,
@@ -36,6 +43,7 @@ from .records import (
     utc_now,
 )
 
+T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
@@ -83,6 +91,36 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _lock_counters_sql(self) -> str:
         """SQL that takes the writers' lock and returns the current cursor."""
+
+    def _read(self, job: Callable[[Any], T]) -> T:
+        """``job(connection)`` in one read-only transaction (one snapshot)."""
+        with self._transaction(write=False) as conn:
+            return job(conn)
+
+    def _write_now(self, job: Callable[[Any], T], *, idempotent: bool) -> T:
+        """``job(connection)`` in a write transaction of its own; returns once committed."""
+        with self._transaction(write=True) as conn:
+            return job(conn)
+
+    def _start_writer(self) -> None:
+        """Writes safe to repeat from now on go through one group-committing writer thread."""
+        self._writer = GroupCommitter(lambda batch: self._write_now(batch, idempotent=True),
+                                      name=f"fpgw-store-writer-{self.dialect}")
+
+    def _write(self, job: Callable[[Any], T], *, idempotent: bool) -> T:
+        """``job(connection)`` in a write transaction; returns once it is committed.
+        ``idempotent``: running it again after an unknown outcome changes nothing more, so
+        it may share a group commit (and be retried); other writes commit on their own."""
+        writer = getattr(self, "_writer", None)
+        if idempotent and writer is not None:
+            return writer.run(job)
+        return self._write_now(job, idempotent=idempotent)
+
+    def _stop_writer(self) -> None:
+        writer = getattr(self, "_writer", None)
+        if writer is not None:
+            writer.close()
+            self._writer = None
 
     def _q(self, sql: str) -> str:
         return sql
@@ -149,7 +187,8 @@ class SqlStore(abc.ABC):
     ) -> PutResult:
         attestations = list({a.digest: a for a in attestations}.values())
         d = declaration
-        with self._transaction(write=True) as conn:
+
+        def job(conn: Any) -> PutResult:
             last = self._lock_cursor(conn)
             row = self._run(
                 conn,
@@ -181,6 +220,9 @@ class SqlStore(abc.ABC):
                                f"declaration/{d.declaration_id}/{d.version}@{d.digest}")
             return PutResult(Receipt(d.declaration_id, d.version, d.digest, cursor, parse_time(now)), False)
 
+        # A repetition returns the first receipt, so a lost commit acknowledgement can be retried.
+        return self._write(job, idempotent=True)
+
     def _has_attestation(self, conn: Any, digest: str) -> bool:
         return self._run(conn, "SELECT 1 FROM attestations WHERE digest = ?", (digest,)).fetchone() is not None
 
@@ -202,18 +244,19 @@ class SqlStore(abc.ABC):
     def put_attestation(
         self, declaration_digest: str, attestation: NewAttestation, *, actor: str, source_peer: str = ""
     ) -> StoredAttestation:
-        with self._transaction(write=True) as conn:
+        def job(conn: Any) -> StoredAttestation:
             last = self._lock_cursor(conn)
             if self._run(conn, "SELECT 1 FROM declarations WHERE digest = ?", (declaration_digest,)).fetchone() is None:
                 raise NotFound(N_("no declaration with digest {declaration_digest}", declaration_digest=declaration_digest), digest=declaration_digest)
             self._add_missing_attestations(conn, last, declaration_digest, [attestation], source_peer, actor)
-            row = self._run(
+            return _attestation(self._run(
                 conn, f"SELECT {_ATTESTATION_COLUMNS} FROM attestations WHERE digest = ?", (attestation.digest,)
-            ).fetchone()
-        return _attestation(row)
+            ).fetchone())
+
+        return self._write(job, idempotent=True)
 
     def put_decision(self, decision: NewDecision, *, actor: str) -> StoredDecision:
-        with self._transaction(write=True) as conn:
+        def job(conn: Any) -> StoredDecision:
             last = self._lock_cursor(conn)
             row = self._run(conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE digest = ?",
                             (decision.digest,)).fetchone()
@@ -229,29 +272,36 @@ class SqlStore(abc.ABC):
                  decision.content, now, decision.source_peer),
             )
             self._append_audit(conn, actor, "decision.stored", f"decision/{decision.digest}")
-        return StoredDecision(cursor, decision.declaration_digest, decision.digest, decision.policy_id,
-                              decision.outcome, decision.content, parse_time(now), decision.source_peer)
+            return StoredDecision(cursor, decision.declaration_digest, decision.digest, decision.policy_id,
+                                  decision.outcome, decision.content, parse_time(now), decision.source_peer)
+
+        return self._write(job, idempotent=True)
 
     def record_event(self, actor: str, action: str, subject: str) -> None:
         """Append an audit entry for something that changed no record (e.g. a refusal)."""
-        with self._transaction(write=True) as conn:
+        def job(conn: Any) -> None:
             self._run(conn, self._lock_counters_sql())
             self._append_audit(conn, actor, action, subject)
 
+        # Not repeated: a second entry for one event would misstate the log.
+        self._write(job, idempotent=False)
+
     def sync_cursor(self, peer: str) -> int:
-        with self._transaction(write=False) as conn:
-            row = self._run(conn, "SELECT cursor FROM sync_cursors WHERE peer = ?", (peer,)).fetchone()
+        row = self._read(lambda conn: self._run(conn, "SELECT cursor FROM sync_cursors WHERE peer = ?",
+                                                (peer,)).fetchone())
         return int(row[0]) if row else 0
 
     def set_sync_cursor(self, peer: str, cursor: int) -> None:
         """Remember how far ``peer``'s feed is replicated; never moves backwards."""
-        with self._transaction(write=True) as conn:
+        def job(conn: Any) -> None:
             self._run(conn, self._lock_counters_sql())
             row = self._run(conn, "SELECT cursor FROM sync_cursors WHERE peer = ?", (peer,)).fetchone()
             if row is None:
                 self._run(conn, "INSERT INTO sync_cursors (peer, cursor) VALUES (?, ?)", (peer, cursor))
             elif cursor > row[0]:
                 self._run(conn, "UPDATE sync_cursors SET cursor = ? WHERE peer = ?", (cursor, peer))
+
+        self._write(job, idempotent=True)
 
     # --- reads -------------------------------------------------------------------------
 
@@ -268,7 +318,7 @@ class SqlStore(abc.ABC):
         return _declaration(row, tuple(_attestation(r) for r in rows))
 
     def get_declaration(self, declaration_id: str, version: int | None = None) -> StoredDeclaration:
-        with self._transaction(write=False) as conn:
+        def job(conn: Any) -> StoredDeclaration:
             if version:
                 sql, params = "WHERE declaration_id = ? AND version = ?", (declaration_id, version)
             else:
@@ -279,18 +329,21 @@ class SqlStore(abc.ABC):
                                declaration_id=declaration_id, version=version or None)
             return self._load_declaration(conn, row)
 
+        return self._read(job)
+
     def declaration_by_digest(self, digest: str) -> StoredDeclaration | None:
-        with self._transaction(write=False) as conn:
+        def job(conn: Any) -> StoredDeclaration | None:
             row = self._run(conn, f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE digest = ?"
                             " ORDER BY cursor LIMIT 1", (digest,)).fetchone()
             return self._load_declaration(conn, row) if row is not None else None
 
+        return self._read(job)
+
     def decisions_for(self, declaration_digest: str) -> tuple[StoredDecision, ...]:
-        with self._transaction(write=False) as conn:
-            rows = self._run(
-                conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE declaration_digest = ? ORDER BY cursor",
-                (declaration_digest,),
-            ).fetchall()
+        rows = self._read(lambda conn: self._run(
+            conn, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE declaration_digest = ? ORDER BY cursor",
+            (declaration_digest,),
+        ).fetchall())
         return tuple(_decision(r) for r in rows)
 
     @staticmethod
@@ -315,13 +368,16 @@ class SqlStore(abc.ABC):
         after = decode_token(page_token, filter)
         size = min(page_size if page_size > 0 else DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         where, params = self._filter_sql(filter)
-        with self._transaction(write=False) as conn:
+
+        def job(conn: Any) -> tuple[list, tuple[StoredDeclaration, ...]]:
             rows = self._run(
                 conn,
                 f"SELECT {_DECLARATION_COLUMNS} FROM declarations WHERE cursor > ?{where} ORDER BY cursor LIMIT ?",
                 (after, *params, size + 1),
             ).fetchall()
-            records = tuple(self._load_declaration(conn, r) for r in rows[:size])
+            return rows, tuple(self._load_declaration(conn, r) for r in rows[:size])
+
+        rows, records = self._read(job)
         token = encode_token(records[-1].cursor, filter) if len(rows) > size else ""
         return Page(records, token)
 
@@ -329,7 +385,8 @@ class SqlStore(abc.ABC):
         self, after_cursor: int = 0, *, limit: int = 100, filter: DeclarationFilter | None = None
     ) -> tuple[FeedRecord, ...]:
         where, params = self._filter_sql(filter or DeclarationFilter())
-        with self._transaction(write=False) as conn:
+
+        def job(conn: Any) -> list[FeedRecord]:
             declarations = [
                 self._load_declaration(conn, r, bundled_only=True)
                 for r in self._run(
@@ -354,26 +411,27 @@ class SqlStore(abc.ABC):
                     (after_cursor, limit),
                 ).fetchall()
             ]
-        merged: list[FeedRecord] = sorted([*declarations, *attestations, *decisions], key=lambda r: r.cursor)
-        return tuple(merged[:limit])
+            return sorted([*declarations, *attestations, *decisions], key=lambda r: r.cursor)
+
+        # One snapshot for the three queries: a record committed between two of them could
+        # otherwise appear above a lower cursor that is missing, and a follower would skip it.
+        return tuple(self._read(job)[:limit])
 
     def last_cursor(self) -> int:
-        with self._transaction(write=False) as conn:
-            return int(self._run(conn, "SELECT value FROM counters WHERE name = 'cursor'").fetchone()[0])
+        return int(self._read(
+            lambda conn: self._run(conn, "SELECT value FROM counters WHERE name = 'cursor'").fetchone()[0]))
 
     def audit_entries(self, after_seq: int = 0, *, limit: int = 1000) -> Iterator[AuditEntry]:
-        with self._transaction(write=False) as conn:
-            rows = self._run(
-                conn,
-                "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log WHERE seq > ?"
-                " ORDER BY seq LIMIT ?",
-                (after_seq, limit),
-            ).fetchall()
-        for seq, at, actor, action, subject, prev_hash, digest in rows:
-            yield AuditEntry(seq, parse_time(at), actor, action, subject, prev_hash, digest)
+        rows = self._read(lambda conn: self._run(
+            conn,
+            "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit),
+        ).fetchall())
+        return iter([AuditEntry(seq, parse_time(at), actor, action, subject, prev_hash, digest)
+                     for seq, at, actor, action, subject, prev_hash, digest in rows])
 
     def verify_audit(self) -> int:
-        with self._transaction(write=False) as conn:
+        def job(conn: Any) -> int:
             rows = self._run(
                 conn, "SELECT seq, at, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq"
             ).fetchall()
@@ -383,7 +441,9 @@ class SqlStore(abc.ABC):
                 raise AuditChainBroken(N_("audit entry {value} is missing", value=count + 1), seq=count + 1)
             # The chain proves the log; the records must agree with it (same transaction, one snapshot).
             audit.cross_check(audit.audited_records((r[3], r[4]) for r in rows), self._stored_records(conn))
-        return count
+            return count
+
+        return self._read(job)
 
     def _stored_records(self, conn: Any) -> Iterator[tuple[str | None, str, str, bytes]]:
         queries = (

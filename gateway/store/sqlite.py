@@ -11,14 +11,19 @@ from pathlib import Path
 from ..core.errors import ConfigurationError, StoreError
 from ..core.i18n import N_
 from ._sql import SqlStore
+from .failures import store_failure
+
 
 
 class SqliteStore(SqlStore):
     """A :class:`~gateway.store.Store` in one SQLite file.
 
-    Each thread gets its own connection (SQLite connections are not safe to share); writers
-    take the database lock up front with ``BEGIN IMMEDIATE``, and ``synchronous=FULL`` makes
-    a commit return only once the WAL is on disk, so a receipt means durably stored.
+    Each thread gets its own connection for reads (SQLite connections are not safe to
+    share). Writes go to one writer thread that commits the writes waiting together in one
+    transaction (:mod:`gateway.store.group_commit`); it takes the database lock up front
+    with ``BEGIN IMMEDIATE`` (other processes on the file wait for it), and
+    ``synchronous=FULL`` makes a commit return only once the WAL is on disk, so a receipt
+    means durably stored.
     """
 
     dialect = "sqlite"
@@ -35,18 +40,25 @@ class SqliteStore(SqlStore):
         self._closed = False
         with self._transaction(write=True) as conn:
             self._migrate(conn)
+        self._start_writer()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(N_("cannot open the SQLite store {path}: {exc}", path=str(self.path), exc=str(exc))) from exc
+        return conn
 
     def _connect(self) -> sqlite3.Connection:
         if self._closed:
             raise StoreError(N_("the store is closed"))
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
+            conn = self._local.conn = self._open()
             with self._lock:
                 self._connections.append(conn)
         return conn
@@ -54,21 +66,35 @@ class SqliteStore(SqlStore):
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn = self._connect()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            roll_back(conn)
+            raise store_failure(exc, "SQLite") from exc
 
     def _lock_counters_sql(self) -> str:
         return "SELECT value FROM counters WHERE name = 'cursor'"
 
     def close(self) -> None:
+        self._stop_writer()
         with self._lock:
             self._closed = True
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def roll_back(conn: sqlite3.Connection) -> None:
+    """End ``conn``'s transaction, if SQLite has not already ended it."""
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass  # SQLite rolled back itself (a full disk, an I/O error); nothing left to undo

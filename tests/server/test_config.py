@@ -115,11 +115,11 @@ def test_every_setting_docs_operations_names_is_accepted(tmp_path) -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text("utf-8")
     named = sorted({m for m in re.findall(r"`([a-z_]+\.[a-z_]+)`", page) if m.split(".")[0] in _SECTIONS})
     assert "store.poll_seconds" in named
+    numbers = {"poll_seconds": "0.25", "pool_size": "4"}
     for setting in named:
         section, key = setting.split(".")
         if section == "store":
-            config = load_config(_write(tmp_path, f"[store]\n{key} = {'0.25' if key == 'poll_seconds' else repr('x')}\n"),
-                                 env={})
+            config = load_config(_write(tmp_path, f"[store]\n{key} = {numbers.get(key, repr('x'))}\n"), env={})
             assert getattr(config.store, key) is not None
 
 
