@@ -14,7 +14,6 @@ from ._sql import SqlStore
 from .failures import store_failure
 
 
-
 class SqliteStore(SqlStore):
     """A :class:`~gateway.store.Store` in one SQLite file.
 

@@ -196,7 +196,7 @@ def test_a_follower_of_the_head_misses_no_record_under_concurrent_writes(pg) -> 
     """Declarations, attestations and decisions from several writers at once; a follower
     reads the feed after its last cursor as fast as it can. It must see every cursor: a
     record seen above a gap makes it move past the gap for good."""
-    dsn, schema, store = pg
+    store = pg[2]
     writers, rounds = 6, 40
     stop, seen, gaps = threading.Event(), [], []
 
