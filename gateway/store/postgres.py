@@ -61,7 +61,7 @@ class _ConnectionPool:
                                    application_name=f"fpgw:{self._schema}")
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema)))
         except psycopg.OperationalError as exc:
-            raise ConnectionLost("cannot connect to PostgreSQL") from exc
+            raise ConnectionLost from exc
         return conn
 
     def _idle_connection(self) -> psycopg.Connection | None:
@@ -142,7 +142,7 @@ class PostgresStore(SqlStore):
                     yield conn
             except psycopg.Error as exc:
                 if conn.closed or conn.broken:
-                    raise ConnectionLost("the PostgreSQL connection was lost") from exc
+                    raise ConnectionLost from exc
                 raise store_failure(exc, "PostgreSQL") from exc
 
     def _attempts(self, job: Callable[[psycopg.Connection], T], *, write: bool, repeatable: bool) -> T:
