@@ -93,9 +93,14 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
         seen.add(s.stage)
         yield from _check_quantity(s.value, f"stages/{i}/value", EMISSION_UNIT)
     gases = codelists.gwp_sets()["AR6"]
+    inventoried: set[str] = set()
     for i, g in enumerate(decl.gases):
         if g.gas not in gases:
             yield FieldViolation(f"gases/{i}/gas", N_("unknown gas {gas!r}", gas=g.gas))
+        if g.gas in inventoried:
+            # One mass per gas: a repeat would be counted twice when the totals are re-characterised.
+            yield FieldViolation(f"gases/{i}/gas", N_("gas {gas!r} appears twice in the inventory", gas=g.gas))
+        inventoried.add(g.gas)
         if g.mass.unit != "kg":
             yield FieldViolation(f"gases/{i}/mass/unit", N_("gas masses are in kg"))
         if g.mass.amount < 0:
