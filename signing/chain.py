@@ -47,20 +47,23 @@ class VerifiedChain:
         return tuple(n for t in self.translations for n in t.claim.losses)  # type: ignore[union-attr]
 
     def describe(self) -> list[str]:
-        """The chain in words, newest link first."""
-        lines = [f"document {self.document_digest}"]
+        """The chain in words, newest link first (marked text: ``localize`` shows it in the
+        operator's language)."""
+        lines = [N_("document {digest}", digest=self.document_digest)]
         for t in self.translations:
             c: TranslatedClaim = t.claim  # type: ignore[assignment]
-            lines.append(
-                f"  ← translated from {c.input_format} to {c.output_format} by {t.issuer.label}"
-                f" with mapping {c.mapping_version} on {t.signed_at:%Y-%m-%d %H:%M}Z"
-                f" ({'lossless' if c.lossless else f'{len(c.losses)} loss(es)'})"
-            )
+            facts = {"source": c.input_format, "target": c.output_format, "issuer": t.issuer.label,
+                     "mapping": c.mapping_version, "at": t.signed_at}
+            lines.append(N_("  ← translated from {source} to {target} by {issuer} with mapping {mapping} on "
+                            "{at:%Y-%m-%d %H:%M}Z (lossless)", **facts) if c.lossless else
+                         N_("  ← translated from {source} to {target} by {issuer} with mapping {mapping} on "
+                            "{at:%Y-%m-%d %H:%M}Z ({count} loss(es))", **facts, count=len(c.losses)))
             lines.extend(f"      {n.kind}: {n.source_path} → {n.target_path or '—'}: {n.message}" for n in c.losses)
-            lines.append(f"  input {c.input_digest}")
+            lines.append(N_("  input {digest}", digest=c.input_digest))
         for o in self.original:
-            lines.append(f"  ✓ {o.claim.kind} by {o.issuer.label} on {o.signed_at:%Y-%m-%d %H:%M}Z")
-            lines.extend(f"      note: {n}" for n in o.notes)
+            lines.append(N_("  ✓ {kind} by {issuer} on {at:%Y-%m-%d %H:%M}Z", kind=o.claim.kind, issuer=o.issuer.label,
+                            at=o.signed_at))
+            lines.extend(N_("      note: {note}", note=n) for n in o.notes)
         return lines
 
     def as_dict(self) -> dict[str, Any]:

@@ -136,3 +136,14 @@ def test_a_domain_error_in_chinese_from_the_locale_and_in_english_otherwise(tmp_
     english = _run("validate", str(bad))
     assert english.output.strip() == (f"error: {bad}: INVALID_IDENTIFIER: 1 rule(s) broken; first: "
                                       "/issuingRegionCode: '890000' is not a GB/T 2260 province-level code")
+
+
+def test_the_convert_summary_and_a_verified_chain_in_chinese(tmp_path) -> None:
+    from importlib import resources
+
+    example = resources.files("gateway.examples").joinpath("beijing-cement.json")
+    done = _run("--lang", "zh", "convert", str(example), "--to", "pact-v3", "-o", str(tmp_path / "out.json"))
+    assert done.exit_code == 0
+    assert done.output.strip() == f"{example}: cn-jjj-json -> pact-v3 (无损)"
+    english = _run("convert", str(example), "--to", "pact-v3", "-o", str(tmp_path / "out.json"))
+    assert english.output.strip() == f"{example}: cn-jjj-json -> pact-v3 (lossless)"

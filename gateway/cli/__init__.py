@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from gateway.core.i18n import activate
+from gateway.core.i18n import _, activate
 
 from .help import TranslatingFormatter, short_help
 from .output import report_click_error
@@ -88,7 +88,7 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:
             report_click_error(exc, as_json="--json" in argv)
         except click.Abort:
-            click.echo("Aborted!", err=True)
+            click.echo(_("Aborted!"), err=True)
             sys.exit(1)
         except OSError as exc:
             if exc.errno == errno.EPIPE:

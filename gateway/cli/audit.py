@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from gateway.core.i18n import _
+from gateway.core.i18n import ERROR, _, error_text, reason_label
 from ..core.errors import GatewayError
 from .output import InputFile
 
@@ -44,9 +44,9 @@ def verify(store_url: str | None, schema: str | None, config_path: Path | None, 
         if as_json:
             click.echo(orjson.dumps({"ok": False, **error.as_dict()}).decode())
         else:
-            click.echo(f"error: {error.reason}: {error}", err=True)
+            click.echo(f"{_(ERROR)}: {reason_label(error.reason)}: {error_text(error)}", err=True)
         sys.exit(1)
     if as_json:
         click.echo(orjson.dumps({"ok": True, "entries": count}).decode())
     else:
-        click.echo(f"audit log intact: {count} entries")
+        click.echo(_("audit log intact: {count} entries").format(count=count))

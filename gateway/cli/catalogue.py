@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -124,9 +125,27 @@ def _written_in_english(node: ast.expr) -> bool:
     return False
 
 
+def _english_words(node: ast.AST) -> bool:
+    """Words (three letters or more) written out in ``node``, outside ``_()`` and ``N_()``."""
+    if isinstance(node, ast.Call) and _called(node.func) in ("_", "N_"):
+        return False
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and re.search(r"[A-Za-z]{3,}", node.value) is not None
+    if isinstance(node, ast.Call):  # what a call returns is not text written here, but its receiver may be
+        return isinstance(node.func, ast.Attribute) and _english_words(node.func.value)
+    if isinstance(node, ast.FormattedValue):
+        return False
+    return any(_english_words(child) for child in ast.iter_child_nodes(node))
+
+
+# Problems whose first argument is the place and the second the message.
+_MESSAGE_AFTER_PATH = {"FieldViolation": 1, "InputFileError": 1}
+
+
 def unmarked() -> list[str]:
-    """``file:line`` of every error (ours, and a :class:`FieldViolation`) made with text that is
-    written out in English instead of marked with ``N_``, which the catalogue cannot see."""
+    """``file:line`` of every error (ours, click's, a :class:`FieldViolation`) made with text
+    that is written out in English instead of marked with ``N_``/``_``, which the catalogue
+    cannot see, and of every line a command (or the demo) prints with English words written out."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8"), str(path))
              for source in SOURCES for path in sorted(source.rglob("*.py"))}
     classes = _error_classes(trees)
@@ -140,10 +159,14 @@ def unmarked() -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = _called(node.func)
-            position = 0 if name in classes or name in raised or name == "cls" else 1 if name == "FieldViolation" else None
+            if name in ("echo", "secho", "say") and path.parent.name in ("cli", "demo") and node.args \
+                    and _english_words(node.args[0]):
+                found.append(f"{path.relative_to(SOURCES[0].parent)}:{node.lineno}")
+                continue
+            position = _MESSAGE_AFTER_PATH.get(name, 0 if name in classes or name in raised or name == "cls" else None)
             if position is None:
                 continue
-            given = [*node.args[position:position + 1], *(k.value for k in node.keywords if k.arg == "message")]
+            given = [*node.args[position:position + 1], *(k.value for k in node.keywords if k.arg in ("message", "detail"))]
             if any(_written_in_english(arg) for arg in given):
                 found.append(f"{path.relative_to(SOURCES[0].parent)}:{node.lineno}")
     return found

@@ -38,9 +38,9 @@ def check(version: str, as_json: bool) -> None:
         click.echo(json.dumps({"ok": not problems, "cases": len(cases), "problems": problems}, ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            click.echo(f"error: {p}", err=True)
+            click.echo(_("error: {p}").format(p=p), err=True)
         if not problems:
-            click.echo(f"suite {version}: {len(cases)} cases, no problems")
+            click.echo(_("suite {version}: {count} cases, no problems").format(version=version, count=len(cases)))
     sys.exit(1 if problems else 0)
 
 
@@ -129,9 +129,9 @@ def run(target: str | None, in_process: bool, ca: Path | None, cert: Path | None
         for case in report["cases"]:
             if case["outcome"] == "failed":
                 test = next(x for x in case["tests"] if not x["passed"])
-                click.echo(f"FAIL {case['node']}: {test['description']}: {'; '.join(test['problems'])[:300]}")
+                click.echo(_("FAIL {node}: {description}: {value}").format(node=case['node'], description=test['description'], value='; '.join(test['problems'])[:300]))
         name = f" ({implementation})" if implementation else ""
-        click.echo(f"{_(PASSED) if report['passed'] else _(FAILED)} " + _("level {level}").format(level=level)
-                   + f"{name}: {t['passed']} passed, "
-                   f"{t['failed']} failed, {t['skipped']} skipped of {t['cases']} cases in {seconds:.1f} s")
+        click.echo(f"{_(PASSED) if report['passed'] else _(FAILED)} " + _("level {level}").format(level=level) + name + ": "
+                   + _("{passed} passed, {failed} failed, {skipped} skipped of {cases} cases in {seconds:.1f} s").format(
+                       passed=t["passed"], failed=t["failed"], skipped=t["skipped"], cases=t["cases"], seconds=seconds))
     sys.exit(0 if report["passed"] else 1)

@@ -60,10 +60,10 @@ def demo(keep: bool, tour: bool, state_file: Path | None, examples_dir: Path | N
         click.echo("\n" + keep_hints(network))
         if state_file is not None:
             state_file.write_text(json.dumps(demo_state(network), indent=2) + "\n", encoding="utf-8")
-            click.echo(f"\nstate written to {state_file}")
+            click.echo(_("\nstate written to {state_file}").format(state_file=state_file))
         stop = threading.Event()
         for s in (signal.SIGINT, signal.SIGTERM):
             signal.signal(s, lambda *_: stop.set())
         sys.stdout.flush()
         stop.wait()
-        click.echo("stopping the gateways")
+        click.echo(_("stopping the gateways"))

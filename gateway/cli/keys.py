@@ -77,7 +77,7 @@ def generate(alg: str, output: str, passphrase_env: str | None, as_json: bool) -
     if as_json:
         echo_json(info)
     else:
-        click.echo(f"{info['algorithm']} key written to {output}\n{info['publicKeyMultibase']}")
+        click.echo(_("{algorithm} key written to {output}\n{multikey}").format(algorithm=info["algorithm"], output=output, multikey=info['publicKeyMultibase']))
 
 
 @keys.command()

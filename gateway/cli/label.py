@@ -85,7 +85,7 @@ def label(decl: str, output: str, kind: str | None, size: str, attestations: tup
         fail(exc, as_json, source=decl)
     write_output(output, content)
     if missing:
-        click.echo(f"warning: the label font has no glyph for {missing!r}; those characters print as boxes", err=True)
+        click.echo(_("warning: the label font has no glyph for {missing!r}; those characters print as boxes").format(missing=missing), err=True)
     if output != "-":
         grade = f", class {facts.grade.name} ({facts.grade.scheme.id})" if facts.grade else ""
-        click.echo(f"{output}: {chosen} label, {size}{grade}; QR {facts.url}", err=True)
+        click.echo(_("{output}: {chosen} label, {size}{grade}; QR {url}").format(output=output, chosen=chosen, size=size, grade=grade, url=facts.url), err=True)

@@ -51,9 +51,9 @@ class InputFile(click.Path):
         if not (self.allow_dash and text == "-"):
             path = Path(text)
             if not path.exists():
-                raise InputFileError(text, "no such file")
+                raise InputFileError(text, _("no such file"))
             if path.is_dir() and not self.dir_okay:
-                raise InputFileError(text, "is a directory, not a file")
+                raise InputFileError(text, _("is a directory, not a file"))
         return super().convert(value, param, ctx)
 
 
@@ -64,7 +64,7 @@ def read_input(source: str) -> bytes:
     try:
         return Path(source).read_bytes()
     except FileNotFoundError:
-        raise InputFileError(source, "no such file") from None
+        raise InputFileError(source, _("no such file")) from None
     except OSError as exc:
         raise InputFileError(source, exc.strerror or str(exc)) from None
 
@@ -130,7 +130,7 @@ def report_click_error(exc: click.ClickException, as_json: bool) -> NoReturn:
             error = {"reason": exc.reason, "message": f"{exc.path}: {exc.format_message()}", "file": exc.path}
             click.echo(json.dumps({"error": error}, ensure_ascii=False), err=True)
         else:
-            click.echo(f"error: {exc.path}: {exc.reason}: {exc.format_message()}", err=True)
+            click.echo(_("error: {path}: {reason}: {value}").format(path=exc.path, reason=exc.reason, value=exc.format_message()), err=True)
         sys.exit(exc.exit_code)
     if as_json:
         error = {"reason": "USAGE_ERROR", "message": exc.format_message()}

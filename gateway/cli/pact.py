@@ -148,12 +148,14 @@ def pull(url: str, client_id: str, client_secret_env: str, ca: Path | None, spec
         return
     for entry in results:
         if out_dir is not None:
-            note = "canonical" if entry.get("canonical") else f"not canonical: {entry.get('reason')}: {entry.get('message')}"
-            click.echo(f"{entry['id']}: {note}, {entry['attestations']} attestation(s)")
+            note = _("canonical") if entry.get("canonical") else _("not canonical: {reason}: {message}").format(
+                reason=entry.get("reason"), message=entry.get("message"))
+            click.echo(_("{id}: {note}, {attestations} attestation(s)").format(id=entry['id'], note=note, attestations=entry['attestations']))
         else:
-            click.echo(f"{entry['id']}: " + ("stored" + (" (already held)" if entry.get("duplicate") else "")
-                                              if entry["stored"] else f"refused: {entry['reason']}: {entry['message']}"))
-    click.echo(f"{len(results)} footprint(s) from {url}")
+            outcome = (_("stored (already held)") if entry.get("duplicate") else _("stored")) if entry["stored"] else \
+                _("refused: {reason}: {message}").format(reason=entry["reason"], message=entry["message"])
+            click.echo(f"{entry['id']}: {outcome}")
+    click.echo(_("{count} footprint(s) from {url}").format(count=len(results), url=url))
 
 
 def _intake(config_path: Path):
@@ -265,18 +267,19 @@ def requests(config_path: Path, as_json: bool) -> None:
                                             for a in answered],
                                "published": published}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"sent ({len(sent)}):")
+    click.echo(_("sent ({count}):").format(count=len(sent)))
     for s in sent:
         click.echo(f"  {_describe(s)}")
-    click.echo(f"answered ({len(answered)}):")
+    click.echo(_("answered ({count}):").format(count=len(answered)))
     for a in answered:
         failures = [x for x in a.attempts if not x.get("ok")]
-        click.echo(f"  {a.event_id} from {a.source} ({a.client_id}): {a.state}"
-                   f" [{a.answer_type or '-'}], {len(a.attempts)} attempt(s)"
-                   + (f", last error: {failures[-1].get('error')}" if failures else ""))
-    click.echo(f"published notices ({len(published)}):")
+        line = _("  {event_id} from {source} ({client_id}): {state} [{answer}], {count} attempt(s)").format(
+            event_id=a.event_id, source=a.source, client_id=a.client_id, state=a.state, answer=a.answer_type or "-",
+            count=len(a.attempts))
+        click.echo(line + (_(", last error: {error}").format(error=failures[-1].get("error")) if failures else ""))
+    click.echo(_("published notices ({count}):").format(count=len(published)))
     for p in published:
-        click.echo(f"  {p['event_id']} from {p['source']}: {len(p['pf_ids'])} id(s), {p['outcome'] or 'pending'}")
+        click.echo(_("  {event_id} from {source}: {count} id(s), {value}").format(event_id=p['event_id'], source=p['source'], count=len(p['pf_ids']), value=p['outcome'] or _("pending")))
 
 
 @pact.command()
@@ -302,6 +305,6 @@ def status(config_path: Path, as_json: bool) -> None:
                                for spec, (served, refused) in report.items()}, ensure_ascii=False, indent=2))
         return
     for spec, (served, refused) in report.items():
-        click.echo(f"PACT {spec}: {len(served)} footprint(s) served, {len(refused)} declaration version(s) not served")
+        click.echo(_("PACT {spec}: {count} footprint(s) served, {count2} declaration version(s) not served").format(spec=spec, count=len(served), count2=len(refused)))
         for u in refused:
             click.echo(f"  {u.declaration_id} v{u.version} ({u.digest}): {u.reason}: {u.message}")

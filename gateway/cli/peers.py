@@ -23,7 +23,7 @@ import click
 from gateway.cli.output import EXIT_INVALID, fail
 from gateway.cli.remote import table
 from gateway.core.errors import ConfigurationError, GatewayError
-from gateway.core.i18n import ERROR, HINT, N_, _
+from gateway.core.i18n import ERROR, HINT, N_, _, reason_label
 
 
 @click.group()
@@ -59,7 +59,7 @@ def status(config_path: Path | None, url: str | None, as_json: bool) -> None:
         with urllib.request.urlopen(f"{base}/peers", timeout=10) as answer:
             states = json.loads(answer.read())["peers"]
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        click.echo(f"{_(ERROR)}: UNAVAILABLE: " + _("cannot read {url}: {problem}").format(
+        click.echo(f"{_(ERROR)}: {reason_label('UNAVAILABLE')}: " + _("cannot read {url}: {problem}").format(
             url=f"{base}/peers", problem=getattr(exc, "reason", exc))
             + f" ({_(HINT)}: " + _("is the gateway running with [metrics] at that address?") + ")", err=True)
         sys.exit(EXIT_INVALID)

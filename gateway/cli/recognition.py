@@ -115,7 +115,7 @@ def assess_command(declaration: str, policy_ref: str, attestations: tuple[str, .
             region = trust_list.entity(issuer).region
             vc = sign_decision(decision, key=key, issuer_id=issuer, verification_method=trusted.id, receiving_region=region, signed_at=utcnow())
             write_output(output, json.dumps(vc, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-            click.echo(f"{decision.decision.value}: signed by {issuer} ({decision.digest})", err=True)
+            click.echo(_("{value}: signed by {issuer} ({digest})").format(value=decision.decision.value, issuer=issuer, digest=decision.digest), err=True)
             return
     except GatewayError as exc:
         fail(exc, as_json, source=declaration)
@@ -192,9 +192,9 @@ def policy_validate(files: tuple[str, ...], as_json: bool) -> None:
     else:
         for r in results:
             if r["valid"]:
-                click.echo(f"{r['file']}: valid policy {r['id']} {r['version']} ({r['digest']})")
+                click.echo(_("{file}: valid policy {id} {version} ({digest})").format(file=r['file'], id=r['id'], version=r['version'], digest=r['digest']))
             else:
-                click.echo(f"error: {r['file']}: {r['reason']}: {r['message']}", err=True)
+                click.echo(_("error: {file}: {reason}: {message}").format(file=r['file'], reason=r['reason'], message=r['message']), err=True)
                 for v in r.get("violations", [])[1:]:
                     click.echo(f"  {v['path']}: {v['message']}", err=True)
     if not all(r["valid"] for r in results):

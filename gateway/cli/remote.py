@@ -19,6 +19,7 @@ import grpc
 from gateway.cli.output import EXIT_INVALID, fail
 from gateway.client import Connection, call_failure, resolve_connection
 from gateway.core.errors import GatewayError
+from gateway.core.i18n import _
 
 
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -125,10 +126,13 @@ def feed_json(record: Any) -> dict[str, Any]:
 def feed_line(record: Any) -> str:
     """One record of the feed as one line of text."""
     r = feed_json(record)
-    peer = f"  from {r['source_peer']}" if r["source_peer"] else ""
+    peer = "  " + _("from {peer}").format(peer=r["source_peer"]) if r["source_peer"] else ""
     if r["kind"] == "declaration":
-        return (f"{r['cursor']:>6}  declaration  {r['declaration_id']} v{r['version']}  {r['region']} {r['sector']}"
-                f"  {r['digest'][:19]}{peer}")
+        return _("{cursor:>6}  declaration  {id} v{version}  {region} {sector}  {digest}").format(
+            cursor=r["cursor"], id=r["declaration_id"], version=r["version"], region=r["region"], sector=r["sector"],
+            digest=r["digest"][:19]) + peer
     if r["kind"] == "attestation":
-        return f"{r['cursor']:>6}  attestation  about {r['declaration_digest'][:19]}  {r['digest'][:19]}{peer}"
-    return f"{r['cursor']:>6}  decision     {r['outcome']} under {r['policy_id']} about {r['declaration_digest'][:19]}{peer}"
+        return _("{cursor:>6}  attestation  about {about}  {digest}").format(
+            cursor=r["cursor"], about=r["declaration_digest"][:19], digest=r["digest"][:19]) + peer
+    return _("{cursor:>6}  decision     {outcome} under {policy} about {about}").format(
+        cursor=r["cursor"], outcome=r["outcome"], policy=r["policy_id"], about=r["declaration_digest"][:19]) + peer

@@ -10,7 +10,7 @@ import click
 import orjson
 
 from ..core.errors import GatewayError
-from ..core.i18n import ERROR, _, reason_label
+from ..core.i18n import ERROR, _, error_text, reason_label
 from .output import InputFile
 
 
@@ -18,7 +18,7 @@ def _fail(error: GatewayError, as_json: bool, code: int) -> None:
     if as_json:
         click.echo(orjson.dumps(error.as_dict()).decode(), err=True)
     else:
-        click.echo(f"{_(ERROR)}: {reason_label(error.reason)}: {error}", err=True)
+        click.echo(f"{_(ERROR)}: {reason_label(error.reason)}: {error_text(error)}", err=True)
     sys.exit(code)
 
 
@@ -69,9 +69,12 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
                                      "https": https, "trust_list": trust,
                                      "signs_as": config.signer_id if config.signing else None}).decode())
         else:
-            click.echo(f"fpgw: serving on {host}:{port} ({security}), store {config.store.url}"
-                       + (f", https {https}" if https else "")
-                       + (f", trust list {trust}" if trust else ", no trust list (development mode)"))
+            parts = [_("fpgw: serving on {address} ({security}), store {store}").format(
+                address=f"{host}:{port}", security=security, store=config.store.url)]
+            if https:
+                parts.append(_("https {url}").format(url=https))
+            parts.append(_("trust list {path}").format(path=trust) if trust else _("no trust list (development mode)"))
+            click.echo(_(", ").join(parts))
         sys.stdout.flush()
 
     try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gateway.core.errors import GatewayError, InvalidDocument
-from gateway.core.i18n import N_, _
+from gateway.core.i18n import N_, _, localize
 from gateway.core.parsing import dump_json
 
 from .keys import load_any_key
@@ -138,7 +138,7 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
         fail(exc, as_json, source=file)
     write_output(output, dump_json(vc))
     if output != "-":
-        click.echo(f"{kind} attestation by {issuer} over {vc['credentialSubject']['digest']}: {output}", err=True)
+        click.echo(_("{kind} attestation by {issuer} over {digest}: {output}").format(kind=kind, issuer=issuer, digest=vc['credentialSubject']['digest'], output=output), err=True)
 
 
 def _sign_xml(file: str, data: bytes, key_file: str, passphrase_env: str | None, cert_file: str | None,
@@ -175,7 +175,7 @@ def _sign_xml(file: str, data: bytes, key_file: str, passphrase_env: str | None,
     write_output(output, signed)
     if output != "-":
         subject = certificate.subject.rfc4514_string()
-        click.echo(f"XAdES-B-B signature by {subject} on {file}: {output}", err=True)
+        click.echo(_("XAdES-B-B signature by {subject} on {file}: {output}").format(subject=subject, file=file, output=output), err=True)
 
 
 def _attestation_summary(v) -> dict[str, Any]:
@@ -208,13 +208,14 @@ def _check_registrations(originals: Any, document: tuple[bytes, str | None] | No
             raise SignerNotAuthorised(
                 N_("{id} is the platform of region {region}; it cannot register a declaration "
                 "of region {region2}", id=v.issuer.id, region=v.issuer.region, region2=v.claim.region), path="/credentialSubject/claim/region")
-    checked.append("the registering platform's trust-list region is the claim's region")
+    checked.append(N_("the registering platform's trust-list region is the claim's region"))
     if document is None:
         return checked
     try:
         decl = read(*document).declaration
     except (InvalidDocument, UnknownFormat) as exc:
-        checked.append(f"the document does not read as a declaration ({exc.reason}), so its id, version and region were not compared")
+        checked.append(N_("the document does not read as a declaration ({reason}), so its id, version and region were not "
+                          "compared", reason=exc.reason))
         return checked
     for v in registrations:
         stated = {"declarationId": (v.claim.declaration_id, str(decl.id)), "version": (v.claim.version, decl.version),
@@ -223,7 +224,7 @@ def _check_registrations(originals: Any, document: tuple[bytes, str | None] | No
             if claimed != actual:
                 raise ChainBroken(N_("the registration by {id} names {field} {claimed}, the document {actual}", id=v.issuer.id, field=field, claimed=claimed, actual=actual),
                                   path=f"/credentialSubject/claim/{field}")
-    checked.append("the registration names the document's declaration id, version and region")
+    checked.append(N_("the registration names the document's declaration id, version and region"))
     return checked
 
 
@@ -256,24 +257,27 @@ def verify(file: str, attestations: tuple[str, ...], trust_list: str, root: str 
             signed_at = result.signed_at.isoformat() if result.signed_at else None
             summary = {"kind": "xml-signature", "signer": result.signer.id, "signedAt": signed_at,
                        "certificate": result.certificate.subject.rfc4514_string(), "notes": list(result.notes)}
-            when_signed = f", signed {result.signed_at:%Y-%m-%d %H:%M}Z (XAdES)" if result.signed_at else ""
-            lines = [f"XML signature verified: signed by {result.signer.label}{when_signed}"]
-            lines += [f"  note: {n}" for n in result.notes]
+            lines = [_("XML signature verified: signed by {signer}, signed {at:%Y-%m-%d %H:%M}Z (XAdES)").format(
+                signer=result.signer.label, at=result.signed_at) if result.signed_at else
+                _("XML signature verified: signed by {signer}").format(signer=result.signer.label)]
+            lines += [_("  note: {note}").format(note=localize(n)) for n in result.notes]
         elif not attestations:
             v = verify_attestation(data, tl, at=when)
             checked = _check_registrations([v], None)
             summary = {"kind": "attestation", **_attestation_summary(v), "checked": checked}
-            lines = [f"{v.claim.kind} attestation verified: {v.issuer.label}, signed {v.signed_at:%Y-%m-%d %H:%M}Z",
-                     f"  about {v.subject_digest}"] + [f"  note: {n}" for n in v.notes]
-            lines += [f"  checked: {c}" for c in checked]
+            lines = [_("{kind} attestation verified: {issuer}, signed {at:%Y-%m-%d %H:%M}Z").format(
+                kind=v.claim.kind, issuer=v.issuer.label, at=v.signed_at), _("  about {digest}").format(digest=v.subject_digest)]
+            lines += [_("  note: {note}").format(note=localize(n)) for n in v.notes]
+            lines += [_("  checked: {check}").format(check=localize(c)) for c in checked]
         else:
             docs = [read_input(a) for a in attestations]
             chain = verify_chain(data, _media(data, format_id), docs, tl, when, document_format=format_id)
             checked = _check_registrations(chain.original, (data, format_id))
             summary = {"kind": "chain", **chain.as_dict(), "checked": checked}
-            lines = ["chain verified:"] + chain.describe()
-            lines.append("lossless" if chain.lossless else f"translation lost or changed {len(chain.losses)} item(s)")
-            lines += [f"checked: {c}" for c in checked]
+            lines = [_("chain verified:"), *map(localize, chain.describe())]
+            lines.append(_("lossless") if chain.lossless else
+                         _("translation lost or changed {count} item(s)").format(count=len(chain.losses)))
+            lines += [_("checked: {check}").format(check=localize(c)) for c in checked]
     except GatewayError as exc:
         fail(exc, as_json, source=file)
     if as_json:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from gateway.core.i18n import _
+from gateway.core.i18n import N_, _
 from gateway.cli.output import InputFileError, echo_json, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
@@ -51,7 +51,7 @@ def formats(as_json: bool) -> None:
     for row in table:
         click.echo("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths)) + "  " + row[3])
     for fid, hint in missing.items():
-        click.echo(f"{fid.ljust(widths[0])}  unavailable: {hint}")
+        click.echo(_("{value}  unavailable: {hint}").format(value=fid.ljust(widths[0]), hint=hint))
 
 
 @click.command()
@@ -77,9 +77,9 @@ def validate(file: str, format_id: str | None, as_json: bool) -> None:
         click.echo(json.dumps({"valid": True, "file": file, "format": reading.format.id, "id": str(decl.id),
                                "version": decl.version, "warnings": warnings}, ensure_ascii=False))
     else:
-        click.echo(f"{file}: valid {reading.format.id} (declaration {decl.id} v{decl.version})")
+        click.echo(_("{file}: valid {id} (declaration {id2} v{version})").format(file=file, id=reading.format.id, id2=decl.id, version=decl.version))
         for w in warnings:
-            click.echo(f"  warning: {w['path']}: {w['message']}")
+            click.echo(_("  warning: {path}: {message}").format(path=w['path'], message=w['message']))
 
 
 def _syntax(format_id: str | None) -> str | None:
@@ -121,12 +121,12 @@ def _expand(source: str) -> list[Path] | None:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".xml"))
         if not files:
-            raise InputFileError(source, "the directory matches no *.json or *.xml file")
+            raise InputFileError(source, _("the directory matches no *.json or *.xml file"))
         return files
     if any(ch in source for ch in "*?["):
         files = sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
         if not files:
-            raise InputFileError(source, "the pattern matches no file")
+            raise InputFileError(source, _("the pattern matches no file"))
         return files
     return None
 
@@ -297,8 +297,18 @@ def _convert_one(source: str, target: str, source_format: str | None, output: st
 
 def _summary(source: str, result: Translation) -> str:
     counts = result.report.counts()
-    detail = "lossless" if result.report.lossless else ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    detail = _("lossless") if result.report.lossless else _(", ").join(
+        _(ENTRY_COUNTS[k]).format(count=n) for k, n in sorted(counts.items()))
     return f"{source}: {result.source_format} -> {result.target_format} ({detail})"
+
+
+# The report's entry kinds as the summary line counts them.
+ENTRY_COUNTS = {
+    "converted": N_("{count} converted"), "defaulted": N_("{count} defaulted"), "dropped": N_("{count} dropped"),
+    "unrepresentable": N_("{count} unrepresentable"), "recharacterised": N_("{count} recharacterised"),
+    "warning": N_("{count} warning"), "rounded": N_("{count} rounded"), "supplied": N_("{count} supplied"),
+    "missing": N_("{count} missing"),
+}
 
 
 @dataclass(frozen=True)
@@ -384,10 +394,10 @@ def _convert_batch(files: list[Path], target: str, source_format: str | None, ou
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{ok} converted, {len(failures)} failed", err=True)
+        click.echo(_("{ok} converted, {count} failed").format(ok=ok, count=len(failures)), err=True)
         if job.html_dir:
-            click.echo(f"reports for people: {summary['reportIndex']}", err=True)
+            click.echo(_("reports for people: {index}").format(index=summary['reportIndex']), err=True)
         for f in failures:
-            click.echo(f"error: {f['file']}: {f['reason']}: {f['message']}", err=True)
+            click.echo(_("error: {file}: {reason}: {message}").format(file=f['file'], reason=f['reason'], message=f['message']), err=True)
     if failures:
         sys.exit(1)

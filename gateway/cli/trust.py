@@ -86,7 +86,7 @@ def init(draft: str, issuer: str, as_json: bool) -> None:
     if Path(draft).exists():
         raise click.UsageError(_("{draft} exists").format(draft=draft))
     _write_json(draft, new_trust_list(issuer))
-    click.echo(f"draft trust list written to {draft}")
+    click.echo(_("draft trust list written to {draft}").format(draft=draft))
 
 
 @trust.command()
@@ -128,7 +128,7 @@ def add(draft: str, entity_id: str, name_zh: str, name_en: str, region: str, rol
     except GatewayError as exc:
         fail(exc, as_json, source=draft)
     _write_json(draft, doc)
-    click.echo(f"{entity_id} added with {len(key_files)} key(s)")
+    click.echo(_("{entity_id} added with {count} key(s)").format(entity_id=entity_id, count=len(key_files)))
 
 
 def _public_key(ref: str, as_json: bool):
@@ -195,7 +195,7 @@ def sign(draft: str, root_key: str, passphrase_env: str | None, sequence: int | 
     _write_json(output, signed)
     doc["sequence"] = seq + 1
     _write_json(draft, doc)
-    click.echo(f"trust list #{seq} signed, next update {signed['nextUpdate']}: {output}")
+    click.echo(_("trust list #{seq} signed, next update {next_update}: {output}").format(seq=seq, next_update=signed['nextUpdate'], output=output))
 
 
 def _summary(tl) -> dict[str, Any]:
@@ -242,9 +242,9 @@ def show(trust_list: str, root: str | None, min_sequence: int | None, at: str | 
     if as_json:
         echo_json(summary)
         return
-    click.echo(f"trust list #{tl.sequence} by {tl.issuer}, issued {tl.issued:%Y-%m-%d}, next update {tl.next_update:%Y-%m-%d}")
+    click.echo(_("trust list #{sequence} by {issuer}, issued {issued:%Y-%m-%d}, next update {next_update:%Y-%m-%d}").format(sequence=tl.sequence, issuer=tl.issuer, issued=tl.issued, next_update=tl.next_update))
     for e in tl.entities:
-        click.echo(f"  {e.id}  {e.role.value}  {e.region}  {e.name_zh} / {e.name_en}  scopes: {', '.join(e.scopes) or '-'}")
+        click.echo(_("  {id}  {value}  {region}  {name_zh} / {name_en}  scopes: {value2}").format(id=e.id, value=e.role.value, region=e.region, name_zh=e.name_zh, name_en=e.name_en, value2=', '.join(e.scopes) or '-'))
         for k in e.keys:
             history = ", ".join(f"{c.status.value} {c.since:%Y-%m-%d}" + (f" ({c.reason})" if c.reason else "") for c in k.history)
             click.echo(f"      {k.id}  {k.public_key.algorithm.label}  {history}")
@@ -262,4 +262,4 @@ def verify(trust_list: str, root: str | None, min_sequence: int | None, at: str 
     if as_json:
         echo_json({"ok": True, "sequence": tl.sequence, "digest": tl.digest, "entities": len(tl.entities)}, indent=None)
     else:
-        click.echo(f"trust list #{tl.sequence} verified: {len(tl.entities)} entities, digest {tl.digest}")
+        click.echo(_("trust list #{sequence} verified: {count} entities, digest {digest}").format(sequence=tl.sequence, count=len(tl.entities), digest=tl.digest))

@@ -61,7 +61,7 @@ def verification_attestation(network: DemoNetwork, document: document_pb2.Docume
                           accreditation.body, accreditation.number, (decl.product.sector or "",), level,
                           verified_on.isoformat())
     vc = verifier.attest(claim, document_digest(document.content, "json"))
-    say(f"  {verifier.id} ({accreditation.number}) signed a 'verified' attestation ({level} assurance)")
+    say(_("  {id} ({number}) signed a 'verified' attestation ({level} assurance)").format(id=verifier.id, number=accreditation.number, level=level))
     return document_pb2.Attestation(media_type=ATTESTATION_MEDIA_TYPE, content=canonicalize(vc))
 
 
@@ -81,8 +81,8 @@ def register_and_submit(network: DemoNetwork, region: str, path: Path, record_id
                 sector=decl.product.sector or "", product_id=decl.product.id_of("gtin") or str(decl.id)),
             document=document, attestations=[signed.attestation, *extra])
         receipt = exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(request).receipt
-    say(f"  {region.title()} signed a 'registered' attestation over {signed.digest[:23]}… (record {record_id})")
-    say(f"  and submitted {path.name}: stored at cursor {receipt.cursor}, declaration {receipt.declaration_id} v{receipt.version}")
+    say(_("  {value} signed a 'registered' attestation over {value2}… (record {record_id})").format(value=region.title(), value2=signed.digest[:23], record_id=record_id))
+    say(_("  and submitted {name}: stored at cursor {cursor}, declaration {declaration_id} v{version}").format(name=path.name, cursor=receipt.cursor, declaration_id=receipt.declaration_id, version=receipt.version))
     return request
 
 
@@ -90,20 +90,20 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
     hebei, tianjin = network.pki["hebei"].id, network.pki["tianjin"].id
     steel = pick_example(examples, "hebei-*steel*.json")
     battery = pick_example(examples, "tianjin-*battery*.json")
-    say("JJJ Footprint Gateway demo: three regional gateways over mutual TLS\n")
+    say(_("JJJ Footprint Gateway demo: three regional gateways over mutual TLS\n"))
     if network.fresh:
-        say(f"Fresh keys, certificates and a signed trust list (#{network.pki.trust_list.sequence}) are in {network.folder}")
+        say(_("Fresh keys, certificates and a signed trust list (#{sequence}) are in {folder}").format(sequence=network.pki.trust_list.sequence, folder=network.folder))
     else:
         say(_("The conformance suite's TEST-ONLY keys, certificates and trust list (#{sequence}) from {folder}; "
               "stores in {stores}").format(sequence=network.pki.trust_list.sequence, folder=network.pki.directory,
                                            stores=network.folder))
     for gateway in network.gateways.values():
-        say(f"  {gateway.name:<8} {gateway.entity_id:<26} {gateway.address}  store {gateway.config.store.url}")
+        say(_("  {name:<8} {entity_id:<26} {address}  store {url}").format(name=gateway.name, entity_id=gateway.entity_id, address=gateway.address, url=gateway.config.store.url))
 
-    say("\n1. Hebei registers a steel declaration")
+    say(_("\n1. Hebei registers a steel declaration"))
     submitted = register_and_submit(network, "hebei", steel, "HE-2025-000731", say, verified=True)
 
-    say("\n2. Hebei's certificate tries to submit it to Beijing's gateway as if Beijing had registered it")
+    say(_("\n2. Hebei's certificate tries to submit it to Beijing's gateway as if Beijing had registered it"))
     with network.channel("beijing", "beijing") as as_beijing:
         forged = attestation_pb2_grpc.AttestationServiceStub(as_beijing).Sign(attestation_pb2.SignRequest(
             document=submitted.document, claim_type=attestation_pb2.CLAIM_TYPE_REGISTERED))
@@ -115,35 +115,35 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
             raise AssertionError("impersonation was accepted")
         except grpc.RpcError as error:
             details = error_details(error)
-            say(f"  refused ({details['code']}): {details['reason']}: {details['message']}")
+            say(_("  refused ({code}): {reason}: {message}").format(code=details['code'], reason=details['reason'], message=details['message']))
 
-    say("\n3. Tianjin pulls Hebei's records over Sync, verifying every attestation against the trust list")
+    say(_("\n3. Tianjin pulls Hebei's records over Sync, verifying every attestation against the trust list"))
     with network.channel("hebei", "tianjin") as to_hebei:
         outcome = network.gateways["tianjin"].server.replicator().pull(
             exchange_pb2_grpc.ExchangeServiceStub(to_hebei), hebei)
-    say(f"  Tianjin synced {outcome.stored} record(s) from Hebei, refused {len(outcome.refused)}; cursor now {outcome.cursor}")
+    say(_("  Tianjin synced {stored} record(s) from Hebei, refused {count}; cursor now {cursor}").format(stored=outcome.stored, count=len(outcome.refused), cursor=outcome.cursor))
 
     with network.channel("tianjin", "tianjin") as channel:
         record = exchange_pb2_grpc.ExchangeServiceStub(channel).Get(
             exchange_pb2.GetRequest(declaration_id=submitted.metadata.declaration_id)).record
-        say(f"\n4. Tianjin verifies its copy (replicated from {record.source_peer})")
+        say(_("\n4. Tianjin verifies its copy (replicated from {source_peer})").format(source_peer=record.source_peer))
         verified = attestation_pb2_grpc.AttestationServiceStub(channel).Verify(attestation_pb2.VerifyRequest(
             document=record.document, attestations=record.attestations)).verified
         for v in verified:
-            say(f"  verified: {attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
-                f" by {v.issuer} with key {v.key_id}, digest {v.digest[:23]}…")
+            say(_("  verified: {value}"
+                " by {issuer} with key {key_id}, digest {value2}…").format(value=attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower(), issuer=v.issuer, key_id=v.key_id, value2=v.digest[:23]))
 
-        say("\n5. Tianjin assesses recognition (互认) under its policy")
+        say(_("\n5. Tianjin assesses recognition (互认) under its policy"))
         answer = recognition_pb2_grpc.RecognitionServiceStub(channel).Assess(recognition_pb2.AssessRequest(
             document=record.document, attestations=record.attestations))
     decision = answer.decision
-    say(f"  policy {decision.policy_id} v{decision.policy_version} (region {decision.region}): "
-        f"{recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)}")
+    say(_("  policy {policy_id} v{policy_version} (region {region}): "
+        "{value}").format(policy_id=decision.policy_id, policy_version=decision.policy_version, region=decision.region, value=recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)))
     for c in decision.criteria:
         outcome_name = recognition_pb2.CriterionOutcome.Name(c.outcome).removeprefix("CRITERION_OUTCOME_")
         say(f"    {outcome_name:<14} {c.criterion_id:<22} {c.message.en}")
 
-    say("\n6. Tianjin registers a battery declaration; an exporter (not on the trust list) translates it")
+    say(_("\n6. Tianjin registers a battery declaration; an exporter (not on the trust list) translates it"))
     registered = register_and_submit(network, "tianjin", battery, "TJ-2025-004417", say)
     with network.channel("tianjin", "exporter") as channel:
         registration = exchange_pb2_grpc.ExchangeServiceStub(channel).Get(
@@ -157,21 +157,21 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
             for entry in result.report.entries:
                 kind = translation_pb2.TranslationEntryKind.Name(entry.kind).removeprefix("TRANSLATION_ENTRY_KIND_").lower()
                 kinds[kind] = kinds.get(kind, 0) + 1
-            say(f"  {network.exporter.id} translated {battery.name} to {target}: {len(result.document.content)} bytes, "
-                f"{'lossless' if result.report.lossless else 'lossy'} ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+            say(_("  {id} translated {name} to {target}: {count} bytes, "
+                "{value} ({items})").format(id=network.exporter.id, name=battery.name, target=target, count=len(result.document.content), value='lossless' if result.report.lossless else 'lossy', items=', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))))
             chain = verifier.Verify(attestation_pb2.VerifyRequest(
                 document=result.document, attestations=[*registration, result.attestation])).verified
             links = " <- ".join(f"{attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
                                 f" {v.format_id} by {v.issuer.rsplit(':', 1)[-1]}" for v in reversed(chain))
-            say(f"  chain verified: {links}")
-    say("\n7. An overseas buyer's PACT client pulls Tianjin's battery footprint over the PACT REST API")
+            say(_("  chain verified: {links}").format(links=links))
+    say(_("\n7. An overseas buyer's PACT client pulls Tianjin's battery footprint over the PACT REST API"))
     buyer_pulls_over_pact(network, registered.metadata.declaration_id, say)
-    say("\n8. A shop prints the battery's carbon label (碳标识); its QR code opens Tianjin's public verification page")
+    say(_("\n8. A shop prints the battery's carbon label (碳标识); its QR code opens Tianjin's public verification page"))
     label_opens_the_page(network, registered.document.content, list(registration), say)
     verdict = recognition_pb2.RecognitionOutcome.Name(decision.outcome).removeprefix(OUTCOME_PREFIX)
-    say(f"\nDone: Hebei's declaration is held by {hebei} and {tianjin} ({verdict} under {decision.policy_id}); "
+    say(_("\nDone: Hebei's declaration is held by {hebei} and {tianjin} ({verdict} under {policy_id}); "
         "the exporter's PACT and battery-passport documents and the buyer's PACT footprint verify back to "
-        "Tianjin's register.")
+        "Tianjin's register.").format(hebei=hebei, tianjin=tianjin, verdict=verdict, policy_id=decision.policy_id))
 
 
 def buyer_pulls_over_pact(network: DemoNetwork, declaration_id: str, say: Say) -> None:
@@ -181,20 +181,20 @@ def buyer_pulls_over_pact(network: DemoNetwork, declaration_id: str, say: Say) -
     context = ssl.create_default_context(cafile=str(network.pki.files["ca"]))
     with PactClient(tianjin.pact_base_url, PACT_CLIENT, network.pact_secret, verify=context) as client:
         footprints = list(client.list_footprints("3"))
-        say(f"  {PACT_CLIENT} got a token from {client.token_endpoint()} and listed {len(footprints)} footprint(s) "
-            f"at {tianjin.pact_base_url}/3/footprints")
+        say(_("  {pact_client} got a token from {value} and listed {count} footprint(s) "
+            "at {pact_base_url}/3/footprints").format(pact_client=PACT_CLIENT, value=client.token_endpoint(), count=len(footprints), pact_base_url=tianjin.pact_base_url))
         battery = next(f for f in footprints if f["id"] == footprint_id(declaration_id, 1))
         chain_ref = next(e["data"] for e in battery["extensions"] if e["dataSchema"] == CHAIN_SCHEMA_URL)
         attestations = client.attestations(battery["id"])
-    say(f"  {battery['id']}: {battery['productNameCompany']}, "
-        f"{battery['pcf']['pcfExcludingBiogenicUptake']} kg CO2e per {battery['pcf']['declaredUnitAmount']} "
-        f"{battery['pcf']['declaredUnitOfMeasurement']} ({battery['status']})")
-    say(f"  its extension names the original {chain_ref['originalFormat']} declaration {chain_ref['declarationId']} "
-        f"v{chain_ref['declarationVersion']} and {len(attestations)} attestation(s) at {chain_ref['attestations']}")
+    say(_("  {id}: {product}, "
+        "{pcf} kg CO2e per {amount} "
+        "{unit} ({status})").format(id=battery['id'], product=battery['productNameCompany'], pcf=battery['pcf']['pcfExcludingBiogenicUptake'], amount=battery['pcf']['declaredUnitAmount'], unit=battery['pcf']['declaredUnitOfMeasurement'], status=battery['status']))
+    say(_("  its extension names the original {format} declaration {id} "
+        "v{version} and {count} attestation(s) at {attestations}").format(format=chain_ref['originalFormat'], id=chain_ref['declarationId'], version=chain_ref['declarationVersion'], count=len(attestations), attestations=chain_ref['attestations']))
     chain = verify_chain(dump_json(battery), "json", attestations, network.pki.trust_list, document_format="pact-v3")
-    say("  chain verified: " + " <- ".join(
-        [f"translated to pact-v3 by {t.issuer.label}" for t in chain.translations]
-        + [f"{o.claim.kind} by {o.issuer.label}" for o in chain.original]))
+    links = [_("translated to pact-v3 by {issuer}").format(issuer=t.issuer.label) for t in chain.translations]
+    links += [_("{kind} by {issuer}").format(kind=o.claim.kind, issuer=o.issuer.label) for o in chain.original]
+    say(_("  chain verified: {links}").format(links=" <- ".join(links)))
 
 
 def label_opens_the_page(network: DemoNetwork, content: bytes, registration: list[document_pb2.Attestation],
@@ -208,16 +208,16 @@ def label_opens_the_page(network: DemoNetwork, content: bytes, registration: lis
     for output, size in ((Output.SVG, Size.A6), (Output.PDF, Size.STICKER)):
         path = network.folder / f"battery-label.{size.value}.{output.value}"
         path.write_bytes(make_label(facts, output, size)[0])
-        say(f"  wrote {path.name}")
-    say(f"  QR code: {facts.url}")
+        say(_("  wrote {name}").format(name=path.name))
+    say(_("  QR code: {url}").format(url=facts.url))
     context = ssl.create_default_context(cafile=str(network.pki.files["ca"]))
     with httpx.Client(verify=context) as client:
         view = client.get(facts.url, headers={"Accept": "application/json"}).raise_for_status().json()
     d = view["declaration"]
-    say(f"  the page says: {view['standing']['state']}; {d['product']['zh']}, {d['footprint']['value']} "
-        f"{d['footprint']['unit']} per {d['declaredUnit']['amount']} {d['declaredUnit']['en']}")
+    say(_("  the page says: {state}; {zh}, {value} "
+        "{unit} per {amount} {en}").format(state=view['standing']['state'], zh=d['product']['zh'], value=d['footprint']['value'], unit=d['footprint']['unit'], amount=d['declaredUnit']['amount'], en=d['declaredUnit']['en']))
     for a in view["attestations"]:
         signer = a.get("signer") or {}
-        say(f"    {a.get('kind', '?')} by {signer.get('name', {}).get('en', signer.get('id'))}: {a['result']} now")
-    say(f"  checked against trust list #{view['trustList']['sequence']}"
-        f" ({'valid' if view['trustList']['valid'] else 'expired'}); the same page in a browser is HTML")
+        say(_("    {value} by {value2}: {result} now").format(value=a.get('kind', '?'), value2=signer.get('name', {}).get('en', signer.get('id')), result=a['result']))
+    say(_("  checked against trust list #{sequence}"
+        " ({value}); the same page in a browser is HTML").format(sequence=view['trustList']['sequence'], value='valid' if view['trustList']['valid'] else 'expired'))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gateway.core.i18n import _
+from gateway.core.i18n import _, error_text
 from gateway.core.errors import GatewayError
 from gateway.translate import read, write
 from mappings import TranslateOptions, available
@@ -19,8 +19,9 @@ def run_tour(folder: Path) -> None:
     if not files:
         raise click.UsageError(_("no example declarations in {folder}").format(folder=folder))
     targets = available()
-    click.echo(f"JJJ Footprint Gateway demo: {len(files)} declarations x {len(targets)} formats\n")
-    click.echo(f"{'example':<46} {'target':<16} result")
+    click.echo(_("JJJ Footprint Gateway demo: {count} declarations x {count2} formats\n").format(count=len(files), count2=len(targets)))
+    example, target_heading, result_heading = _("example"), _("target"), _("result")
+    click.echo(f"{example:<46} {target_heading:<16} {result_heading}")
     click.echo("-" * 90)
     shown = None
     counts = {"lossless": 0, "lossy": 0, "refused": 0}
@@ -28,14 +29,14 @@ def run_tour(folder: Path) -> None:
         try:
             reading = read(path.read_bytes())
         except GatewayError as exc:
-            click.echo(f"{path.name:<46} {'(read)':<16} refused: {exc.reason}: {exc}")
+            click.echo(_("{name:<46} {value:<16} refused: {reason}: {exc}").format(name=path.name, value='(read)', reason=exc.reason, exc=error_text(exc)))
             counts["refused"] += 1
             continue
         for target in targets:
             try:
                 _, report = write(reading.declaration, target, TranslateOptions())
             except GatewayError as exc:
-                click.echo(f"{path.name:<46} {target:<16} refused: {exc.reason} ({exc.path})")
+                click.echo(_("{name:<46} {target:<16} refused: {reason} ({path})").format(name=path.name, target=target, reason=exc.reason, path=exc.path))
                 counts["refused"] += 1
                 continue
             report.entries[:0] = reading.report.entries
@@ -50,8 +51,8 @@ def run_tour(folder: Path) -> None:
                     shown = (path.name, report)
             click.echo(f"{path.name:<46} {target:<16} {result}")
     click.echo("-" * 90)
-    click.echo(f"{counts['lossless']} lossless, {counts['lossy']} with report entries, {counts['refused']} refused (a value would have to be invented)\n")
+    click.echo(_("{lossless} lossless, {lossy} with report entries, {refused} refused (a value would have to be invented)\n").format(lossless=counts['lossless'], lossy=counts['lossy'], refused=counts['refused']))
     if shown:
         name, report = shown
-        click.echo(f"Translation report for {name} -> {report.target_format}:")
+        click.echo(_("Translation report for {name} -> {target_format}:").format(name=name, target_format=report.target_format))
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
