@@ -74,24 +74,22 @@ _INTEGRAL_FLOAT = re.compile(rb"\.0[,\]}]")
 _EXPONENT = re.compile(rb"e[-+]?\d+[,\]}]")
 # Key order differs only between a U+E000..U+FFFF character (UTF-8 lead byte EE/EF) and a
 # supplementary one (lead byte F0..F4); without both in the output, no key pair can differ.
-_HIGH_BMP_LEADS = (b"\xee", b"\xef")
-_SUPPLEMENTARY_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
 # UTF-8 of the noncharacters (U+FDD0..U+FDEF, U+nFFFE, U+nFFFF), which orjson writes and
-# I-JSON forbids: output holding one goes through the walk, which refuses it.
+# I-JSON forbids: output holding one goes through the walk, which refuses it. Without a
+# supplementary lead byte only the BMP ones (EF B7 / EF BF) can occur.
+_BMP_NONCHARACTER_UTF8 = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
 _NONCHARACTER_UTF8 = re.compile(rb"\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
 
 
 def _orjson_output_is_jcs(out: bytes) -> bool:
-    """Whether orjson's output is JCS once its integral floats are rewritten. Byte tests guard
-    the noncharacter expression (a BMP noncharacter's UTF-8 starts EF B7 or EF BF, any other's
-    with a supplementary lead byte), which would otherwise scan every document."""
+    """Whether orjson's output is JCS once its integral floats are rewritten. Single-byte tests
+    (memchr) decide which expressions must scan: without a supplementary character only a BMP
+    noncharacter (UTF-8 EF B7 or EF BF …) can be present, and no key order can differ."""
     if b"null" in out or _EXPONENT.search(out):
         return False
-    supplementary = any(b in out for b in _SUPPLEMENTARY_LEADS)
-    bmp_noncharacter = b"\xef" in out and (b"\xef\xb7" in out or b"\xef\xbf" in out)
-    if (supplementary or bmp_noncharacter) and _NONCHARACTER_UTF8.search(out):
-        return False
-    return not (supplementary and any(b in out for b in _HIGH_BMP_LEADS))
+    if b"\xf0" in out or b"\xf1" in out or b"\xf2" in out or b"\xf3" in out or b"\xf4" in out:
+        return not (b"\xee" in out or b"\xef" in out or _NONCHARACTER_UTF8.search(out))
+    return not (b"\xef" in out and _BMP_NONCHARACTER_UTF8.search(out))
 
 
 def _without_integral_floats(out: bytes) -> bytes | None:
