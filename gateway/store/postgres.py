@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
 from ..core.errors import ConfigurationError, StoreError
@@ -50,6 +51,9 @@ class _ConnectionPool:
         if max_size < 1:
             raise ConfigurationError(N_("store.pool_size must be at least 1"), path="store.pool_size")
         self._dsn, self._schema = dsn, schema
+        # Named in pg_stat_activity by their schema, unless the DSN names them itself.
+        named = "application_name" in conninfo_to_dict(dsn)
+        self._name = {} if named else {"application_name": f"fpgw:{schema}"}
         self._idle: queue.LifoQueue[psycopg.Connection] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(max_size)
         self._connect_timeout = connect_timeout
@@ -57,8 +61,7 @@ class _ConnectionPool:
 
     def _open(self) -> psycopg.Connection:
         try:
-            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout,
-                                   application_name=f"fpgw:{self._schema}")
+            conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout, **self._name)
             conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema)))
         except psycopg.OperationalError as exc:
             raise ConnectionLost from exc

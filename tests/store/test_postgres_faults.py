@@ -254,3 +254,18 @@ def test_a_remote_caller_gets_store_error_with_an_incident_id_and_no_postgresql_
     assert got["message"] == f"the store failed (incident {incident})" and got["metadata"] == {"incident": incident}
     logged = [r.getMessage() for r in kept if incident in r.getMessage()]
     assert logged and 'relation "declarations" does not exist' in logged[0]
+
+
+def test_connections_keep_an_application_name_the_dsn_gives() -> None:
+    dsn, schema = postgres_dsn(), f"t_{uuid.uuid4().hex[:16]}"
+    name = f"named-{schema}"
+    store = PostgresStore(f"{dsn}{'&' if '?' in dsn else '?'}application_name={name}", schema=schema, pool_size=1)
+    try:
+        store.last_cursor()
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            names = [r[0] for r in admin.execute("SELECT application_name FROM pg_stat_activity "
+                                                 "WHERE application_name IN (%s, %s)", (name, f"fpgw:{schema}"))]
+        assert names == [name]
+    finally:
+        store.close()
+        drop_schema(dsn, schema)
