@@ -208,9 +208,11 @@ class PactHost:
                 self.responder.submit(InboundRequest(event.id, event.source, spec, client.id, event.data,
                                                      now_text(), "pending", "", []))
         elif event.kind in ("fulfilled", "rejected"):
-            stored = self._store_answer(event) if event.kind == "fulfilled" else []
-            if not self.ledger.answer_outbound(event.data["requestEventId"], event.kind, event.data, stored):
+            # Checked before anything is stored: an answer to no request of ours stores nothing.
+            if not self.ledger.outbound(event.data["requestEventId"]):
                 raise PactError(400, "BadRequest", f"no request {event.data['requestEventId']!r} was sent by this host")
+            stored = self._store_answer(event) if event.kind == "fulfilled" else []
+            self.ledger.answer_outbound(event.data["requestEventId"], event.kind, event.data, stored)
         elif self.ledger.add_published(event.id, event.source, [str(i) for i in event.data["pfIds"]]):
             self._pull_published(event, spec)
 
