@@ -66,8 +66,11 @@ def _split(rules: tuple[FieldRule, ...]) -> tuple[FieldMap, tuple[ListMap, ...]]
 ROOT, LISTS = _split(FIELDS.rules)
 
 
-def _within(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + "/")
+def _items_consumed(list_path: str, consumed: set[str]) -> set[str]:
+    """The indices (as text) of the items of the list at ``list_path`` a consumed path reaches:
+    one pass over ``consumed`` per list, not one per item."""
+    head = list_path + "/"
+    return {c[len(head):].partition("/")[0] for c in consumed if c.startswith(head)}
 
 
 def _prefixed(exc: GatewayError, prefix: str) -> GatewayError:
@@ -87,9 +90,10 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
         if items is _MISSING:
             continue
         out = []
+        carried = _items_consumed(lm.canonical, consumed)
         for i, item in enumerate(items):
             prefix = f"{lm.canonical}/{i}"
-            if any(_within(c, prefix) for c in consumed):
+            if str(i) in carried:
                 continue  # already carried by a dedicated field (the first USCC / GTIN)
             try:
                 entry, used = lm.items.to_native(item, report, allow_defaults=allow_defaults)

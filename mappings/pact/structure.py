@@ -151,17 +151,15 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
 
 
 def _rules_to_native(profile: Profile, rules: list[dict[str, str]]) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str | None], list[str]] = {}
+    groups: dict[tuple[str, str | None], dict[str, None]] = {}  # names as an ordered set
     for rule in rules:
         operator = rule.get("operator")
         code = profile.codes["rule_operator"].get(operator or "")
         key = (code, None) if code else ("Other", operator)
-        names = groups.setdefault(key, [])
-        if rule["name"] not in names:
-            names.append(rule["name"])
+        groups.setdefault(key, {})[rule["name"]] = None
     out = []
     for (operator, other), names in groups.items():
-        entry: dict[str, Any] = {"operator": operator, "ruleNames": names}
+        entry: dict[str, Any] = {"operator": operator, "ruleNames": list(names)}
         if other:
             entry["otherOperatorName"] = other
         out.append(entry)
