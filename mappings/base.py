@@ -13,6 +13,7 @@ import jsonschema_rs
 from lxml import etree
 
 from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core import schema_text
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.parsing import dump_json, load_json, load_xml
@@ -132,7 +133,7 @@ def json_violations(validator: Any, instance: Any) -> list[FieldViolation]:
     out = []
     for error in validator.iter_errors(instance):
         path = "/" + "/".join(str(p) for p in error.instance_path)
-        out.append(FieldViolation(path, error.message))
+        out.append(FieldViolation(path, schema_text.marked(error.message)))
         if len(out) >= MAX_REPORTED_VIOLATIONS:
             break
     return out

@@ -28,6 +28,7 @@ from gateway.core.errors import (
     TrustListRollback,
     UnknownKey,
 )
+from gateway.core import schema_text
 from gateway.core.i18n import N_
 
 from . import jcs
@@ -168,7 +169,7 @@ def _validate(body: dict[str, Any]) -> None:
     if errors:
         first = errors[0]
         path = "/" + "/".join(str(p) for p in first.absolute_path)
-        raise SchemaViolation(N_("trust list: {message}", message=first.message), path=path)
+        raise SchemaViolation(N_("trust list: {message}", message=schema_text.marked(first.message)), path=path)
 
 
 def load_trust_list(

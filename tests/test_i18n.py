@@ -147,3 +147,17 @@ def test_the_convert_summary_and_a_verified_chain_in_chinese(tmp_path) -> None:
     assert done.output.strip() == f"{example}: cn-jjj-json -> pact-v3 (无损)"
     english = _run("convert", str(example), "--to", "pact-v3", "-o", str(tmp_path / "out.json"))
     assert english.output.strip() == f"{example}: cn-jjj-json -> pact-v3 (lossless)"
+
+
+def test_json_schema_violations_keep_their_english_and_read_in_chinese(tmp_path) -> None:
+    import json
+    from importlib import resources
+
+    declaration = json.loads(resources.files("gateway.examples").joinpath("beijing-cement.json").read_text("utf-8"))
+    declaration["declaredUnit"]["amount"] = -1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(declaration, ensure_ascii=False), encoding="utf-8")
+    english = _run("validate", str(bad)).output
+    assert english.strip().endswith("first at /declaredUnit/amount: -1 is less than or equal to the minimum of 0")
+    chinese = _run("--lang", "zh", "validate", str(bad)).output
+    assert chinese.strip().endswith("第一处在 /declaredUnit/amount：-1 小于或等于下限 0")

@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema
 
 from gateway.core.errors import FieldViolation, PolicyError, UnknownPolicy
+from gateway.core import schema_text
 from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.model.serde import parse_datetime
@@ -114,7 +115,7 @@ def build_policy(data: dict[str, Any], source: str = "<policy>") -> RecognitionP
         raise PolicyError(N_("{source}: a policy is an object", source=source), path="/")
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     # Meaning is checked only on schema-valid data: its rules index members the schema guarantees.
-    violations = [FieldViolation(_pointer(e.absolute_path), e.message) for e in errors] or list(_meaning_violations(data))
+    violations = [FieldViolation(_pointer(e.absolute_path), schema_text.marked(e.message)) for e in errors] or list(_meaning_violations(data))
     if violations:
         first = violations[0]
         raise PolicyError(N_("{source}: {path}: {message}", source=source, path=first.path, message=first.text), path=first.path, violations=violations, source=source)

@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 
 from gateway.core.errors import ConfigurationError, FieldViolation
+from gateway.core import schema_text
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, codelists
 
@@ -82,7 +83,7 @@ def load_scheme(data: bytes, source: str) -> GradingScheme:
     if errors:
         raise ConfigurationError(
             N_("grading scheme {source} is invalid", source=source),
-            violations=[FieldViolation("/" + "/".join(str(p) for p in e.absolute_path), e.message) for e in errors],
+            violations=[FieldViolation("/" + "/".join(str(p) for p in e.absolute_path), schema_text.marked(e.message)) for e in errors],
         )
     return _meaning(raw, source)
 
