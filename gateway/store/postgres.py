@@ -9,7 +9,7 @@ import select
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 import psycopg
@@ -108,7 +108,9 @@ class PostgresStore(SqlStore):
     """A :class:`~gateway.store.Store` in one PostgreSQL schema.
 
     Several gateway processes may share the schema: writers serialise on the ``cursor``
-    counter row (``SELECT ... FOR UPDATE``), migrations run under an advisory lock.
+    counter row (``SELECT ... FOR UPDATE``), migrations run under an advisory lock. In each
+    process the writes safe to repeat are group-committed by one writer thread
+    (:mod:`gateway.store.group_commit`), which holds that lock once per batch.
     """
 
     dialect = "postgres"
@@ -134,12 +136,13 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _transaction(self, *, write: bool, fresh: bool = False) -> Iterator[psycopg.Connection]:
-        """Writes at READ COMMITTED (they serialise on the counter row lock); reads in one
-        REPEATABLE READ snapshot. A broken connection raises ConnectionLost; any other
-        database error a StoreError with an incident id."""
+        """Writes at READ COMMITTED (they serialise on the counter row lock), in pipeline
+        mode so that statements whose results nothing reads (savepoints, inserts, updates)
+        cost no round trip each; reads in one REPEATABLE READ snapshot. A broken connection
+        raises ConnectionLost; any other database error a StoreError with an incident id."""
         with self._pool.connection(fresh=fresh) as conn:
             try:
-                with conn.transaction():
+                with conn.pipeline() if write else nullcontext(), conn.transaction():
                     if not write:
                         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     yield conn

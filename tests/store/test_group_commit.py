@@ -1,10 +1,11 @@
-"""Group commit on SQLite (issue 16 item 6): writes waiting together share one transaction,
-each caller is answered only after the commit, and one bad write fails alone."""
+"""Group commit (issue 16 item 6), on SQLite and PostgreSQL: writes waiting together share
+one transaction, each caller is answered only after the commit, and one bad write fails alone."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 
 import pytest
 
@@ -12,30 +13,44 @@ from gateway.core.errors import AlreadyExists, NotFound, StoreError
 from gateway.store import SqliteStore
 from gateway.store.group_commit import GroupCommitter
 
+from .conftest import drop_schema, postgres_dsn
 from .test_postgres_faults import _until
 from .test_store import declaration
 
 
-@pytest.fixture
-def committer(tmp_path):
-    """The SQLite store's own writer, on a table of the test's."""
-    path = tmp_path / "g.sqlite"
-    store = SqliteStore(path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def committer(request, tmp_path):
+    """The store's own writer, on a table of the test's, and what another connection sees
+    of that table (only committed rows)."""
+    if request.param == "sqlite":
+        path = tmp_path / "g.sqlite"
+        store = SqliteStore(path)
+
+        def held() -> list[int]:
+            with sqlite3.connect(path) as conn:
+                return [r[0] for r in conn.execute("SELECT n FROM t ORDER BY n")]
+    else:
+        import psycopg
+
+        from gateway.store.postgres import PostgresStore
+
+        dsn, schema = postgres_dsn(), f"t_{uuid.uuid4().hex[:16]}"
+        store = PostgresStore(dsn, schema=schema, pool_size=2)
+
+        def held() -> list[int]:
+            with psycopg.connect(dsn) as conn:
+                return [r[0] for r in conn.execute(f'SELECT n FROM "{schema}".t ORDER BY n')]
     with store._transaction(write=True) as conn:
         conn.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
-    yield store._writer, path
+    yield store._writer, held
     store.close()
-
-
-def _held(path) -> list[int]:
-    """What another connection sees: only committed rows."""
-    with sqlite3.connect(path) as conn:
-        return [r[0] for r in conn.execute("SELECT n FROM t ORDER BY n")]
+    if request.param == "postgres":
+        drop_schema(dsn, schema)
 
 
 def _insert(n: int):
     def job(conn):
-        conn.execute("INSERT INTO t (n) VALUES (?)", (n,))
+        conn.execute(f"INSERT INTO t (n) VALUES ({int(n)})")
         return n
     return job
 
@@ -68,13 +83,13 @@ def _run_together(writer: GroupCommitter, jobs: list, first=None) -> dict[int, o
 
 
 def test_writes_waiting_together_commit_in_one_transaction(committer) -> None:
-    writer, path = committer
+    writer, held = committer
     seen_by_others: dict[int, list[int]] = {}
 
     def insert_and_look(n: int):
         def job(conn):
-            conn.execute("INSERT INTO t (n) VALUES (?)", (n,))
-            seen_by_others[n] = _held(path)
+            _insert(n)(conn)
+            seen_by_others[n] = held()
             return n
         return job
 
@@ -82,35 +97,35 @@ def test_writes_waiting_together_commit_in_one_transaction(committer) -> None:
     assert sorted(v for k, v in results.items() if k >= 0) == list(range(1, 9))
     # Inside the batch no other connection saw any of its rows: they were one transaction.
     assert all(seen == [] for seen in seen_by_others.values())
-    assert _held(path) == list(range(1, 9))
+    assert held() == list(range(1, 9))
 
 
 def test_an_answer_means_committed(committer) -> None:
-    writer, path = committer
+    writer, held = committer
     for n in range(1, 4):
         assert writer.run(_insert(n)) == n
-        assert _held(path)[-1] == n
+        assert held()[-1] == n
 
 
 def test_a_refused_write_undoes_only_itself(committer) -> None:
-    writer, path = committer
+    writer, held = committer
 
     def refused(conn):
-        conn.execute("INSERT INTO t (n) VALUES (100)")
+        _insert(100)(conn)
         raise NotFound("no such thing")
 
     results = _run_together(writer, [_insert(1), refused, _insert(2)])
     assert results[0] == 1 and results[2] == 2 and isinstance(results[1], NotFound)
-    assert _held(path) == [1, 2]
+    assert held() == [1, 2]
 
 
 def test_a_failing_write_fails_alone_with_an_incident_id(committer) -> None:
-    writer, path = committer
+    writer, held = committer
     results = _run_together(writer, [_insert(1), _insert(1), _insert(2)], first=_insert(0))
     failures = [v for v in results.values() if isinstance(v, Exception)]
     assert len(failures) == 1 and isinstance(failures[0], StoreError)
     assert failures[0].message == f"the store failed (incident {failures[0].metadata['incident']})"
-    assert _held(path) == [0, 1, 2]
+    assert held() == [0, 1, 2]
 
 
 def test_a_write_after_close_is_refused(committer) -> None:
@@ -120,8 +135,7 @@ def test_a_write_after_close_is_refused(committer) -> None:
         writer.run(_insert(1))
 
 
-def test_concurrent_submissions_get_consecutive_cursors_and_one_receipt_per_declaration(tmp_path) -> None:
-    store = SqliteStore(tmp_path / "g.sqlite")
+def test_concurrent_submissions_get_consecutive_cursors_and_one_receipt_per_declaration(store) -> None:
     receipts, refused, barrier = [], [], threading.Barrier(20)
 
     def submit(n: int) -> None:
@@ -143,4 +157,3 @@ def test_concurrent_submissions_get_consecutive_cursors_and_one_receipt_per_decl
     assert sorted({r.cursor for r in receipts}) == list(range(1, 201))
     assert len({(r.declaration_id, r.cursor) for r in receipts}) == 200
     assert store.verify_audit() == 200 and store.last_cursor() == 200
-    store.close()
