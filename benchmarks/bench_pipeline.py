@@ -10,8 +10,9 @@ pair can translate, it measures:
   output, emit (orjson / lxml);
 - the pipeline itself, ``gateway.translate.translate`` (every check it makes included);
 
-and prints pipeline / bound. Every figure is the median of 3 timings taken in this run, so
-only the ratios mean anything on a shared machine. A second table scales the lists that may
+and prints pipeline / bound. Each of 3 rounds times the primitives and the pipeline back to
+back; a figure is the median of the rounds, the ratio the median of the rounds' own ratios,
+so only the ratios mean anything on a shared machine. A second table scales the lists that may
 grow without repeats (emission-factor sources, product and company ids, preceding ids) to
 10, 100, 1,000 and 10,000 entries each and prints the cost per entry, which stays constant
 unless something is super-linear.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import statistics
 import sys
 import time
@@ -50,23 +52,25 @@ HEADLINE = [("cn-jjj-json", "pact-v3"), ("cn-jjj-json", "eu-battery-json")]
 SIZES = (10, 100, 1000, 10000)
 # A battery with a performance class: every target but the ones needing a BPNL can take it.
 SIZE_SEED = "tianjin-ev-battery-pack-nmc"
+MODEL_SEED = "hebei-hot-rolled-steel-coil"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def timed(fn: Callable[[], object], seconds: float, repeats: int) -> float:
     """Median over ``repeats`` timings of µs per call, each timing about ``seconds`` long."""
     fn()
-    samples = []
-    for _ in range(repeats):
-        n, start = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds and n >= 2:
-                break
-        samples.append(elapsed / n * 1e6)
-    return statistics.median(samples)
+    return statistics.median(_timing(fn, seconds) for _ in range(repeats))
+
+
+def _timing(fn: Callable[[], object], seconds: float) -> float:
+    """µs per call over one timing of about ``seconds`` (at least two calls)."""
+    n, start = 0, time.perf_counter()
+    while True:
+        fn()
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds and n >= 2:
+            return elapsed / n * 1e6
 
 
 def _rebuild_json(value: Any) -> Any:
@@ -110,31 +114,28 @@ class Row:
     validate_out: float
     emit: float
     pipeline: float
+    ratio: float  # the median of the rounds' own pipeline / bound
     input_bytes: int
 
     @property
     def bound(self) -> float:
         return self.parse + self.validate_in + self.build + self.validate_out + self.emit
 
-    @property
-    def ratio(self) -> float:
-        return self.pipeline / self.bound
-
 
 def measure(source: str, target: str, document: bytes, seconds: float, repeats: int, size: int = 0) -> Row:
+    """Each round times the five primitives and then the pipeline back to back, so a round's
+    ratio compares figures taken under the same load; every figure is the median of the rounds."""
     src, tgt = get_format(source), get_format(target)
     output = translate(document, target, source=source, options=OPTIONS).output
     p_in, p_out = primitives(src, document), primitives(tgt, output)
-    return Row(
-        source, target, size,
-        parse=timed(p_in.parse, seconds, repeats),
-        validate_in=timed(p_in.validate, seconds, repeats),
-        build=timed(p_out.build, seconds, repeats),
-        validate_out=timed(p_out.validate, seconds, repeats),
-        emit=timed(p_out.emit, seconds, repeats),
-        pipeline=timed(lambda: translate(document, target, source=source, options=OPTIONS), seconds, repeats),
-        input_bytes=len(document),
-    )
+    steps = (p_in.parse, p_in.validate, p_out.build, p_out.validate, p_out.emit,
+             lambda: translate(document, target, source=source, options=OPTIONS))
+    for step in steps:
+        step()
+    rounds = [[_timing(step, seconds) for step in steps] for _ in range(repeats)]
+    medians = [statistics.median(r[i] for r in rounds) for i in range(len(steps))]
+    ratio = statistics.median(r[5] / sum(r[:5]) for r in rounds)
+    return Row(source, target, size, *medians, ratio=ratio, input_bytes=len(document))
 
 
 def seed_declarations() -> list[Declaration]:
@@ -217,6 +218,29 @@ def print_sizes(rows: list[Row]) -> None:
         previous[r.target] = r
 
 
+def print_model(seconds: float, repeats: int) -> None:
+    """The canonical model's own two steps beside the alternatives for the same declaration: msgspec
+    (when installed; not a dependency) converting the same data into the same dataclasses with
+    none of the model's rules (unknown keys, floats, NaN, naive timestamps all pass), and
+    orjson parsing the same data as JSON text, the floor of any typed decode."""
+    decl = next(read(p.read_bytes()).declaration for p in examples.declarations(".json") if p.stem == MODEL_SEED)
+    data = declaration_to_data(decl)
+    text = orjson.dumps(data)
+    rows = [("declaration_from_data (the model's reader, every rule)", lambda: declaration_from_data(data)),
+            ("declaration_to_data (the model's writer)", lambda: declaration_to_data(decl)),
+            ("orjson.loads of the same data as JSON text", lambda: orjson.loads(text))]
+    try:
+        import msgspec
+    except ImportError:
+        print("\nmsgspec is not installed: its rows are left out (pip install msgspec to see them)")
+    else:
+        rows += [("msgspec.convert into the same dataclasses, no model rules", lambda: msgspec.convert(data, Declaration)),
+                 ("msgspec.to_builtins (not the data form: exponents, None fields)", lambda: msgspec.to_builtins(decl))]
+    print(f"\n| canonical model, {MODEL_SEED} | µs |\n|---|---:|")
+    for label, fn in rows:
+        print(f"| {label} | {timed(fn, seconds, repeats):.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the headline pairs and 10/100 entries, short timings")
@@ -233,7 +257,8 @@ def main() -> None:
     formats = available()
     documents = pair_documents(formats, wanted)  # type: ignore[arg-type]
     skipped = {pair: doc for pair, doc in documents.items() if isinstance(doc, str)}
-    print(f"timings: {seconds} s each, median of {args.repeats}; {len(documents)} pairs over {len(formats)} formats")
+    print(f"timings: {seconds} s each, median of {args.repeats} rounds; {len(documents)} pairs over {len(formats)} formats; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     rows = [measure(s, t, doc, seconds, args.repeats) for (s, t), doc in documents.items() if isinstance(doc, bytes)]
     print_pairs(rows, skipped)
 
@@ -244,6 +269,7 @@ def main() -> None:
             document, _ = write(scaled(seed, n), "cn-jjj-json", OPTIONS)
             sized.append(measure("cn-jjj-json", target, document, seconds, args.repeats, n))
     print_sizes(sized)
+    print_model(seconds, args.repeats)
     print(f"\nwhole run: {time.perf_counter() - started:.1f} s")
 
 
