@@ -67,7 +67,8 @@ def serve(config_path: Path | None, address: str | None, insecure: bool, as_json
         if as_json:
             click.echo(orjson.dumps({"address": f"{host}:{port}", "port": port, "security": security,
                                      "https": https, "trust_list": trust,
-                                     "signs_as": config.signer_id if config.signing else None}).decode())
+                                     "signs_as": config.signer_id if config.signing else None,
+                                     "processes": config.process_count}).decode())
         else:
             parts = [_("fpgw: serving on {address} ({security}), store {store}").format(
                 address=f"{host}:{port}", security=security, store=config.store.url)]

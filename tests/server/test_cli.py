@@ -29,7 +29,7 @@ def test_serve_runs_until_sigterm_and_keeps_what_it_acknowledged(tmp_path) -> No
     )
     try:
         started = json.loads(process.stdout.readline())
-        assert started["security"] == "plaintext"
+        assert (started["security"], started["processes"]) == ("plaintext", 1)  # "auto" on port 0
         with grpc.insecure_channel(started["address"]) as channel:
             receipt = exchange_pb2_grpc.ExchangeServiceStub(channel).Submit(submit_request(1), timeout=10).receipt
         process.send_signal(signal.SIGTERM)

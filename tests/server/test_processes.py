@@ -51,7 +51,7 @@ def test_one_scrape_counts_the_calls_of_every_process(tmp_path) -> None:
     key = ("fpgw_rpc_requests_total", (("method", "TranslationService/ListFormats"), ("reason", "OK")))
     try:
         started = json.loads(process.stdout.readline())
-        assert started["port"] == grpc_port
+        assert (started["port"], started["processes"]) == (grpc_port, 2)
         for _ in range(CALLS):  # a fresh connection each time: the kernel spreads them over the processes
             with grpc.insecure_channel(started["address"], options=[("grpc.use_local_subchannel_pool", 1)]) as ch:
                 stub = translation_pb2_grpc.TranslationServiceStub(ch)
