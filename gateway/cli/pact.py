@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from gateway.core.errors import ConfigurationError, GatewayError, InvalidRequest
-from gateway.core.i18n import N_, _
+from gateway.core.i18n import N_, _, error_text
 
 from .output import fail
 
@@ -125,7 +125,7 @@ def pull(url: str, client_id: str, client_secret_env: str, ca: Path | None, spec
                         (out_dir / f"{stem}.canonical.json").write_bytes(canonical)
                         entry["canonical"] = True
                     except GatewayError as exc:
-                        entry.update(canonical=False, reason=exc.reason, message=str(exc))
+                        entry.update(canonical=False, reason=exc.reason, message=error_text(exc))
                     chain = client.attestations(stem) if spec == "3" else []
                     if chain:
                         folder = out_dir / f"{stem}.attestations"

@@ -13,7 +13,7 @@ import click
 from gateway.cli.output import fail, read_input, write_output
 from gateway.cli.trust import ROOT_HELP, load_list
 from gateway.core.errors import GatewayError, InvalidRequest
-from gateway.core.i18n import N_, _
+from gateway.core.i18n import N_, _, error_text
 from gateway.core.model import Declaration
 from gateway.core.model.serde import parse_datetime
 from gateway.recognition import RecognitionDecision, assess, get_policy, shipped_policies, sign_decision
@@ -32,7 +32,7 @@ def _at(text: str | None) -> datetime:
     try:
         return parse_datetime(text)
     except ValueError as exc:
-        raise click.BadParameter(_("{text!r}: {exc}").format(text=text, exc=exc), param_hint="--at") from None
+        raise click.BadParameter(_("{text!r}: {exc}").format(text=text, exc=error_text(exc)), param_hint="--at") from None
 
 
 def _declaration(path: str) -> tuple[Declaration, str]:

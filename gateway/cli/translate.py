@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from gateway.core.i18n import N_, _
+from gateway.core.i18n import N_, _, error_text
 from gateway.cli.output import InputFileError, echo_json, fail, read_input, write_output
 from gateway.core.errors import GatewayError
 from gateway.core.model import GwpSet
@@ -201,7 +201,7 @@ def convert(
         get_format(target)
         options = _options(option, mass_per_piece, lifetime_energy, gwp_set, allow_defaults, supplied, identifier_checks)
     except GatewayError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(error_text(exc)) from None
     signer = _signer(sign_key, issuer, key_id, passphrase_env)
     batch = _expand(source)
     if batch is None and source != "-" and _holds_several(source):
@@ -260,7 +260,7 @@ def _signer(key_file: str | None, issuer: str | None, key_id: str | None, passph
     try:
         _signing_key(params)
     except (GatewayError, OSError, ValueError) as exc:
-        raise click.UsageError(_("--sign: cannot load a private key from {key_file}: {exc}").format(key_file=key_file, exc=exc)) from None
+        raise click.UsageError(_("--sign: cannot load a private key from {key_file}: {exc}").format(key_file=key_file, exc=error_text(exc))) from None
     return params
 
 

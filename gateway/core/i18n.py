@@ -112,7 +112,9 @@ def localize(text: str) -> str:
 
 def error_text(error: Any) -> str:
     """What ``str(error)`` says of a gateway error (its path, then its message), in the active
-    language."""
+    language; any other exception as ``str()`` has it."""
+    if not hasattr(error, "text"):
+        return str(error)
     message = localize(error.text)
     if error.path and error.path not in error.message:
         return f"{error.path}: {message}"

@@ -41,7 +41,7 @@ OUTCOME_PREFIX = "RECOGNITION_OUTCOME_"
 def pick_example(folder: Path, pattern: str) -> Path:
     found = sorted(folder.glob(pattern))
     if not found:
-        raise FileNotFoundError(f"no example matching {pattern} in {folder}")
+        raise FileNotFoundError(_("no example matching {pattern} in {folder}").format(pattern=pattern, folder=folder))
     return found[0]
 
 
