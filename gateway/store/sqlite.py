@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from ..core.errors import ConfigurationError, StoreError
@@ -22,7 +23,10 @@ class SqliteStore(SqlStore):
     transaction (:mod:`gateway.store.group_commit`); it takes the database lock up front
     with ``BEGIN IMMEDIATE`` (other processes on the file wait for it), and
     ``synchronous=FULL`` makes a commit return only once the WAL is on disk, so a receipt
-    means durably stored.
+    means durably stored. Writers of this file in every gateway process first take an
+    exclusive ``flock`` on ``<file>-lock``: the kernel wakes a waiting writer as soon as the
+    lock is free, where SQLite's busy handler would sleep and retry (1 ms growing to 100 ms)
+    and let later writers overtake it (several server processes share one file).
     """
 
     dialect = "sqlite"
@@ -37,6 +41,8 @@ class SqliteStore(SqlStore):
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._writers = threading.Lock()  # flock is per open file: threads of one process queue here
+        self._writers_file = open(self.path.with_name(self.path.name + "-lock"), "ab")  # noqa: SIM115 - kept open until close
         with self._transaction(write=True) as conn:
             self._migrate(conn)
         self._start_writer()
@@ -63,8 +69,23 @@ class SqliteStore(SqlStore):
         return conn
 
     @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """The writers' lock across every process using this file."""
+        with self._writers:
+            fcntl.flock(self._writers_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._writers_file, fcntl.LOCK_UN)
+
+    @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn = self._connect()
+        with self._exclusive() if write else nullcontext(), self._sqlite_transaction(conn, write) as conn:
+            yield conn
+
+    @contextmanager
+    def _sqlite_transaction(self, conn: sqlite3.Connection, write: bool) -> Iterator[sqlite3.Connection]:
         try:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
@@ -87,6 +108,7 @@ class SqliteStore(SqlStore):
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+            self._writers_file.close()
         self._local = threading.local()
 
 
