@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -199,13 +200,15 @@ def run_store(kind: str, *, rounds: int, clients: int, seconds: float, terminate
     setup = write_setup(folder / kind, store_url=url, schema=schema)
     log = folder / f"{kind}-serve.log"
     ledger, outcome = Ledger(), Outcome(kind, rounds)
+    served: Served | None = None
     try:
         for n in range(rounds):
             served = Served(setup, log)
             with grpc.insecure_channel(served.target) as channel:
                 outcome.repeats += settle(exchange_pb2_grpc.ExchangeServiceStub(channel), ledger, repeats=20)
             stop, killed = threading.Event(), threading.Event()
-            threads = [threading.Thread(target=client, args=(served.target, ledger, stop, killed)) for _ in range(clients)]
+            threads = [threading.Thread(target=client, args=(served.target, ledger, stop, killed), daemon=True)
+                       for _ in range(clients)]
             terminator = Terminator(dsn, application, terminate_every, stop) if kind == "postgres" else None
             for thread in threads:
                 thread.start()
@@ -235,6 +238,8 @@ def run_store(kind: str, *, rounds: int, clients: int, seconds: float, terminate
         if not ok:
             outcome.problems.append("fpgw audit verify failed")
     finally:
+        if served is not None and served.proc.poll() is None:  # interrupted: leave no server behind
+            served.kill()
         if kind == "postgres":
             import psycopg
 
@@ -261,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dsn", default=os.environ.get("FPGW_TEST_POSTGRES_DSN", DEFAULT_DSN))
     parser.add_argument("--smoke", action="store_true", help="2 rounds of 3 s, 8 clients (CI)")
     ns = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the server started is stopped and scratch data removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if ns.smoke:
         ns.rounds, ns.seconds, ns.clients = 2, 3.0, 8
     kinds = ["sqlite", "postgres"] if ns.store == "both" else [ns.store]

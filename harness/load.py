@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import statistics
 import sys
 import tempfile
@@ -207,7 +208,7 @@ def run(clients: int, seconds: float, folder: Path) -> Result:
         tally, stop = Tally(), threading.Event()
         warm = threading.Barrier(2 * clients + 1)
         cycles = ([grpc_cycle(c, held) for c in channels] + [pact_cycle(h, served.https, held) for h in https])
-        threads = [threading.Thread(target=run_client, args=(steps, tally, warm, stop)) for steps in cycles]
+        threads = [threading.Thread(target=run_client, args=(steps, tally, warm, stop), daemon=True) for steps in cycles]
         for thread in threads:
             thread.start()
         warm.wait()
@@ -237,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="10 clients on each API for 15 s (CI)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     ns = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the server started is stopped and scratch data removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if ns.smoke:
         ns.clients, ns.seconds = 10, 15.0
     with tempfile.TemporaryDirectory(prefix="fpgw-load-") as tmp:
