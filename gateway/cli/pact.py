@@ -121,7 +121,7 @@ def pull(url: str, client_id: str, client_secret_env: str, ca: Path | None, spec
                     pact_bytes = dump_json(pf)
                     (out_dir / f"{stem}.pact.json").write_bytes(pact_bytes)
                     try:
-                        canonical, _ = write(read(pact_bytes, f"pact-v{spec}").declaration, "canonical-json")
+                        canonical = write(read(pact_bytes, f"pact-v{spec}").declaration, "canonical-json")[0]
                         (out_dir / f"{stem}.canonical.json").write_bytes(canonical)
                         entry["canonical"] = True
                     except GatewayError as exc:

@@ -34,7 +34,7 @@ def run_tour(folder: Path) -> None:
             continue
         for target in targets:
             try:
-                _, report = write(reading.declaration, target, TranslateOptions())
+                report = write(reading.declaration, target, TranslateOptions())[1]
             except GatewayError as exc:
                 click.echo(_("{name:<46} {target:<16} refused: {reason} ({path})").format(name=path.name, target=target, reason=exc.reason, path=exc.path))
                 counts["refused"] += 1
