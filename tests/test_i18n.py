@@ -161,3 +161,31 @@ def test_json_schema_violations_keep_their_english_and_read_in_chinese(tmp_path)
     assert english.strip().endswith("first at /declaredUnit/amount: -1 is less than or equal to the minimum of 0")
     chinese = _run("--lang", "zh", "validate", str(bad)).output
     assert chinese.strip().endswith("第一处在 /declaredUnit/amount：-1 小于或等于下限 0")
+
+
+def test_no_function_that_translates_binds_the_name_of_the_translation() -> None:
+    """``x, _ = ...`` in a function that also calls ``_()`` makes every call there an
+    UnboundLocalError (comprehensions and nested functions have scopes of their own)."""
+    import ast
+
+    from gateway.cli.catalogue import SOURCES
+
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp, ast.ClassDef)
+
+    def own(node):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, scopes):
+                yield child
+                yield from own(child)
+
+    found = []
+    for path in (p for source in SOURCES for p in sorted(source.rglob("*.py"))):
+        for f in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef):
+                binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in own(f))
+                calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
+                            for n in ast.walk(f))
+                if binds and calls:
+                    found.append(f"{path}:{f.lineno} {f.name}")
+    assert found == []
