@@ -5,8 +5,9 @@ write must be valid in the target's, so a mapping bug fails loudly here, not at 
 
 Lenient at the border, strict in the register: a document of a foreign format (``Format.border``)
 is read as its publisher sends it (an envelope holding one footprint is unwrapped, a wrong
-identifier check digit is a report warning); the regional format, and registration
-(:func:`read_for_register`), refuse it. ``identifier_checks`` overrides either default.
+identifier check digit, or totals that disagree with their parts, are report warnings); our
+own formats, and registration (:func:`read_for_register`), refuse it. ``identifier_checks``
+overrides either default for identifiers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gateway.core.errors import ConfigurationError, FieldViolation, InvalidDocum
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, check_declaration, codelists, recharacterise
 from gateway.core.model.checks import identifier_violations
-from gateway.core.model.consistency import check_consistency, consistency_violations, strict
+from gateway.core.model.consistency import check_consistency, consistency_violations
 from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
 from mappings.envelopes import unwrap
@@ -105,9 +106,9 @@ def _read(data: bytes, format_id: str | None, options: TranslateOptions) -> Read
         for v in identifier_violations(decl):
             report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}; value {_identifier_value(decl, v.path)!r} kept")
     check_declaration(decl, identifiers=not lenient)
-    # Strict in the register (the regional format), lenient at the border: a foreign document
-    # whose totals disagree with their parts is read as published, with a warning per rule.
-    if strict(fmt.id):
+    # Strict in the register (our formats), lenient at the border (Format.border): a foreign
+    # document whose totals disagree with their parts is read as published, a warning per rule.
+    if not fmt.border:
         check_consistency(decl)
     else:
         for problem in consistency_violations(decl):

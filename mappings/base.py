@@ -53,7 +53,8 @@ class Format(ABC):
     mapping_version: ClassVar[str] = "1"
     schema_ref: ClassVar[str] = ""  # what `validate` checks against, for `fpgw formats`
     # A foreign format read at the border (PACT, battery passports, Catena-X): a wrong identifier
-    # check digit is a report warning unless the caller asks for strict checks.
+    # check digit (unless the caller asks for strict checks) and totals that disagree with their
+    # parts are report warnings. The one flag for leniency; our own formats leave it False.
     border: ClassVar[bool] = False
     mapping: FamilyMapping
 

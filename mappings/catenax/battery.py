@@ -21,6 +21,7 @@ from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import ReportEntry, TranslationReport
+from mappings import precision
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
 from mappings.eu_battery import energy, stages
@@ -84,20 +85,20 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     source, total = total_of(decl, report, "carbonFootprint/0/value")
     trivial = basis.kwh_num == basis.kwh_den
     shared = _shared(data, own)
-    per_kwh, exact = basis.per_kwh(total)
+    per_kwh = precision.quotient(*basis.per_kwh_terms(total), options, report, source, "carbonFootprint/0/value")
     if not trivial:
         report.converted(source, "carbonFootprint/0/value",
-                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation}){_rounding(exact)}")
+                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation})")
     entries = [{"value": per_kwh, "lifecycle": codes["total_lifecycle"], **shared}]
     start = len(report.entries)
     regulation_stages = stages.to_regulation(data.get("stages", []), report)
     _rename_stage_paths(report, start, {f"{stages.TARGET}[lifecycleStage={code}]": f"carbonFootprint/{i + 1}"
                                         for i, (code, _, _) in enumerate(regulation_stages)})
     for code, value, sources in regulation_stages:
-        stage_kwh, exact = basis.per_kwh(value)
+        target = f"carbonFootprint/{len(entries)}/value"
+        stage_kwh = precision.quotient(*basis.per_kwh_terms(value), options, report, sources, target)
         if not trivial:
-            report.converted(sources, f"carbonFootprint/{len(entries)}/value",
-                             f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(stage_kwh)} kgCO2e/kWh{_rounding(exact)}")
+            report.converted(sources, target, f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(stage_kwh)} kgCO2e/kWh")
         entries.append({"value": stage_kwh, "lifecycle": codes["codes"]["lifecycle"][code], **copy.deepcopy(shared)})
     entries += copy.deepcopy(own.get("carbonFootprint", []))
     native: dict[str, Any] = {"carbonFootprint": entries}

@@ -23,8 +23,7 @@ from gateway.core.report import TranslationReport
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import get, put
 
-# uuid5 namespace of the ids derived from an aspect's content (the same document, the same id).
-_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:jjj:footprint:eu-battery:aspect")
+ASPECT = "Battery Pass CarbonFootprint aspect"
 
 
 @cache
@@ -32,27 +31,51 @@ def table() -> dict[str, Any]:
     return tomllib.loads(resources.files("mappings.eu_battery").joinpath("aspect.toml").read_text("utf-8"))
 
 
-def fill(native: dict[str, Any], data: dict[str, Any], report: TranslationReport, *, bare: bool) -> None:
-    """Put a default, reported ``defaulted``, wherever ``data`` lacks a value a declaration
-    needs; for a bare aspect, report ``missing`` what a target may need."""
-    computed = {
-        "id": (str(uuid.uuid5(_ID_NAMESPACE, hashlib.sha256(dump_json(native)).hexdigest())),
-               "derived from the document's content (the same aspect gives the same id); supply it with --set id=UUID"),
+def fill_identity(native: dict[str, Any], data: dict[str, Any], report: TranslationReport, format_id: str, document: str) -> None:
+    """Put a default, reported ``defaulted``, wherever ``data`` lacks the identity a declaration
+    needs (id, created, version, status, organisation and product names): a footprint-only
+    document carries none, and ``--set`` replaces each on output."""
+    # uuid5 namespace of the ids derived from a document's content (the same document, the same id).
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:jjj:footprint:{format_id}:aspect")
+    computed: dict[str, tuple[Any, str]] = {
+        "id": (str(uuid.uuid5(namespace, hashlib.sha256(dump_json(native)).hexdigest())),
+               "derived from the document's content (the same document gives the same id); supply it with --set id=UUID"),
         "created": (datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
                     "the time of reading; supply it with --set created=DATETIME"),
     }
-    reasons = table()["reasons"]
-    for path, value in table()["defaults"].items():
-        why = f"{reasons[path]}; " if path in reasons else ""
-        computed.setdefault(path, (value, f"{why}supply it with --set {path}=..."))
-    for path, (value, why) in computed.items():
-        if get(data, path) is ABSENT:
-            put(data, path, value)
-            report.defaulted(None, path, f"the document does not state it; {json.dumps(value, ensure_ascii=False)} used: {why}")
+    for path, value in table()["identity"].items():
+        computed[path] = (_named(value, document), _why(path))
+    _put_defaults(data, computed, report)
+
+
+def fill(native: dict[str, Any], data: dict[str, Any], report: TranslationReport, *, bare: bool) -> None:
+    """The identity (:func:`fill_identity`) and the aspect's functional unit where ``data`` lacks
+    them, each reported ``defaulted``; for a bare aspect, report ``missing`` what a target may need."""
+    fill_identity(native, data, report, "eu-battery", ASPECT)
+    _put_defaults(data, {path: (value, _why(path)) for path, value in table()["defaults"].items()}, report)
     if bare:
         for path, what in table()["missing"].items():
             if get(data, path) is ABSENT:
-                report.missing(path, f"the Battery Pass CarbonFootprint aspect does not carry {what}; supply it with --set {path}=...")
+                report.missing(path, f"the {ASPECT} does not carry {what}; supply it with --set {path}=...")
+
+
+def _named(value: Any, document: str) -> Any:
+    if isinstance(value, dict):
+        return {k: v.format(document=document) for k, v in value.items()}
+    return value
+
+
+def _why(path: str) -> str:
+    reasons = table()["reasons"]
+    return f"{reasons[path]}; " if path in reasons else ""
+
+
+def _put_defaults(data: dict[str, Any], values: dict[str, tuple[Any, str]], report: TranslationReport) -> None:
+    for path, (value, why) in values.items():
+        if get(data, path) is ABSENT:
+            put(data, path, value)
+            hint = why if "--set" in why else f"{why}supply it with --set {path}=..."
+            report.defaulted(None, path, f"the document does not state it; {json.dumps(value, ensure_ascii=False)} used: {hint}")
 
 
 def check_plausible(native: dict[str, Any], report: TranslationReport) -> None:

@@ -4,7 +4,8 @@ A :class:`Basis` holds, for one declaration, the two exact ratios that turn a va
 declared unit into kg CO2e per kWh of the energy one battery delivers over its service life
 and into kg CO2e per battery. Products are exact; the single division per value is rounded
 (half-even, :data:`QUOTIENT_DIGITS` significant digits) only when the quotient does not
-terminate, and the caller is told so.
+terminate, and the caller is told so. Writers take the exact terms (``*_terms``) and round a
+non-terminating quotient to the buyer's precision (:mod:`mappings.precision`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,15 @@ class Basis:
 
     def per_kwh(self, value: Decimal) -> tuple[Decimal, bool]:
         return scale(value, self.kwh_num, self.kwh_den)
+
+    def per_kwh_terms(self, value: Decimal) -> tuple[Decimal, Decimal]:
+        """Numerator and denominator of the exact per-kWh value, for :func:`mappings.precision.quotient`."""
+        return product(value, self.kwh_num), self.kwh_den
+
+    def per_battery_terms(self, value: Decimal) -> tuple[Decimal, Decimal] | None:
+        if self.battery_num is None or self.battery_den is None:
+            return None
+        return product(value, self.battery_num), self.battery_den
 
     def per_battery(self, value: Decimal) -> tuple[Decimal, bool] | None:
         if self.battery_num is None or self.battery_den is None:

@@ -8,13 +8,14 @@ and reports everything else the passport cannot hold.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, codelists, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
+from mappings import precision
 from mappings.base import TranslateOptions
 from mappings.eu_battery import aspect, energy, stages
 from mappings.fieldmap import FieldMap, unconsumed
@@ -48,32 +49,32 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     basis = _basis_for(decl, options, own, report)
     source, total = _total(decl, report)
     consumed.add(source)
-    per_kwh, exact = basis.per_kwh(total)
+    per_kwh = precision.quotient(*basis.per_kwh_terms(total), options, report, source, "batteryCarbonFootprint")
     trivial = basis.kwh_num == basis.kwh_den
     if not trivial:
         report.converted(source, "batteryCarbonFootprint",
                          f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh of lifetime energy "
-                         f"({basis.explanation}){_rounding(exact)}")
+                         f"({basis.explanation})")
     native: dict[str, Any] = {
         "batteryCarbonFootprint": per_kwh,
-        "carbonFootprintPerLifecycleStage": _stages_to_native(data, basis, report, trivial),
+        "carbonFootprintPerLifecycleStage": _stages_to_native(data, basis, options, report, trivial),
         "carbonFootprintPerformanceClass": fields["carbonFootprintPerformanceClass"],
         "carbonFootprintStudy": fields["carbonFootprintStudy"],
     }
     consumed.add("stages")
-    absolute = basis.per_battery(total)
-    if absolute is not None:
-        native["absoluteCarbonFootprint"] = absolute[0]
-        report.converted(source, "absoluteCarbonFootprint",
-                         f"kgCO2e of one battery = {_plain(absolute[0])} ({basis.explanation}){_rounding(absolute[1])}")
-        if "absoluteCarbonFootprint" in own and Decimal(own["absoluteCarbonFootprint"]) != absolute[0]:
+    terms = basis.per_battery_terms(total)
+    if terms is not None:
+        absolute = precision.quotient(*terms, options, report, source, "absoluteCarbonFootprint")
+        native["absoluteCarbonFootprint"] = absolute
+        report.converted(source, "absoluteCarbonFootprint", f"kgCO2e of one battery = {_plain(absolute)} ({basis.explanation})")
+        if "absoluteCarbonFootprint" in own and Decimal(own["absoluteCarbonFootprint"]) != absolute:
             report.dropped(f"extensions/{NAMESPACE}/absoluteCarbonFootprint", "absoluteCarbonFootprint",
-                           f"replaced by {_plain(absolute[0])} computed from the total and the lifetime energy")
+                           f"replaced by {_plain(absolute)} computed from the total and the lifetime energy")
     elif "absoluteCarbonFootprint" in own:
         native["absoluteCarbonFootprint"] = Decimal(own["absoluteCarbonFootprint"])
     context = fields[CONTEXT]
     if basis.lifetime_energy is not None:
-        context["lifetimeEnergy"] = basis.lifetime_energy
+        context["lifetimeEnergy"] = _written_lifetime(decl, basis, options, report)
     if basis.battery_mass is not None or "batteryMass" in own:
         context["batteryMass"] = basis.battery_mass or Decimal(own["batteryMass"])
     if "batteryCategory" in own:
@@ -123,13 +124,24 @@ def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
                                path="results/total_including_biogenic", target="batteryCarbonFootprint")
 
 
-def _stages_to_native(data: dict[str, Any], basis: energy.Basis, report: TranslationReport, trivial: bool) -> list[dict[str, Any]]:
+def _written_lifetime(decl: Declaration, basis: energy.Basis, options: TranslateOptions, report: TranslationReport) -> Decimal:
+    """The lifetime energy in kWh as the passport writes it (a MJ value converts with a division)."""
+    du = decl.declared_unit
+    if du.lifetime_energy is None or du.lifetime_energy.unit == "kWh" or basis.lifetime_energy is None:
+        return basis.lifetime_energy if basis.lifetime_energy is not None else Decimal(0)
+    units = codelists.units()
+    return precision.quotient(energy.product(du.lifetime_energy.amount, units[du.lifetime_energy.unit].factor),
+                              units["kWh"].factor, options, report, "declared_unit/lifetime_energy", f"{CONTEXT}/lifetimeEnergy")
+
+
+def _stages_to_native(data: dict[str, Any], basis: energy.Basis, options: TranslateOptions, report: TranslationReport,
+                      trivial: bool) -> list[dict[str, Any]]:
     out = []
     for code, value, sources in stages.to_regulation(data.get("stages", []), report):
-        per_kwh, exact = basis.per_kwh(value)
+        target = f"{stages.TARGET}[lifecycleStage={code}]"
+        per_kwh = precision.quotient(*basis.per_kwh_terms(value), options, report, sources, target)
         if not trivial:
-            report.converted(sources, f"{stages.TARGET}[lifecycleStage={code}]",
-                             f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh{_rounding(exact)}")
+            report.converted(sources, target, f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh")
         out.append({"lifecycleStage": code, "carbonFootprint": per_kwh})
     return out
 
@@ -200,13 +212,19 @@ def _prefer_absolute(native: dict[str, Any], basis: energy.Basis, total: Decimal
     if derived is not None and derived[0] == absolute:
         return total
     from_absolute = basis.from_per_battery(absolute)
-    if from_absolute is not None and basis.per_kwh(from_absolute[0])[0] == Decimal(native["batteryCarbonFootprint"]):
+    if from_absolute is not None and _agrees(basis.per_kwh(from_absolute[0])[0], Decimal(native["batteryCarbonFootprint"])):
         report.converted("absoluteCarbonFootprint", "results/total_including_biogenic",
                          f"total {_plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})"
                          f"{_rounding(from_absolute[1])}")
         return from_absolute[0]
     own["absoluteCarbonFootprint"] = _text(absolute)
     return total
+
+
+def _agrees(computed: Decimal, written: Decimal) -> bool:
+    """``written`` is ``computed`` at the written value's own significant digits (a writer may round)."""
+    digits = len(written.normalize().as_tuple().digits)
+    return Context(prec=digits, rounding=ROUND_HALF_EVEN).plus(computed) == written
 
 
 def _stage_to_canonical(code: str, value: Decimal, basis: energy.Basis, report: TranslationReport,

@@ -46,11 +46,12 @@ def from_canonical(
             "PACT footprints are cradle-to-gate; the cradle-to-grave values are written as declared",
         )
     leftovers = _native_leftovers(profile, data.get("extensions", {}), report)
+    structure.settle(profile, data, leftovers, report)
     supplied = {p for p, _ in leaves(leftovers)} | _prefixes(leftovers)
     view = profile.fields.without_unknown_codes(units.to_pact(profile, data, options, report))
     native, _ = profile.fields.to_native(view, report, allow_defaults=options.allow_defaults, supplied=supplied)
     structure.write(profile, view, native, supplied)
-    carry.overlay(native, leftovers)
+    structure.overlay(profile, data, native, leftovers, report)
     _carry_canonical(profile, data, native, options, report, mapping_version)
     return _ordered(native)
 

@@ -9,7 +9,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mappings.fieldmap import FieldMap
+import jsonschema_rs
+
+from mappings.fieldmap import _MISSING as ABSENT
+from mappings.fieldmap import FieldMap, get
 
 PACKAGE = "mappings.pact"
 
@@ -77,9 +80,35 @@ def renames() -> dict[str, str]:
     return dict(_toml("fields_v3.toml")["renames"])
 
 
+def leftover_origin(profile: Profile, data: dict[str, Any], path: str) -> str:
+    """Where a carried native field of ``profile``'s version came from in the canonical data:
+    the same version's namespace, else the other version's under its own name."""
+    extensions = data.get("extensions", {})
+    if get(extensions.get(profile.id, {}), path) is not ABSENT:
+        return f"extensions/{profile.id}/{path}"
+    table = renames() if profile.id == "pact-v2" else {v: k for k, v in renames().items()}
+    other = "pact-v3" if profile.id == "pact-v2" else "pact-v2"
+    for theirs, ours in table.items():
+        renamed = f"{ours}{path[len(theirs):]}"
+        if (path == theirs or path.startswith(theirs + "/")) and get(extensions.get(other, {}), renamed) is not ABSENT:
+            return f"extensions/{other}/{renamed}"
+    return f"extensions/{other}/{path}"
+
+
+@cache
+def document_validator(format_id: str) -> Any:
+    """The compiled schema of this version's documents."""
+    return jsonschema_rs.validator_for(_schema(format_id))
+
+
+@cache
+def _schema(format_id: str) -> dict[str, Any]:
+    return json.loads(resources.files(PACKAGE).joinpath(f"{format_id}.schema.json").read_text("utf-8"))
+
+
 @cache
 def _schema_paths(format_id: str) -> frozenset[str]:
-    schema = json.loads(resources.files(PACKAGE).joinpath(f"{format_id}.schema.json").read_text("utf-8"))
+    schema = _schema(format_id)
     paths = set(schema["properties"])
     for key, value in schema["$defs"]["carbonFootprint"]["properties"].items():
         paths.add(f"pcf/{key}")

@@ -7,17 +7,20 @@ consumed, so ``carry.prune`` can keep whatever nothing read.
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
-from gateway.core.errors import MissingRequiredValue
+from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
+from gateway.core.report import TranslationReport
 from mappings.fieldmap import _MISSING as ABSENT
 from mappings.base import unique
 from mappings.fieldmap import get, put
-from mappings.pact.profile import Profile
+from mappings.pact import carry
+from mappings.pact.profile import Profile, document_validator, leftover_origin
 
 GENERIC_ID_URN = "urn:jjj:id:"
 CLASSIFICATION_URN = "urn:pact:productclassification:"
@@ -144,10 +147,117 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
         if not path:
             continue
         codes = unique([profile.codes[table][s] for s in standards if s in profile.codes[table]])
+        if not codes and table == "standard_used":
+            codes = unique([profile.codes["standard_used_basis"][s] for s in standards if s in profile.codes["standard_used_basis"]])
         if codes:
             put(native, path, codes)
         elif path == profile.standards_used or not profile.standards_used:
+            if standards and path not in supplied:
+                known = ", ".join(profile.codes[table].values())
+                raise Unrepresentable(
+                    N_("{id} requires {target} ({known}), and none of the declaration's standards ({standards}) has a "
+                       "{id} value there or builds on one; add one with --set method/standards/-=STANDARD",
+                       id=profile.id, target=path, known=known, standards=", ".join(standards)),
+                    path="method/standards", target=path,
+                )
             _missing(profile, "method/standards", path, supplied)
+
+
+def report_standards(profile: Profile, standards: list[str], report: TranslationReport) -> None:
+    """Standards written through the standard they build on (2.3's deprecated list has three values)."""
+    if not profile.standards_used or any(s in profile.codes["standard_used"] for s in standards):
+        return
+    for i, standard in enumerate(standards):
+        basis = profile.codes["standard_used_basis"].get(standard)
+        if basis:
+            report.defaulted(f"method/standards/{i}", profile.standards_used,
+                             f"{profile.id} {profile.standards_used} has no value for {standard}; written as {basis!r}, "
+                             "the standard it builds on (the declaration's standards travel in the extension)")
+
+
+# -- leftovers of the other version ------------------------------------------------------------
+
+
+def settle(profile: Profile, data: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport) -> None:
+    """Before writing: the characterization factor 2.3 still requires, from a 3.0 list of
+    several, and the standards 2.3 writes through the standard they build on, reported."""
+    _earliest_gwp(profile, data, leftovers, report)
+    report_standards(profile, data.get("method", {}).get("standards", []), report)
+
+
+def overlay(
+    profile: Profile, data: dict[str, Any], native: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport,
+) -> None:
+    """Lay the carried native fields over the document (:func:`mappings.pact.carry.overlay`);
+    each one this version's schema rejects there (another version's member under a shared name,
+    say) is taken back, the mapped value restored, and reported dropped, so a leftover never
+    blocks the output. What remains invalid is the mapping's own, refused by the writer naming it."""
+    before = copy.deepcopy(native)
+    carry.overlay(native, leftovers)
+    carried = [path for path, _ in _leaves(leftovers)]
+    validator = document_validator(profile.id)
+    for _ in range(len(carried)):
+        errors = [(_path(e.instance_path), e.message) for e in validator.iter_errors(native)]
+        culprits = {p: why for where, why in errors for p in carried
+                    if get(native, p) is not ABSENT and (p == where or p.startswith(where + "/") or where.startswith(p + "/"))}
+        if not culprits:
+            return
+        for path, why in culprits.items():
+            value = get(native, path)
+            if get(before, path) is ABSENT:
+                _remove(native, path)
+            else:
+                put(native, path, copy.deepcopy(get(before, path)))
+            carried.remove(path)
+            report.dropped(leftover_origin(profile, data, path), path,
+                           f"{profile.id} cannot hold the carried value {value!r:.60} there: {why}")
+
+
+def _path(instance_path: Any) -> str:
+    return "/".join(str(p) for p in instance_path)
+
+
+def _remove(tree: dict[str, Any], path: str) -> None:
+    """Delete ``path`` and any object it leaves empty."""
+    parent, _, key = path.rpartition("/")
+    holder = get(tree, parent) if parent else tree
+    del holder[key]
+    if parent and not holder:
+        _remove(tree, parent)
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out = []
+    for key, value in tree.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if isinstance(value, dict) and path in ("pcf", "pcf/dqi", "pcf/assurance", "pcf/verification"):
+            out += _leaves(value, path)
+        else:
+            out.append((path, value))
+    return out
+
+
+def _earliest_gwp(profile: Profile, data: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport) -> None:
+    """Tech Specs 2.3 characterizationFactors: "in case several characterization factors are
+    used, indicate the earliest version used"; the list itself goes to the sources list."""
+    target = profile.fields_native("method/gwp_set")
+    if not target or target in profile.gwp_lists or data.get("method", {}).get("gwp_set") or get(leftovers, target) is not ABSENT:
+        return
+    sets = next((v for v in (get(leftovers, p) for p in profile.gwp_lists) if isinstance(v, list) and v), None)
+    if sets is None:
+        return
+    source = leftover_origin(profile, data, profile.gwp_lists[0])
+    earliest = min(sets, key=lambda s: int(s[2:]) if s[2:].isdigit() else 0)
+    if earliest not in profile.codes["gwp"].values():
+        raise Unrepresentable(
+            N_("{id} {target} must be one of {known} and name the earliest GWP set used; the earliest of {sets} is {earliest}",
+               id=profile.id, target=target, known=", ".join(profile.codes["gwp"].values()), sets=", ".join(sets),
+               earliest=earliest),
+            path=source, target=target,
+        )
+    put(leftovers, target, earliest)
+    report.converted(source, target, f"the earliest of the GWP sets {', '.join(sets)} (Tech Specs 2.3: with several "
+                                     "characterization factors, the earliest version used)")
 
 
 def _rules_to_native(profile: Profile, rules: list[dict[str, str]]) -> list[dict[str, Any]]:

@@ -2,22 +2,22 @@
 
 Canonical results are per ``amount`` x ``unit`` (as in PACT 3.0). PACT 2.x values are per ONE
 declared unit, with ``unitaryProductAmount`` counting the declared units in the product, so
-writing 2.x divides every result by the declared amount expressed in the PACT unit.
+writing 2.x divides every result by the declared amount expressed in the PACT unit; a quotient
+that does not terminate is written at the buyer's precision (:mod:`mappings.precision`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, Inexact, localcontext
+from decimal import Decimal
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
+from mappings import precision
 from mappings.base import TranslateOptions
 from mappings.pact.profile import Profile
-
-PRECISION = 34
 
 
 def text(value: Decimal) -> str:
@@ -31,14 +31,6 @@ def text(value: Decimal) -> str:
 
 def _computed(value: Decimal) -> str:
     return text(value.normalize())
-
-
-def _divide(a: Decimal, b: Decimal) -> tuple[Decimal, bool]:
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        ctx.clear_flags()
-        q = a / b
-        return q, not ctx.flags[Inexact]
 
 
 def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
@@ -74,9 +66,10 @@ def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, r
         )
     mass = _v3_mass(profile, unit, pact_unit, pact_amount, mass, mass_source, report)
     if profile.results_per_single_unit:
-        _per_single_unit(view, pact_amount, report, profile)  # replaces view["results"]
+        _per_single_unit(view, pact_amount, options, report, profile)  # replaces view["results"]
         if mass is not None:
-            mass, _ = _divide(mass, pact_amount)
+            mass = precision.quotient(mass, pact_amount, options, report, "declared_unit/mass",
+                                      profile.fields_native("declared_unit/mass"))
     view["declared_unit"] = {"unit": pact_unit, "amount": text(pact_amount)}
     if mass is not None:
         view["declared_unit"]["mass"] = {"amount": text(mass), "unit": "kg"}
@@ -115,22 +108,19 @@ def _v3_mass(
     )
 
 
-def _per_single_unit(view: dict[str, Any], divisor: Decimal, report: TranslationReport, profile: Profile) -> None:
+def _per_single_unit(
+    view: dict[str, Any], divisor: Decimal, options: TranslateOptions, report: TranslationReport, profile: Profile,
+) -> None:
     if divisor == 1:
         return
-    inexact = []
     results = {}
     for name, q in view.get("results", {}).items():
-        value, exact = _divide(Decimal(q["amount"]), divisor)
+        path = f"results/{name}"
+        value = precision.quotient(Decimal(q["amount"]), divisor, options, report, path, profile.fields_native(path))
         results[name] = {**q, "amount": text(value)}
-        if not exact:
-            inexact.append(name)
     if "results" in view:
         view["results"] = results
-    detail = f"{profile.id} values are per one declared unit: every result divided by {text(divisor)}"
-    if inexact:
-        detail += f"; rounded to {PRECISION} significant digits: {', '.join(inexact)} (originals carried in the extension)"
-    report.converted("results", "pcf", detail)
+    report.converted("results", "pcf", f"{profile.id} values are per one declared unit: every result divided by {text(divisor)}")
 
 
 def from_pact(profile: Profile, data: dict[str, Any]) -> None:

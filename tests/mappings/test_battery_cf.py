@@ -21,7 +21,7 @@ from gateway import examples
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.model import Declaration, Quantity, declaration_to_data
 from gateway.core.parsing import dump_json, load_json
-from gateway.translate import read, write
+from gateway.translate import read, translate, write
 from mappings import TranslateOptions, detect_format
 from mappings.catenax import BATTERY_CF
 from mappings.idta import FORMAT as IDTA
@@ -94,13 +94,16 @@ def test_shipped_schema_is_the_official_one(shipped: Path, official: Path) -> No
 
 
 @pytest.mark.parametrize(("path", "format_id"), [(CATENAX_EXAMPLE, "catenax-battery-cf"), (IDTA_EXAMPLE, "idta-battery-cf")], ids=["catenax", "idta"])
-def test_a_partner_section_needs_the_identity_and_then_round_trips_exactly(path: Path, format_id: str) -> None:
+def test_a_partner_section_without_identity_is_read_with_it_defaulted_and_round_trips_exactly(path: Path, format_id: str) -> None:
     document = path.read_bytes()
     assert_officially_valid(format_id, document)
     assert detect_format(document).id == format_id
-    with pytest.raises(MissingRequiredValue) as info:
-        read(document)
-    assert info.value.path == "id"
+    bare = read(document)
+    defaulted = {e.target_path: e.detail for e in bare.report.entries if e.kind.value == "defaulted"}
+    assert {"id", "created", "version", "status", "organisation/name", "product/name"} <= set(defaulted)
+    assert "--set id=UUID" in defaulted["id"]
+    assert bare.declaration.organisation.name.en == f"manufacturer not stated ({format_id} section)"
+    assert read(document).declaration.id == bare.declaration.id  # derived from the content
     regional = read(examples.example("tianjin-ev-battery-pack-nmc.json").read_bytes()).declaration
     reading = read(with_identity(document, regional))
     assert reading.declaration.id == regional.id and reading.declaration.version == regional.version
@@ -109,6 +112,19 @@ def test_a_partner_section_needs_the_identity_and_then_round_trips_exactly(path:
     again = load_json(output)
     assert again.pop("extensions")
     assert again == load_json(document)
+
+
+@pytest.mark.parametrize(("path", "format_id"), [(CATENAX_EXAMPLE, "catenax-battery-cf"), (IDTA_EXAMPLE, "idta-battery-cf")], ids=["catenax", "idta"])
+def test_set_supplies_the_identity_a_section_lacks(path: Path, format_id: str) -> None:
+    regional = read(examples.example("tianjin-ev-battery-pack-nmc.json").read_bytes()).declaration
+    options = TranslateOptions.from_mapping({}, {
+        "id": str(regional.id), "organisation/name": json.dumps({"zh": regional.organisation.name.zh}),
+    })
+    result = translate(path.read_bytes(), "canonical-json", options=options)
+    decl = read(result.output, "canonical-json").declaration
+    assert decl.id == regional.id and decl.organisation.name.zh == regional.organisation.name.zh
+    supplied = {e.target_path for e in result.report.entries if e.kind.value == "supplied"}
+    assert {"id", "organisation/name"} <= supplied
 
 
 def test_catenax_section_reads_total_stages_and_keeps_other_categories() -> None:
@@ -163,7 +179,7 @@ def test_canonical_to_battery_section_to_canonical_is_identity(format_id: str, d
     assert_officially_valid(format_id, output)
     back = read(output).declaration
     assert declaration_to_data(back) == declaration_to_data(decl)
-    assert {e.kind.value for e in report.entries} <= {"converted", "dropped"}
+    assert {e.kind.value for e in report.entries} <= {"converted", "dropped", "rounded"}
     dropped = [e.source_path for e in report.entries if e.kind.value == "dropped"]
     # the use stage is excluded from the Annex II stages (it travels in the extension)
     assert all(p.startswith("stages/") for p in dropped), dropped
@@ -178,6 +194,24 @@ def test_per_piece_values_are_per_kwh_of_lifetime_energy() -> None:
         "raw material acquisition and pre-processing", "main product production", "distribution", "end of life and recycling",
     ]
     assert any("lifetime energy" in e.detail for e in report.entries if e.target_path == "carbonFootprint/0/value")
+
+
+def test_per_kwh_quotients_that_do_not_terminate_are_written_at_six_digits() -> None:
+    regional = read(examples.example("tianjin-ev-battery-pack-nmc.json").read_bytes()).declaration
+    output, report = write(regional, "catenax-battery-cf")
+    entries = load_json(output)["carbonFootprint"]
+    rounded = {e.target_path: e.detail for e in report.entries if e.kind.value == "rounded"}
+    assert rounded, "the example's stages divided by 112500 kWh include non-terminating quotients"
+    for index, entry in enumerate(entries):
+        path = f"carbonFootprint/{index}/value"
+        if path in rounded:
+            assert len(entry["value"].normalize().as_tuple().digits) <= 6
+            assert f"written {format(entry['value'].normalize(), 'f')} (6 significant digits" in rounded[path]
+        else:  # exact: written with all its digits
+            assert (entry["value"] * Decimal(112500)).normalize() in {
+                s.value.amount.normalize() for s in regional.stages} | {Decimal("5850")}
+    assert not report.lossless
+    assert read(output).declaration == regional  # the exact values travel in the regional extension
 
 
 def test_without_lifetime_energy_a_per_piece_battery_is_refused_naming_it() -> None:

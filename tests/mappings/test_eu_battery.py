@@ -126,13 +126,19 @@ def test_per_piece_declaration_converts_and_comes_back_exactly(format_id: str, d
 
 @given(decl=battery_declarations(unit="piece", lifetime=("112500", "3000", "7", "2999.9")))
 def test_rounded_per_kwh_keeps_the_total_exact_through_the_absolute_footprint(decl: Declaration) -> None:
-    output, _ = write(decl, "eu-battery-json")
+    output, report = write(decl, "eu-battery-json")
     assert_valid_everywhere("eu-battery-json", output)
+    values = [load_json(output)["batteryCarbonFootprint"]]
+    values += [s["carbonFootprint"] for s in load_json(output)["carbonFootprintPerLifecycleStage"]]
+    assert all(len(v.normalize().as_tuple().digits) <= 6 for v in values)
+    if any(e.kind is EntryKind.ROUNDED for e in report.entries):
+        assert not report.lossless
     back = read(output, "eu-battery-json").declaration
     assert back.results.total_including_biogenic == decl.results.total_including_biogenic
     for got, want in zip(back.stages, passport_view(decl).stages, strict=True):
         assert got.stage == want.stage
-        assert abs(got.value.amount - want.value.amount) <= abs(want.value.amount) * Decimal("1e-30")
+        # per kWh at 6 significant digits (half-even): within half a unit of the 6th digit
+        assert abs(got.value.amount - want.value.amount) <= abs(want.value.amount) * Decimal("5e-6")
 
 
 # -- exact arithmetic ----------------------------------------------------------------------------
@@ -170,7 +176,7 @@ def _doc(decl: Declaration, options: TranslateOptions | None = None) -> tuple[di
     return load_json(output), report
 
 
-def test_per_piece_values_per_kwh_are_exact() -> None:
+def test_per_piece_values_per_kwh_are_exact_or_rounded_to_six_digits() -> None:
     doc, report = _doc(_battery(stages_={"raw-material-acquisition": "4270.5", "transport": "98.6",
                                          "production": "1380.9", "use": "12", "end-of-life": "100"}))
     assert doc["batteryCarbonFootprint"] == Decimal("0.052")
@@ -179,13 +185,26 @@ def test_per_piece_values_per_kwh_are_exact() -> None:
     per_stage = {s["lifecycleStage"]: s["carbonFootprint"] for s in doc["carbonFootprintPerLifecycleStage"]}
     assert per_stage == {
         "RawMaterialExtraction": Decimal("0.03796"),
-        "MainProduction": Decimal("0.01227466666666666666666666666666667"),
-        "Distribution": Decimal("0.0008764444444444444444444444444444444"),
-        "Recycling": Decimal("0.0008888888888888888888888888888888889"),
+        "MainProduction": Decimal("0.0122747"),
+        "Distribution": Decimal("0.000876444"),
+        "Recycling": Decimal("0.000888889"),
     }
     converted = {e.target_path: e.detail for e in report.entries if e.kind is EntryKind.CONVERTED}
     assert "5850 kgCO2e per 1 piece = 0.052 kgCO2e/kWh" in converted["batteryCarbonFootprint"]
-    assert "rounded half-even to 34 significant digits" in converted["carbonFootprintPerLifecycleStage[lifecycleStage=MainProduction]"]
+    rounded = {e.target_path: e.detail for e in report.entries if e.kind is EntryKind.ROUNDED}
+    assert set(rounded) == {f"carbonFootprintPerLifecycleStage[lifecycleStage={s}]" for s in ("MainProduction", "Distribution", "Recycling")}
+    assert rounded["carbonFootprintPerLifecycleStage[lifecycleStage=MainProduction]"].startswith(
+        "exact 1380.9/112500 does not terminate; written 0.0122747 (6 significant digits")
+    assert not report.lossless
+
+
+def test_the_precision_option_sets_the_digits_of_a_per_kwh_value() -> None:
+    decl = _battery(stages_={"raw-material-acquisition": "4270.5", "transport": "98.6", "production": "1380.9", "use": "12",
+                             "end-of-life": "100"})
+    output, report = write(decl, "eu-battery-json", TranslateOptions(precision=12))
+    per_stage = {s["lifecycleStage"]: s["carbonFootprint"] for s in load_json(output)["carbonFootprintPerLifecycleStage"]}
+    assert per_stage["MainProduction"] == Decimal("0.0122746666667")
+    assert per_stage["RawMaterialExtraction"] == Decimal("0.03796")  # exact: never rounded
 
 
 def test_manufacturer_address_and_contact_travel_in_the_manufacturer_information() -> None:

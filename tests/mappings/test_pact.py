@@ -8,6 +8,7 @@ import re
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -150,8 +151,8 @@ def test_canonical_to_pact_to_canonical_is_identity(fmt: Any, decl: Declaration)
     back = read(data, fmt.id).declaration
     assert declaration_to_data(back) == declaration_to_data(decl)
     kinds = {e.kind.value for e in report.entries}
-    assert kinds <= {"converted", "unrepresentable"}
-    assert report.lossless == (decl.method.boundary != Boundary.CRADLE_TO_GRAVE)
+    assert kinds <= {"converted", "unrepresentable", "rounded"}
+    assert report.lossless == (decl.method.boundary != Boundary.CRADLE_TO_GRAVE and "rounded" not in kinds)
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
@@ -253,12 +254,36 @@ def test_per_piece_to_v2_with_the_option_is_per_kilogram_and_lossless() -> None:
     assert read(data, "pact-v2").declaration == gear()
 
 
-def test_per_piece_mass_from_the_declaration_and_inexact_division() -> None:
+def test_an_inexact_division_is_written_at_six_digits_and_reported_rounded() -> None:
     decl = gear(mass=Quantity(Decimal("0.3"), "kg"))
     native, report = emitted("pact-v2", decl)
-    assert native["pcf"]["pCfExcludingBiogenic"] == "12.33333333333333333333333333333333"
-    assert any("rounded to 34 significant digits" in e.detail for e in report.entries)
+    assert native["pcf"]["pCfExcludingBiogenic"] == "12.3333"
+    rounded = [e for e in report.entries if e.kind.value == "rounded"]
+    assert [(e.source_path, e.target_path) for e in rounded] == [
+        ("results/total_excluding_biogenic", "pcf/pCfExcludingBiogenic"),
+        ("results/total_including_biogenic", "pcf/pCfIncludingBiogenic"),
+        ("results/fossil", "pcf/fossilGhgEmissions"),
+        ("results/fossil_carbon_content", "pcf/fossilCarbonContent"),  # 0.01/0.3
+    ]
+    assert native["pcf"]["fossilCarbonContent"] == "0.0333333"
+    assert native["pcf"]["biogenicCarbonContent"] == "0"  # exact: 0/0.3
+    assert rounded[0].detail.startswith("exact 3.7/0.3 does not terminate; written 12.3333 (6 significant digits")
+    assert not report.lossless
     assert read(PACT_V2.emit(native), "pact-v2").declaration == decl  # originals restored from the extension
+
+
+def test_the_precision_option_sets_the_digits_of_an_inexact_division() -> None:
+    decl = gear(mass=Quantity(Decimal("0.3"), "kg"))
+    native, report = emitted("pact-v2", decl, precision=10)
+    assert native["pcf"]["pCfExcludingBiogenic"] == "12.33333333"
+    assert "written 12.33333333 (10 significant digits" in next(e.detail for e in report.entries if e.kind.value == "rounded")
+
+
+def test_an_exact_division_is_never_rounded_however_many_digits() -> None:
+    decl = gear(mass=Quantity(Decimal("0.128"), "kg"))  # 3.7 / 0.128 = 28.90625
+    native, report = emitted("pact-v2", decl, precision=2)
+    assert native["pcf"]["pCfExcludingBiogenic"] == "28.90625"
+    assert not [e for e in report.entries if e.kind.value == "rounded"]
 
 
 def test_per_piece_v3_keeps_piece_but_needs_the_mass() -> None:
@@ -467,10 +492,26 @@ def test_a_document_of_the_v3_examples_translates() -> None:
     assert get_format("pact-v3").id == "pact-v3"
 
 
+def multiplicity(n: int, p: int) -> int:
+    count = 0
+    while n % p == 0:
+        n, count = n // p, count + 1
+    return count
+
+
 @given(st.sampled_from(["piece", "t", "kg", "MJ"]), st.decimals(min_value=Decimal("0.001"), max_value=Decimal("5000"), places=3))
 def test_piece_and_unit_conversions_round_trip_through_v2(unit: str, mass: Decimal) -> None:
     decl = dataclasses.replace(gear(), declared_unit=DeclaredUnit(unit, Decimal(1)))
     data, report = write(decl, "pact-v2", TranslateOptions(mass_per_piece=mass))
     assert_officially_valid("pact-v2", data)
-    assert report.lossless
+    pcf = load_json(data)["pcf"]
+    # 3.7 and 0.01 kg per piece divided by the mass: rounded only where the quotient does not terminate
+    for value, member in ((Decimal("3.7"), "pCfExcludingBiogenic"), (Decimal("0.01"), "fossilCarbonContent")):
+        q = Fraction(value) / Fraction({"piece": mass, "t": Decimal(1000)}.get(unit, Decimal(1)))
+        terminates = q.denominator == 2 ** multiplicity(q.denominator, 2) * 5 ** multiplicity(q.denominator, 5)
+        if terminates:
+            assert Fraction(Decimal(pcf[member])) == q
+        else:
+            assert len(Decimal(pcf[member]).normalize().as_tuple().digits) <= 6
+    assert report.lossless == (not any(e.kind.value == "rounded" for e in report.entries))
     assert read(data, "pact-v2").declaration == decl

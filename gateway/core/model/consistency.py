@@ -3,8 +3,8 @@
 The rules and their rounding tolerance are data (``consistency.toml`` beside this module,
 documented there); this module interprets them. :func:`consistency_violations` lists every
 broken rule with the path of the total; :func:`check_consistency` raises them as one
-:class:`InvalidValue`; :func:`strict` says whether a format refuses them (the regional
-format) or only reports them (foreign formats, read as their publishers send them).
+:class:`InvalidValue`. Whether a format refuses them or only reports them is the format's
+``border`` flag (``mappings.base.Format``), the one flag for every leniency at the border.
 """
 
 from __future__ import annotations
@@ -19,17 +19,12 @@ from gateway.core.errors import FieldViolation, InvalidValue
 from gateway.core.i18n import N_
 from gateway.core.model.declaration import Declaration
 
-__all__ = ["check_consistency", "consistency_violations", "rules", "strict"]
+__all__ = ["check_consistency", "consistency_violations", "rules"]
 
 
 @cache
 def rules() -> dict[str, Any]:
     return tomllib.loads(Path(__file__).with_name("consistency.toml").read_text("utf-8"))
-
-
-def strict(format_id: str) -> bool:
-    """Whether documents of this format are refused (not only warned about) when inconsistent."""
-    return format_id in rules()["strict_formats"]
 
 
 def _values(decl: Declaration, path: str) -> list[Decimal]:
