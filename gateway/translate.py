@@ -5,8 +5,8 @@ write must be valid in the target's, so a mapping bug fails loudly here, not at 
 
 Lenient at the border, strict in the register: a document of a foreign format (``Format.border``)
 is read as its publisher sends it (an envelope holding one footprint is unwrapped, a wrong
-identifier check digit, or totals that disagree with their parts, are report warnings); our
-own formats, and registration (:func:`read_for_register`), refuse it. ``identifier_checks``
+identifier check digit, or totals that disagree with their parts, are report warnings); the
+regional format, and registration (:func:`read_for_register`), refuse it. ``identifier_checks``
 overrides either default for identifiers.
 """
 
@@ -106,7 +106,7 @@ def _read(data: bytes, format_id: str | None, options: TranslateOptions) -> Read
         for v in identifier_violations(decl):
             report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}; value {_identifier_value(decl, v.path)!r} kept")
     check_declaration(decl, identifiers=not lenient)
-    # Strict in the register (our formats), lenient at the border (Format.border): a foreign
+    # Strict in the register (the regional format), lenient at the border (Format.border): a
     # document whose totals disagree with their parts is read as published, a warning per rule.
     if not fmt.border:
         check_consistency(decl)

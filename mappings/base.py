@@ -52,10 +52,11 @@ class Format(ABC):
     spec_version: ClassVar[str]
     mapping_version: ClassVar[str] = "1"
     schema_ref: ClassVar[str] = ""  # what `validate` checks against, for `fpgw formats`
-    # A foreign format read at the border (PACT, battery passports, Catena-X): a wrong identifier
-    # check digit (unless the caller asks for strict checks) and totals that disagree with their
-    # parts are report warnings. The one flag for leniency; our own formats leave it False.
-    border: ClassVar[bool] = False
+    # Lenient at the border, strict in the register, one flag for both: a document of any format
+    # but the regional one is read at the border, where a wrong identifier check digit (unless the
+    # caller asks for strict checks) and totals that disagree with their parts are report
+    # warnings; the regional format sets it False and refuses them.
+    border: ClassVar[bool] = True
     mapping: FamilyMapping
 
     @abstractmethod

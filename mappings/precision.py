@@ -21,8 +21,10 @@ from mappings.options import TranslateOptions
 
 def plain(value: Decimal) -> str:
     """Decimal text without exponent or trailing zeros (``1E+2`` -> ``100``, ``0.50`` -> ``0.5``)."""
-    out = format(value.normalize(), "f") if value else "0"
-    return out
+    if not value:
+        return "0"
+    # normalize in a context as wide as the value: the default context would round to 28 digits
+    return format(Context(prec=max(len(value.as_tuple().digits), 1)).normalize(value), "f")
 
 
 def terminating_digits(q: Fraction) -> int | None:
@@ -45,12 +47,14 @@ def quotient(
     q = Fraction(numerator) / Fraction(denominator)
     digits = terminating_digits(q)
     if digits is not None:
-        return Context(prec=digits).divide(Decimal(q.numerator), Decimal(q.denominator)).normalize()
+        exact = Context(prec=digits)
+        return exact.normalize(exact.divide(Decimal(q.numerator), Decimal(q.denominator)))
     precision = options.significant_digits
-    written = Context(prec=precision, rounding=ROUND_HALF_EVEN).divide(Decimal(q.numerator), Decimal(q.denominator))
+    ctx = Context(prec=precision, rounding=ROUND_HALF_EVEN)
+    written = ctx.normalize(ctx.divide(Decimal(q.numerator), Decimal(q.denominator)))
     report.rounded(
         source, target,
         f"exact {plain(numerator)}/{plain(denominator)} does not terminate; written {plain(written)} "
         f"({precision} significant digits, half-even; option precision sets them)",
     )
-    return written.normalize()
+    return written

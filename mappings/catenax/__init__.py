@@ -30,7 +30,6 @@ class CatenaxPcf(JsonFormat):
     """One io.catenax.pcf version; 9.0.0 is the 8.0.0 layout nested (``pcf_nesting``)."""
 
     media_type = "application/json"
-    border = True  # a foreign format: lenient at the border (issue 12 item 1)
     schema_package = PACKAGE
 
     def __init__(self, format_id: str, version: str, nested: bool, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> None:
@@ -69,7 +68,6 @@ class CatenaxBatteryCf(JsonFormat):
     footprint does not have)."""
 
     id = battery.FORMAT_ID
-    border = True
     title = "Catena-X battery passport 6.1.0 carbon footprint (sustainability/carbonFootprint)"
     media_type = "application/json"
     spec_version = "io.catenax.battery.battery_pass 6.1.0 (CX-0160), Regulation (EU) 2023/1542 Art. 7"

@@ -33,6 +33,7 @@ class CnJjjJson(JsonFormat):
 
     markers = (b'"issuingRegionCode"', b'"declarationId"')
     mapping = mapping
+    border = False  # the register: strict
 
     def validate(self, native: Any) -> None:
         super().validate(native)

@@ -24,7 +24,6 @@ class EuBatteryJson(JsonFormat):
     # The aspect's two required footprint members: a bare aspect (no companion) is one too.
     markers = (b'"batteryCarbonFootprint"', b'"carbonFootprintPerLifecycleStage"')
     mapping = mapping
-    border = True
 
 
 JSON_FORMAT = EuBatteryJson()

@@ -16,7 +16,6 @@ from mappings.idta import mapping
 
 class IdtaBatteryCf(JsonFormat):
     id = mapping.FORMAT_ID
-    border = True  # a foreign format: lenient at the border (issue 12 item 1)
     title = "IDTA 02035-3 battery passport product carbon footprint (CarbonFootprintBattery 1.0.0)"
     media_type = "application/json"
     spec_version = "IDTA 02035-3 1.0 (io.admin-shell.idta.batterypass.carbon_footprint 1.0.0)"

@@ -26,7 +26,6 @@ class PactFormat(JsonFormat):
     """One PACT Tech Specs major version."""
 
     media_type = "application/json"
-    border = True
     schema_package = "mappings.pact"
 
     def __init__(self, fields_file: str, major: str, title: str, spec_version: str) -> None:
