@@ -83,6 +83,7 @@ class SqlStore(abc.ABC):
     """Implements :class:`gateway.store.Store` over a DB-API connection."""
 
     dialect: str
+    _writer: GroupCommitter | None = None  # until the backend is ready to group-commit
 
     @abc.abstractmethod
     def _transaction(self, *, write: bool) -> AbstractContextManager[Any]:
@@ -111,15 +112,13 @@ class SqlStore(abc.ABC):
         """``job(connection)`` in a write transaction; returns once it is committed.
         ``idempotent``: running it again after an unknown outcome changes nothing more, so
         it may share a group commit (and be retried); other writes commit on their own."""
-        writer = getattr(self, "_writer", None)
-        if idempotent and writer is not None:
-            return writer.run(job)
+        if idempotent and self._writer is not None:
+            return self._writer.run(job)
         return self._write_now(job, idempotent=idempotent)
 
     def _stop_writer(self) -> None:
-        writer = getattr(self, "_writer", None)
-        if writer is not None:
-            writer.close()
+        if self._writer is not None:
+            self._writer.close()
             self._writer = None
 
     def _q(self, sql: str) -> str:
