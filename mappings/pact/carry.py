@@ -28,6 +28,7 @@ from mappings.base import json_violations
 EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"
 EXTENSION_DOCS_URL = "https://jjj-footprint.example/docs/formats/pact"
 EXTENSION_SPEC_VERSION = "2.0.0"
+_ABSENT = object()
 
 
 def overlay(native: dict[str, Any], leftovers: dict[str, Any]) -> None:
@@ -65,6 +66,18 @@ def patch_leaves(patch: Any, prefix: str = "") -> list[tuple[str, Any]]:
             out += patch_leaves(value, f"{prefix}/{key}" if prefix else key)
         return out
     return [(prefix, patch)]
+
+
+def patch_leaves_over(patch: Any, target: Any, prefix: str = "") -> list[tuple[str, Any, bool]]:
+    """:func:`patch_leaves`, each with whether ``target`` has a member at the leaf's path:
+    walked beside the patch, where a lookup per leaf would parse and walk each path again."""
+    if isinstance(patch, dict) and patch:
+        out = []
+        for key, value in patch.items():
+            below = target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
+            out += patch_leaves_over(value, below, f"{prefix}/{key}" if prefix else key)
+        return out
+    return [(prefix, patch, target is not _ABSENT)]
 
 
 @cache

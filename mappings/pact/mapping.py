@@ -10,7 +10,6 @@ from gateway.core.jsonpatch import merge_diff, merge_patch
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions, declaration_of
-from mappings.fieldmap import _MISSING as ABSENT
 from mappings.fieldmap import get, leaves, put
 from mappings.pact import carry, structure, units
 from mappings.pact.profile import Profile, renames
@@ -118,8 +117,7 @@ def _carry_canonical(
         return
     omit = options.extra.get(OMIT_OPTION) == "omit"
     index = len(native.get("extensions", []))
-    for path, value in carry.patch_leaves(patch):
-        in_pact = get(back, path) is not ABSENT
+    for path, value, in_pact in carry.patch_leaves_over(patch, back):
         if omit:
             report.dropped(path, None, f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
             continue

@@ -515,3 +515,16 @@ def test_piece_and_unit_conversions_round_trip_through_v2(unit: str, mass: Decim
             assert len(Decimal(pcf[member]).normalize().as_tuple().digits) <= 6
     assert report.lossless == (not any(e.kind.value == "rounded" for e in report.entries))
     assert read(data, "pact-v2").declaration == decl
+
+
+def test_each_carried_value_says_why_the_extension_carries_it() -> None:
+    """A value PACT holds converted and one PACT has no field for are told apart in the report."""
+    decl = steel_coil(
+        declared_unit=DeclaredUnit("t", Decimal(1)),
+        organisation=dataclasses.replace(steel_coil().organisation, name=Text(zh="河钢集团", en="HBIS Group")),
+    )
+    _, report = write(decl, "pact-v2")
+    why = {e.source_path: e.detail for e in report.entries if e.target_path and "/data/canonical/" in e.target_path}
+    assert why["declared_unit/unit"] == "carried in extension (original value; the PACT field holds it converted)"
+    assert why["organisation/name/zh"] == "carried in extension (pact-v2 has no field for it)"
+    assert "organisation/name/en" not in why
