@@ -19,7 +19,7 @@ import grpc
 from gateway.cli.output import EXIT_INVALID, fail
 from gateway.client import Connection, call_failure, resolve_connection
 from gateway.core.errors import GatewayError
-from gateway.core.i18n import _
+from gateway.core.i18n import _, language
 
 
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,7 +61,8 @@ def rpc_fail(error: grpc.RpcError, connection: Connection, as_json: bool) -> NoR
     else:
         click.echo(failure.line(), err=True)
         for v in failure.details["violations"][1:]:
-            click.echo(f"  {v['path']}: {v['message']}", err=True)
+            said = failure.details["chinese"]["violations"].get(v["path"]) if language() == "zh" else None
+            click.echo(f"  {v['path']}: {said or v['message']}", err=True)
     sys.exit(EXIT_INVALID)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import grpc
 
-from ..core.i18n import ERROR, HINT, _, reason_label
+from ..core.i18n import ERROR, HINT, _, language, reason_label
 from ..server.status import error_details
 
 _HINTS = tomllib.loads(resources.files(__package__).joinpath("hints.toml").read_text(encoding="utf-8"))
@@ -46,7 +46,9 @@ def is_handshake_failure(message: str) -> bool:
 def call_failure(error: grpc.RpcError, address: str) -> CallFailure:
     details = error_details(error)
     code, reason = details["code"], details["reason"]
-    message = " ".join((details["message"] or "").split())
+    # The server's own words, in Chinese when it sent them so and the operator reads Chinese.
+    said = details["chinese"]["message"] if language() == "zh" else None
+    message = " ".join((said or details["message"] or "").split())
     violations = details["violations"]
     field = violations[0]["path"] if violations else ""
     if code == "UNAVAILABLE" and not reason and is_handshake_failure(message):

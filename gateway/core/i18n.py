@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,14 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+@cache
+def _chinese() -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True)
+
+
 def in_chinese(message: str) -> str:
-    """``message`` in Chinese, whatever the active language."""
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True).gettext(message)
+    """``message`` in Chinese, whatever the active language (a server answering in both)."""
+    return _chinese().gettext(message)
 
 
 class Message(str):
@@ -98,15 +104,16 @@ def N_(message: str, /, **params: Any) -> Message:  # noqa: N802 - gettext's nam
     return Message(message, params)
 
 
-def localize(text: str) -> str:
-    """``text`` in the active language: a :class:`Message` from its translated template (its
-    parameters localized too), any other text as it is."""
+def localize(text: str, translate: Callable[[str], str] = _) -> str:
+    """``text`` in the active language (or ``translate``'s, e.g. :func:`in_chinese`): a
+    :class:`Message` from its translated template (its parameters localized too), any other
+    text as it is."""
     if not isinstance(text, Message):
         return text
-    translated = _(text.template)
+    translated = translate(text.template)
     if not text.params:
         return translated
-    return translated.format(**{name: localize(value) if isinstance(value, Message) else value
+    return translated.format(**{name: localize(value, translate) if isinstance(value, Message) else value
                                 for name, value in text.params.items()})
 
 

@@ -209,3 +209,13 @@ def test_a_failed_handshake_is_one_line_on_stderr_without_grpc_core_noise(hebei,
     assert done.returncode == 1
     (line,) = done.stderr.splitlines()
     assert line.startswith("error: UNAVAILABLE: ") and "check --ca" in line
+
+
+def test_a_gateways_error_in_chinese_for_a_chinese_operator(hebei, signed_pki, tmp_path) -> None:
+    path, att = _declaration(signed_pki, tmp_path, 1)
+    args = ("submit", path, "--attestation", att, "--address", hebei, *_tls(signed_pki, "verifier"))
+    (line,) = _run("--lang", "zh", *args).output.splitlines()
+    assert line.startswith("错误: PERMISSION_DENIED（已认证的调用方无权进行该调用")
+    assert "urn:jjj:verifier:jjj-cert 的角色是 verifier；只有平台可以调用" in line
+    (english,) = _run(*args).output.splitlines()
+    assert english.startswith("error: PERMISSION_DENIED: urn:jjj:verifier:jjj-cert is a verifier; only platforms")
