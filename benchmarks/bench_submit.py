@@ -1,7 +1,7 @@
 """Submit tail latency under many concurrent clients, against Echo on the same server.
 
     python benchmarks/bench_submit.py [--seconds 10] [--clients 20,50] [--payload 3072]
-                                      [--workers 16] [--pool-size 8]
+                                      [--workers 16] [--pool-size 8] [--store both|sqlite|postgres]
 
 For each store (SQLite in a temporary file; PostgreSQL in a schema of its own when
 FPGW_TEST_POSTGRES_DSN is set) and each client count, one gateway server process (default
@@ -179,13 +179,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16, help="server handler threads (server.max_workers)")
     parser.add_argument("--pool-size", type=int, default=8, help="PostgreSQL connections (store.pool_size)")
     parser.add_argument("--payload", type=int, default=3072, help="bytes per document")
+    parser.add_argument("--store", choices=("both", "sqlite", "postgres"), default="both")
     args = parser.parse_args()
     payload = os.urandom(args.payload // 2).hex().encode()[: args.payload]
     runs: list[Run] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        runs += bench_store("SQLite", os.path.join(tmp, "bench.sqlite"), "fpgw", args, payload)
+    if args.store != "postgres":
+        with tempfile.TemporaryDirectory() as tmp:
+            runs += bench_store("SQLite", os.path.join(tmp, "bench.sqlite"), "fpgw", args, payload)
     dsn = os.environ.get("FPGW_TEST_POSTGRES_DSN")
-    if dsn:
+    if args.store != "sqlite" and dsn:
         import psycopg
 
         schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -194,7 +196,7 @@ def main() -> None:
         finally:
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    else:
+    elif args.store != "sqlite":
         print("PostgreSQL skipped: set FPGW_TEST_POSTGRES_DSN")
     print(f"{args.payload} B documents, {args.workers} server threads, pool {args.pool_size}, "
           f"{args.seconds:g} s each, {os.cpu_count()} CPUs; every acknowledged receipt found in the store")
