@@ -3,9 +3,10 @@
 One target per format: bytes -> ``gateway.translate.read`` (hardened parse, schema check,
 mapping to the canonical declaration, model checks). A refusal is a ``GatewayError`` with a
 reason; anything else escaping is a crash, an input taking over ``--timeout`` seconds of CPU
-time is a hang (libFuzzer's wall-clock timeout, confirmed on the input alone: one that merely
-waited for a CPU is set aside under ``findings/`` as ``starved-*`` and the run resumes), and
-the process stops at ``--rss-mb`` of memory. Each format runs in its own process.
+time is a hang. Each finding is replayed alone in a fresh process before it counts: one that
+merely waited for a CPU (libFuzzer's timeout is wall-clock time) or whose exit the input does
+not reproduce is set aside under ``findings/`` (``starved-*``, ``unreproduced-*``) and the run
+resumes. The process stops at ``--rss-mb`` of memory. Each format runs in its own process.
 
 Seeds are built at run time, never stored: every example declaration translated into the
 format, the conformance suite's documents and the official samples under ``../shared/anchors``.
@@ -39,7 +40,7 @@ DEFAULT_CORPUS = Path(os.environ.get("FPGW_FUZZ_CORPUS", Path.home() / ".cache" 
 MAX_LEN = 64 * 1024  # inputs the fuzzer makes; every example and sample is far smaller
 _STAT = re.compile(r"stat::(\w+):\s*(\d+)")
 _UNIT = re.compile(r"Test unit written to (\S+)")
-MAX_RESTARTS = 100  # starved inputs set aside before the run is given up as failed
+MAX_RESTARTS = 100  # findings set aside (not reproduced alone) before the run is given up as failed
 
 
 def seeds(format_id: str) -> list[bytes]:
@@ -98,7 +99,7 @@ def fuzz_format(format_id: str, *, seconds: int | None, runs: int | None, corpus
     artifacts.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "harness.fuzz", "--child", format_id, "--rss-mb", str(rss_mb),
                "--timeout", str(timeout), "--", str(corpus), f"-artifact_prefix={artifacts}/", f"-max_len={MAX_LEN}"]
-    inputs = peak = starved = 0
+    inputs = peak = starved = unreproduced = 0
     began = time.monotonic()
     while True:
         limits = []
@@ -112,25 +113,33 @@ def fuzz_format(format_id: str, *, seconds: int | None, runs: int | None, corpus
         peak = max(peak, stats.get("peak_rss_mb", 0))
         timed_out = "ALARM: working on the last Unit" in text
         unit = _UNIT.search(text)
+        if not code or unit is None or "libFuzzer: out-of-memory" in text:  # memory is not replayed
+            break
         # libFuzzer's timeout is wall-clock time: on a shared machine at nice 19 an input can wait
-        # longer than the timeout for a CPU. Only CPU time over the timeout, measured again on
-        # the input alone, is a hang; a starved input is set aside and the run goes on.
-        if code and timed_out and unit and _cpu_seconds(format_id, Path(unit.group(1))) < timeout:
-            found = Path(unit.group(1))
-            found.rename(artifacts / f"starved-{found.name}")
-            starved += 1
-            finished = (runs is not None and inputs >= runs) or (seconds is not None and time.monotonic() - began >= seconds)
-            if finished:
-                code = 0
-            elif starved <= MAX_RESTARTS:
-                continue
-        break
+        # longer than the timeout for a CPU, and the alarm can even break the interpreter it
+        # interrupts. So every finding is replayed alone in a fresh process: only CPU time over
+        # the timeout is a hang, and only an exception other than GatewayError a crash; an input
+        # that is neither is set aside (starved-*, unreproduced-*) and the run goes on.
+        found = Path(unit.group(1))
+        cpu, escaped = _replay(format_id, found)
+        if escaped or cpu >= timeout:
+            break
+        found.rename(artifacts / f"{'starved' if timed_out else 'unreproduced'}-{found.name}")
+        starved += timed_out
+        unreproduced += not timed_out
+        if (runs is not None and inputs >= runs) or (seconds is not None and time.monotonic() - began >= seconds):
+            code = 0
+            break
+        if starved + unreproduced > MAX_RESTARTS:
+            break
+    confirmed = bool(code) and starved + unreproduced <= MAX_RESTARTS
     return {
         "format": format_id,
         "inputs": inputs,
-        "crashes": int(bool(code) and not timed_out),
-        "hangs": int(bool(code) and timed_out and starved <= MAX_RESTARTS),
+        "crashes": int(confirmed and not timed_out),
+        "hangs": int(confirmed and timed_out),
         "starved": starved,
+        "unreproduced": unreproduced,
         "peak_rss_mb": peak,
         "corpus_files": sum(1 for _ in corpus.iterdir()),
         "exit": code,
@@ -145,17 +154,21 @@ def _libfuzzer(command: list[str]) -> tuple[str, int]:
         return log.read().decode("utf-8", "replace"), proc.returncode
 
 
-def _cpu_seconds(format_id: str, unit: Path) -> float:
-    """The least CPU time of three reads of ``unit``, in a fresh process (a real hang stays one)."""
-    code = ("import sys, time\nfrom gateway.translate import read\ndata = open(sys.argv[2], 'rb').read()\n"
-            "best = 1e9\nfor _ in range(3):\n    start = time.process_time()\n    try:\n        read(data, sys.argv[1])\n"
-            "    except Exception:\n        pass\n    best = min(best, time.process_time() - start)\nprint(best)\n")
+def _replay(format_id: str, unit: Path) -> tuple[float, bool]:
+    """The least CPU time of three reads of ``unit`` in a fresh process, and whether any read
+    raised something other than a GatewayError (a real hang stays one: infinite CPU time)."""
+    code = ("import sys, time\nfrom gateway.core.errors import GatewayError\nfrom gateway.translate import read\n"
+            "data = open(sys.argv[2], 'rb').read()\nbest, escaped = 1e9, False\nfor _ in range(3):\n"
+            "    start = time.process_time()\n    try:\n        read(data, sys.argv[1])\n"
+            "    except GatewayError:\n        pass\n    except Exception:\n        escaped = True\n"
+            "    best = min(best, time.process_time() - start)\nprint(best, escaped)\n")
     try:
         proc = subprocess.run([sys.executable, "-c", code, format_id, str(unit)], cwd=REPO, capture_output=True,
                               text=True, timeout=600, check=False)
-        return float(proc.stdout.strip().splitlines()[-1])
+        cpu, escaped = proc.stdout.strip().splitlines()[-1].split()
+        return float(cpu), escaped == "True"
     except (subprocess.TimeoutExpired, ValueError, IndexError):
-        return float("inf")
+        return float("inf"), True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         print(f"fuzz {format_id}: {result['inputs']} inputs, {result['crashes']} crashes, {result['hangs']} hangs, "
               f"peak RSS {result['peak_rss_mb']} MB, corpus {result['corpus_files']} files, "
-              f"{result['starved']} restarts after a wall-clock timeout of an input that is fast alone", flush=True)
+              f"{result['starved']} wall-clock timeouts and {result['unreproduced']} exits that the input alone does "
+              "not reproduce (set aside, run resumed)", flush=True)
         if result["log_tail"]:
             print(result["log_tail"], flush=True)
     if ns.json:
