@@ -297,14 +297,22 @@ def _dataclass_reader(cls: type) -> Reader:
         "    before = len(errors)",
         "    if not known.issuperset(data):",
         "        errors.extend([FieldViolation(f'{path}/{name}', UNKNOWN) for name in data if name not in known])",
-        "    kwargs = {}",
     ]
-    for i, f in enumerate(dataclasses.fields(cls)):
+    fields = dataclasses.fields(cls)
+    for i, f in enumerate(fields):
         lines += [f"    v = data.get({f.name!r}, MISSING)", "    if v is not MISSING:"]
         lines += _read_statements(hints[f.name], i, f.name, env)
-        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            lines += ["    else:", f"        errors.append(FieldViolation(f'{{path}}/{f.name}', REQUIRED))"]
-    lines += ["    if len(errors) > before:", "        return None", "    return cls(**kwargs)"]
+        lines.append("    else:")
+        if f.default is not dataclasses.MISSING:
+            env[f"D{i}"] = f.default
+            lines.append(f"        f{i} = D{i}")
+        elif f.default_factory is not dataclasses.MISSING:
+            env[f"F{i}"] = f.default_factory
+            lines.append(f"        f{i} = F{i}()")
+        else:
+            lines += [f"        errors.append(FieldViolation(f'{{path}}/{f.name}', REQUIRED))", f"        f{i} = None"]
+    # Every field by position, absent ones with their default: no keyword dict per object.
+    lines += ["    if len(errors) > before:", "        return None", f"    return cls({', '.join(f'f{i}' for i in range(len(fields)))})"]
     return _compile(lines, env, "read", f"read {cls.__name__}")
 
 
@@ -323,13 +331,13 @@ def _read_statements(tp: Any, i: int, name: str, env: dict[str, Any]) -> list[st
         return [
             "        if type(v) is list:",
             f"            here = f'{{path}}/{name}'",
-            f"            kwargs[{name!r}] = tuple([{each} for j, e in enumerate(v)])",
+            f"            f{i} = tuple([{each} for j, e in enumerate(v)])",
             "        else:",
-            f"            kwargs[{name!r}] = {fallback}",
+            f"            f{i} = {fallback}",
         ]
     env[f"R{i}"] = _reader(inner)
     call = f"v if type(v) is str else {fallback}" if inner is str else fallback
-    return [f"        kwargs[{name!r}] = {f'None if v is None else {call}' if optional else call}"]
+    return [f"        f{i} = {f'None if v is None else {call}' if optional else call}"]
 
 
 _MISSING = object()
