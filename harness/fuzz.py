@@ -125,6 +125,8 @@ def fuzz_format(format_id: str, *, seconds: int | None, runs: int | None, corpus
         if escaped or cpu >= timeout:
             break
         found.rename(artifacts / f"{'starved' if timed_out else 'unreproduced'}-{found.name}")
+        print(f"  {format_id}: {inputs} inputs so far; {found.name} set aside (not reproduced alone), resuming",
+              file=sys.stderr, flush=True)
         starved += timed_out
         unreproduced += not timed_out
         if (runs is not None and inputs >= runs) or (seconds is not None and time.monotonic() - began >= seconds):
