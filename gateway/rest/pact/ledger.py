@@ -18,6 +18,7 @@ import orjson
 
 from ...core.errors import StoreError
 from ...core.i18n import N_
+from ...store.failures import store_failure
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbound (
@@ -89,7 +90,7 @@ class Ledger:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(N_("PACT event ledger {path}: {exc}", path=self.path, exc=exc)) from exc
+                raise store_failure(exc, f"PACT event ledger {self.path}") from exc
 
     # --- requests we answer ----------------------------------------------------------
 
