@@ -109,14 +109,48 @@ def _present(data: dict[str, Any], parts: list[str]) -> bool:
     return True
 
 
+def _empty_texts(data: Any, prefix: str = "") -> list[str]:
+    """Paths of the empty texts in canonical data (extensions, a format's own values, aside)."""
+    if isinstance(data, dict):
+        return [p for key, value in data.items() if not (key == "extensions" and not prefix)
+                for p in ([f"{prefix}/{key}" if prefix else key] if value == "" else _empty_texts(value, f"{prefix}/{key}" if prefix else key))]
+    if isinstance(data, list):
+        return [p for index, item in enumerate(data) for p in _empty_texts(item, f"{prefix}/{index}")]
+    return []
+
+
+def _without_empty_texts(data: dict[str, Any], report: TranslationReport) -> dict[str, Any]:
+    """Canonical data with every empty text left out, each reported: no format's schema takes
+    an empty string where a text is optional, and it says nothing. Where leaving one out would
+    break the declaration (a required text), the data stay as they are."""
+    paths = _empty_texts(data)
+    if not paths:
+        return data
+    trimmed = copy.deepcopy(data)
+    for path in paths:
+        *parents, key = path.split("/")
+        node: Any = trimmed
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        del node[key]
+    try:
+        declaration_from_data(trimmed)
+    except GatewayError:
+        return data
+    for path in paths:
+        report.converted(path, None, "an empty text is written as absent")
+    return trimmed
+
+
 def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationReport,
            fallback: Mapping[str, Any] | None = None) -> Declaration:
     """The declaration with the supplied values in place, each recorded as ``supplied``;
-    ``fallback`` values only where the declaration has none."""
-    data = declaration_to_data(decl)
+    ``fallback`` values only where the declaration has none; empty texts left out (reported)."""
+    original = declaration_to_data(decl)
+    data = _without_empty_texts(original, report)
     wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, check_path(p))]
     if not supplied and not wanted:
-        return decl
+        return decl if data is original else declaration_from_data(data)
     for path, value in [*supplied.items(), *wanted]:
         parts = check_path(path)
         target, old = _put(data, parts, copy.deepcopy(value), path)

@@ -178,6 +178,7 @@ def native_to_data(profile: Profile, native: dict[str, Any], report: Translation
 
 def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationReport) -> Declaration:
     data, consumed = native_to_data(profile, native, report)
+    structure.report_read(profile, native, report)
     ours, others = carry.split_extensions(native)
     leftovers = carry.prune({k: v for k, v in native.items() if k != "extensions"}, consumed)
     if others:

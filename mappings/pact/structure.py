@@ -341,7 +341,10 @@ def read(profile: Profile, native: dict[str, Any], data: dict[str, Any], consume
     rules = pcf.get("productOrSectorSpecificRules")
     if rules:
         method["product_rules"] = _rules_from_native(profile, rules)
-        consumed.add("pcf/productOrSectorSpecificRules")
+        # A member the canonical rule cannot hold (an otherOperatorName beside a named operator)
+        # keeps the list native, so it comes back whole and is reported, never lost.
+        if all(_rule_read_whole(entry) for entry in rules):
+            consumed.add("pcf/productOrSectorSpecificRules")
     for key in GEOGRAPHY:
         if key in pcf:
             method["geography"] = pcf[key]
@@ -398,9 +401,35 @@ def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, 
             continue
         reverse = {v: k for k, v in profile.codes[table].items()}
         standards += [reverse.get(v, v) for v in values]
-        consumed.add(path)
     if standards:
         method["standards"] = unique(standards)
+    # A list is read from the standards only when writing them gives it back; otherwise it
+    # also stays native (the other list added members, say), so it comes back whole.
+    for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
+        values = get(native, path) if path else ABSENT
+        if isinstance(values, list) and values == unique([profile.codes[table][s] for s in standards if s in profile.codes[table]]):
+            consumed.add(path)
+
+
+def report_read(profile: Profile, native: dict[str, Any], report: TranslationReport) -> None:
+    """What reading changes without a field row saying so: the version a document declares (any
+    minor version is read, one is written) and a mass of 0 that states no mass."""
+    version = native.get("specVersion")
+    written = next((r.default for r in profile.fields.rules if r.native == "specVersion"), None)
+    if version != written:
+        report.converted("specVersion", None, f"a {version} document is read as {profile.id}; {written} is written")
+    pcf = native.get("pcf", {})
+    mass = pcf.get("productMassPerDeclaredUnit")
+    unit = pcf.get(profile.fields_native("declared_unit/unit").rpartition("/")[2])
+    zero_units = {profile.codes["unit"].get(u, u) for u in profile.mass_zero_units}
+    if mass is not None and Decimal(str(mass)) == 0 and unit not in zero_units:
+        report.dropped("pcf/productMassPerDeclaredUnit", "declared_unit/mass",
+                       f"a mass of 0 per {unit} states no mass; the declaration has none")
+
+
+def _rule_read_whole(entry: dict[str, Any]) -> bool:
+    return set(entry) <= {"operator", "ruleNames", "otherOperatorName"} and (
+        "otherOperatorName" not in entry or entry["operator"] == "Other")
 
 
 def _rules_from_native(profile: Profile, rules: list[dict[str, Any]]) -> list[dict[str, str]]:

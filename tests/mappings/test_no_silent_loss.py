@@ -1,0 +1,122 @@
+"""Nothing is lost silently, proven mechanically (issue 12 item 5).
+
+- Documents with the members that were lost silently: each input leaf ends kept (the same
+  leaf after document -> canonical -> the same format), or named by a report entry of the
+  reading (its source path covers the leaf).
+- Every writer: a declaration it cannot hold is refused with a domain error naming the field,
+  never written as a document its own schema rejects (write() validates what it emits).
+- A report with a rounding is never lossless.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gateway.core.errors import GatewayError, SchemaViolation
+from gateway.core.parsing import dump_json
+from gateway.translate import read, write
+from mappings import available, get_format
+from tests.strategies import declarations
+
+_INDEX = re.compile(r"\[[^\]]*\]|/\d+(?=/|$)")
+
+
+def _normal(path: str | None) -> str:
+    """A report path and a leaf path compared without list positions or selectors."""
+    return _INDEX.sub("", (path or "").lstrip("/"))
+
+
+def _named(leaf: str, report: Any) -> bool:
+    want = _normal(leaf)
+    for entry in report.entries:
+        named = _normal(entry.source_path)
+        if named and (want == named or want.startswith(named + "/")):
+            return True
+    return False
+
+
+def _v2_document(**pcf: Any) -> dict[str, Any]:
+    from tests.mappings.test_pact import steel_coil
+
+    document = json.loads(write(steel_coil(), "pact-v2")[0])
+    document.pop("extensions", None)  # a partner's document: none of our extension
+    document["pcf"].update(pcf)
+    return document
+
+
+def _round_trip(document: dict[str, Any], format_id: str) -> tuple[dict[str, Any], Any]:
+    reading = read(dump_json(document), format_id)
+    output, _ = write(reading.declaration, format_id)
+    return json.loads(output), reading.report
+
+
+def test_an_older_minor_version_is_read_and_the_change_reported() -> None:
+    document = _v2_document()
+    document["specVersion"] = "2.0.0"
+    again, report = _round_trip(document, "pact-v2")
+    assert again["specVersion"] == "2.3.0"
+    assert _named("specVersion", report)
+
+
+def test_a_standards_used_list_the_standards_would_not_give_back_comes_back_whole() -> None:
+    document = _v2_document(crossSectoralStandardsUsed=["GHG Protocol Product standard"], crossSectoralStandards=["ISO14067"])
+    again, _ = _round_trip(document, "pact-v2")
+    assert again["pcf"]["crossSectoralStandardsUsed"] == ["GHG Protocol Product standard"]
+    assert again["pcf"]["crossSectoralStandards"] == ["ISO14067"]
+
+
+def test_a_zero_mass_per_liter_is_reported_not_lost_silently() -> None:
+    document = _v2_document(declaredUnit="liter", productMassPerDeclaredUnit="0")
+    _, report = _round_trip(document, "pact-v2")
+    entry = next(e for e in report.entries if e.source_path == "pcf/productMassPerDeclaredUnit")
+    assert entry.kind.value == "dropped"
+
+
+def test_other_operator_name_on_a_pef_rule_is_kept() -> None:
+    """The shape the issue names: otherOperatorName beside operator PEF."""
+    fmt = get_format("pact-v3")
+    from tests.mappings.test_pact import v3_document
+
+    document = v3_document(productOrSectorSpecificRules=[
+        {"operator": "PEF", "ruleNames": ["PEFCR batteries"], "otherOperatorName": "a PEF secretariat"},
+    ])
+    reading = read(dump_json(document), "pact-v3")
+    output, _ = write(reading.declaration, "pact-v3")
+    rules = fmt.parse(output)["pcf"]["productOrSectorSpecificRules"]
+    assert rules[0].get("otherOperatorName") == "a PEF secretariat" or _named(
+        "pcf/productOrSectorSpecificRules/0/otherOperatorName", reading.report)
+
+
+_TEXTS = ("boundary_description", "allocation", "cut_off", "biogenic_accounting", "electricity_modelling",
+          "value_choices", "sensitivity", "uncertainty")
+
+
+def _with_empty_texts(decl: Any) -> Any:
+    """Optional method texts present but empty (what a PACT document's empty required strings could give)."""
+    return dataclasses.replace(decl, method=dataclasses.replace(decl.method, **dict.fromkeys(_TEXTS, "")))
+
+
+@pytest.mark.parametrize("format_id", sorted(available()))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(decl=declarations(), empty=st.booleans())
+def test_no_writer_emits_a_document_its_own_schema_rejects(format_id: str, decl: Any, empty: bool) -> None:
+    if empty:
+        decl = _with_empty_texts(decl)
+    try:
+        output, report = write(decl, format_id)
+    except SchemaViolation as exc:  # our own output failed our own validation: a mapping bug
+        pytest.fail(f"{format_id} wrote a document its schema rejects: {exc.message}")
+    except GatewayError as exc:  # a value the format needs and the declaration lacks: named
+        assert exc.path, exc.message
+        return
+    assert read(output, format_id).declaration is not None
+    if any(e.kind.value == "rounded" for e in report.entries):
+        assert not report.lossless
+
