@@ -203,26 +203,43 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
 
 
 def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
-    """Depth, text and number rules over a parsed JSON tree, in one walk; paths are built
-    only for containers, so the walk stays linear in the document."""
-    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    """Depth, text and number rules over a parsed JSON tree, in one linear walk. Each node
+    carries a link to its parent (``(parent link, token)``); the JSON Pointer is spelled out
+    only for the node refused, since building one per node was most of a document's cost."""
+    stack: list[tuple[Any, int, tuple | None]] = [(value, 1, None)]
+    forbidden = _FORBIDDEN.search
     while stack:
-        item, depth, path = stack.pop()
-        if type(item) is str:
-            check_text(item, path or "/")
-        elif type(item) is _Refused:
-            exc = item.error
-            raise type(exc)(exc.message, path=path or "/", **exc.metadata) from None
-        elif isinstance(item, dict):
+        item, depth, link = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if forbidden(item) is not None:
+                check_text(item, _spell(link))
+        elif kind is dict:
             if depth > max_depth:
-                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=path or "/")
+                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=_spell(link))
             for k, v in item.items():
-                check_text(k, pointer(path, k))
-                stack.append((v, depth + 1, pointer(path, k)))
-        elif isinstance(item, list):
+                if forbidden(k) is not None:
+                    check_text(k, _spell((link, k)))
+                stack.append((v, depth + 1, (link, k)))
+        elif kind is list:
             if depth > max_depth:
-                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=path or "/")
-            stack.extend((v, depth + 1, pointer(path, i)) for i, v in enumerate(item))
+                raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=_spell(link))
+            stack.extend((v, depth + 1, (link, i)) for i, v in enumerate(item))
+        elif kind is _Refused:
+            exc = item.error
+            raise type(exc)(exc.message, path=_spell(link), **exc.metadata) from None
+
+
+def _spell(link: tuple | None) -> str:
+    """The JSON Pointer of a node from its parent links (``/`` for the root)."""
+    tokens: list[str | int] = []
+    while link is not None:
+        link, token = link
+        tokens.append(token)
+    path = ""
+    for token in reversed(tokens):
+        path = pointer(path, token)
+    return path or "/"
 
 
 def _xml_parser(keep_processing_instructions: bool) -> etree.XMLParser:
