@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import grpc
+
+from bench_rpc import ServerProcess  # the server in a process of its own, as in production
 
 
 def _gateway(conn, store_url: str, schema: str, workers: int, pool_size: int) -> None:
@@ -39,24 +40,6 @@ def _gateway(conn, store_url: str, schema: str, workers: int, pool_size: int) ->
     conn.send(port)
     conn.recv()
     server.stop(0)
-
-
-class ServerProcess:
-    """The server in a process of its own, as in production (the clients' threads would
-    otherwise share its GIL)."""
-
-    def __init__(self, *args: object) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_gateway, args=(child, *args), daemon=True)
-
-    def __enter__(self) -> int:
-        self._process.start()
-        return self._conn.recv()
-
-    def __exit__(self, *exc: object) -> None:
-        self._conn.send("stop")
-        self._process.join(30)
 
 
 @dataclass
@@ -161,7 +144,7 @@ def missing_receipts(store_url: str, schema: str, receipts: list[tuple[str, int,
 def bench_store(label: str, store_url: str, schema: str, args: argparse.Namespace, payload: bytes) -> list[Run]:
     runs, counter = [], itertools.count()
     for clients in args.clients:
-        with ServerProcess(store_url, schema, args.workers, args.pool_size) as port:
+        with ServerProcess(_gateway, store_url, schema, args.workers, args.pool_size) as port:
             echo = drive(f"Echo, {clients} clients", port, echo_call(payload), args.seconds, clients, counter)
             submit = drive(f"Submit, {label}, {clients} clients", port, submit_call(payload, uuid.uuid4().hex[:8]),
                            args.seconds, clients, counter)
