@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+
 import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -47,6 +48,7 @@ from .verification import verifiers
 from .workers import serve_processes
 
 log = logging.getLogger("gateway.server")
+_RELOADABLE = ("peers", "logging")  # what a SIGHUP applies while running
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,12 @@ class GatewayServer:
         from .logs import configure_logging
 
         configure_logging(config.logging)
+        waiting = [f.name for f in fields(config)
+                   if f.name not in _RELOADABLE and getattr(config, f.name) != getattr(self.config, f.name)]
+        if waiting and self.primary:  # said once, so an operator does not believe the edit took effect
+            log.warning("reloaded [peers] and [logging]; other changed settings apply at the next restart",
+                        extra={"settings": waiting})
+        config = replace(self.config, peers=config.peers, logging=config.logging)
         self.config = config
         if not self.primary:
             return {"added": [], "removed": [], "restarted": []}
