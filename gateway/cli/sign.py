@@ -126,7 +126,6 @@ def sign(file: str, kind: str | None, xml_signature: bool, cert_file: str | None
                     raise click.UsageError(_("--claim verified needs --accreditation-body, --accreditation-number, --sector, --verified-on"))
                 claim = VerifiedClaim(facts["format"], facts["declaration_id"], facts["version"], facts["sector"],
                                       accreditation_body, accreditation_number, (facts["sector"],), level, verified_on)
-        claim.check_complete()  # never sign a claim the verifier would refuse
         now = utcnow()
         vc = issue_attestation(
             claim, document_digest(data, media), key=key, issuer_id=issuer,
