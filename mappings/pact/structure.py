@@ -413,11 +413,17 @@ def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, 
 
 def report_read(profile: Profile, native: dict[str, Any], report: TranslationReport) -> None:
     """What reading changes without a field row saying so: the version a document declares (any
-    minor version is read, one is written) and a mass of 0 that states no mass."""
+    minor version is read, one is written), a UUID spelled in capitals (written in lower case, the
+    same UUID) and a mass of 0 that states no mass."""
     version = native.get("specVersion")
     written = next((r.default for r in profile.fields.rules if r.native == "specVersion"), None)
     if version != written:
         report.converted("specVersion", None, f"a {version} document is read as {profile.id}; {written} is written")
+    uuids = [("id", "id", native.get("id"))] + [
+        (f"precedingPfIds/{i}", f"preceding_ids/{i}", value) for i, value in enumerate(native.get("precedingPfIds") or ())]
+    for source, target, value in uuids:
+        if isinstance(value, str) and value != value.lower():
+            report.converted(source, target, f"the UUID {value} is written in lower case (the same UUID, RFC 9562)")
     pcf = native.get("pcf", {})
     mass = pcf.get("productMassPerDeclaredUnit")
     unit = pcf.get(profile.fields_native("declared_unit/unit").rpartition("/")[2])

@@ -79,6 +79,20 @@ def test_a_zero_mass_per_liter_is_reported_not_lost_silently() -> None:
     assert entry.kind.value == "dropped"
 
 
+@pytest.mark.parametrize("format_id", ["pact-v2", "pact-v3"])
+def test_a_uuid_in_capitals_is_reported_written_in_lower_case(format_id: str) -> None:
+    """Found by tests/mappings/test_every_leaf.py: precedingPfIds/0 came back in lower case, unreported."""
+    from tests.mappings.test_pact import v3_document
+
+    document = _v2_document() if format_id == "pact-v2" else v3_document()
+    document["precedingPfIds"] = ["3F1E0E8A-1C2B-4D3E-8F4A-5B6C7D8E9F00"]
+    document["id"] = document["id"].upper()
+    again, report = _round_trip(document, format_id)
+    assert again["precedingPfIds"] == ["3f1e0e8a-1c2b-4d3e-8f4a-5b6c7d8e9f00"]
+    assert again["id"] == document["id"].lower()
+    assert _named("precedingPfIds/0", report) and _named("id", report)
+
+
 def test_other_operator_name_on_a_pef_rule_is_kept() -> None:
     """The shape the issue names: otherOperatorName beside operator PEF."""
     fmt = get_format("pact-v3")
