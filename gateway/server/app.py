@@ -194,7 +194,7 @@ def create_server(
             # Off unless configured, so that a second gateway cannot silently share a port.
             ("grpc.so_reuseport", 1 if config.process_count > 1 else 0),
         ],
-        maximum_concurrent_rpcs=config.max_concurrent_rpcs,
+        maximum_concurrent_rpcs=config.admitted_rpcs,
     )
     feed_signal = FeedSignal(config.store.poll_seconds)
     exchange = ExchangeServicer(TimedStore(store, metrics), verify_submission=verify_submission, signal=feed_signal,

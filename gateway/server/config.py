@@ -6,7 +6,8 @@ address = "127.0.0.1:50051"   # host:port; port 0 picks a free port
 identity = "urn:jjj:platform:hebei"
 insecure = false              # plaintext on a non-loopback address needs this
 max_workers = 16              # handler threads
-max_concurrent_rpcs = 64      # more are refused with RESOURCE_EXHAUSTED
+max_concurrent_rpcs = 64      # this many clients with a call in flight each are always served; in a
+                              # flood max_workers calls run, this many wait, more get RESOURCE_EXHAUSTED
 max_message_bytes = 4194304
 grace_seconds = 10
 reflection = true
@@ -206,6 +207,20 @@ class ServerConfig:
     @property
     def host(self) -> str:
         return self.address.rsplit(":", 1)[0].strip("[]")
+
+    @property
+    def admitted_rpcs(self) -> int:
+        """The limit handed to grpcio: ``max_concurrent_rpcs`` plus one slot per handler thread.
+
+        grpcio frees a call's slot only when its handler thread has finished with it, which is
+        after the answer has been sent: a client may already have its answer and its next call
+        may arrive while the previous one still holds a slot. Each such finished call still
+        occupies a handler thread, so at most ``max_workers`` of them exist at any time; with
+        that headroom, ``max_concurrent_rpcs`` clients each keeping one call in flight are
+        never refused, and in a flood ``max_workers`` calls run and at most
+        ``max_concurrent_rpcs`` wait for a thread (grpcio refuses the rest at once, without
+        taking a handler thread)."""
+        return self.max_concurrent_rpcs + self.max_workers
 
     @property
     def process_count(self) -> int:

@@ -89,20 +89,6 @@ class _Gate:
         return accept_as_declared(submission)
 
 
-def test_concurrency_is_bounded(start_server, store) -> None:
-    gate = _Gate()
-    _, port = start_server(store=store, verify_submission=gate, max_workers=1, max_concurrent_rpcs=1)
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel, futures.ThreadPoolExecutor(1) as pool:
-        stub = exchange_pb2_grpc.ExchangeServiceStub(channel)
-        held = pool.submit(stub.Submit, submit_request(1), timeout=30)
-        assert gate.entered.wait(10)
-        with pytest.raises(grpc.RpcError) as info:
-            stub.Get(exchange_pb2.GetRequest(declaration_id="d1"), timeout=10)
-        gate.release.set()
-        assert held.result().receipt.cursor == 1
-    assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-
-
 def test_graceful_stop_lets_in_flight_calls_finish(start_server, store) -> None:
     gate = _Gate()
     server, port = start_server(store=store, verify_submission=gate)
