@@ -74,7 +74,7 @@ def _native_leftovers(profile: Profile, extensions: dict[str, Any], report: Tran
         if other == profile.id or other not in extensions:
             continue
         table = renames() if other == "pact-v2" else {v: k for k, v in renames().items()}
-        for path, value in _native_units(extensions[other]):
+        for path, value in structure.native_leaves(extensions[other]):
             target = _rename(path, table)
             if target.split("/")[0] == "extensions" or target in profile.known_paths:
                 if target == "extensions":
@@ -84,18 +84,6 @@ def _native_leftovers(profile: Profile, extensions: dict[str, Any], report: Tran
             else:
                 report.dropped(f"extensions/{other}/{path}", None, f"{profile.id} has no field for {other} {path}")
     return leftovers
-
-
-def _native_units(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Leaf paths of a native sub-tree, descending only into objects our schema describes."""
-    out = []
-    for key, value in tree.items():
-        path = f"{prefix}/{key}" if prefix else key
-        if isinstance(value, dict) and path in ("pcf", "pcf/dqi", "pcf/assurance", "pcf/verification"):
-            out += _native_units(value, path)
-        else:
-            out.append((path, value))
-    return out
 
 
 def _rename(path: str, table: dict[str, str]) -> str:
@@ -192,6 +180,6 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
         report.defaulted(None, "version", f"{profile.id} has no version; 0 used")
     if leftovers:
         data.setdefault("extensions", {})[profile.id] = leftovers
-        for path, _ in _native_units(leftovers):
+        for path, _ in structure.native_leaves(leftovers):
             report.converted(path, f"extensions/{profile.id}/{path}", "no canonical field; kept as a native PACT field")
     return declaration_of(profile.id, data)

@@ -194,7 +194,7 @@ def overlay(
     blocks the output. What remains invalid is the mapping's own, refused by the writer naming it."""
     before = copy.deepcopy(native)
     carry.overlay(native, leftovers)
-    carried = [path for path, _ in _leaves(leftovers)]
+    carried = [path for path, _ in native_leaves(leftovers)]
     validator = document_validator(profile.id)
     for _ in range(len(carried)):
         errors = [(_path(e.instance_path), e.message) for e in validator.iter_errors(native)]
@@ -226,12 +226,17 @@ def _remove(tree: dict[str, Any], path: str) -> None:
         _remove(tree, parent)
 
 
-def _leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+# The native objects whose members are fields of their own; any other object is one value.
+_DESCRIBED_OBJECTS = ("pcf", "pcf/dqi", "pcf/assurance", "pcf/verification")
+
+
+def native_leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Leaf paths of a native (sub-)tree, descending only into objects our schema describes."""
     out = []
     for key, value in tree.items():
         path = f"{prefix}/{key}" if prefix else key
-        if isinstance(value, dict) and path in ("pcf", "pcf/dqi", "pcf/assurance", "pcf/verification"):
-            out += _leaves(value, path)
+        if isinstance(value, dict) and path in _DESCRIBED_OBJECTS:
+            out += native_leaves(value, path)
         else:
             out.append((path, value))
     return out
