@@ -15,11 +15,11 @@ Ed25519 signatures are deterministic, so running the generator again rewrites th
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime
 from typing import Any
 
 from gateway.core.model.serde import parse_datetime
+from gateway.core.parsing import dump_json
 from signing import KeyStatus, load_trust_list, set_key_status, sign_trust_list
 
 from .keyring import Keyring, SuiteKeys
@@ -28,10 +28,6 @@ SUITE_SEQUENCE = 2
 EDITED_SEQUENCE = 3
 ISSUED = "2024-01-01T00:00:00Z"
 NEXT_UPDATE = "2045-01-01T00:00:00Z"
-
-
-def encode(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
 class TrustLists:
@@ -49,15 +45,15 @@ class TrustLists:
         """A list a case supplies with its request: the suite list with the spec's edits."""
         made = spec.get("made", {})
         draft = edited(self.keys.draft(), spec)
-        return encode(self.sign(draft, sequence=made.get("sequence", EDITED_SEQUENCE), key=made.get("key", "root-key"),
-                                issued=made.get("issued", ISSUED), next_update=made.get("next_update", NEXT_UPDATE)))
+        return dump_json(self.sign(draft, sequence=made.get("sequence", EDITED_SEQUENCE), key=made.get("key", "root-key"),
+                                   issued=made.get("issued", ISSUED), next_update=made.get("next_update", NEXT_UPDATE)))
 
 
 def resign_suite_list(keys: SuiteKeys) -> bytes:
     """The server's list at SUITE_SEQUENCE, checked to load with the pinned root key."""
     document = TrustLists(keys).sign(keys.draft(), sequence=SUITE_SEQUENCE)
     load_trust_list(document, keys.root_public, at=_time(ISSUED))
-    data = encode(document)
+    data = dump_json(document)
     keys.list_path.write_bytes(data)
     return data
 
