@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from gateway.core.errors import InvalidIdentifier
 from gateway.core.i18n import N_
@@ -73,10 +72,3 @@ def validate_region(code: str, path: str = "region") -> str:
     raise InvalidIdentifier(
         N_("{code!r} is not a GB/T 2260 province-level code or ISO 3166-2:CN code", code=code), path=path
     )
-
-
-def validate_uuid(value: str, path: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        raise InvalidIdentifier(N_("{value!r} is not a UUID", value=value), path=path) from None
