@@ -48,16 +48,22 @@ def _bare_echo(conn, workers: int) -> None:
     server.stop(0)
 
 
-def _gateway(conn, workers: int, store_url: str, schema: str) -> None:
-    from gateway.server import ServerConfig, StoreConfig, create_server
+def serve_gateway(conn, config) -> None:
+    """The gateway with ``config`` (a ServerConfig, built by the caller) until told to stop."""
+    from gateway.server import create_server
 
-    config = ServerConfig(address="127.0.0.1:0", max_workers=workers, max_concurrent_rpcs=workers * 8,
-                          enable_echo=True, store=StoreConfig(url=store_url, schema=schema))
     server, port = create_server(config)
     server.start()
     conn.send(port)
     conn.recv()
     server.stop(0)
+
+
+def _gateway_config(workers: int, store_url: str, schema: str):
+    from gateway.server import ServerConfig, StoreConfig
+
+    return ServerConfig(address="127.0.0.1:0", max_workers=workers, max_concurrent_rpcs=workers * 8,
+                        enable_echo=True, store=StoreConfig(url=store_url, schema=schema))
 
 
 class ServerProcess:
@@ -239,7 +245,8 @@ def main() -> None:
     with ServerProcess(_bare_echo, args.workers) as port:
         results.append(measure("bare echo (baseline)", port, echo_call(payload), args.seconds, args.clients))
     with tempfile.TemporaryDirectory() as tmp:
-        with ServerProcess(_gateway, args.workers, os.path.join(tmp, "bench.sqlite"), "fpgw") as port:
+        sqlite = _gateway_config(args.workers, os.path.join(tmp, "bench.sqlite"), "fpgw")
+        with ServerProcess(serve_gateway, sqlite) as port:
             results.append(measure("gateway Echo", port, echo_call(payload), args.seconds, args.clients))
             results.append(measure("gateway Echo, document", port, echo_call(document), args.seconds, args.clients))
             results.append(measure(f"Translate -> {args.to}", port, translate_call(document, args.to), args.seconds,
@@ -256,7 +263,7 @@ def main() -> None:
     dsn = os.environ.get("FPGW_TEST_POSTGRES_DSN")
     if dsn:
         schema = f"bench_{uuid.uuid4().hex[:8]}"
-        with ServerProcess(_gateway, args.workers, dsn, schema) as port:
+        with ServerProcess(serve_gateway, _gateway_config(args.workers, dsn, schema)) as port:
             results.append(measure("Submit, PostgreSQL", port, submit_call(payload), args.seconds, args.clients))
         import psycopg
 

@@ -27,19 +27,14 @@ from dataclasses import dataclass, field
 
 import grpc
 
-from bench_rpc import ServerProcess  # the server in a process of its own, as in production
+from bench_rpc import ServerProcess, serve_gateway  # the server in a process of its own, as in production
 
 
-def _gateway(conn, store_url: str, schema: str, workers: int, pool_size: int) -> None:
-    from gateway.server import ServerConfig, StoreConfig, create_server
+def _gateway_config(store_url: str, schema: str, workers: int, pool_size: int):
+    from gateway.server import ServerConfig, StoreConfig
 
-    config = ServerConfig(address="127.0.0.1:0", max_workers=workers, max_concurrent_rpcs=max(64, workers * 4),
-                          enable_echo=True, store=StoreConfig(url=store_url, schema=schema, pool_size=pool_size))
-    server, port = create_server(config)
-    server.start()
-    conn.send(port)
-    conn.recv()
-    server.stop(0)
+    return ServerConfig(address="127.0.0.1:0", max_workers=workers, max_concurrent_rpcs=max(64, workers * 4),
+                        enable_echo=True, store=StoreConfig(url=store_url, schema=schema, pool_size=pool_size))
 
 
 @dataclass
@@ -144,7 +139,7 @@ def missing_receipts(store_url: str, schema: str, receipts: list[tuple[str, int,
 def bench_store(label: str, store_url: str, schema: str, args: argparse.Namespace, payload: bytes) -> list[Run]:
     runs, counter = [], itertools.count()
     for clients in args.clients:
-        with ServerProcess(_gateway, store_url, schema, args.workers, args.pool_size) as port:
+        with ServerProcess(serve_gateway, _gateway_config(store_url, schema, args.workers, args.pool_size)) as port:
             echo = drive(f"Echo, {clients} clients", port, echo_call(payload), args.seconds, clients, counter)
             submit = drive(f"Submit, {label}, {clients} clients", port, submit_call(payload, uuid.uuid4().hex[:8]),
                            args.seconds, clients, counter)
