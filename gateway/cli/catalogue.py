@@ -62,7 +62,7 @@ def _hints() -> set[str]:
 
     data = tomllib.loads(resources.files("gateway.client").joinpath("hints.toml").read_text(encoding="utf-8"))
     cli = table()
-    return ({text for table in data.values() for text in table.values()} | set(cli["reasons"].values())
+    return ({text for section in data.values() for text in section.values()} | set(cli["reasons"].values())
             | {cli["looks_like_xml"], cli["looks_like_json"]})
 
 
