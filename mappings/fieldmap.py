@@ -34,7 +34,8 @@ from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 
 _SELECTOR = re.compile(r"^(?P<key>[^\[]+)\[(?P<field>[^=\]]+)=(?P<value>[^\]]+)\]$")
-_MISSING = object()
+# What get() gives for a path the tree does not have (None is a value a document may hold).
+ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,8 @@ class FieldMap:
             if c.kind == "const":
                 c.native.put(native, rule.default)
                 continue
-            value = c.canonical.consume(canonical, consumed) if c.canonical else _MISSING
-            if value is _MISSING:
+            value = c.canonical.consume(canonical, consumed) if c.canonical else ABSENT
+            if value is ABSENT:
                 if rule.required and not (c.canonical and rule.native in supplied):
                     c.native.put(native, self._default(rule, allow_defaults))
                     report.defaulted(rule.canonical, rule.native, f"absent; documented default {rule.default!r} used")
@@ -123,7 +124,7 @@ class FieldMap:
             if c.kind != "code" or c.rule.required or c.canonical is None:
                 continue
             value = c.canonical.get(view)
-            if value is not _MISSING and value not in self.codes[c.arg]:
+            if value is not ABSENT and value not in self.codes[c.arg]:
                 view = c.canonical.without(view)
         return view
 
@@ -175,7 +176,7 @@ class FieldMap:
         consumed: set[str] = set()
         for c in self._compiled:
             value = c.native.consume(native, consumed)
-            if value is _MISSING or c.kind == "const" or c.canonical is None:
+            if value is ABSENT or c.kind == "const" or c.canonical is None:
                 continue
             c.canonical.put(canonical, self._decode(c, value))
         return canonical, consumed
@@ -226,20 +227,20 @@ class Path:
     selective: bool  # some step selects a list item, so the concrete path depends on the tree
 
     def get(self, tree: Any) -> Any:
-        """The value at this path or the ``_MISSING`` marker."""
+        """The value at this path or the ``ABSENT`` marker."""
         node = tree
         for step in self.steps:
             if step.field is None:
                 if not isinstance(node, dict) or step.key not in node:
-                    return _MISSING
+                    return ABSENT
                 node = node[step.key]
             else:
                 items = node.get(step.key) if isinstance(node, dict) else None
                 if not isinstance(items, list):
-                    return _MISSING
-                node = next((i for i in items if isinstance(i, dict) and i.get(step.field) == step.value), _MISSING)
-                if node is _MISSING:
-                    return _MISSING
+                    return ABSENT
+                node = next((i for i in items if isinstance(i, dict) and i.get(step.field) == step.value), ABSENT)
+                if node is ABSENT:
+                    return ABSENT
         return node
 
     def consume(self, tree: Any, consumed: set[str]) -> Any:
@@ -248,12 +249,12 @@ class Path:
         fields themselves (``ids/0/scheme``)."""
         if not self.selective:
             value = self.get(tree)
-            if value is not _MISSING:
+            if value is not ABSENT:
                 consumed.add(self.text)
             return value
         found = self.locate(tree)
         if found is None:
-            return _MISSING
+            return ABSENT
         value, paths = found
         consumed.update(paths)
         return value
@@ -331,7 +332,7 @@ def compile_path(path: str) -> Path:
 
 
 def get(tree: Any, path: str) -> Any:
-    """The value at ``path`` or the ``_MISSING`` marker."""
+    """The value at ``path`` or the ``ABSENT`` marker."""
     return compile_path(path).get(tree)
 
 

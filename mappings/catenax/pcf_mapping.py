@@ -25,8 +25,7 @@ from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of, unique
 from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
-from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import FieldMap, get, leaves
+from mappings.fieldmap import ABSENT, FieldMap, get, leaves
 from mappings.pact import carry, units
 from mappings.pact.profile import Profile
 from mappings.pact.structure import CLASSIFICATION_URN, id_to_urn, urn_to_id

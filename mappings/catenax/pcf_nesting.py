@@ -14,8 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import get, put
+from mappings.fieldmap import ABSENT, get, put
 
 PACKAGE = "mappings.catenax"
 REST_KEY = "catenax-pcf-v9"

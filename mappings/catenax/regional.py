@@ -14,8 +14,7 @@ from typing import Any
 from gateway.core.jsonpatch import merge_diff, merge_patch
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import get
+from mappings.fieldmap import ABSENT, get
 from mappings.pact import carry
 
 OMIT_OPTION = "catenax_extension"

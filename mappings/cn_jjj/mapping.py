@@ -20,7 +20,7 @@ from gateway.core.model import codelists
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.fieldmap import _MISSING, FieldMap, FieldRule, get, put, unconsumed
+from mappings.fieldmap import ABSENT, FieldMap, FieldRule, get, put, unconsumed
 from mappings.xmlcodec import in_schema_order
 
 FIELDS = FieldMap.load("mappings.cn_jjj")
@@ -87,7 +87,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     native, consumed = ROOT.to_native(data, report, allow_defaults=allow_defaults)
     for lm in LISTS:
         items = get(data, lm.canonical)
-        if items is _MISSING:
+        if items is ABSENT:
             continue
         out = []
         carried = _items_consumed(lm.canonical, consumed)
@@ -119,7 +119,7 @@ def _with_stage_name(entry: dict[str, Any]) -> dict[str, Any]:
 def _report_reordered_ids(data: dict[str, Any], report: TranslationReport) -> None:
     for path, scheme in _PROMOTED.items():
         ids = get(data, path)
-        if ids is _MISSING:
+        if ids is ABSENT:
             continue
         first = next((n for n, i in enumerate(ids) if i["scheme"] == scheme), 0)
         if first:
@@ -135,7 +135,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     data, consumed = ROOT.to_canonical(native, report)
     for lm in LISTS:
         items = get(native, lm.native)
-        if items is _MISSING:
+        if items is ABSENT:
             continue
         out = []
         for i, item in enumerate(items):
@@ -147,7 +147,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
             consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
             out.append(entry)
         existing = get(data, lm.canonical)
-        if existing is _MISSING:
+        if existing is ABSENT:
             put(data, lm.canonical, out)
         else:
             existing.extend(out)

@@ -20,8 +20,7 @@ from typing import Any
 
 from gateway.core.parsing import dump_json
 from gateway.core.report import TranslationReport
-from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import get, put
+from mappings.fieldmap import ABSENT, get, put
 
 ASPECT = "Battery Pass CarbonFootprint aspect"
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from mappings.fieldmap import _MISSING as ABSENT
-from mappings.fieldmap import FieldMap, get
+from mappings.fieldmap import ABSENT, FieldMap, get
 
 PACKAGE = "mappings.pact"
 

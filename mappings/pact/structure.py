@@ -16,9 +16,8 @@ from urllib.parse import quote, unquote
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
 from gateway.core.report import TranslationReport
-from mappings.fieldmap import _MISSING as ABSENT
 from mappings.base import unique
-from mappings.fieldmap import get, put
+from mappings.fieldmap import ABSENT, get, put
 from mappings.pact import carry
 from mappings.pact.profile import Profile, document_validator, leftover_origin
 
