@@ -158,7 +158,7 @@ def run_story(network: DemoNetwork, examples: Path, say: Say) -> None:
                 kind = translation_pb2.TranslationEntryKind.Name(entry.kind).removeprefix("TRANSLATION_ENTRY_KIND_").lower()
                 kinds[kind] = kinds.get(kind, 0) + 1
             say(_("  {id} translated {name} to {target}: {count} bytes, "
-                "{value} ({items})").format(id=network.exporter.id, name=battery.name, target=target, count=len(result.document.content), value='lossless' if result.report.lossless else 'lossy', items=', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))))
+                "{value} ({items})").format(id=network.exporter.id, name=battery.name, target=target, count=len(result.document.content), value=_("lossless") if result.report.lossless else _("lossy"), items=', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))))
             chain = verifier.Verify(attestation_pb2.VerifyRequest(
                 document=result.document, attestations=[*registration, result.attestation])).verified
             links = " <- ".join(f"{attestation_pb2.ClaimType.Name(v.claim_type).removeprefix('CLAIM_TYPE_').lower()}"
