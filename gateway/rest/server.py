@@ -9,14 +9,17 @@ pool, as the gRPC handlers do in theirs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import ssl
 import threading
 from pathlib import Path
 
+import orjson
 import uvicorn
 from starlette.types import ASGIApp
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..core.errors import ConfigurationError
 from ..core.i18n import N_
@@ -42,6 +45,59 @@ def bind(address: str, *, reuse_port: bool = False) -> socket.socket:
         raise ConfigurationError(N_("cannot bind HTTPS {address}: {exc}", address=address, exc=exc), path="https.address") from exc
     sock.setblocking(False)
     return sock
+
+
+class _HeadDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline on every request head.
+
+    uvicorn times out only a keep-alive connection left idle after a response. A client that
+    connects and sends nothing, or trickles its request line and headers, would hold its
+    connection for ever, and ``max_connections`` such clients refuse everyone else (slowloris).
+    Here a request head must be complete within ``header_seconds`` of the connection (for the
+    first request) or of its own first byte (for the next ones on a kept-alive connection); a
+    late one is answered 408 and its connection closed. Bodies have their own deadline in
+    ``RequestLimits``.
+    """
+
+    def __init__(self, *args, header_seconds: float, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._header_seconds = header_seconds
+        self._head_deadline: asyncio.TimerHandle | None = None
+
+    def _arm(self) -> None:
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.call_later(self._header_seconds, self._head_overdue)
+
+    def _disarm(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_overdue(self) -> None:
+        self._head_deadline = None
+        if self.transport.is_closing():
+            return
+        body = orjson.dumps({"code": "BadRequest",
+                             "message": f"request head not received within {self._header_seconds:g} s"})
+        self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                             b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body))
+        self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
 
 
 class _Uvicorn(uvicorn.Server):
@@ -88,6 +144,7 @@ class HttpsServer:
                 raise ConfigurationError(N_("HTTPS {name} {path} is not a readable file", name=name, path=path), path=f"https.{name}")
         config = uvicorn.Config(
             app,
+            http=functools.partial(_HeadDeadlineProtocol, header_seconds=self._https.header_seconds),  # type: ignore[arg-type]
             ssl_certfile=str(cert),
             ssl_keyfile=str(key),
             ssl_version=ssl.PROTOCOL_TLS_SERVER,

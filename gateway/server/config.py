@@ -47,6 +47,7 @@ cert = ""                     # default: [tls] cert (HTTPS only: there is no pla
 key = ""                      # default: [tls] key
 base_url = ""                 # public URL (Link headers, event source); default https://address
 max_body_bytes = 1048576      # larger request bodies are refused (413)
+header_seconds = 10           # a request head (line and headers) not received within this is cut (408)
 body_seconds = 10             # a request body not received within this is cut (408)
 keep_alive_seconds = 5
 max_connections = 256         # more concurrent requests are refused (503)
@@ -143,6 +144,7 @@ class HttpsConfig:
     key: Path | None = None
     base_url: str = ""
     max_body_bytes: int = 1024 * 1024
+    header_seconds: float = 10.0
     body_seconds: float = 10.0
     keep_alive_seconds: float = 5.0
     max_connections: int = 256
@@ -285,7 +287,7 @@ class ServerConfig:
         for name in ("max_body_bytes", "max_connections"):
             if getattr(https, name) < 1:
                 raise ConfigurationError(N_("{name} must be at least 1", name=name), path=f"https.{name}")
-        for name in ("body_seconds", "keep_alive_seconds"):
+        for name in ("header_seconds", "body_seconds", "keep_alive_seconds"):
             if getattr(https, name) <= 0:
                 raise ConfigurationError(N_("{name} must be positive", name=name), path=f"https.{name}")
 

@@ -105,6 +105,51 @@ def test_a_trickled_body_is_cut(gateway, tls):
     assert b"not received within 0.5 s" in answer
 
 
+def _answer(conn: ssl.SSLSocket) -> bytes:
+    answer = b""
+    while chunk := conn.recv(4096):
+        answer += chunk
+    return answer
+
+
+def test_a_silent_or_trickled_request_head_is_cut_and_frees_its_slot(tmp_path, tls):
+    """Slowloris: connections that never finish a request head must not hold every slot."""
+    gw = create_gateway(config_for(tmp_path, tls, max_connections=2, header_seconds=0.5), route_factories=[hello_routes])
+    gw.start()
+    try:
+        context = trusting(tls)
+        silent = context.wrap_socket(socket.create_connection(("127.0.0.1", gw.ports.https), timeout=10),
+                                     server_hostname="localhost")
+        trickled = context.wrap_socket(socket.create_connection(("127.0.0.1", gw.ports.https), timeout=10),
+                                       server_hostname="localhost")
+        with silent, trickled:
+            trickled.sendall(b"GET /hello HTTP/1.1\r\nHost: local")
+            answers = [_answer(silent), _answer(trickled)]
+        for answer in answers:
+            assert answer.startswith(b"HTTP/1.1 408")
+            assert b"request head not received within 0.5 s" in answer
+        with httpx.Client(verify=context) as client:
+            assert client.get(f"{gw.base_url}/hello").status_code == 200
+    finally:
+        gw.stop(0)
+
+
+def test_a_keep_alive_request_head_has_its_own_deadline(tmp_path, tls):
+    gw = create_gateway(config_for(tmp_path, tls, header_seconds=0.5, keep_alive_seconds=30), route_factories=[hello_routes])
+    gw.start()
+    try:
+        context = trusting(tls)
+        with context.wrap_socket(socket.create_connection(("127.0.0.1", gw.ports.https), timeout=10),
+                                 server_hostname="localhost") as conn:
+            conn.sendall(b"GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\nGET /hello HTTP/1.1\r\nHo")
+            answer = _answer(conn)
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert answer.count(b"hello from") == 1
+        assert b"HTTP/1.1 408" in answer
+    finally:
+        gw.stop(0)
+
+
 def test_graceful_stop_lets_an_inflight_request_finish(tmp_path, tls):
     entered, release = threading.Event(), threading.Event()
 
@@ -146,6 +191,7 @@ def test_https_section_from_toml_and_environment(tmp_path, tls):
     ({"address": "8443"}, "https.address"),
     ({"max_body_bytes": 0}, "https.max_body_bytes"),
     ({"body_seconds": 0}, "https.body_seconds"),
+    ({"header_seconds": 0}, "https.header_seconds"),
 ])
 def test_bad_https_settings_are_named(tmp_path, tls, https, path):
     with pytest.raises(ConfigurationError) as caught:
