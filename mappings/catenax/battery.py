@@ -42,24 +42,11 @@ def _plain(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _rounding(exact: bool) -> str:
-    return "" if exact else f"; rounded half-even to {energy.QUOTIENT_DIGITS} significant digits"
-
-
 def lifetime_basis(decl: Declaration, options: TranslateOptions, report: TranslationReport, target: str) -> energy.Basis:
     """Per declared unit -> per kWh of lifetime energy, as eu-battery-json converts it."""
-    du = decl.declared_unit
-    lifetime = None
-    if du.lifetime_energy is not None:
-        kwh, exact = energy.convert(du.lifetime_energy.amount, du.lifetime_energy.unit, "kWh")
-        if du.lifetime_energy.unit != "kWh":
-            report.converted("declared_unit/lifetime_energy", target,
-                             f"{du.lifetime_energy.amount} {du.lifetime_energy.unit} = {_plain(kwh)} kWh{_rounding(exact)}")
-        lifetime = (kwh, "declared_unit/lifetime_energy")
-    elif options.lifetime_energy is not None:
-        lifetime = (options.lifetime_energy, "supplied by the caller's option lifetime_energy_kwh")
+    lifetime = energy.declared_lifetime(decl, options, report, target)
     mass = (options.mass_per_piece, "supplied by the caller's option mass_per_piece_kg") if options.mass_per_piece is not None else None
-    return energy.basis(du.unit, du.amount, lifetime, mass)
+    return energy.basis(decl.declared_unit.unit, decl.declared_unit.amount, lifetime, mass)
 
 
 def total_of(decl: Declaration, report: TranslationReport, target: str) -> tuple[str, Decimal]:

@@ -6,16 +6,25 @@ and into kg CO2e per battery. Products are exact; the single division per value 
 (half-even, :data:`QUOTIENT_DIGITS` significant digits) only when the quotient does not
 terminate, and the caller is told so. Writers take the exact terms (``*_terms``) and round a
 non-terminating quotient to the buyer's precision (:mod:`mappings.precision`).
+
+A lifetime energy declared in MJ is held as the exact ratio ``MJ / 3.6`` kWh (:class:`Lifetime`),
+never as a rounded kWh value: a quotient computed from a rounded kWh value would be reported
+against a value that is not exact, and a footprint per kWh that terminates (5850 kg CO2e over
+400000 MJ is 0.05265 kg CO2e/kWh) would be reported rounded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact
+from fractions import Fraction
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
-from gateway.core.model import codelists
+from gateway.core.model import Declaration, codelists
+from gateway.core.report import TranslationReport
+from mappings.options import TranslateOptions
+from mappings.precision import plain, terminating_digits
 
 QUOTIENT_DIGITS = 34  # IEEE 754 decimal128
 
@@ -39,22 +48,59 @@ def quotient(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, bool]:
     return ctx.normalize(value), exact
 
 
-def convert(amount: Decimal, from_unit: str, to_unit: str) -> tuple[Decimal, bool]:
-    """A unit conversion (t -> kg, MJ -> kWh) with one rounding at most."""
-    table = codelists.units()
-    return scale(amount, table[from_unit].factor, table[to_unit].factor)
-
-
 def scale(value: Decimal, num: Decimal, den: Decimal) -> tuple[Decimal, bool]:
     """``value × num / den`` with one rounding at most."""
     return quotient(product(value, num), den)
 
 
 @dataclass(frozen=True, slots=True)
+class Lifetime:
+    """The energy one battery delivers over its service life: ``num / den`` kWh exactly, and
+    where it came from (a declaration's path or the caller's option, for the report)."""
+
+    num: Decimal
+    den: Decimal
+    source: str
+
+    def text(self) -> str:
+        """The exact kWh value: its decimal, or the ratio (``400000/3.6``) when that does not terminate."""
+        return plain(self.num) if self.den == 1 else f"{plain(self.num)}/{plain(self.den)}"
+
+
+def lifetime(amount: Decimal, unit: str, source: str) -> Lifetime:
+    """``amount`` ``unit`` (kWh or MJ) as an exact kWh ratio (a decimal over 1 when it terminates)."""
+    if unit == "kWh":
+        return Lifetime(amount, Decimal(1), source)
+    units = codelists.units()
+    num, den = product(amount, units[unit].factor), units["kWh"].factor
+    q = Fraction(num) / Fraction(den)
+    digits = terminating_digits(q)
+    if digits is None:
+        return Lifetime(num, den, source)
+    return Lifetime(Context(prec=digits).divide(Decimal(q.numerator), Decimal(q.denominator)), Decimal(1), source)
+
+
+def declared_lifetime(decl: Declaration, options: TranslateOptions, report: TranslationReport, target: str) -> Lifetime | None:
+    """The declaration's lifetime energy (a conversion from MJ reported with its exact kWh
+    value), else the caller's option ``lifetime_energy_kwh``, else None."""
+    declared = decl.declared_unit.lifetime_energy
+    if declared is not None:
+        found = lifetime(declared.amount, declared.unit, "declared_unit/lifetime_energy")
+        if declared.unit != "kWh":
+            exact = "" if found.den == 1 else (" exactly (the decimal does not terminate; values per kWh are divided "
+                                               "by this ratio, not by a rounded kWh value)")
+            report.converted("declared_unit/lifetime_energy", target, f"{plain(declared.amount)} {declared.unit} = {found.text()} kWh{exact}")
+        return found
+    if options.lifetime_energy is not None:
+        return lifetime(options.lifetime_energy, "kWh", "supplied by the caller's option lifetime_energy_kwh")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Basis:
     """``per_kwh = value × kwh_num / kwh_den``; ``per_battery = value × battery_num / battery_den``.
 
-    ``lifetime_energy`` (kWh per battery) and ``battery_mass`` (kg) are the values used, and
+    ``lifetime`` (kWh per battery, exact) and ``battery_mass`` (kg) are the values used, and
     ``explanation`` says where they came from (for the report).
     """
 
@@ -64,7 +110,7 @@ class Basis:
     kwh_den: Decimal
     battery_num: Decimal | None
     battery_den: Decimal | None
-    lifetime_energy: Decimal | None
+    lifetime: Lifetime | None
     battery_mass: Decimal | None
     explanation: str
 
@@ -97,17 +143,16 @@ class Basis:
 def basis(
     unit: str,
     amount: Decimal,
-    lifetime_energy: tuple[Decimal, str] | None,
+    energy: Lifetime | None,
     battery_mass: tuple[Decimal, str] | None,
 ) -> Basis:
     """The conversion basis for a declaration per ``amount`` ``unit``.
 
-    ``lifetime_energy`` and ``battery_mass`` are ``(value, where it came from)``; the value is
-    already in kWh / kg. Raises :class:`MissingRequiredValue` naming what is missing.
+    ``energy`` is the lifetime energy (exact kWh); ``battery_mass`` is ``(kg, where it came
+    from)``. Raises :class:`MissingRequiredValue` naming what is missing.
     """
     units = codelists.units()
     dimension = units[unit].dimension if unit in units else None
-    energy, energy_from = lifetime_energy if lifetime_energy else (None, "")
     if dimension == "energy":
         # value per A units = value x f(kWh) / (A x f(unit)) per kWh, with no intermediate rounding
         num, den = units["kWh"].factor, product(amount, units[unit].factor)
@@ -116,7 +161,8 @@ def basis(
         why = f"declared per {amount} {unit} of delivered energy"
         if energy is None:
             return Basis(unit, amount, num, den, None, None, None, None, why)
-        return Basis(unit, amount, num, den, product(energy, num), den, energy, None, f"{why}; lifetime energy {energy} kWh ({energy_from})")
+        return Basis(unit, amount, num, den, product(energy.num, num), product(energy.den, den), energy, None,
+                     f"{why}; lifetime energy {energy.text()} kWh ({energy.source})")
     if dimension not in ("count", "mass"):
         raise Unrepresentable(
             N_("a battery footprint per {unit!r} cannot be expressed per kWh of lifetime energy "
@@ -132,8 +178,9 @@ def basis(
             target="batteryCarbonFootprint",
         )
     if dimension == "count":
-        why = f"declared per {amount} piece(s); lifetime energy {energy} kWh per battery ({energy_from})"
-        return Basis(unit, amount, Decimal(1), product(amount, energy), Decimal(1), amount, energy, None, why)
+        # value per A pieces = value / (A x E) per kWh, E = energy.num / energy.den kWh
+        why = f"declared per {amount} piece(s); lifetime energy {energy.text()} kWh per battery ({energy.source})"
+        return Basis(unit, amount, energy.den, product(amount, energy.num), Decimal(1), amount, energy, None, why)
     mass, mass_from = battery_mass if battery_mass else (None, "")
     if mass is None:
         raise MissingRequiredValue(
@@ -145,6 +192,7 @@ def basis(
     kg = product(amount, units[unit].factor / units["kg"].factor)
     why = (
         f"declared per {amount} {unit} = {kg} kg; battery mass {mass} kg ({mass_from}); "
-        f"lifetime energy {energy} kWh per battery ({energy_from})"
+        f"lifetime energy {energy.text()} kWh per battery ({energy.source})"
     )
-    return Basis(unit, amount, mass, product(kg, energy), mass, kg, energy, mass, why)
+    # value per kg' = value x mass / (kg' x E) per kWh
+    return Basis(unit, amount, product(mass, energy.den), product(kg, energy.num), mass, kg, energy, mass, why)

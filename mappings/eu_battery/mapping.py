@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, codelists, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings import precision
 from mappings.base import TranslateOptions
@@ -35,8 +35,10 @@ def _plain(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _rounding(exact: bool) -> str:
-    return "" if exact else f"; rounded half-even to {energy.QUOTIENT_DIGITS} significant digits"
+def _rounding(exact: bool, report: TranslationReport, source: str, target: str) -> None:
+    """A quotient read into the canonical model that does not terminate: rounded, so reported so."""
+    if not exact:
+        report.rounded(source, target, f"the quotient does not terminate; rounded half-even to {energy.QUOTIENT_DIGITS} significant digits")
 
 
 # -- canonical -> passport ---------------------------------------------------------------
@@ -73,8 +75,8 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     elif "absoluteCarbonFootprint" in own:
         native["absoluteCarbonFootprint"] = Decimal(own["absoluteCarbonFootprint"])
     context = fields[CONTEXT]
-    if basis.lifetime_energy is not None:
-        context["lifetimeEnergy"] = _written_lifetime(decl, basis, options, report)
+    if basis.lifetime is not None:
+        context["lifetimeEnergy"] = _written_lifetime(basis.lifetime, options, report)
     if basis.battery_mass is not None or "batteryMass" in own:
         context["batteryMass"] = basis.battery_mass or Decimal(own["batteryMass"])
     if "batteryCategory" in own:
@@ -93,22 +95,13 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
 
 
 def _basis_for(decl: Declaration, options: TranslateOptions, own: dict[str, Any], report: TranslationReport) -> energy.Basis:
-    du = decl.declared_unit
-    lifetime: tuple[Decimal, str] | None = None
-    if du.lifetime_energy is not None:
-        kwh, exact = energy.convert(du.lifetime_energy.amount, du.lifetime_energy.unit, "kWh")
-        if du.lifetime_energy.unit != "kWh":
-            report.converted("declared_unit/lifetime_energy", f"{CONTEXT}/lifetimeEnergy",
-                             f"{du.lifetime_energy.amount} {du.lifetime_energy.unit} = {_plain(kwh)} kWh{_rounding(exact)}")
-        lifetime = (kwh, "declared_unit/lifetime_energy")
-    elif options.lifetime_energy is not None:
-        lifetime = (options.lifetime_energy, "supplied by the caller's option lifetime_energy_kwh")
+    lifetime = energy.declared_lifetime(decl, options, report, f"{CONTEXT}/lifetimeEnergy")
     mass: tuple[Decimal, str] | None = None
     if options.mass_per_piece is not None:
         mass = (options.mass_per_piece, "supplied by the caller's option mass_per_piece_kg")
     elif "batteryMass" in own:
         mass = (Decimal(own["batteryMass"]), f"extensions/{NAMESPACE}/batteryMass")
-    return energy.basis(du.unit, du.amount, lifetime, mass)
+    return energy.basis(decl.declared_unit.unit, decl.declared_unit.amount, lifetime, mass)
 
 
 def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
@@ -124,14 +117,12 @@ def _total(decl: Declaration, report: TranslationReport) -> tuple[str, Decimal]:
                                path="results/total_including_biogenic", target="batteryCarbonFootprint")
 
 
-def _written_lifetime(decl: Declaration, basis: energy.Basis, options: TranslateOptions, report: TranslationReport) -> Decimal:
-    """The lifetime energy in kWh as the passport writes it (a MJ value converts with a division)."""
-    du = decl.declared_unit
-    if du.lifetime_energy is None or du.lifetime_energy.unit == "kWh" or basis.lifetime_energy is None:
-        return basis.lifetime_energy if basis.lifetime_energy is not None else Decimal(0)
-    units = codelists.units()
-    return precision.quotient(energy.product(du.lifetime_energy.amount, units[du.lifetime_energy.unit].factor),
-                              units["kWh"].factor, options, report, "declared_unit/lifetime_energy", f"{CONTEXT}/lifetimeEnergy")
+def _written_lifetime(lifetime: energy.Lifetime, options: TranslateOptions, report: TranslationReport) -> Decimal:
+    """The lifetime energy in kWh as the passport writes it (a MJ value converts with a division,
+    rounded to the buyer's precision only when it does not terminate)."""
+    if lifetime.den == 1:
+        return lifetime.num
+    return precision.quotient(lifetime.num, lifetime.den, options, report, "declared_unit/lifetime_energy", f"{CONTEXT}/lifetimeEnergy")
 
 
 def _stages_to_native(data: dict[str, Any], basis: energy.Basis, options: TranslateOptions, report: TranslationReport,
@@ -169,7 +160,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     try:
         basis = energy.basis(
             du["unit"], Decimal(du["amount"]),
-            (Decimal(lifetime), f"{CONTEXT}/lifetimeEnergy") if lifetime is not None else None,
+            energy.lifetime(Decimal(lifetime), "kWh", f"{CONTEXT}/lifetimeEnergy") if lifetime is not None else None,
             (Decimal(context["batteryMass"]), f"{CONTEXT}/batteryMass") if "batteryMass" in context else None,
         )
     except MissingRequiredValue as exc:
@@ -183,7 +174,8 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     if not trivial:
         report.converted("batteryCarbonFootprint", "results/total_including_biogenic",
                          f"{native['batteryCarbonFootprint']} kgCO2e/kWh = {_plain(total)} kgCO2e per {basis.amount} {basis.unit} "
-                         f"({basis.explanation}){_rounding(exact)}")
+                         f"({basis.explanation})")
+    _rounding(exact, report, "batteryCarbonFootprint", "results/total_including_biogenic")
     total = _prefer_absolute(native, basis, total, own, report)
     data["results"] = {"total_including_biogenic": {"amount": _text(total), "unit": "kgCO2e"}}
     regional = stages.to_canonical(native["carbonFootprintPerLifecycleStage"], report)
@@ -214,8 +206,8 @@ def _prefer_absolute(native: dict[str, Any], basis: energy.Basis, total: Decimal
     from_absolute = basis.from_per_battery(absolute)
     if from_absolute is not None and _agrees(basis.per_kwh(from_absolute[0])[0], Decimal(native["batteryCarbonFootprint"])):
         report.converted("absoluteCarbonFootprint", "results/total_including_biogenic",
-                         f"total {_plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})"
-                         f"{_rounding(from_absolute[1])}")
+                         f"total {_plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})")
+        _rounding(from_absolute[1], report, "absoluteCarbonFootprint", "results/total_including_biogenic")
         return from_absolute[0]
     own["absoluteCarbonFootprint"] = _text(absolute)
     return total
@@ -230,7 +222,9 @@ def _agrees(computed: Decimal, written: Decimal) -> bool:
 def _stage_to_canonical(code: str, value: Decimal, basis: energy.Basis, report: TranslationReport,
                         trivial: bool) -> dict[str, Any]:
     amount, exact = basis.from_per_kwh(value)
+    source = f"{stages.TARGET}[lifecycleStage={stages.regulation_stage(code)}]"
     if not trivial:
-        report.converted(f"{stages.TARGET}[lifecycleStage={stages.regulation_stage(code)}]", f"stages[stage={code}]",
-                         f"{_plain(value)} kgCO2e/kWh = {_plain(amount)} kgCO2e per {basis.amount} {basis.unit}{_rounding(exact)}")
+        report.converted(source, f"stages[stage={code}]",
+                         f"{_plain(value)} kgCO2e/kWh = {_plain(amount)} kgCO2e per {basis.amount} {basis.unit}")
+    _rounding(exact, report, source, f"stages[stage={code}]")
     return {"stage": code, "value": {"amount": _text(amount), "unit": "kgCO2e"}}

@@ -276,6 +276,29 @@ def test_lifetime_energy_in_megajoules_is_converted_to_kwh() -> None:
     assert any(e.source_path == "declared_unit/lifetime_energy" and "405000 MJ = 112500 kWh" in e.detail for e in report.entries)
 
 
+@pytest.mark.parametrize("format_id", ["eu-battery-json", "catenax-battery-cf"])
+def test_a_lifetime_energy_in_megajoules_that_does_not_terminate_in_kwh_is_divided_by_exactly(format_id: str) -> None:
+    """400000 MJ is 111111.1... kWh: the footprint per kWh is 5850 x 3.6 / 400000 = 0.05265 exactly,
+    so it is written without a rounding; it used to be divided by a 34-digit kWh value and reported
+    rounded against that value ("exact 5850/111111.1111111111111111111111111111")."""
+    decl = _battery(total="5850", stages_={"production": "100"})
+    decl = dataclasses.replace(decl, declared_unit=dataclasses.replace(decl.declared_unit, lifetime_energy=Quantity(Decimal("400000"), "MJ")))
+    output, report = write(decl, format_id)
+    doc = load_json(output)
+    written = doc["batteryCarbonFootprint"] if format_id == "eu-battery-json" else doc["carbonFootprint"][0]["value"]
+    assert written == Decimal("0.05265")
+    converted = next(e.detail for e in report.entries if e.source_path == "declared_unit/lifetime_energy" and e.kind is EntryKind.CONVERTED)
+    assert converted.startswith("400000 MJ = 400000/3.6 kWh exactly")
+    rounded = [e for e in report.entries if e.kind is EntryKind.ROUNDED]
+    assert all("111111.1" not in e.detail for e in report.entries)
+    if format_id == "eu-battery-json":  # the passport writes the lifetime energy itself: that is the one rounding
+        assert doc["jjjPassportContext"]["lifetimeEnergy"] == Decimal("111111")
+        assert [(e.source_path, e.target_path) for e in rounded] == [("declared_unit/lifetime_energy", "jjjPassportContext/lifetimeEnergy")]
+        assert "exact 400000/3.6 does not terminate" in rounded[0].detail
+    else:
+        assert rounded == [] and report.lossless
+
+
 def test_energy_helpers_round_only_when_the_quotient_does_not_terminate() -> None:
     assert energy.quotient(Decimal("5850"), Decimal("112500")) == (Decimal("0.052"), True)
     value, exact = energy.quotient(Decimal(1), Decimal(3))
@@ -413,6 +436,18 @@ def test_reading_back_per_piece_or_per_kg_needs_the_basis(remove: str, path: str
     with pytest.raises(MissingRequiredValue) as exc:
         read(dump_json(doc), "eu-battery-json")
     assert exc.value.path == path
+
+
+def test_reading_a_value_per_kwh_back_per_kg_that_does_not_terminate_is_reported_rounded() -> None:
+    """Per kg of a 3 kg battery: 0.00001 kgCO2e/kWh x 100000 kWh / 3 kg does not terminate, and
+    a reading that rounds is not lossless (it used to be a converted entry with a note)."""
+    doc, _ = _doc(_battery(unit="kg", total="12.5", lifetime="100000"), TranslateOptions(mass_per_piece=Decimal("3")))
+    doc["batteryCarbonFootprint"] = Decimal("0.00001")
+    doc.pop("absoluteCarbonFootprint", None)
+    report = read(dump_json(doc), "eu-battery-json").report
+    rounded = [(e.source_path, e.target_path) for e in report.entries if e.kind is EntryKind.ROUNDED]
+    assert rounded == [("batteryCarbonFootprint", "results/total_including_biogenic")]
+    assert not report.lossless
 
 
 # -- schema, XSD, hostile XML --------------------------------------------------------------------
