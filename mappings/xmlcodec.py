@@ -40,7 +40,7 @@ from gateway.core.i18n import N_
 from gateway.core.model import Declaration
 from gateway.core.parsing import MAX_DOCUMENT_BYTES, dump_json, load_json, load_xml, read_number
 from gateway.core.report import TranslationReport
-from mappings.base import JsonFormat, TranslateOptions, XmlFormat
+from mappings.base import JsonFormat, TranslateOptions, XmlFormat, signature_set_aside
 from mappings.xmlshape import DECIMAL, ENTRY, INTEGER, KEY, deref, entry_schema, item_name, schema_kind
 from mappings.xsdgen import xsd_from_json_schema
 
@@ -327,9 +327,15 @@ class XmlRendering(XmlFormat):
         self.xsd_path().write_bytes(self.codec.xsd())
 
     def to_canonical(self, native: etree._Element, options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
-        tree = self.codec.from_xml(native)
+        with signature_set_aside(native) as signature:
+            tree = self.codec.from_xml(native)
         self.json_format.validate(tree)
-        return self.json_format.to_canonical(tree, options)
+        decl, report = self.json_format.to_canonical(tree, options)
+        if signature is not None:
+            report.dropped("/Signature", None, "enveloped XML signature: it signs this XML document's bytes only, so no "
+                           "translation can carry it (check it with `fpgw verify`; a translation states its origin "
+                           "in a 'translated' attestation)")
+        return decl, report
 
     def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[etree._Element, TranslationReport]:
         tree, report = self.json_format.from_canonical(decl, options)

@@ -98,3 +98,22 @@ def test_xml_needs_an_xml_document_and_a_certificate(pki, tmp_path: Path) -> Non
     no_cert = run("sign", examples.example("hebei-hot-rolled-steel-coil.xml"), "--xml", "--key",
                   pki.files["hebei_p256"], "-o", tmp_path / "x.xml")
     assert no_cert.exit_code == 2 and "--cert" in no_cert.stderr
+
+
+def test_a_signed_document_validates_and_converts_naming_the_signature_it_cannot_carry(pki, signed: Path,
+                                                                                        tmp_path: Path) -> None:
+    validated = run("validate", signed)
+    assert validated.exit_code == 0, validated.output
+    assert "valid cn-jjj-xml" in validated.output
+    out = tmp_path / "coil.json"
+    converted = run("convert", signed, "--to", "cn-jjj-json", "-o", out, "--json")
+    assert converted.exit_code == 0, converted.output
+    report = json.loads(converted.output)
+    assert report["lossless"] is False
+    assert [(e["kind"], e["sourcePath"]) for e in report["entries"]] == [("dropped", "/Signature")]
+    unsigned = run("convert", examples.example("hebei-hot-rolled-steel-coil.xml"), "--to", "cn-jjj-json",
+                   "-o", tmp_path / "unsigned.json")
+    assert unsigned.exit_code == 0, unsigned.output
+    assert out.read_bytes() == (tmp_path / "unsigned.json").read_bytes()
+    # Reading the document set its signature aside only for the while: it still verifies.
+    assert xmlsec1_verify(signed, pki.files["ca"]).returncode == 0
