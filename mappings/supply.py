@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import orjson
+
 from gateway.core.errors import ConfigurationError, GatewayError
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
@@ -110,29 +112,65 @@ def _present(data: dict[str, Any], parts: list[str]) -> bool:
 
 
 def _empty_texts(data: Any, prefix: str = "") -> list[str]:
-    """Paths of the empty texts in canonical data (extensions, a format's own values, aside)."""
-    if isinstance(data, dict):
-        return [p for key, value in data.items() if not (key == "extensions" and not prefix)
-                for p in ([f"{prefix}/{key}" if prefix else key] if value == "" else _empty_texts(value, f"{prefix}/{key}" if prefix else key))]
-    if isinstance(data, list):
-        return [p for index, item in enumerate(data) for p in _empty_texts(item, f"{prefix}/{index}")]
-    return []
+    """Paths of the empty texts in canonical data (extensions, a format's own values, aside).
+    Recursion only into objects and lists, and a path is built only for what it names: most
+    leaves are non-empty texts, passed over without either."""
+    out: list[str] = []
+    if isinstance(data, list):  # an item of a list is one value of it, never left out alone
+        for index, item in enumerate(data):
+            if isinstance(item, (dict, list)):
+                out += _empty_texts(item, f"{prefix}/{index}")
+        return out
+    for key, value in data.items():
+        if not prefix and key == "extensions":
+            continue
+        if value == "":
+            out.append(f"{prefix}/{key}" if prefix else key)
+        elif isinstance(value, (dict, list)):
+            out += _empty_texts(value, f"{prefix}/{key}" if prefix else key)
+    return out
+
+
+def _may_hold_empty_text(data: dict[str, Any]) -> bool:
+    """False only when no empty text is anywhere in ``data``: its JSON text has no ``""``.
+    Most declarations have none, and orjson's one pass in C is far cheaper than the walk."""
+    try:
+        return b'""' in orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return True
+
+
+def _without(data: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """``data`` less the members at ``paths``: only the objects and lists along those paths
+    are copied, everything else is shared. Each path ends in an object member (list items are
+    never left out alone), so removing one does not move another."""
+    trimmed = dict(data)
+    copied = {id(trimmed)}
+    for path in paths:
+        *parents, key = path.split("/")
+        node: Any = trimmed
+        for part in parents:
+            index: Any = int(part) if isinstance(node, list) else part
+            child = node[index]
+            if id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                copied.add(id(child))
+                node[index] = child
+            node = child
+        del node[int(key) if isinstance(node, list) else key]
+    return trimmed
 
 
 def _without_empty_texts(data: dict[str, Any], report: TranslationReport) -> dict[str, Any]:
     """Canonical data with every empty text left out, each reported: no format's schema takes
     an empty string where a text is optional, and it says nothing. Where leaving one out would
     break the declaration (a required text), the data stay as they are."""
+    if not _may_hold_empty_text(data):
+        return data
     paths = _empty_texts(data)
     if not paths:
         return data
-    trimmed = copy.deepcopy(data)
-    for path in paths:
-        *parents, key = path.split("/")
-        node: Any = trimmed
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        del node[key]
+    trimmed = _without(data, paths)
     try:
         declaration_from_data(trimmed)
     except GatewayError:

@@ -69,7 +69,9 @@ def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:
 def _native_leftovers(profile: Profile, extensions: dict[str, Any], report: TranslationReport) -> dict[str, Any]:
     """Native PACT fields carried in the declaration: the same version's as they are, the
     other version's renamed where this version has the field, else reported dropped."""
-    leftovers = copy.deepcopy(extensions.get(profile.id, {}))
+    # A copy (settle adds to it), of the namespace only, and only when there is one.
+    own = extensions.get(profile.id)
+    leftovers = copy.deepcopy(own) if own else {}
     for other in PACT_NAMESPACES:
         if other == profile.id or other not in extensions:
             continue

@@ -191,9 +191,12 @@ def overlay(
     each one this version's schema rejects there (another version's member under a shared name,
     say) is taken back, the mapped value restored, and reported dropped, so a leftover never
     blocks the output. What remains invalid is the mapping's own, refused by the writer naming it."""
-    before = copy.deepcopy(native)
-    carry.overlay(native, leftovers)
+    if not leftovers:
+        return
     carried = [path for path, _ in native_leaves(leftovers)]
+    # What the overlay replaces, kept to restore: the values at the carried paths only.
+    before = {path: copy.deepcopy(value) for path in carried if (value := get(native, path)) is not ABSENT}
+    carry.overlay(native, leftovers)
     validator = document_validator(profile.id)
     for _ in range(len(carried)):
         errors = [(_path(e.instance_path), e.message) for e in validator.iter_errors(native)]
@@ -203,10 +206,10 @@ def overlay(
             return
         for path, why in culprits.items():
             value = get(native, path)
-            if get(before, path) is ABSENT:
-                _remove(native, path)
+            if path in before:
+                put(native, path, before[path])
             else:
-                put(native, path, copy.deepcopy(get(before, path)))
+                _remove(native, path)
             carried.remove(path)
             report.dropped(leftover_origin(profile, data, path), path,
                            f"{profile.id} cannot hold the carried value {value!r:.60} there: {why}")
