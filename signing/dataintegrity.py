@@ -12,7 +12,6 @@ base58btc multibase.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -88,16 +87,17 @@ def split_proof(secured: dict[str, Any]) -> ProofParts:
     signature = decode_base58btc(proof["proofValue"])
     if len(signature) != _SIGNATURE_LENGTH[algorithm]:
         raise MalformedProof(N_("{suite} signature must be {value} bytes", suite=suite, value=_SIGNATURE_LENGTH[algorithm]), path="/proof/proofValue")
-    unsecured = {k: v for k, v in secured.items() if k != "proof"}
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    unsecured = dict(secured)
+    del unsecured["proof"]
+    config = dict(proof)
+    del config["proofValue"]
     if "@context" in config:
         ctx, doc_ctx = config["@context"], unsecured.get("@context")
         ctx_list = ctx if isinstance(ctx, list) else [ctx]
         doc_list = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
         if doc_list[: len(ctx_list)] != ctx_list:
             raise InvalidSignature(N_("proof @context does not match the document's @context"), path="/proof/@context")
-        unsecured = copy.copy(unsecured)
-        unsecured["@context"] = ctx
+        unsecured["@context"] = ctx  # a copy already: the secured document is left as it is
     return ProofParts(unsecured, config, algorithm, signature)
 
 

@@ -69,9 +69,15 @@ _ORJSON_OPTS = (
 # orjson's output is JCS unless it contains one of the patterns below; each may also occur
 # inside a string, which only costs the slower path. ``null`` may be a NaN/Infinity orjson
 # wrote as null; ``.0`` before a delimiter is an integral float (ES6 writes 56, orjson
-# 56.0); ``e`` + digits before a delimiter is an exponent form (orjson 1e30, ES6 1e+30).
+# 56.0); an exponent form before a delimiter may differ too (orjson 1e+16 and 9.9e-6, ES6
+# 10000000000000000 and 0.0000099). orjson always writes the exponent's sign
+# (``tests/signing/test_jcs.py`` holds it to that), so a substring test finds each form's
+# candidates ('+' alone is rare, a single-byte memchr) before a regular expression scans;
+# 'e' alone is in every other word.
 _INTEGRAL_FLOAT = re.compile(rb"\.0[,\]}]")
-_EXPONENT = re.compile(rb"e[-+]?\d+[,\]}]")
+_EXPONENT_PLUS = re.compile(rb"e\+\d+[,\]}]")
+_EXPONENT_MINUS = re.compile(rb"e-\d+[,\]}]")
+_DIGITS = b"0123456789"
 # Key order differs only between a U+E000..U+FFFF character (UTF-8 lead byte EE/EF) and a
 # supplementary one (lead byte F0..F4); without both in the output, no key pair can differ.
 # UTF-8 of the noncharacters (U+FDD0..U+FDEF, U+nFFFE, U+nFFFF), which orjson writes and
@@ -82,42 +88,48 @@ _NONCHARACTER_UTF8 = re.compile(rb"\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-
 
 
 def _orjson_output_is_jcs(out: bytes) -> bool:
-    """Whether orjson's output is JCS once its integral floats are rewritten. Single-byte tests
-    (memchr) decide which expressions must scan: without a supplementary character only a BMP
+    """Whether orjson's output is JCS once its integral floats are rewritten. Substring tests
+    (memchr) decide which expressions must scan: ASCII output (one word-at-a-time test) holds
+    no key-order difference and no noncharacter; without a supplementary character only a BMP
     noncharacter (UTF-8 EF B7 or EF BF …) can be present, and no key order can differ."""
-    if b"null" in out or _EXPONENT.search(out):
+    if b"null" in out:
         return False
+    if b"+" in out and _EXPONENT_PLUS.search(out) or b"e-" in out and _EXPONENT_MINUS.search(out):
+        return False
+    if out.isascii():
+        return True
     if b"\xf0" in out or b"\xf1" in out or b"\xf2" in out or b"\xf3" in out or b"\xf4" in out:
         return not (b"\xee" in out or b"\xef" in out or _NONCHARACTER_UTF8.search(out))
     return not (b"\xef" in out and _BMP_NONCHARACTER_UTF8.search(out))
 
 
-def _without_integral_floats(out: bytes) -> bytes | None:
+def _without_integral_floats(out: bytes, first: int) -> bytes | None:
     """orjson's output with each integral float written as ES6 does (``56.0`` → ``56``,
     ``-0.0`` → ``0``), or None when that takes the walk: a backslash in the output (an escaped
     quote would make the quote count below wrong) or an integral float of 16 digits (beyond
-    2^53−1 it is refused, which the walk does with its reason).
+    2^53−1 it is refused, which the walk does with its reason). ``first`` is where the first
+    candidate was found, so the text before it is not scanned again.
 
     A candidate lies inside a string exactly when an odd number of quotes precede it, since
     without backslashes every quote opens or closes a string; the count runs once over the text."""
     if b"\\" in out:
         return None
     pieces, last, counted, quotes = [], 0, 0, 0
-    for m in _INTEGRAL_FLOAT.finditer(out):
+    for m in _INTEGRAL_FLOAT.finditer(out, first):
         point = m.start()
         quotes += out.count(b'"', counted, point)
         counted = point
         if quotes % 2:
             continue
-        start = point
-        while start and 48 <= out[start - 1] <= 57:  # the integer digits before ".0"
-            start -= 1
-        digits = out[start:point]
-        if not digits or len(digits) >= 16:
+        # The integer digits before ".0": 16 bytes back is enough to see one too many.
+        before = out[max(0, point - 16):point]
+        length = len(before) - len(before.rstrip(_DIGITS))
+        if not length or length >= 16:
             return None
+        start = point - length
         if start and out[start - 1] == 45:  # "-"
             start -= 1
-        pieces += [out[last:start], b"0" if digits == b"0" else out[start:point]]
+        pieces += [out[last:start], b"0" if length == 1 and out[point - 1] == 48 else out[start:point]]
         last = point + 2
     pieces.append(out[last:])
     return b"".join(pieces)
@@ -140,7 +152,8 @@ def canonicalize(value: Any) -> bytes:
         except orjson.JSONEncodeError:
             out = None  # the walk below names the reason
         if out is not None and _orjson_output_is_jcs(out):
-            fixed = _without_integral_floats(out) if _INTEGRAL_FLOAT.search(out) else out
+            candidate = _INTEGRAL_FLOAT.search(out)
+            fixed = _without_integral_floats(out, candidate.start()) if candidate else out
             if fixed is not None:
                 return fixed
     try:
