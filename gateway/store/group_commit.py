@@ -37,8 +37,10 @@ class _Pending:
 
 
 class GroupCommitter:
-    """Runs write jobs ``job(connection)`` in batches through ``transact``, which runs
-    ``batch(connection)`` in one write transaction and returns once it is committed."""
+    """Runs write jobs ``job(transaction)`` in batches through ``transact``, which runs
+    ``batch(transaction)`` in one write transaction and returns once it is committed; the
+    transaction (a :class:`~gateway.store.writes.WriteTransaction`) sets, undoes and
+    releases the savepoint around each job."""
 
     def __init__(self, transact: Callable[[Job], Any], *, name: str = "fpgw-store-writer") -> None:
         self._transact = transact
@@ -90,16 +92,16 @@ class GroupCommitter:
         return batch
 
     def _commit(self, batch: list[_Pending]) -> None:
-        def every_job(conn: Any) -> None:
+        def every_job(transaction: Any) -> None:
             for pending in batch:
                 pending.result = pending.error = None  # a batch run again starts afresh
-                conn.execute("SAVEPOINT job")
+                transaction.savepoint()
                 try:
-                    pending.result = pending.job(conn)
+                    pending.result = pending.job(transaction)
                 except GatewayError as refused:
-                    conn.execute("ROLLBACK TO SAVEPOINT job")
+                    transaction.rollback_to_savepoint()
                     pending.error = refused
-                conn.execute("RELEASE SAVEPOINT job")
+                transaction.release_savepoint()
 
         try:
             self._transact(every_job)

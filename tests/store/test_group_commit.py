@@ -157,3 +157,38 @@ def test_concurrent_submissions_get_consecutive_cursors_and_one_receipt_per_decl
     assert sorted({r.cursor for r in receipts}) == list(range(1, 201))
     assert len({(r.declaration_id, r.cursor) for r in receipts}) == 200
     assert store.verify_audit() == 200 and store.last_cursor() == 200
+
+
+
+
+def test_writes_committed_together_read_and_write_the_counters_once(tmp_path) -> None:
+    """A batch locks and reads the counters once and writes them back once; each Submit in it
+    costs its savepoint, its insert, its audit entry and the release (issue 16: statements
+    are most of the writer's time, and on PostgreSQL each one read a round trip)."""
+    store = SqliteStore(tmp_path / "s.sqlite")
+    statements: list[str] = []
+    release = threading.Event()
+
+    def hold(tx) -> None:  # holds the writer while the writes queue, and traces what follows
+        tx.conn.set_trace_callback(statements.append)
+        release.wait(10)
+
+    holder = threading.Thread(target=store._writer.run, args=(hold,))
+    holder.start()
+    _until(lambda: store._writer._queue.qsize() == 0, "the writer never took the first job")
+    threads = [threading.Thread(target=store.put_declaration, args=(declaration(n),), kwargs={"actor": "a"})
+               for n in range(8)]
+    for t in threads:
+        t.start()
+    _until(lambda: store._writer._queue.qsize() == 8, "the writes never queued")
+    release.set()
+    for t in [holder, *threads]:
+        t.join(10)
+    assert store.verify_audit() == 8 and store.last_cursor() == 8
+    store.close()
+    batch = statements[next(i for i, s in enumerate(statements) if s.startswith("BEGIN")):]
+    kinds = [" ".join(s.split()[:3]) for s in batch]
+    assert kinds.count("SAVEPOINT job") == 8 and kinds.count("INSERT INTO declarations") == 8
+    assert kinds.count("INSERT INTO audit_log") == 8 and kinds.count("RELEASE SAVEPOINT job") == 8
+    assert kinds.count("UPDATE counters SET") == 2 and kinds.count("COMMIT") == 1
+    assert len(batch) == 8 * 4 + 6  # BEGIN, the lock, the audit head, two counters, COMMIT

@@ -269,6 +269,28 @@ def test_concurrent_submissions_across_replicas(store_factory) -> None:
     assert replicas[0].verify_audit() == 9
 
 
+def test_replicas_writing_at_once_keep_one_audit_chain_and_consecutive_cursors(store_factory) -> None:
+    """Each write transaction reads the counters and the audit head once, under the writers'
+    lock: a replica that waited for the lock must see what the other committed meanwhile."""
+    replicas, errors = [store_factory(), store_factory()], []
+
+    def submit(worker: int) -> None:
+        try:
+            for k in range(25):
+                replicas[worker % 2].put_declaration(declaration(1000 * worker + k), actor=f"w{worker}")
+        except Exception as exc:  # collected so the main thread can report it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [r.cursor for r in replicas[0].feed(limit=500)] == list(range(1, 201))
+    assert replicas[1].verify_audit() == 200 and replicas[0].last_cursor() == 200
+
+
 def test_sync_cursor_only_moves_forward(store) -> None:
     assert store.sync_cursor("urn:jjj:platform:beijing") == 0
     store.set_sync_cursor("urn:jjj:platform:beijing", 5)
