@@ -234,13 +234,15 @@ def verify_attestation(
     )
 
 
+_ATTESTATION_TYPES = frozenset(claim_policy(k)["type"] for k in CLAIM_KINDS)
+
+
 def _check_structure(doc: dict[str, Any]) -> None:
     ctx = doc.get("@context")
     if not isinstance(ctx, list) or not ctx or ctx[0] != VC_CONTEXT:
         raise MalformedProof(N_("@context must start with the VC 2.0 context"), path="/@context")
     types = doc.get("type")
-    known = {claim_policy(k)["type"] for k in CLAIM_KINDS}
-    if not isinstance(types, list) or "VerifiableCredential" not in types or not known & set(types):
+    if not isinstance(types, list) or "VerifiableCredential" not in types or not _ATTESTATION_TYPES.intersection(types):
         raise MalformedProof(N_("type must name VerifiableCredential and an attestation type"), path="/type")
     issuer = doc.get("issuer")
     if not (isinstance(issuer, str) or (isinstance(issuer, dict) and isinstance(issuer.get("id"), str))):

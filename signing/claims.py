@@ -11,6 +11,7 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Union
 
@@ -39,8 +40,21 @@ def _camel(name: str) -> str:
     return head + "".join(p.capitalize() for p in rest)
 
 
+_CAPITAL = re.compile(r"(?<!^)([A-Z])")
+
+
+@lru_cache(maxsize=256)
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+    # Cached: every verified attestation spells the same few member names.
+    return _CAPITAL.sub(r"_\1", name).lower()
+
+
+@lru_cache(maxsize=None)
+def _members(cls: type) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A claim class's field names and, of them, the required ones (read once per class)."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    required = tuple(f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+    return frozenset(f.name for f in fields), required
 
 
 class _ClaimBase:
@@ -59,7 +73,7 @@ class _ClaimBase:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Any:
-        known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        known, required = _members(cls)
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key == "kind":
@@ -70,8 +84,7 @@ class _ClaimBase:
             if isinstance(value, list):
                 value = tuple(LossNote.from_json(v) if name == "losses" else v for v in value)
             kwargs[name] = value
-        missing = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-                   if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and f.name not in kwargs]
+        missing = [name for name in required if name not in kwargs]
         if missing:
             raise MalformedProof(N_("{kind} claim lacks {value}", kind=cls.kind, value=_camel(missing[0])), path=f"/credentialSubject/claim/{_camel(missing[0])}")
         try:
