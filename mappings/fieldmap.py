@@ -1,10 +1,10 @@
 """Field tables as data: the declarative part of every mapping.
 
 A format's ``fields.toml`` lists rows ``{canonical, native, type, required, default,
-allow_default, note}``. Both directions are interpreted from the same rows, the docs' mapping
-tables are generated from them, and whatever a row does not consume is found mechanically
-(``unconsumed``), so nothing is lost silently: the mapping either carries it in an extension
-or reports it as dropped.
+allow_default, note}``. Both directions come from the same rows (each generated once into a
+straight-line function, :mod:`mappings.fieldcode`), the docs' mapping tables are generated
+from them, and whatever a row does not consume is found mechanically (``unconsumed``), so
+nothing is lost silently: the mapping either carries it in an extension or reports it as dropped.
 
 Paths are ``/``-separated keys into the canonical *data* form (``gateway.core.model.serde``)
 and into the native JSON-like tree. A segment ``key[field=value]`` selects the list item
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -32,6 +32,7 @@ from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
 from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
+from mappings import fieldcode
 
 _SELECTOR = re.compile(r"^(?P<key>[^\[]+)\[(?P<field>[^=\]]+)=(?P<value>[^\]]+)\]$")
 # What get() gives for a path the tree does not have (None is a value a document may hold).
@@ -87,6 +88,18 @@ class FieldMap:
     def _reverse_codes(self) -> dict[str, dict[str, str]]:
         return {name: {v: k for k, v in table.items()} for name, table in self.codes.items()}
 
+    @cached_property
+    def _generated(self) -> dict[str, Any]:
+        """What the generated functions of :mod:`mappings.fieldcode` call, and then the functions."""
+        env: dict[str, Any] = {
+            "_dt": _decimal_text, "_D": Decimal, "_codes": self.codes, "_rcodes": self._reverse_codes,
+            "_amount": self._amount, "_default": self._default, "_bad_code": self._unknown_code,
+            "_bad_native_code": _unknown_native_code, "_A": ABSENT, "_select": fieldcode.select,
+        }
+        fieldcode.to_canonical(self._compiled, env)
+        fieldcode.to_native(self._compiled, env)
+        return env
+
     # -- canonical -> native ---------------------------------------------------------------
 
     def to_native(
@@ -100,21 +113,7 @@ class FieldMap:
         """Fill a native tree from canonical data; returns it and the canonical paths consumed.
         ``supplied`` are native paths the caller sets afterwards (carried native fields): a
         required row whose canonical value is absent is left to them, neither defaulted nor refused."""
-        native: dict[str, Any] = {}
-        consumed: set[str] = set()
-        for c in self._compiled:
-            rule = c.rule
-            if c.kind == "const":
-                c.native.put(native, rule.default)
-                continue
-            value = c.canonical.consume(canonical, consumed) if c.canonical else ABSENT
-            if value is ABSENT:
-                if rule.required and not (c.canonical and rule.native in supplied):
-                    c.native.put(native, self._default(rule, allow_defaults))
-                    report.defaulted(rule.canonical, rule.native, f"absent; documented default {rule.default!r} used")
-                continue
-            c.native.put(native, self._encode(c, value))
-        return native, consumed
+        return self._generated["to_native"](canonical, report, allow_defaults, supplied)  # type: ignore[no-any-return]
 
     def without_unknown_codes(self, view: dict[str, Any]) -> dict[str, Any]:
         """``view`` less its optional coded values this table cannot express: the callers'
@@ -141,24 +140,12 @@ class FieldMap:
             )
         return rule.default
 
-    def _encode(self, c: _Compiled, value: Any) -> Any:
-        kind = c.kind
-        if kind == "number":
-            return Decimal(value)
-        if kind == "quantity-number":
-            return Decimal(self._amount(c.rule, value, c.arg))
-        if kind == "quantity-decimal":
-            return self._amount(c.rule, value, c.arg)
-        if kind == "code":
-            table = self.codes[c.arg]
-            if value not in table:
-                raise Unrepresentable(
-                    N_("{value!r} has no equivalent in {format_id} {native} (known: {items})", value=value, format_id=self.format_id, native=c.rule.native, items=', '.join(table)),
-                    path=c.rule.canonical,
-                    target=c.rule.native,
-                )
-            return table[value]
-        return value
+    def _unknown_code(self, rule: FieldRule, table: dict[str, str], value: Any) -> None:
+        raise Unrepresentable(
+            N_("{value!r} has no equivalent in {format_id} {native} (known: {items})", value=value, format_id=self.format_id, native=rule.native, items=', '.join(table)),
+            path=rule.canonical,
+            target=rule.native,
+        )
 
     def _amount(self, rule: FieldRule, value: dict[str, str], unit: str) -> str:
         if value.get("unit") != unit:
@@ -172,27 +159,11 @@ class FieldMap:
 
     def to_canonical(self, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], set[str]]:
         """Fill canonical data from a native tree; returns it and the native paths consumed."""
-        canonical: dict[str, Any] = {}
-        consumed: set[str] = set()
-        for c in self._compiled:
-            value = c.native.consume(native, consumed)
-            if value is ABSENT or c.kind == "const" or c.canonical is None:
-                continue
-            c.canonical.put(canonical, self._decode(c, value))
-        return canonical, consumed
+        return self._generated["to_canonical"](native)  # type: ignore[no-any-return]
 
-    def _decode(self, c: _Compiled, value: Any) -> Any:
-        kind = c.kind
-        if kind in ("number", "decimal"):
-            return _decimal_text(value, c.rule.native)
-        if kind in ("quantity-number", "quantity-decimal"):
-            return {"amount": _decimal_text(value, c.rule.native), "unit": c.arg}
-        if kind == "code":
-            reverse = self._reverse_codes[c.arg]
-            if value not in reverse:
-                raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=c.rule.native), path=c.rule.native)
-            return reverse[value]
-        return value
+
+def _unknown_native_code(rule: FieldRule, value: Any) -> None:
+    raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=rule.native), path=rule.native)
 
 
 def _decimal_text(value: Any, native_path: str) -> str:
@@ -243,24 +214,10 @@ class Path:
                     return ABSENT
         return node
 
-    def consume(self, tree: Any, consumed: set[str]) -> Any:
-        """:meth:`get`, adding to ``consumed`` the concrete paths the value takes when found:
-        the path with selectors replaced by list indices (``ids/0/value``), plus the selector
-        fields themselves (``ids/0/scheme``)."""
-        if not self.selective:
-            value = self.get(tree)
-            if value is not ABSENT:
-                consumed.add(self.text)
-            return value
-        found = self.locate(tree)
-        if found is None:
-            return ABSENT
-        value, paths = found
-        consumed.update(paths)
-        return value
-
     def locate(self, tree: Any) -> tuple[Any, list[str]] | None:
-        """The value and the concrete paths it takes (see :meth:`consume`), or None when absent."""
+        """The value and the concrete paths a row reading it consumes, or None when absent: the
+        path with selectors replaced by list indices (``ids/0/value``), plus the selector fields
+        themselves (``ids/0/scheme``)."""
         out: list[str] = []
         selectors: list[str] = []
         node = tree
@@ -337,7 +294,7 @@ def get(tree: Any, path: str) -> Any:
 
 
 def resolve(tree: Any, path: str) -> list[str]:
-    """The concrete paths a rule on ``path`` consumes in ``tree`` (see :meth:`Path.consume`);
+    """The concrete paths a rule on ``path`` consumes in ``tree`` (see :meth:`Path.locate`);
     the path must be present."""
     found = compile_path(path).locate(tree)
     if found is None:
@@ -367,31 +324,43 @@ def leaves(tree: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 def unconsumed(tree: dict[str, Any], consumed: set[str]) -> dict[str, Any]:
     """The leaves of ``tree`` no consumed path covers, as ``{path: value}``, in tree order.
 
-    One walk: each member's path is built once from its parent's and looked up once; a
+    One walk: each member's path is its parent's with one segment added, looked up once; a
     covered member is skipped whole, so its leaves are never visited."""
     out: dict[str, Any] = {}
     if isinstance(tree, dict):
-        _uncovered(tree, "", consumed, out)
+        _uncovered_members(tree, "", consumed, out)
     else:
         _uncovered_by_text(tree, "", consumed, out)
     return out
 
 
-def _uncovered(node: dict[str, Any] | list[Any], prefix: str, consumed: set[str], out: dict[str, Any]) -> None:
-    if isinstance(node, dict):
-        members: Iterable[tuple[Any, Any]] = node.items()
-    else:
-        members = enumerate(node)
-    listed = isinstance(node, list)
-    for key, value in members:
-        path = f"{prefix}/{key}" if prefix or listed else key
-        if not listed and not (isinstance(key, str) and key and "/" not in key):
+def _uncovered_members(node: dict[Any, Any], head: str, consumed: set[str], out: dict[str, Any]) -> None:
+    """``head`` is the object's path and "/" ("" for the root)."""
+    for key, value in node.items():
+        if not (isinstance(key, str) and key and "/" not in key):
             # A member whose name is empty or holds "/" is not one segment of a path.
-            _uncovered_by_text(value, path, consumed, out)
-        elif path in consumed:
+            _uncovered_by_text(value, f"{head}{key}" if head else key, consumed, out)
             continue
-        elif isinstance(value, (dict, list)):
-            _uncovered(value, path, consumed, out)
+        path = head + key
+        if path in consumed:
+            continue
+        if isinstance(value, dict):
+            _uncovered_members(value, path + "/", consumed, out)
+        elif isinstance(value, list):
+            _uncovered_items(value, path, consumed, out)
+        else:
+            out[path] = value
+
+
+def _uncovered_items(items: list[Any], prefix: str, consumed: set[str], out: dict[str, Any]) -> None:
+    for index, value in enumerate(items):
+        path = f"{prefix}/{index}"
+        if path in consumed:
+            continue
+        if isinstance(value, dict):
+            _uncovered_members(value, path + "/", consumed, out)
+        elif isinstance(value, list):
+            _uncovered_items(value, path, consumed, out)
         else:
             out[path] = value
 

@@ -1,0 +1,197 @@
+"""The generated field-table functions do what the rows say, read one by one with
+:class:`mappings.fieldmap.Path`: the same output (values, types, member order), consumed paths,
+report lines and errors, for every shipped table on every example and for drawn tables whose
+paths overlap, select list items and hold every kind of row."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import pkgutil
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gateway import examples
+from gateway.core.errors import GatewayError, MissingRequiredValue
+from gateway.core.model import declaration_to_data
+from gateway.core.report import TranslationReport
+from gateway.translate import read, write
+import mappings
+from mappings import available, fieldcode, get_format
+from mappings.pact import profile as pact_profile
+from mappings.fieldmap import ABSENT, FieldMap, FieldRule, _decimal_text, _unknown_native_code, compile_path, put
+from tests.test_matrix import OPTIONS
+
+# -- the rows read one by one: what the generated code must equal ------------------------------
+
+
+def _found(path: Any, tree: Any, consumed: set[str]) -> Any:
+    if not path.selective:
+        value = path.get(tree)
+        if value is not ABSENT:
+            consumed.add(path.text)
+        return value
+    located = path.locate(tree)
+    if located is None:
+        return ABSENT
+    consumed.update(located[1])
+    return located[0]
+
+
+def _reference_to_canonical(table: FieldMap, native: Any) -> tuple[dict[str, Any], set[str]]:
+    canonical: dict[str, Any] = {}
+    consumed: set[str] = set()
+    for c in table._compiled:
+        value = _found(c.native, native, consumed)
+        if value is ABSENT or c.kind == "const" or c.canonical is None:
+            continue
+        if c.kind in ("number", "decimal"):
+            value = _decimal_text(value, c.rule.native)
+        elif c.kind in ("quantity-number", "quantity-decimal"):
+            value = {"amount": _decimal_text(value, c.rule.native), "unit": c.arg}
+        elif c.kind == "code":
+            reverse = table._reverse_codes[c.arg]
+            if value not in reverse:
+                _unknown_native_code(c.rule, value)
+            value = reverse[value]
+        c.canonical.put(canonical, value)
+    return canonical, consumed
+
+
+def _reference_to_native(table: FieldMap, canonical: Any, report: TranslationReport, allow_defaults: bool,
+                         supplied: frozenset[str]) -> tuple[dict[str, Any], set[str]]:
+    native: dict[str, Any] = {}
+    consumed: set[str] = set()
+    for c in table._compiled:
+        rule = c.rule
+        if c.kind == "const":
+            c.native.put(native, rule.default)
+            continue
+        value = _found(c.canonical, canonical, consumed) if c.canonical else ABSENT
+        if value is ABSENT:
+            if rule.required and not (c.canonical and rule.native in supplied):
+                c.native.put(native, table._default(rule, allow_defaults))
+                report.defaulted(rule.canonical, rule.native, f"absent; documented default {rule.default!r} used")
+            continue
+        if c.kind == "number":
+            value = Decimal(value)
+        elif c.kind in ("quantity-number", "quantity-decimal"):
+            value = table._amount(rule, value, c.arg)
+            value = Decimal(value) if c.kind == "quantity-number" else value
+        elif c.kind == "code":
+            codes = table.codes[c.arg]
+            if value not in codes:
+                table._unknown_code(rule, codes, value)
+            value = codes[value]
+        c.native.put(native, value)
+    return native, consumed
+
+
+def _outcome(run: Any) -> tuple[Any, ...]:
+    report = TranslationReport()
+    try:
+        tree, consumed = run(report)
+    except Exception as exc:  # noqa: BLE001 - a type error from a malformed tree must be the same error too
+        return ("raised", type(exc), str(exc), getattr(exc, "path", None), getattr(exc, "metadata", None), report.entries)
+    return ("returned", repr(tree), consumed, report.entries)
+
+
+def assert_same(table: FieldMap, tree: Any, *, allow_defaults: bool = False, supplied: frozenset[str] = frozenset()) -> None:
+    assert _outcome(lambda _: table.to_canonical(tree, TranslationReport())) == _outcome(
+        lambda _: _reference_to_canonical(table, tree))
+    assert _outcome(lambda r: table.to_native(tree, r, allow_defaults=allow_defaults, supplied=supplied)) == _outcome(
+        lambda r: _reference_to_native(table, tree, r, allow_defaults, supplied))
+
+
+# -- every shipped table on every example ------------------------------------------------------
+
+
+def _shipped_tables() -> list[FieldMap]:
+    """Every table the mappings made when imported (cn-jjj's per-item tables among them)."""
+    for module in pkgutil.walk_packages(mappings.__path__, "mappings."):
+        importlib.import_module(module.name)
+    for profile in ("fields_v2.toml", "fields_v3.toml"):
+        pact_profile.load(profile)
+    return list({id(t): t for t in gc.get_objects() if isinstance(t, FieldMap)}.values())
+
+
+def _example_trees() -> list[Any]:
+    decls = [read(p.read_bytes()).declaration for p in examples.declarations(".json")]
+    trees: list[Any] = [declaration_to_data(d) for d in decls]
+    for decl in decls:
+        for format_id in available():
+            try:
+                trees.append(get_format(format_id).parse(write(decl, format_id, OPTIONS)[0]))
+            except GatewayError:
+                continue
+    # List items too: the cn-jjj item tables read one item each.
+    trees += [item for tree in list(trees) for value in tree.values() if isinstance(value, list)
+              for item in value if isinstance(item, dict)]
+    return trees
+
+
+def test_every_shipped_table_is_generated_as_its_rows_read() -> None:
+    tables, trees = _shipped_tables(), _example_trees()
+    assert len(tables) >= 10 and len(trees) >= 100
+    for table in tables:
+        for tree in trees:
+            assert_same(table, tree)
+            assert_same(table, tree, allow_defaults=True, supplied=frozenset(r.native for r in table.rules[::2]))
+
+
+# -- drawn tables and trees --------------------------------------------------------------------
+
+_SEGMENTS = ["a", "b", "ids", "scheme", "ids[scheme=x]", "ids[scheme=y]", "ids[kind=x]", "a[b=c]"]
+_path = st.lists(st.sampled_from(_SEGMENTS), min_size=1, max_size=3).map("/".join)
+_KINDS = ["string", "strings", "number", "decimal", "quantity-number:kg", "quantity-decimal:kg", "code:k", "const"]
+_rule = st.builds(FieldRule, canonical=st.one_of(st.none(), _path), native=_path, type=st.sampled_from(_KINDS),
+                  required=st.booleans(), default=st.sampled_from([None, "p", "1"]), allow_default=st.booleans())
+_leaf = st.sampled_from([None, "", "x", "p", "q", "P", "1.5", "1e999", 0, 7, True, Decimal("2.5"), 2.5, [], {}, ["a"],
+                         {"amount": "1", "unit": "kg"}, {"amount": "2", "unit": "t"}])
+
+
+@st.composite
+def _trees(draw: st.DrawFn) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for path, value in draw(st.lists(st.tuples(_path, _leaf), max_size=8)):
+        try:
+            put(tree, path, value)
+        except (AttributeError, TypeError):
+            continue  # a path through a leaf put before: the tree keeps what it had
+    return tree
+
+
+@given(rules=st.lists(_rule, min_size=1, max_size=8), trees=st.lists(_trees(), min_size=1, max_size=4),
+       allow_defaults=st.booleans(), supplied=st.frozensets(_path, max_size=3))
+def test_drawn_tables_are_generated_as_their_rows_read(rules: list[FieldRule], trees: list[Any], allow_defaults: bool,
+                                                       supplied: frozenset[str]) -> None:
+    table = FieldMap("drawn", tuple(rules), {"k": {"p": "P", "q": "Q"}})
+    for tree in trees:
+        assert_same(table, tree, allow_defaults=allow_defaults, supplied=supplied)
+
+
+def test_overlapping_output_paths_are_written_row_by_row() -> None:
+    """A row writing a value where another makes an object: the generated code cannot hold the
+    object in a local, so it writes as the rows do."""
+    table = FieldMap("overlap", (FieldRule("a", "x", "string"), FieldRule("b", "x/y", "string")), {})
+    assert not fieldcode.writes_do_not_overlap(compile_path(r.native) for r in table.rules)
+    for tree in ({"a": {"k": 1}, "b": "v"}, {"a": "text", "b": "v"}, {"b": "v"}):
+        assert_same(table, tree)
+
+
+def test_one_selector_field_per_list_or_row_by_row() -> None:
+    paths = [compile_path(p) for p in ("ids[scheme=x]/value", "ids[kind=y]/value")]
+    assert not fieldcode.writes_do_not_overlap(paths)
+    assert not fieldcode.writes_do_not_overlap([compile_path("ids[scheme=x]/value"), compile_path("ids[scheme=y]/scheme")])
+    assert fieldcode.writes_do_not_overlap([compile_path("ids[scheme=x]/value"), compile_path("ids[scheme=y]/value")])
+
+
+def test_a_required_row_without_its_value_refuses_from_generated_code_with_both_paths() -> None:
+    table = FieldMap("demo", (FieldRule("results/total", "total", "number", required=True),), {})
+    with pytest.raises(MissingRequiredValue) as exc:
+        table.to_native({}, TranslationReport())
+    assert (exc.value.path, exc.value.metadata["target"]) == ("results/total", "total")
