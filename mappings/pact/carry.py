@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,7 +24,11 @@ import jsonschema_rs
 
 from gateway.core.errors import SchemaViolation
 from gateway.core.i18n import N_
+from gateway.core.jsonpatch import merge_patch
+from gateway.core.report import TranslationReport
 from mappings.base import json_violations
+from mappings.fieldmap import ABSENT, compile_path, get
+from mappings.pact.profile import Profile
 
 EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"
 EXTENSION_DOCS_URL = "https://jjj-footprint.example/docs/formats/pact"
@@ -106,6 +111,68 @@ def check_extension_data(data: Any, path: str) -> None:
             path=f"{path}/data{first.path.rstrip('/')}",
             violations=violations,
         )
+
+
+# Field-table types a PACT field gives back exactly as the declaration held it (codes may map
+# several canonical values to one; const rows hold none).
+_EXACT_KINDS = frozenset({"string", "integer", "boolean", "datetime", "date", "strings", "number", "decimal",
+                          "quantity-number", "quantity-decimal"})
+
+
+def without_stale(profile: Profile, data: dict[str, Any], patch: dict[str, Any], index: int,
+                  report: TranslationReport) -> dict[str, Any]:
+    """Our extension's patch less what an edited document made stale, each reported dropped.
+
+    The patch restores what the PACT fields cannot hold or hold converted. A value of a field
+    that a table row gives back exactly, outside the unit conversions, is neither: when the
+    field holds something else, the document was changed after we wrote it (a rating filled in
+    where we had to leave the incomplete dqi out, say), and the field, which every PACT reader
+    sees, is read. Only the objects along a removed path are copied; ``patch`` stays as it is."""
+    stale = False
+    for rule in profile.fields.rules:
+        path = rule.canonical
+        if path is None or rule.type.partition(":")[0] not in _EXACT_KINDS or _converted(profile, path):
+            continue
+        ours, theirs = get(patch, path), get(data, path)
+        if ours is ABSENT or ours is None or theirs is ABSENT:
+            continue
+        restored = merge_patch(theirs, ours)
+        if _same_value(restored, theirs):
+            continue
+        patch, stale = compile_path(path).without(patch), True
+        report.dropped(f"extensions/{index}/data/canonical/{path}", path,
+                       f"stale: {rule.native} holds {theirs!r:.60}, which is read; our extension's {restored!r:.60} "
+                       "was written for a document whose field did not hold it")
+    return _pruned(patch) if stale else patch
+
+
+def _converted(profile: Profile, path: str) -> bool:
+    """Canonical values the writer converts on their way to PACT (units, per-unit results)."""
+    return path.startswith("declared_unit/") or (profile.results_per_single_unit and path.startswith("results/"))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal, decimal texts by value (1.50 and 1.5): a spelling the writer keeps is no edit."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, str) and isinstance(b, str) and a != b:
+        try:
+            return Decimal(a) == Decimal(b)
+        except InvalidOperation:
+            return False
+    return a == b
+
+
+def _pruned(patch: dict[str, Any]) -> dict[str, Any]:
+    """The patch without the objects a removal left empty (an empty object would add one)."""
+    out = {}
+    for key, value in patch.items():
+        if isinstance(value, dict) and value:
+            value = _pruned(value)
+            if not value:
+                continue
+        out[key] = value
+    return out
 
 
 def split_extensions(native: dict[str, Any]) -> tuple[tuple[int, dict[str, Any]] | None, list[Any]]:

@@ -157,6 +157,7 @@ def native_to_data(profile: Profile, native: dict[str, Any], report: Translation
             parent, _, key = path.rpartition("/")
             (get(view, parent) if parent else view).pop(key)
             consumed.add(path)
+    structure.drop_unrated(profile, view, consumed, report)
     if not structure.verification_readable(profile, view):
         view["pcf"].pop(profile.verification.rpartition("/")[2], None)
     data, read = profile.fields.to_canonical(view, report)
@@ -176,7 +177,7 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
     if ours is not None:
         index, entry = ours
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        data = merge_patch(data, entry["data"]["canonical"])
+        data = merge_patch(data, carry.without_stale(profile, data, entry["data"]["canonical"], index, report))
     if "version" not in data:
         data["version"] = 0
         report.defaulted(None, "version", f"{profile.id} has no version; 0 used")

@@ -41,6 +41,10 @@ class Profile:
         """The native path of the row reading ``canonical``."""
         return next((r.native for r in self.fields.rules if r.canonical == canonical), None)
 
+    def fields_canonical(self, native: str) -> str | None:
+        """The canonical path of the row writing ``native``."""
+        return next((r.canonical for r in self.fields.rules if r.native == native), None)
+
     @property
     def known_paths(self) -> frozenset[str]:
         """Every property path our schema of this version names (``pcf/dqi``, ``comment``...)."""

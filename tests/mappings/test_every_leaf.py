@@ -53,8 +53,10 @@ def _start(format_id: str) -> dict[str, Any]:
     source = read(example(_STARTS[format_id]).read_bytes(), "cn-jjj-json").declaration
     output, _ = write(source, format_id)
     document = load_json(output)
-    if isinstance(document, dict):
-        document.pop("extensions", None)  # a partner's document: none of our extension
+    # A partner's document: none of our extension; a PACT one keeps ours, whose values must come
+    # back too when the drawn fields meet them (a rating filled in where ours carries one).
+    if isinstance(document, dict) and format_id not in ("pact-v2", "pact-v3"):
+        document.pop("extensions", None)
     return document
 
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.core.errors import MalformedDocument, MissingRequiredValue, SchemaViolation
+from gateway.core.errors import GatewayError, MalformedDocument, MissingRequiredValue, SchemaViolation
 from gateway.core.model import (
     Boundary, Classification, DataQuality, Declaration, DeclaredUnit, GasAmount, GwpSet, Identifier, Method,
     Organisation, Period, Product, ProductRule, Quantity, Results, StageResult, Text, Verification,
@@ -424,6 +424,59 @@ def test_wrong_types_and_malformed_input_are_refused() -> None:
     assert exc.value.path == "/"
     with pytest.raises(MalformedDocument):
         read(b'{"specVersion": "3.0.0", "pcf": {', "pact-v3")
+
+
+@pytest.mark.parametrize("rating", ["7.0", "0.5", "0", "-1"])
+def test_a_v3_rating_off_the_1_to_5_scale_is_read_with_a_warning_and_dropped(rating: str) -> None:
+    # Tech Specs 3.0 DataQualityIndicators: "MUST be between 1 and 5 inclusive", in the text only.
+    document = v3_document(dqi={"technologicalDQR": rating, "geographicalDQR": "2.5", "temporalDQR": "1"})
+    assert official_validator("pact-v3").is_valid(document)
+    reading = read(json.dumps(document).encode(), "pact-v3")
+    dq = reading.declaration.data_quality
+    assert (dq.technological, dq.geographical, dq.temporal) == (None, Decimal("2.5"), Decimal("1"))
+    named = [e for e in reading.report.entries if e.source_path == "pcf/dqi/technologicalDQR"]
+    assert [(e.kind.value, e.target_path) for e in named] == [("warning", None), ("dropped", "data_quality/technological")]
+    assert all(repr(rating) in e.detail for e in named) and "between 1 and 5" in named[0].detail
+    assert not reading.report.lossless
+    assert "dqi" not in reading.declaration.extensions.get("pact-v3", {}).get("pcf", {})  # named, not carried
+
+
+def test_ratings_on_the_scale_are_read_and_the_number_bounds_still_refuse() -> None:
+    reading = read(json.dumps(v3_document(dqi={"technologicalDQR": "5", "geographicalDQR": "1", "temporalDQR": "3.25"})).encode())
+    assert reading.declaration.data_quality.technological == Decimal("5")
+    assert not [e for e in reading.report.entries if "dqi" in (e.source_path or "")]
+    huge = "1" + "0" * 401  # decimal exponent 401, past the bound of 400
+    with pytest.raises(GatewayError) as exc:
+        read(json.dumps(v3_document(dqi={"technologicalDQR": huge, "geographicalDQR": "1", "temporalDQR": "1"})).encode())
+    assert exc.value.reason == "NUMBER_OUT_OF_RANGE" and exc.value.path == "/pcf/dqi/technologicalDQR"
+
+
+def test_a_v2_rating_off_its_1_to_3_scale_is_refused_as_the_official_schema_does() -> None:
+    native, _ = emitted("pact-v2", steel_coil())
+    native["pcf"]["dqi"] = {"coveragePercent": Decimal(90), "technologicalDQR": Decimal(4), "temporalDQR": Decimal(2),
+                            "geographicalDQR": Decimal(2), "completenessDQR": Decimal(2), "reliabilityDQR": Decimal(2)}
+    assert not official_validator("pact-v2").is_valid(load_json(PACT_V2.emit(native)))
+    with pytest.raises(SchemaViolation) as exc:
+        read(PACT_V2.emit(native), "pact-v2")
+    assert exc.value.path == "/pcf/dqi/technologicalDQR"
+
+
+def test_a_field_filled_in_after_we_wrote_the_document_is_read_and_our_stale_value_dropped() -> None:
+    native, _ = emitted("pact-v2", steel_coil())
+    assert "dqi" not in native["pcf"]  # 2.3 needs all six ratings: ours travel in the extension
+    carried = native["extensions"][0]["data"]["canonical"]["data_quality"]
+    native["pcf"]["dqi"] = {"coveragePercent": Decimal(90), "technologicalDQR": Decimal(3), "temporalDQR": Decimal("1.2"),
+                            "geographicalDQR": Decimal(1), "completenessDQR": Decimal(1), "reliabilityDQR": Decimal(1)}
+    reading = read(PACT_V2.emit(native), "pact-v2")
+    dq = reading.declaration.data_quality
+    assert (dq.technological, dq.temporal, dq.geographical) == (Decimal(3), Decimal("1.2"), Decimal(1))
+    stale = {e.source_path: e.target_path for e in reading.report.entries if e.kind.value == "dropped"}
+    assert carried == {"technological": "1.5", "temporal": "1.2", "geographical": "2"}
+    # temporal holds the same value as ours: not stale
+    assert stale == {f"extensions/0/data/canonical/data_quality/{name}": f"data_quality/{name}"
+                     for name in ("technological", "geographical")}
+    again, _ = write(reading.declaration, "pact-v2")
+    assert load_json(again)["pcf"]["dqi"]["technologicalDQR"] == Decimal(3)
 
 
 def test_a_tampered_extension_is_refused_with_its_path() -> None:
