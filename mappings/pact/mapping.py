@@ -157,11 +157,11 @@ def native_to_data(profile: Profile, native: dict[str, Any], report: Translation
             parent, _, key = path.rpartition("/")
             (get(view, parent) if parent else view).pop(key)
             consumed.add(path)
-    structure.drop_unrated(profile, view, consumed, report)
     if not structure.verification_readable(profile, view):
         view["pcf"].pop(profile.verification.rpartition("/")[2], None)
     data, read = profile.fields.to_canonical(view, report)
     consumed |= read
+    structure.drop_unrated(profile, data, report)
     structure.read(profile, view, data, consumed)
     units.from_pact(profile, data)
     return data, consumed

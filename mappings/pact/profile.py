@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -41,9 +41,11 @@ class Profile:
         """The native path of the row reading ``canonical``."""
         return next((r.native for r in self.fields.rules if r.canonical == canonical), None)
 
-    def fields_canonical(self, native: str) -> str | None:
-        """The canonical path of the row writing ``native``."""
-        return next((r.canonical for r in self.fields.rules if r.native == native), None)
+    @cached_property
+    def rating_rows(self) -> tuple[tuple[str, str], ...]:
+        """(native, canonical) of the rows reading a data quality rating (a DQR of the dqi)."""
+        return tuple((r.native, r.canonical) for r in self.fields.rules
+                     if r.canonical and r.native.startswith(self.dqi + "/") and r.native.endswith("DQR"))
 
     @property
     def known_paths(self) -> frozenset[str]:

@@ -15,7 +15,6 @@ from urllib.parse import quote, unquote
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
-from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 from mappings.base import unique
 from mappings.fieldmap import ABSENT, get, put
@@ -470,37 +469,28 @@ def _read_verification(profile: Profile, native: dict[str, Any], data: dict[str,
         consumed.add(f"{profile.verification}/completedAt")
 
 
-def drop_unrated(profile: Profile, view: dict[str, Any], consumed: set[str], report: TranslationReport) -> None:
-    """Data quality ratings off the specification's scale, left out of ``view`` and reported.
+def drop_unrated(profile: Profile, data: dict[str, Any], report: TranslationReport) -> None:
+    """Data quality ratings off the specification's scale, left out of the canonical ``data``
+    read from the fields, and reported.
 
     Tech Specs 3.0: each DQR "MUST be between 1 and 5 inclusive", a rule of the text that the
     official schema (a plain decimal) does not hold, so partners' documents that break it pass
     the schema. Lenient at the border: such a document is read, not refused; the rating itself
     is not one of the 1-5 scale the canonical model holds, so it is named twice, as a warning
     (rule and value) and as dropped. (2.3 states its 1-3 in the official schema itself, which
-    refuses the document before this.) ``view``'s objects along the path are copies already."""
-    dqi = get(view, profile.dqi)
-    if not isinstance(dqi, dict) or not profile.dqr_max:
+    refuses the document before this.) The rows' reading has met the number bounds already."""
+    quality = data.get("data_quality")
+    if not quality or not profile.dqr_max:
         return
     limit = Decimal(profile.dqr_max)
-    kept = dict(dqi)
-    for key, value in dqi.items():
-        if not key.endswith("DQR") or isinstance(value, bool):
+    for native, canonical in profile.rating_rows:
+        rating = get(data, canonical)
+        if rating is ABSENT or 1 <= Decimal(rating) <= limit:
             continue
-        path = f"{profile.dqi}/{key}"
-        # A text meets the number bounds before any arithmetic (the reliability rules hold here too).
-        rating = read_number(value, "/" + path, ijson=False) if isinstance(value, str) else Decimal(value)
-        if 1 <= rating <= limit:
-            continue
-        del kept[key]
-        consumed.add(path)
-        report.warning(path, f"{profile.id} DataQualityIndicators: a DQR must be between 1 and {profile.dqr_max} "
-                             f"inclusive; value {value!r} read as absent")
-        report.dropped(path, profile.fields_canonical(path),
-                       f"{value!r} is off the 1-{profile.dqr_max} data quality rating scale; not read")
-    if len(kept) != len(dqi):
-        parent, _, key = profile.dqi.rpartition("/")
-        get(view, parent)[key] = kept
+        del quality[canonical.rpartition("/")[2]]
+        report.warning(native, f"{profile.id} DataQualityIndicators: a DQR must be between 1 and {profile.dqr_max} "
+                               f"inclusive; value {rating!r} read as absent")
+        report.dropped(native, canonical, f"{rating!r} is off the 1-{profile.dqr_max} data quality rating scale; not read")
 
 
 def verification_readable(profile: Profile, native: dict[str, Any]) -> bool:
