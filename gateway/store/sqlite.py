@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.errors import ConfigurationError, StoreError
 from ..core.i18n import N_
 from ._sql import SqlStore
+from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .failures import store_failure
 
 
@@ -26,10 +27,13 @@ class SqliteStore(SqlStore):
     means durably stored. Writers of this file in every gateway process first take an
     exclusive ``flock`` on ``<file>-lock``: the kernel wakes a waiting writer as soon as the
     lock is free, where SQLite's busy handler would sleep and retry (1 ms growing to 100 ms)
-    and let later writers overtake it (several server processes share one file).
+    and let later writers overtake it (several server processes share one file). WAL
+    checkpoints run on a thread of their own (:mod:`gateway.store.checkpoint`), not inside a
+    commit.
     """
 
     dialect = "sqlite"
+    _checkpointer: Checkpointer | None = None
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000) -> None:
         if str(path) == ":memory:":
@@ -45,6 +49,7 @@ class SqliteStore(SqlStore):
         self._writers_file = open(self.path.with_name(self.path.name + "-lock"), "ab")  # noqa: SIM115 - kept open until close
         with self._transaction(write=True) as conn:
             self._migrate(conn)
+        self._checkpointer = Checkpointer(self._open, self._exclusive)
         self._start_writer()
 
     def _open(self) -> sqlite3.Connection:
@@ -53,6 +58,7 @@ class SqliteStore(SqlStore):
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise StoreError(N_("cannot open the SQLite store {path}: {exc}", path=str(self.path), exc=str(exc))) from exc
@@ -94,6 +100,8 @@ class SqliteStore(SqlStore):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            if write and self._checkpointer is not None:
+                self._checkpointer.wrote()
         except sqlite3.Error as exc:
             roll_back(conn)
             raise store_failure(exc, "SQLite") from exc
@@ -103,6 +111,8 @@ class SqliteStore(SqlStore):
 
     def close(self) -> None:
         self._stop_writer()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         with self._lock:
             self._closed = True
             for conn in self._connections:
