@@ -21,6 +21,7 @@ import itertools
 import multiprocessing
 import os
 import queue
+import signal
 import tempfile
 import threading
 import time
@@ -49,14 +50,17 @@ def _bare_echo(conn, workers: int) -> None:
 
 
 def serve_gateway(conn, config) -> None:
-    """The gateway with ``config`` (a ServerConfig, built by the caller) until told to stop."""
-    from gateway.server import create_server
+    """The gateway with ``config`` (a ServerConfig, built by the caller) as ``fpgw serve`` runs
+    it (serve_one: the same set-up of the process), until told to stop (then SIGTERM, its
+    graceful shutdown)."""
+    from gateway.server.app import serve_one
 
-    server, port = create_server(config)
-    server.start()
-    conn.send(port)
-    conn.recv()
-    server.stop(0)
+    def stop_when_told() -> None:
+        conn.recv()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop_when_told, daemon=True).start()
+    serve_one(config, on_started=conn.send)
 
 
 def _gateway_config(workers: int, store_url: str, schema: str):

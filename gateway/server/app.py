@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import gc
 import logging
 import signal
 import threading
@@ -262,6 +263,10 @@ def serve_one(config: ServerConfig, *, on_started: Callable[[int], None] | None 
     gateway, port = create_server(config, **kwargs)
     try:
         gateway.start()
+        # What is loaded by now (modules, schemas, fonts, the servicers) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it while every
+        # thread waits (36 ms each on an idle machine, 150 ms on a loaded one, in Submit's tail).
+        gc.freeze()
         if on_started is not None:
             on_started(port)
         wait_for_signals(gateway, reload)
