@@ -54,6 +54,7 @@ class GatewayMetrics:
                                     ["method", "reason"], registry=r)
         self.rpc_latency = Histogram("fpgw_rpc_latency_seconds", "RPC handling time, by method and reason.",
                                      ["method", "reason"], buckets=LATENCY_BUCKETS, registry=r)
+        self._rpc_series: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.rest_requests = Counter("fpgw_rest_requests", "REST requests handled, by method, route and status.",
                                      ["method", "route", "status"], registry=r)
         self.rest_latency = Histogram("fpgw_rest_latency_seconds", "REST request handling time.",
@@ -69,9 +70,15 @@ class GatewayMetrics:
                                             ["peer", "reason"], registry=r)
 
     def observe_rpc(self, method: str, reason: str, seconds: float) -> None:
-        label = method_label(method)
-        self.rpc_requests.labels(label, reason).inc()
-        self.rpc_latency.labels(label, reason).observe(seconds)
+        # Every call: the two labelled series are looked up once per (method, reason), not with
+        # labels() (a lock and a label check each) per call; methods and reasons are finite sets.
+        series = self._rpc_series.get((method, reason))
+        if series is None:
+            label = method_label(method)
+            series = self._rpc_series.setdefault(
+                (method, reason), (self.rpc_requests.labels(label, reason), self.rpc_latency.labels(label, reason)))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def observe_rest(self, method: str, route: str, status: int, seconds: float) -> None:
         """For the REST host: one handled request (``route`` is the pattern, not the path)."""

@@ -26,7 +26,7 @@ from ..core.errors import (
     UnknownFormat,
 )
 from ..core.i18n import N_
-from ..core.report import EntryKind
+from ..core.report import EntryKind, TranslationReport
 from ..reports import translation_report_html
 from ..translate import Translation, one_document, read, translate
 from .status import item_error
@@ -34,9 +34,10 @@ from .streams import in_order
 from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 
 log = logging.getLogger("gateway.server")
-_KINDS = {kind.value: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
+_KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
           for kind in EntryKind}
 STREAM_WINDOW = 4  # documents of one TranslateStream in work at once
+_NO_OPTIONS = TranslateOptions.from_mapping({})
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
 
@@ -51,23 +52,31 @@ def request_format(format_id: str, field: str) -> Format:
 
 def source_format(document: document_pb2.Document) -> Format:
     """The document's format (detected when unnamed); a media type that contradicts it is refused."""
-    if not document.content:
+    return content_format(document.format_id, document.media_type, document.content)
+
+
+def content_format(format_id: str, media_type: str, content: bytes) -> Format:
+    """:func:`source_format` of a document's fields (the content unwrapped from an envelope,
+    without copying it into a new message)."""
+    if not content:
         raise InvalidRequest(N_("the document is empty"), path="document.content")
-    if document.format_id:
-        fmt = request_format(document.format_id, "document.format_id")
+    if format_id:
+        fmt = request_format(format_id, "document.format_id")
     else:
         try:
-            fmt = detect_format(document.content)
+            fmt = detect_format(content)
         except UnknownFormat as error:
             raise UnknownFormat(error.message, path="document.format_id", **error.metadata) from None
     accepted = {fmt.media_type} | _GENERIC_MEDIA_TYPES.get(fmt.syntax, set())
-    if document.media_type and document.media_type not in accepted:
+    if media_type and media_type not in accepted:
         raise InvalidDocument(N_("media type {media_type!r} is not one {id} is exchanged as "
-                              "({items})", media_type=document.media_type, id=fmt.id, items=', '.join(sorted(accepted))), path="document.media_type")
+                              "({items})", media_type=media_type, id=fmt.id, items=', '.join(sorted(accepted))), path="document.media_type")
     return fmt
 
 
 def options_from(values: Mapping[str, str], supplied: Mapping[str, str] | None = None) -> TranslateOptions:
+    if not values and not supplied:  # most requests: nothing to parse or check per call
+        return _NO_OPTIONS
     try:
         options = TranslateOptions.from_mapping(values, supplied)
         for path in options.supplied:
@@ -78,17 +87,16 @@ def options_from(values: Mapping[str, str], supplied: Mapping[str, str] | None =
         raise InvalidRequest(error.message, path=f"{field}.{error.path}" if error.path else field) from error
 
 
-def report_message(report: dict[str, Any]) -> translation_pb2.TranslationReport:
-    """The report message from a report in ``TranslationReport.as_dict()`` form (the dict the
-    JSON and the attested claim are made from, so the three cannot disagree)."""
-    message = translation_pb2.TranslationReport(lossless=report["lossless"],
-                                                source_format_id=report["sourceFormat"] or "",
-                                                target_format_id=report["targetFormat"] or "")
-    add = message.entries.add
-    for entry in report["entries"]:
-        add(kind=_KINDS[entry["kind"]], source_path=entry["sourcePath"] or "", target_path=entry["targetPath"] or "",
-            detail=entry["detail"])
-    return message
+def report_message(report: TranslationReport) -> translation_pb2.TranslationReport:
+    """The report message, read from the same entries as ``report.as_dict()`` (which the JSON,
+    the page and the attested claim are made from, so none can disagree), without building
+    that dict when no one asked for it. The entries are given as dicts: upb builds them in place,
+    where entry messages made first would be built and then copied into the report."""
+    return translation_pb2.TranslationReport(
+        lossless=report.lossless, source_format_id=report.source_format or "", target_format_id=report.target_format or "",
+        entries=[{"kind": _KINDS[e.kind], "source_path": e.source_path or "", "target_path": e.target_path or "",
+                  "detail": e.detail} for e in report.entries],
+    )
 
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
@@ -106,16 +114,17 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
             raise InvalidRequest(N_("target_format_id is required"), path="target_format_id")
         request_format(target, "target_format_id")
         content = one_document(document.content)
-        fmt = source_format(document_pb2.Document(format_id=document.format_id, media_type=document.media_type,
-                                                  content=content))
+        fmt = content_format(document.format_id, document.media_type, content)
         result = translate(content, target, source=fmt.id, options=options_from(options, supplied))
-        report = result.report.as_dict()  # once: the message, the JSON, the page and the claim read it
         response = translation_pb2.TranslateResponse(
             document=document_pb2.Document(format_id=result.target_format,
                                            media_type=get_format(result.target_format).media_type,
                                            content=result.output),
-            report=report_message(report),
+            report=report_message(result.report),
         )
+        if not (report_json or attest or report_html):
+            return response
+        report = result.report.as_dict()  # once: the JSON, the page and the claim read it
         if report_json:
             response.report_json = canonicalize(report)
         if attest:
