@@ -23,14 +23,14 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
-from gateway.core.parsing import read_number
+from gateway.core.parsing import MAX_DECIMAL_EXPONENT, MAX_NUMBER_CHARS, MAX_SIGNIFICANT_DIGITS, read_number
 from gateway.core.report import TranslationReport
 from mappings import fieldcode
 
@@ -166,12 +166,26 @@ def _unknown_native_code(rule: FieldRule, value: Any) -> None:
     raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=rule.native), path=rule.native)
 
 
+# A decimal text this short with no exponent meets the number bounds by its length alone: it
+# has no more significant digits than characters, and the decimal exponent of its leading digit
+# is no further from zero than its length. Only whether it is a finite number is left to ask.
+_SHORT_DECIMAL = min(MAX_SIGNIFICANT_DIGITS, MAX_DECIMAL_EXPONENT, MAX_NUMBER_CHARS)
+
+
 def _decimal_text(value: Any, native_path: str) -> str:
     if isinstance(value, str):
         # A decimal carried as a string meets the number bounds before any arithmetic.
-        read_number(value, "/" + native_path, ijson=False)
+        if not (len(value) <= _SHORT_DECIMAL and "e" not in value and "E" not in value and _finite(value)):
+            read_number(value, "/" + native_path, ijson=False)
         return value
-    return format(Decimal(value), "f")
+    return format(value if type(value) is Decimal else Decimal(value), "f")
+
+
+def _finite(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 # -- paths ---------------------------------------------------------------------------------

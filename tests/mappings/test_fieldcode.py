@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from gateway import examples
 from gateway.core.errors import GatewayError, MissingRequiredValue
 from gateway.core.model import declaration_to_data
+from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 from gateway.translate import read, write
 import mappings
@@ -195,3 +196,18 @@ def test_a_required_row_without_its_value_refuses_from_generated_code_with_both_
     with pytest.raises(MissingRequiredValue) as exc:
         table.to_native({}, TranslationReport())
     assert (exc.value.path, exc.value.metadata["target"]) == ("results/total", "total")
+
+
+@given(text=st.one_of(st.text(alphabet="0123456789.-+eE _", max_size=40), st.sampled_from(
+    ["Infinity", "-NaN", "sNaN", "1e999", "0." + "0" * 40 + "1", "1" * 34, "1" * 35, " 2.5 ", "1_000", "١٢"])))
+def test_a_decimal_text_is_refused_exactly_when_the_number_rule_refuses_it(text: str) -> None:
+    """The short path of ``_decimal_text`` (short texts with no exponent) asks only whether the
+    text is a finite number; every text is still accepted or refused as ``read_number`` does."""
+    try:
+        read_number(text, "/pcf/x", ijson=False)
+    except GatewayError as exc:
+        with pytest.raises(type(exc)) as raised:
+            _decimal_text(text, "pcf/x")
+        assert (str(raised.value), raised.value.path) == (str(exc), exc.path)
+    else:
+        assert _decimal_text(text, "pcf/x") == text
