@@ -95,7 +95,12 @@ def _put(data: dict[str, Any], parts: list[str], value: Any, path: str) -> tuple
                 node.setdefault(part, child)
         where.append(part)
         if following is not None:
-            node = node[int(part)] if isinstance(node, list) else node[part]
+            # Each container on the way is a copy: the data share members with the declaration
+            # (its extensions) and with the data before the empty texts were left out.
+            key: Any = int(part) if isinstance(node, list) else part
+            child = node[key]
+            node[key] = dict(child) if isinstance(child, dict) else list(child) if isinstance(child, list) else child
+            node = node[key]
     return "/".join(where), old
 
 

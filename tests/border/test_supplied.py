@@ -11,10 +11,10 @@ import pytest
 from gateway.core.errors import ConfigurationError
 from gateway.core.model import DeclaredUnit, Quantity
 from gateway.core.parsing import load_json
-from gateway.core.report import EntryKind
+from gateway.core.report import EntryKind, TranslationReport
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions
-from mappings.supply import check_path
+from mappings.supply import check_path, supply
 
 from .documents import TO_REGIONAL, USCC, footprint, raw
 
@@ -33,6 +33,17 @@ def test_a_supplied_value_that_replaces_one_says_so() -> None:
     _, report = write(decl, "pact-v3", TranslateOptions.from_mapping({}, {"product/description/en": "Ethanol 96%"}))
     [entry] = [e for e in report.entries if e.kind is EntryKind.SUPPLIED]
     assert "replaces" in entry.detail and "Ethanol, 95% solution" in entry.detail
+
+
+def test_supplying_leaves_the_declaration_it_was_given_as_it_was() -> None:
+    decl = read(raw(footprint())).declaration
+    decl = dataclasses.replace(decl, extensions={**decl.extensions, "example": {"note": "kept"}},
+                               product=dataclasses.replace(decl.product, description=None))
+    before = (json.dumps(decl.extensions, sort_keys=True, default=str), decl.organisation.ids)
+    supplied = supply(decl, {"extensions/example": {"note": "supplied"}, "organisation/ids/-": {"scheme": "uscc", "value": USCC}},
+                      TranslationReport())
+    assert supplied.extensions["example"] == {"note": "supplied"} and len(supplied.organisation.ids) == len(decl.organisation.ids) + 1
+    assert (json.dumps(decl.extensions, sort_keys=True, default=str), decl.organisation.ids) == before
 
 
 def test_a_v2_footprint_per_litre_gets_its_mass_to_reach_v3() -> None:
