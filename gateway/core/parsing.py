@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -68,6 +69,8 @@ def pointer(parent: str, token: str | int) -> str:
 
 def check_text(value: str, path: str = "/") -> None:
     """Refuse a lone surrogate or a noncharacter, naming where it is and which it is."""
+    if value.isascii():  # O(1) in CPython; no forbidden character is ASCII
+        return
     found = _FORBIDDEN.search(value)
     if found is None:
         return
@@ -94,7 +97,9 @@ def read_number(literal: str, path: str = "/", *, ijson: bool = True) -> int | D
         raise MalformedDocument(N_("{value!r} is not a number", value=literal[:40]), path=path) from None
     if not value.is_finite():
         raise MalformedDocument(N_("{value!r} is not a finite number", value=literal[:40]), path=path)
-    check_decimal_bounds(value, path)
+    # A literal this short holds no more digits than the bound: only the exponent needs a look.
+    if len(literal) > MAX_SIGNIFICANT_DIGITS or not -MAX_DECIMAL_EXPONENT <= value.adjusted() <= MAX_DECIMAL_EXPONENT:
+        check_decimal_bounds(value, path)
     integer = literal.lstrip("+-").isdigit()
     if ijson:
         check_ijson_number(value, integer, path)
@@ -142,11 +147,31 @@ class _Refused:
         self.error = error
 
 
+# Whether the document being read on this thread holds a refused number: the walk that gives
+# it its path runs only then.
+_reading = threading.local()
+
+
 def _json_number(literal: str) -> Any:
     try:
         return read_number(literal)
     except (NumberOutOfRange, NotIJson, MalformedDocument) as exc:
+        _reading.refused = True
         return _Refused(exc)
+
+
+def _json_int(literal: str) -> Any:
+    # At most 15 digits after a sign: within ±(2^53−1), so every bound holds (JSON has no
+    # leading zeros or other spellings for int() to read differently from Decimal).
+    return int(literal) if len(literal) < 16 else _json_number(literal)
+
+
+def _json_float(literal: str) -> Any:
+    # No exponent, at most 34 characters and at most 15 before the point: within the digit and
+    # exponent bounds, and a non-integral double below 1e15 (every I-JSON test passes).
+    if len(literal) <= MAX_SIGNIFICANT_DIGITS and literal.find(".") < 16 and "e" not in literal and "E" not in literal:
+        return Decimal(literal)
+    return _json_number(literal)
 
 
 def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -172,25 +197,42 @@ def _reject_constant(name: str) -> Any:
     raise MalformedDocument(N_("{name} is not a JSON number", name=name))
 
 
+# One decoder for every call (building one costs more than the numbers of a small document).
+_DECODER = json.JSONDecoder(
+    parse_float=_json_float, parse_int=_json_int, parse_constant=_reject_constant, object_pairs_hook=no_duplicate_keys
+)
+# How a forbidden character can be written in UTF-8 JSON text: U+FDD0..U+FDEF begin with the
+# bytes EF B7, every U+nFFFE and U+nFFFF ends with BF BE or BF BF, and an escape is that of a
+# surrogate (paired or not: the pair may spell an astral noncharacter), U+FDD0..U+FDEF or
+# U+FFFE/U+FFFF. A text holding none of these holds no forbidden string; one holding any is walked.
+# Each pattern begins with a literal byte, which the regex engine finds far faster than a
+# character class or a two-byte ``in``.
+_NONCHARACTER_UTF8 = re.compile(rb"\xef\xb7")
+_NONCHARACTER_END_UTF8 = re.compile(rb"\xbf[\xbe\xbf]")
+_FORBIDDEN_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|[fF][dD][dDeE]|[fF][fF][fF][eEfF])")
+
+
 def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Strict JSON: UTF-8 (or UTF-16/32 with a BOM, RFC 8259 §8.1), no duplicate keys, no NaN/Infinity, numbers with a fraction or
     exponent as ``Decimal`` (never float), bounded size and nesting, and the text and
-    number rules of the module doc (each refusal with its JSON Pointer)."""
+    number rules of the module doc (each refusal with its JSON Pointer).
+
+    The numbers are checked on their text as they are parsed; the text rule and the depth are
+    decided from the bytes when they can be (no forbidden character can be in them, fewer
+    brackets than the depth limit), and the tree is walked (:func:`check_tree`) only when not."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     _check_size(data, max_bytes)
+    raw = as_utf8(data)
     try:
-        text = as_utf8(data).decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedDocument(N_("not UTF-8 at byte {start}", start=exc.start)) from None
+    _reading.refused = False
     try:
-        value = json.loads(
-            text,
-            parse_float=_json_number,
-            parse_int=_json_number,
-            parse_constant=_reject_constant,
-            object_pairs_hook=no_duplicate_keys,
-        )
+        # json.loads refuses a byte order mark left in the text before it parses (the decoder
+        # itself does not): its own words for it.
+        value = json.loads(text) if text.startswith("\ufeff") else _DECODER.decode(text)
     except RecursionError:
         raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth) from None
     except json.JSONDecodeError as exc:
@@ -198,8 +240,36 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
             N_("malformed JSON: {msg} at line {lineno} column {colno}", msg=exc.msg, lineno=exc.lineno, colno=exc.colno),
             line=exc.lineno, column=exc.colno,
         ) from None
-    check_tree(value, max_depth)
+    if (
+        _reading.refused
+        or _may_hold_forbidden(raw)
+        or (raw.count(b"{") + raw.count(b"[") > max_depth and _deeper_than(value, max_depth))
+    ):
+        check_tree(value, max_depth)
     return value
+
+
+def _may_hold_forbidden(raw: bytes) -> bool:
+    return (
+        _NONCHARACTER_UTF8.search(raw) is not None
+        or _NONCHARACTER_END_UTF8.search(raw) is not None
+        or (b"\\" in raw and _FORBIDDEN_ESCAPE.search(raw) is not None)
+    )
+
+
+def _deeper_than(value: Any, max_depth: int) -> bool:
+    """Whether a container of the tree lies deeper than ``max_depth`` (the root is at 1)."""
+    kind = type(value)
+    stack = [(value, 1)] if kind is dict or kind is list else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return True
+        for child in node.values() if type(node) is dict else node:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+    return False
 
 
 def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
@@ -212,13 +282,13 @@ def check_tree(value: Any, max_depth: int = MAX_DEPTH) -> None:
         item, depth, link = stack.pop()
         kind = type(item)
         if kind is str:
-            if forbidden(item) is not None:
+            if not item.isascii() and forbidden(item) is not None:
                 check_text(item, _spell(link))
         elif kind is dict:
             if depth > max_depth:
                 raise DocumentTooLarge(N_("JSON nesting deeper than {max_depth}", max_depth=max_depth), limit=max_depth, path=_spell(link))
             for k, v in item.items():
-                if forbidden(k) is not None:
+                if not k.isascii() and forbidden(k) is not None:
                     check_text(k, _spell((link, k)))
                 stack.append((v, depth + 1, (link, k)))
         elif kind is list:

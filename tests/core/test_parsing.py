@@ -5,11 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gateway.core.errors import DocumentTooLarge, HostileDocument, InvalidDocument, MalformedDocument
-from gateway.core.parsing import FORBIDDEN_TEXT, MAX_DOCUMENT_BYTES, MAX_SAFE_INTEGER, dump_json, load_json, load_xml
+from gateway.core.errors import DocumentTooLarge, GatewayError, HostileDocument, InvalidDocument, MalformedDocument, NumberOutOfRange
+from gateway.core.parsing import (
+    FORBIDDEN_TEXT,
+    MAX_DOCUMENT_BYTES,
+    MAX_SAFE_INTEGER,
+    _Refused,
+    check_decimal_bounds,
+    check_tree,
+    dump_json,
+    load_json,
+    load_xml,
+    no_duplicate_keys,
+    read_number,
+)
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -120,3 +132,106 @@ def test_arbitrary_bytes_never_crash_the_parsers(data: bytes) -> None:
             parse(data)
         except InvalidDocument:  # malformed, hostile, too large, or outside the text and number rules
             pass
+
+
+# load_json decides the text rule and the depth from the bytes, and checks numbers on their
+# text as they are parsed, walking the tree only when the bytes say it might break a rule.
+# Whatever it skips, the answer is the one of the full walk over the same tree.
+def _walked(doc: bytes) -> tuple[str, str | None] | list:
+    """The reference: the same decoder, then check_tree over every node."""
+    try:
+        tree = _json_tree(doc)
+        check_tree(tree)
+    except GatewayError as exc:
+        return exc.reason, exc.path
+    return [tree]
+
+
+def _json_tree(doc: bytes):
+    import json
+
+    return json.loads(doc, parse_float=_numbers_read_whole, parse_int=_numbers_read_whole, object_pairs_hook=no_duplicate_keys)
+
+
+def _numbers_read_whole(literal: str):
+    try:
+        return read_number(literal)
+    except GatewayError as exc:
+        return _Refused(exc)
+
+
+def _loaded(doc: bytes) -> tuple[str, str | None] | list:
+    try:
+        return [load_json(doc)]
+    except GatewayError as exc:
+        return exc.reason, exc.path
+
+
+# Every character class the text rule is about: ASCII, CJK and fullwidth forms, characters whose
+# UTF-8 shares bytes with a noncharacter's (U+00B7, U+4FFE, U+1FFFD), the noncharacters and
+# lone surrogates themselves.
+_risky = st.sampled_from(["a", "\\", '"', "中", "，", "·", "\u4ffe", "\U0001fffd", "\U0001f602", "\ufdd0", "\ufdef",
+                          "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff", "\ud800", "\udfff", "\ud83d"])
+_risky_text = st.lists(_risky, max_size=6).map("".join)
+_risky_values = st.recursive(
+    st.none() | st.integers(-(2**60), 2**60) | _risky_text
+    | st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: d.normalize() if d.adjusted() < 500 else d),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_risky_text, children, max_size=3),
+    max_leaves=12,
+)
+
+
+def _dumped(value, ascii_only: bool) -> bytes:
+    import json
+
+    # Raw UTF-8 where it can be: a lone surrogate, which UTF-8 cannot hold, is written as its escape.
+    return json.dumps(value, ensure_ascii=ascii_only, default=str).encode("utf-8", "backslashreplace")
+
+
+@given(_risky_values, st.booleans())
+@example({"k": "\udfff"}, True)
+@example(["\U0001fffe"], True)
+@example(["\ufdef"], True)
+@example({"\udc00": 1}, False)
+def test_the_fast_checks_answer_as_the_full_walk(value, ascii_only: bool) -> None:
+    doc = _dumped(value, ascii_only)
+    assert _loaded(doc) == _walked(doc)
+
+
+@given(st.integers(1, 80), st.integers(0, 80), st.sampled_from(['{"a":', "[", '{"a":[']))
+def test_the_depth_limit_is_the_full_walk_s(depth: int, wide: int, opening: str) -> None:
+    closing = {'{"a":': "}", "[": "]", '{"a":[': "]}"}[opening]
+    doc = ("[" + "[]," * wide + opening * depth + "1" + closing * depth + "]").encode()
+    assert _loaded(doc) == _walked(doc)
+
+
+_number_literals = st.from_regex(r"\A-?(0|[1-9][0-9]{0,40})(\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?\Z")
+
+
+@given(_number_literals)
+@example("9007199254740993")  # 2^53 + 1, the first integer past the bound
+@example("-9007199254740992")
+@example("9007199254740993.5")  # its double is integral
+@example("123456789012345678.25")
+def test_numbers_read_as_the_number_rule_reads_them(literal: str) -> None:
+    doc = f'{{"n": [{literal}]}}'.encode()
+    loaded, walked = _loaded(doc), _walked(doc)
+    assert loaded == walked
+    if isinstance(loaded, list):
+        assert type(loaded[0]["n"][0]) is type(walked[0]["n"][0])
+
+
+@given(st.from_regex(r"\A[+-]?([0-9]{1,40}(\.[0-9]{0,40})?|\.[0-9]{1,40})([eE][+-]?[0-9]{1,4})?\Z"))
+def test_read_number_refuses_exactly_what_the_bounds_refuse(literal: str) -> None:
+    value = Decimal(literal)
+    try:
+        check_decimal_bounds(value)
+        expected = None
+    except NumberOutOfRange as exc:
+        expected = exc.message
+    try:
+        read_number(literal, ijson=False)
+        got = None
+    except NumberOutOfRange as exc:
+        got = exc.message
+    assert got == expected
