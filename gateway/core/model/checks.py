@@ -27,6 +27,8 @@ _CARBON = ("fossil_carbon_content", "biogenic_carbon_content", "packaging_biogen
 _NON_NEGATIVE = ("fossil", "biogenic_emissions", "dluc", "aircraft", "packaging") + _CARBON
 _REMOVALS = ("fossil_removals", "biogenic_removals")
 _DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
+_PERCENTAGES = ("primary_data_share", "coverage")
+_ZERO, _ONE, _FIVE, _HUNDRED = Decimal(0), Decimal(1), Decimal(5), Decimal(100)
 
 
 def check_declaration(decl: Declaration, *, identifiers: bool = True) -> None:
@@ -72,10 +74,11 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
         yield FieldViolation("product/sector", N_("unknown sector {sector!r}; known: {items}", sector=decl.product.sector, items=', '.join(codelists.sectors())))
     yield from _check_unit(decl)
     r = decl.results
-    for name in _EMISSIONS:
-        yield from _check_quantity(getattr(r, name), f"results/{name}", EMISSION_UNIT)
-    for name in _CARBON:
-        yield from _check_quantity(getattr(r, name), f"results/{name}", CARBON_UNIT)
+    for names, unit in ((_EMISSIONS, EMISSION_UNIT), (_CARBON, CARBON_UNIT)):
+        for name in names:
+            q = getattr(r, name)
+            if q is not None and q.unit != unit:
+                yield _wrong_unit(f"results/{name}", unit, q)
     for name in _NON_NEGATIVE:
         q = getattr(r, name)
         if q is not None and q.amount < 0:
@@ -91,7 +94,8 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
         if s.stage in seen:
             yield FieldViolation(f"stages/{i}/stage", N_("stage {stage!r} appears twice", stage=s.stage))
         seen.add(s.stage)
-        yield from _check_quantity(s.value, f"stages/{i}/value", EMISSION_UNIT)
+        if s.value.unit != EMISSION_UNIT:
+            yield _wrong_unit(f"stages/{i}/value", EMISSION_UNIT, s.value)
     gases = codelists.gwp_sets()["AR6"]
     inventoried: set[str] = set()
     for i, g in enumerate(decl.gases):
@@ -107,11 +111,14 @@ def _violations(decl: Declaration, identifiers: bool = True) -> Iterator[FieldVi
             yield FieldViolation(f"gases/{i}/mass/amount", N_("must not be negative"))
     dq = decl.data_quality
     if dq is not None:
-        for name in ("primary_data_share", "coverage"):
-            yield from _check_range(getattr(dq, name), f"data_quality/{name}", Decimal(0), Decimal(100))
-        for name in _DQR:
-            yield from _check_range(getattr(dq, name), f"data_quality/{name}", Decimal(1), Decimal(5))
-    yield from _check_range(decl.method.exempted_share, "method/exempted_share", Decimal(0), Decimal(100))
+        for names, low, high in ((_PERCENTAGES, _ZERO, _HUNDRED), (_DQR, _ONE, _FIVE)):
+            for name in names:
+                value = getattr(dq, name)
+                if value is not None and not low <= value <= high:
+                    yield _out_of_range(f"data_quality/{name}", low, high, value)
+    share = decl.method.exempted_share
+    if share is not None and not _ZERO <= share <= _HUNDRED:
+        yield _out_of_range("method/exempted_share", _ZERO, _HUNDRED, share)
     for path, period in (("validity", decl.validity), ("method/reference_period", decl.method.reference_period)):
         if period is not None and period.start and period.end and period.start > period.end:
             yield FieldViolation(path, N_("start is after end"))
@@ -136,11 +143,11 @@ def _check_unit(decl: Declaration) -> Iterator[FieldViolation]:
             yield FieldViolation(f"declared_unit/{name}/amount", N_("must be greater than zero"))
 
 
-def _check_quantity(q: Quantity | None, path: str, unit: str) -> Iterator[FieldViolation]:
-    if q is not None and q.unit != unit:
-        yield FieldViolation(f"{path}/unit", N_("must be {unit!r}, got {unit2!r}", unit=unit, unit2=q.unit))
+# The rules run on every translation: each test is inline in _violations and only a broken
+# rule builds its violation here.
+def _wrong_unit(path: str, unit: str, q: Quantity) -> FieldViolation:
+    return FieldViolation(f"{path}/unit", N_("must be {unit!r}, got {unit2!r}", unit=unit, unit2=q.unit))
 
 
-def _check_range(value: Decimal | None, path: str, low: Decimal, high: Decimal) -> Iterator[FieldViolation]:
-    if value is not None and not low <= value <= high:
-        yield FieldViolation(path, N_("must be between {low} and {high}, got {value}", low=low, high=high, value=value))
+def _out_of_range(path: str, low: Decimal, high: Decimal, value: Decimal) -> FieldViolation:
+    return FieldViolation(path, N_("must be between {low} and {high}, got {value}", low=low, high=high, value=value))

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 from gateway.core.errors import InvalidIdentifier
@@ -16,13 +17,20 @@ from gateway.core.model.codelists import regions, regions_by_iso
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_RE = re.compile(rf"^[{USCC_ALPHABET}]{{17}}[{USCC_ALPHABET}]$")
 _GTIN_RE = re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
 
 
 def uscc_check_character(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters of a USCC."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    if len(first17) != len(_USCC_WEIGHTS):
+        raise ValueError(f"a USCC check character is computed from 17 characters, not {len(first17)}")
+    # map/sum run in C: identifiers are checked on every translation.
+    try:
+        total = sum(map(operator.mul, map(_USCC_VALUES.__getitem__, first17), _USCC_WEIGHTS))
+    except KeyError as exc:
+        raise ValueError(f"{exc.args[0]!r} is not a USCC character") from None
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -48,7 +56,8 @@ def validate_uscc(code: str, path: str = "uscc") -> str:
 
 def gtin_check_digit(body: str) -> str:
     """The GS1 mod-10 check digit for a GTIN without its last digit."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    digits = list(map(int, reversed(body)))
+    total = 3 * sum(digits[0::2]) + sum(digits[1::2])
     return str((10 - total % 10) % 10)
 
 
