@@ -6,7 +6,9 @@ decimal form. It is written rounded half-even to ``TranslateOptions.significant_
 (default :data:`mappings.options.DEFAULT_PRECISION`, ``--option precision=N``), and each
 rounding is a ``rounded`` report entry naming the exact value (the quotient) and the written
 one, so the report is no longer lossless. A quotient that terminates is written exactly,
-however many digits it has. The canonical and regional formats never round: they do not call
+unless it needs more significant digits than a document may carry
+(:data:`gateway.core.parsing.MAX_SIGNIFICANT_DIGITS`, which every reader refuses beyond): then it
+is rounded and reported as one that does not terminate. The canonical and regional formats never round: they do not call
 this module.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
+from gateway.core.parsing import MAX_SIGNIFICANT_DIGITS
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
 
@@ -43,18 +46,24 @@ def quotient(
     numerator: Decimal, denominator: Decimal, options: TranslateOptions, report: TranslationReport,
     source: str | None, target: str | None,
 ) -> Decimal:
-    """``numerator / denominator`` exactly when it terminates, else rounded and reported."""
+    """``numerator / denominator`` exactly when it terminates within the digits a document may
+    carry, else rounded and reported."""
     q = Fraction(numerator) / Fraction(denominator)
     digits = terminating_digits(q)
     if digits is not None:
         exact = Context(prec=digits)
-        return exact.normalize(exact.divide(Decimal(q.numerator), Decimal(q.denominator)))
+        value = exact.normalize(exact.divide(Decimal(q.numerator), Decimal(q.denominator)))
+        if len(value.as_tuple().digits) <= MAX_SIGNIFICANT_DIGITS:
+            return value
+        why = f"needs {len(value.as_tuple().digits)} significant digits, more than the {MAX_SIGNIFICANT_DIGITS} a document may carry"
+    else:
+        why = "does not terminate"
     precision = options.significant_digits
     ctx = Context(prec=precision, rounding=ROUND_HALF_EVEN)
     written = ctx.normalize(ctx.divide(Decimal(q.numerator), Decimal(q.denominator)))
     report.rounded(
         source, target,
-        f"exact {plain(numerator)}/{plain(denominator)} does not terminate; written {plain(written)} "
+        f"exact {plain(numerator)}/{plain(denominator)} {why}; written {plain(written)} "
         f"({precision} significant digits, half-even; option precision sets them)",
     )
     return written

@@ -12,9 +12,21 @@ from mappings.precision import quotient
 
 def test_a_terminating_quotient_is_exact_beyond_the_default_context() -> None:
     report = TranslationReport()
-    value = quotient(Decimal("0.1000000000000000055511151231257827"), Decimal("1024"), TranslateOptions(), report, "a", "b")
-    assert Fraction(value) * 1024 == Fraction(Decimal("0.1000000000000000055511151231257827"))
+    value = quotient(Decimal("0.1000000000000000055511151231257827"), Decimal("2"), TranslateOptions(), report, "a", "b")
+    assert Fraction(value) * 2 == Fraction(Decimal("0.1000000000000000055511151231257827"))
+    assert len(value.as_tuple().digits) == 34
     assert report.entries == [] and report.lossless
+
+
+def test_a_terminating_quotient_longer_than_a_document_may_carry_is_rounded_and_reported() -> None:
+    """Found by tests/mappings/test_every_leaf.py: eu-battery-json wrote an absoluteCarbonFootprint
+    with 40 significant digits, which every reader of ours (its own included) refuses beyond 34."""
+    report = TranslationReport()
+    value = quotient(Decimal("0.1000000000000000055511151231257827"), Decimal("1024"), TranslateOptions(), report, "a", "b")
+    assert value == Decimal("0.0000976563")
+    (entry,) = report.entries
+    assert entry.kind.value == "rounded" and "needs 40 significant digits, more than the 34 a document may carry" in entry.detail
+    assert not report.lossless
 
 
 def test_a_non_terminating_quotient_is_rounded_half_even_and_reported() -> None:
