@@ -380,11 +380,12 @@ def _read_classifications(profile: Profile, native: dict[str, Any], product: dic
         consumed.add("productClassifications")
     cpc = native.get(profile.cpc) if profile.cpc else None
     if isinstance(cpc, str):
-        if not any(i["scheme"] == "un-cpc" and i["code"] == cpc for i in items):
-            if any(i["scheme"] == "un-cpc" for i in items):
-                return
+        # a CPC code other than the list's stays native (it comes back as it was); the list is read all the same
+        if any(i["scheme"] == "un-cpc" and i["code"] == cpc for i in items):
+            consumed.add(profile.cpc)
+        elif not any(i["scheme"] == "un-cpc" for i in items):
             items.append({"scheme": "un-cpc", "code": cpc})
-        consumed.add(profile.cpc)
+            consumed.add(profile.cpc)
     if items:
         product["classifications"] = items
 

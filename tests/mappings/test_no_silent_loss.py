@@ -134,3 +134,14 @@ def test_no_writer_emits_a_document_its_own_schema_rejects(format_id: str, decl:
     if any(e.kind.value == "rounded" for e in report.entries):
         assert not report.lossless
 
+
+
+def test_a_product_category_cpc_other_than_the_lists_keeps_the_classifications() -> None:
+    """Found by tests/mappings/test_every_leaf.py: a 2.x productCategoryCpc that differs from the
+    un-cpc code of productClassifications made the reader drop the whole list, unreported."""
+    document = _v2_document()
+    document["productCategoryCpc"] = "99999"
+    again, _ = _round_trip(document, "pact-v2")
+    assert again["productClassifications"] == document["productClassifications"]
+    assert again["productCategoryCpc"] == "99999"
+
