@@ -317,9 +317,38 @@ def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any]
         consumed.add("pcf/secondaryEmissionFactorSources")
     _read_geography(layout, pcf, method, consumed)
     _read_attestation(native, data, report)
+    _report_spellings(layout, native, data, report)
     for section in ("method", "data_quality"):
         if not data.get(section):
             data.pop(section, None)
+
+
+def _report_spellings(layout: Layout, native: dict[str, Any], data: dict[str, Any], report: TranslationReport) -> None:
+    """What reading keeps but writing spells otherwise, each reported: another specVersion (this
+    one is written), an identifier URN in another spelling (``URN:uuid:``, a prefix in capitals:
+    the same URN, RFC 8141), a UUID in capitals (the same UUID, RFC 9562)."""
+    version = native.get("specVersion")
+    written = next((r.default for r in layout.fields.rules if r.native == "specVersion"), None)
+    if version != written:
+        report.converted("specVersion", None, f"{version} is read as {layout.id}; {written} is written")
+    ids = data.get("organisation", {}).get("ids", [])
+    for index, urn in enumerate(native.get("companyIds") or ()):
+        again = _company_urn(layout, ids[index])
+        if again != urn and not (urn.lower().startswith(_BPNL_URNS[0]) and ids[index]["scheme"] == "bpnl"):
+            report.converted(f"companyIds/{index}", "organisation/ids", f"{urn!r} is written {again!r}, the same URN")
+    product = data.get("product", {})
+    spelled = [("productIds", [_urn(layout, i) for i in product.get("ids", [])])]
+    spelled.append(("productClassifications", [f"{CLASSIFICATION_URN}{i['scheme']}:{i['code']}" if i["scheme"] != "urn" else i["code"]
+                                               for i in product.get("classifications", [])]))
+    for key, again_all in spelled:
+        for index, (urn, again) in enumerate(zip(native.get(key) or (), again_all)):
+            if again != urn:
+                report.converted(f"{key}/{index}", None, f"{urn!r} is written {again!r}, the same URN")
+    if "preceding_ids" in data:
+        for index, (entry, again) in enumerate(zip(native["precedingPfIds"], data["preceding_ids"])):
+            if entry["id"] != again.lower():
+                report.converted(f"precedingPfIds/{index}/id", f"preceding_ids/{index}",
+                                 f"{entry['id']!r} is written {again.lower()!r}, the same UUID")
 
 
 def _read_attestation(native: dict[str, Any], data: dict[str, Any], report: TranslationReport) -> None:

@@ -99,6 +99,8 @@ def v9_path(path: str | None) -> str | None:
         return None
     if path.startswith(REST_KEY + "/"):
         return path[len(REST_KEY) + 1:]
+    if path == "specVersion":  # flatten() lists the one scopeOfPcfForm's specVersion there
+        return "scopeOfPcfForm/0/specVersion"
     table = table_paths()
     for v8 in sorted(table, key=len, reverse=True):
         if path == v8 or path.startswith(v8 + "/"):

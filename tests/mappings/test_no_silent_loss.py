@@ -145,3 +145,29 @@ def test_a_product_category_cpc_other_than_the_lists_keeps_the_classifications()
     assert again["productClassifications"] == document["productClassifications"]
     assert again["productCategoryCpc"] == "99999"
 
+
+@pytest.mark.parametrize(("name", "pointer", "value"), [
+    ("partners/catenax-pcf-v8-brake-disc.json", "specVersion/0", "urn:io.catenax.pcf:datamodel:version:7.0.0"),
+    ("partners/catenax-pcf-v8-brake-disc.json", "precedingPfIds/0/id", "3F1E0E8A-1C2B-4D3E-8F4A-5B6C7D8E9F00"),
+    ("partners/catenax-pcf-v8-brake-disc.json", "productIds/1", "URN:gtin:6975548260015"),
+    ("partners/catenax-pcf-v8-brake-disc.json", "productClassifications/0", "URN:pact:productclassification:hs:8708.30"),
+    ("partners/catenax-pcf-v9-cathode-material.json", "scopeOfPcfForm/0/specVersion", "urn:io.catenax.pcf:datamodel:version:9.0.1"),
+])
+def test_a_catenax_value_written_in_another_spelling_is_reported(name: str, pointer: str, value: str) -> None:
+    """Found by tests/mappings/test_every_leaf.py: another specVersion, a UUID in capitals and a
+    URN prefix in capitals came back rewritten, unreported."""
+    from gateway.core.parsing import load_json
+    from gateway.examples import example
+    from tests.mappings.test_every_leaf import lost
+
+    document = load_json(example(name).read_bytes())
+    *parents, key = pointer.split("/")
+    target: Any = document
+    for part in parents:
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    if isinstance(target, list):
+        target[int(key)] = value
+    else:
+        target[key] = value
+    format_id = "catenax-pcf-v9" if "v9" in name else "catenax-pcf-v8"
+    assert lost(format_id, document) == []
