@@ -117,12 +117,14 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
             put(native, path, "")
 
 
+def _classification_urn(item: dict[str, str]) -> str:
+    if item["scheme"] == "urn" and _URN.match(item["code"]):
+        return item["code"]
+    return f"{CLASSIFICATION_URN}{quote(item['scheme'], safe='')}:{quote(item['code'], safe='')}"
+
+
 def _write_classifications(profile: Profile, items: list[dict[str, str]], native: dict[str, Any], supplied: set[str]) -> None:
-    urns = unique([
-        i["code"] if i["scheme"] == "urn" and _URN.match(i["code"])
-        else f"{CLASSIFICATION_URN}{quote(i['scheme'], safe='')}:{quote(i['code'], safe='')}"
-        for i in items
-    ])
+    urns = unique([_classification_urn(i) for i in items])
     if urns:
         native["productClassifications"] = urns
     if profile.cpc:
@@ -369,13 +371,7 @@ def read(profile: Profile, native: dict[str, Any], data: dict[str, Any], consume
 
 
 def _read_classifications(profile: Profile, native: dict[str, Any], product: dict[str, Any], consumed: set[str]) -> None:
-    items = []
-    for urn in native.get("productClassifications", []):
-        if urn.lower().startswith(CLASSIFICATION_URN):
-            scheme, _, code = urn[len(CLASSIFICATION_URN):].partition(":")
-            items.append({"scheme": unquote(scheme), "code": unquote(code)})
-        else:
-            items.append({"scheme": "urn", "code": urn})
+    items = [_classification(urn) for urn in native.get("productClassifications", [])]
     if items:
         consumed.add("productClassifications")
     cpc = native.get(profile.cpc) if profile.cpc else None
@@ -388,6 +384,13 @@ def _read_classifications(profile: Profile, native: dict[str, Any], product: dic
             consumed.add(profile.cpc)
     if items:
         product["classifications"] = items
+
+
+def _classification(urn: str) -> dict[str, str]:
+    if urn.lower().startswith(CLASSIFICATION_URN):
+        scheme, _, code = urn[len(CLASSIFICATION_URN):].partition(":")
+        return {"scheme": unquote(scheme), "code": unquote(code)}
+    return {"scheme": "urn", "code": urn}
 
 
 def _read_gwp(profile: Profile, native: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:
@@ -422,7 +425,8 @@ def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, 
 def report_read(profile: Profile, native: dict[str, Any], report: TranslationReport) -> None:
     """What reading changes without a field row saying so: the version a document declares (any
     minor version is read, one is written), a UUID spelled in capitals (written in lower case, the
-    same UUID) and a mass of 0 that states no mass."""
+    same UUID), an identifier URN written in another spelling (a prefix in capitals, an escape
+    spelled otherwise: the same URN, RFC 8141) and a mass of 0 that states no mass."""
     version = native.get("specVersion")
     written = next((r.default for r in profile.fields.rules if r.native == "specVersion"), None)
     if version != written:
@@ -432,6 +436,14 @@ def report_read(profile: Profile, native: dict[str, Any], report: TranslationRep
     for source, target, value in uuids:
         if isinstance(value, str) and value != value.lower():
             report.converted(source, target, f"the UUID {value} is written in lower case (the same UUID, RFC 9562)")
+    urns = [("companyIds", "organisation/ids", lambda u: id_to_urn(profile, urn_to_id(profile, u))),
+            ("productIds", "product/ids", lambda u: id_to_urn(profile, urn_to_id(profile, u))),
+            ("productClassifications", "product/classifications", lambda u: _classification_urn(_classification(u)))]
+    for key, target, again in urns:
+        for index, urn in enumerate(native.get(key) or ()):
+            spelled = again(urn) if isinstance(urn, str) else urn
+            if spelled != urn:
+                report.converted(f"{key}/{index}", f"{target}/{index}", f"{urn!r} is written {spelled!r}, the same URN")
     pcf = native.get("pcf", {})
     mass = pcf.get("productMassPerDeclaredUnit")
     unit = pcf.get(profile.fields_native("declared_unit/unit").rpartition("/")[2])
