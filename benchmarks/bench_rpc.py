@@ -153,44 +153,56 @@ def translate_call(document: bytes, target: str) -> Callable[[grpc.Channel], Cal
 
 
 def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Callable[[], object]], object],
-                   request: object, seconds: float, clients: int, in_flight: int = 1) -> Result:
+                   request: object, seconds: float, clients: int, in_flight: int = 1, warm: int = 20) -> Result:
     """Each client keeps one bidirectional stream with ``in_flight`` items sent and not yet
-    answered (a new one sent per answer): per-item latency from send to answer."""
+    answered (a new one sent per answer): per-item latency from send to answer. Every stream
+    first answers ``warm`` items and has none in flight; the clock starts when all have, so a
+    slow opening (a loaded machine) is not counted as time in which nothing was answered."""
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    stop = time.perf_counter() + seconds
-    latencies: list[list[float]] = [[] for _ in range(clients)]
+    clock: dict[str, float] = {}
 
-    def client(mine: list[float], warm: int) -> None:
+    def start_clock() -> None:
+        clock["began"] = time.perf_counter()
+        clock["stop"] = clock["began"] + seconds
+
+    warmed = threading.Barrier(clients, action=start_clock)
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    ended = [0.0] * clients
+
+    def client(k: int) -> None:
         items: queue.Queue = queue.Queue()
         responses = open_stream(channel, lambda: iter(items.get, None))
+        for n in range(warm):
+            items.put(request)
+            if n >= in_flight - 1:
+                next(responses)
+        for _ in range(min(in_flight - 1, warm)):
+            next(responses)
+        warmed.wait()
         sent: collections.deque[float] = collections.deque()
         for _ in range(in_flight):
             sent.append(time.perf_counter())
             items.put(request)
-        for i in itertools.count():
+        while True:
             next(responses)
-            if i >= warm:
-                mine.append(time.perf_counter() - sent.popleft())
-            else:
-                sent.popleft()
-            if i >= warm and time.perf_counter() >= stop:
+            latencies[k].append(time.perf_counter() - sent.popleft())
+            if time.perf_counter() >= clock["stop"]:
                 break
             sent.append(time.perf_counter())
             items.put(request)
+        ended[k] = time.perf_counter()
         items.put(None)
         for _ in responses:
             pass
 
-    began = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(latencies[i], 20)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - began
     channel.close()
     flat = [x for part in latencies for x in part]
-    return Result(name, len(flat), elapsed, flat)
+    return Result(name, len(flat), max(ended) - clock["began"], flat)
 
 
 def echo_stream(channel: grpc.Channel, items: Callable[[], object]) -> object:
