@@ -37,6 +37,7 @@ log = logging.getLogger("gateway.server")
 _KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
           for kind in EntryKind}
 STREAM_WINDOW = 4  # documents of one TranslateStream in work at once
+STREAM_WORKERS = 16  # threads translating the items of all TranslateStreams of one server
 _NO_OPTIONS = TranslateOptions.from_mapping({})
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
@@ -100,12 +101,17 @@ def report_message(report: TranslationReport) -> translation_pb2.TranslationRepo
 
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
-    """``window`` is how many documents of one TranslateStream are translated at once (the
-    items after the first are read and started while the first is still in work)."""
+    """``window`` is how many documents of one TranslateStream are in work at once (the items
+    after the first are read and started while the first is still in work); ``workers`` threads
+    translate them for all streams together. One pool per stream made streams x window threads
+    contend for the one GIL (and for the cores) however many streams a client opened; shared,
+    the thread count stays bounded while the window still bounds what each stream holds."""
 
-    def __init__(self, trust: GatewayTrust | None = None, window: int = STREAM_WINDOW) -> None:
+    def __init__(self, trust: GatewayTrust | None = None, window: int = STREAM_WINDOW,
+                 workers: int = STREAM_WORKERS) -> None:
         self.trust = trust
         self.window = window
+        self._stream_pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpgw-stream")
 
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
                       attest: bool, report_html: bool = False, supplied: Mapping[str, str] | None = None,
@@ -150,9 +156,8 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
         """Up to ``window`` items in work at once, answered in request order (a failed item
         with its ItemError in its place)."""
-        with futures.ThreadPoolExecutor(max_workers=self.window, thread_name_prefix="fpgw-stream") as pool:
-            yield from in_order(request_iterator, lambda item: pool.submit(self._stream_item, item), self.window,
-                                context.is_active)
+        yield from in_order(request_iterator, lambda item: self._stream_pool.submit(self._stream_item, item),
+                            self.window, context.is_active)
 
     def _stream_item(self, item: translation_pb2.TranslateStreamRequest) -> translation_pb2.TranslateStreamResponse:
         try:

@@ -1,0 +1,59 @@
+"""TranslateStream: many concurrent streams share one bounded pool of translating threads,
+and each still gets every answer in request order (a bad item's ItemError in its place)."""
+
+from __future__ import annotations
+
+import threading
+
+from gateway._proto import document_pb2, translation_pb2
+from gateway.server.translation import TranslationServicer
+
+from .conftest import STEEL
+
+STREAMS = 8
+ITEMS = 6
+WORKERS = 2
+
+
+class _Context:
+    def is_active(self) -> bool:
+        return True
+
+
+def _items(stream: int) -> list[translation_pb2.TranslateStreamRequest]:
+    good = document_pb2.Document(format_id="cn-jjj-json", media_type="application/json", content=STEEL.read_bytes())
+    bad = document_pb2.Document(format_id="cn-jjj-json", content=b'{"not": "a declaration"')
+    return [translation_pb2.TranslateStreamRequest(request_id=f"{stream}-{n}", document=bad if n % 3 == 1 else good,
+                                                   target_format_id="pact-v3") for n in range(ITEMS)]
+
+
+def test_concurrent_streams_answer_in_order_on_a_bounded_pool() -> None:
+    most = {"threads": 0}
+    lock = threading.Lock()
+
+    class Counting(TranslationServicer):
+        def _stream_item(self, item):
+            translating = sum(t.name.startswith("fpgw-stream_") for t in threading.enumerate())
+            with lock:
+                most["threads"] = max(most["threads"], translating)
+            return super()._stream_item(item)
+
+    servicer = Counting(workers=WORKERS)
+    answers: dict[int, list[translation_pb2.TranslateStreamResponse]] = {}
+    opened = threading.Barrier(STREAMS, timeout=30)
+
+    def stream(k: int) -> None:
+        opened.wait()
+        answers[k] = list(servicer.TranslateStream(iter(_items(k)), _Context()))
+
+    threads = [threading.Thread(target=stream, args=(k,)) for k in range(STREAMS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for k in range(STREAMS):
+        assert [a.request_id for a in answers[k]] == [i.request_id for i in _items(k)]
+        assert [a.WhichOneof("result") for a in answers[k]] == [
+            "error" if n % 3 == 1 else "translation" for n in range(ITEMS)]
+        assert all(a.error.reason for a in answers[k] if a.WhichOneof("result") == "error")
+    assert 0 < most["threads"] <= WORKERS
