@@ -85,6 +85,33 @@ def patch_leaves_over(patch: Any, target: Any, prefix: str = "") -> list[tuple[s
     return [(prefix, patch, target is not _ABSENT)]
 
 
+def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: Any,
+                   prefix: str = "") -> tuple[dict[str, Any], list[tuple[str, Any, bool]]]:
+    """``merge_diff(original, derived)`` and, in one walk beside it, that patch's
+    :func:`patch_leaves_over` ``target`` (``derived`` before its namespaces were taken out):
+    the same patch and the same leaves in the same order, where diffing and then walking the
+    patch visited every changed member twice."""
+    patch: dict[str, Any] = {}
+    leaves: list[tuple[str, Any, bool]] = []
+    for key, value in original.items():
+        path = f"{prefix}/{key}" if prefix else key
+        if key in derived and value == derived[key]:
+            continue
+        below = target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
+        if key in derived and isinstance(value, dict) and isinstance(derived[key], dict):
+            patch[key], inner = carried_leaves(value, derived[key], below, path)
+            leaves += inner if patch[key] else [(path, patch[key], below is not _ABSENT)]
+        else:
+            patch[key] = value
+            leaves += patch_leaves_over(value, below, path)
+    for key in derived:
+        if key not in original:
+            patch[key] = None
+            below = target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
+            leaves.append((f"{prefix}/{key}" if prefix else key, None, below is not _ABSENT))
+    return patch, leaves
+
+
 @cache
 def _extension_validator() -> Any:
     text = resources.files("mappings.pact").joinpath("regional-extension.schema.json").read_text("utf-8")

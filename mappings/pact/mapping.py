@@ -6,9 +6,9 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.core.jsonpatch import merge_diff, merge_patch
+from gateway.core.jsonpatch import merge_patch
 from gateway.core.model import Declaration, declaration_to_data
-from gateway.core.report import TranslationReport
+from gateway.core.report import EntryKind, ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of
 from mappings.fieldmap import get, leaves, put
 from mappings.pact import carry, structure, units
@@ -101,24 +101,23 @@ def _carry_canonical(
 ) -> None:
     """Carry, in our extension, whatever the PACT fields alone would not give back."""
     back, _ = native_to_data(profile, native, TranslationReport())
-    original = _without_pact_namespaces(data)
-    patch = merge_diff(original, _without_pact_namespaces(back))
+    patch, carried = carry.carried_leaves(_without_pact_namespaces(data), _without_pact_namespaces(back), back)
     if not patch:
         return
-    omit = options.extra.get(OMIT_OPTION) == "omit"
-    index = len(native.get("extensions", []))
-    for path, value, in_pact in carry.patch_leaves_over(patch, back):
-        if omit:
-            report.dropped(path, None, f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
-            continue
-        if value is None:
-            why = "the declaration has no value; the PACT field holds a derived one"
-        elif in_pact:
-            why = "original value; the PACT field holds it converted"
-        else:
-            why = f"{profile.id} has no field for it"
-        report.converted(path, f"extensions/{index}/data/canonical/{path}", f"carried in extension ({why})")
-    if not omit:
+    # One entry per carried leaf (about thirty a document): the entries made here directly,
+    # their texts once per document.
+    if options.extra.get(OMIT_OPTION) == "omit":
+        why = f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension"
+        report.entries.extend(ReportEntry(EntryKind.DROPPED, path, None, why) for path, _, _ in carried)
+    else:
+        head = f"extensions/{len(native.get('extensions', []))}/data/canonical/"
+        derived = "carried in extension (the declaration has no value; the PACT field holds a derived one)"
+        converted = "carried in extension (original value; the PACT field holds it converted)"
+        absent = f"carried in extension ({profile.id} has no field for it)"
+        report.entries.extend(
+            ReportEntry(EntryKind.CONVERTED, path, head + path,
+                        derived if value is None else converted if in_pact else absent)
+            for path, value, in_pact in carried)
         native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
 
 
