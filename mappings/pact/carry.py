@@ -103,7 +103,10 @@ def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: An
             leaves += inner if patch[key] else [(path, patch[key], below is not _ABSENT)]
         else:
             patch[key] = value
-            leaves += patch_leaves_over(value, below, path)
+            if isinstance(value, dict) and value:
+                leaves += patch_leaves_over(value, below, path)
+            else:
+                leaves.append((path, value, below is not _ABSENT))
     for key in derived:
         if key not in original:
             patch[key] = None
