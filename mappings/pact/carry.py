@@ -28,6 +28,7 @@ from gateway.core.jsonpatch import merge_patch
 from gateway.core.report import TranslationReport
 from mappings.base import json_violations
 from mappings.fieldmap import ABSENT, compile_path, get
+from mappings.pact import units
 from mappings.pact.profile import Profile
 
 EXTENSION_SCHEMA_URL = "https://jjj-footprint.example/schemas/pact-extension/v1/regional.json"
@@ -144,7 +145,7 @@ def check_extension_data(data: Any, path: str) -> None:
 
 
 # Field-table types a PACT field gives back exactly as the declaration held it (codes may map
-# several canonical values to one; const rows hold none).
+# several canonical values to one, so a code row is compared by code; const rows hold none).
 _EXACT_KINDS = frozenset({"string", "integer", "boolean", "datetime", "date", "strings", "number", "decimal",
                           "quantity-number", "quantity-decimal"})
 
@@ -157,23 +158,59 @@ def without_stale(profile: Profile, data: dict[str, Any], patch: dict[str, Any],
     that a table row gives back exactly, outside the unit conversions, is neither: when the
     field holds something else, the document was changed after we wrote it (a rating filled in
     where we had to leave the incomplete dqi out, say), and the field, which every PACT reader
-    sees, is read. Only the objects along a removed path are copied; ``patch`` stays as it is."""
+    sees, is read. So is a coded field whose code ours would not be written as, and the declared
+    unit when ours, converted, is not the fields' (:func:`_without_stale_unit`). A value the field
+    now holds as well is reported as written there. Only the objects along a removed path are
+    copied; ``patch`` stays as it is."""
     stale = False
     for rule in profile.fields.rules:
         path = rule.canonical
-        if path is None or rule.type.partition(":")[0] not in _EXACT_KINDS or _converted(profile, path):
+        kind, _, table = rule.type.partition(":")
+        if path is None or (kind not in _EXACT_KINDS and kind != "code") or _converted(profile, path):
             continue
         ours, theirs = get(patch, path), get(data, path)
         if ours is ABSENT or ours is None or theirs is ABSENT:
             continue
         restored = merge_patch(theirs, ours)
-        if _same_value(restored, theirs):
+        if restored == theirs:
+            # the field holds our value (filled in after we wrote it): written there from now on
+            report.converted(f"extensions/{index}/data/canonical/{path}", path,
+                             f"{rule.native} holds our extension's {restored!r:.60} too; it is written there, not in the extension")
+            continue
+        if _same_value(restored, theirs) if kind != "code" else _same_code(profile.fields.codes[table], restored, theirs):
             continue
         patch, stale = compile_path(path).without(patch), True
         report.dropped(f"extensions/{index}/data/canonical/{path}", path,
                        f"stale: {rule.native} holds {theirs!r:.60}, which is read; our extension's {restored!r:.60} "
                        "was written for a document whose field did not hold it")
-    return _pruned(patch) if stale else patch
+    patch, stale_unit = _without_stale_unit(profile, data, patch, index, report)
+    return pruned(patch) if stale or stale_unit else patch
+
+
+def _without_stale_unit(profile: Profile, data: dict[str, Any], patch: dict[str, Any], index: int,
+                        report: TranslationReport) -> tuple[dict[str, Any], bool]:
+    """The declared unit the PACT fields hold converted: our unit and amount are stale when
+    writing them would not give the fields' unit and amount (a declaredUnitAmount edited, say)."""
+    ours, theirs = patch.get("declared_unit"), data.get("declared_unit")
+    if not isinstance(ours, dict) or not theirs or not {"unit", "amount"} & ours.keys() or {"unit", "amount"} - theirs.keys():
+        return patch, False
+    restored = merge_patch(theirs, ours)
+    written = units.in_pact_terms(profile, restored) if {"unit", "amount"} <= restored.keys() else None
+    if written is None or written == (theirs["unit"], Decimal(theirs["amount"])):
+        return patch, False
+    for key in ("unit", "amount"):
+        if key in ours:
+            patch = compile_path(f"declared_unit/{key}").without(patch)
+            report.dropped(f"extensions/{index}/data/canonical/declared_unit/{key}", f"declared_unit/{key}",
+                           f"stale: the declared unit fields hold {theirs['amount']} {theirs['unit']}, which is read; our "
+                           f"extension's {restored['amount']} {restored['unit']} was written for a document whose fields did not hold it")
+    return patch, True
+
+
+def _same_code(codes: dict[str, str], restored: Any, theirs: Any) -> bool:
+    """A coded value written as the field's code (codes may map several values to one); one
+    the list has no code for is written in the extension alone, the field left out."""
+    return isinstance(restored, str) and isinstance(theirs, str) and codes.get(restored) == codes.get(theirs)
 
 
 def _converted(profile: Profile, path: str) -> bool:
@@ -193,12 +230,12 @@ def _same_value(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _pruned(patch: dict[str, Any]) -> dict[str, Any]:
+def pruned(patch: dict[str, Any]) -> dict[str, Any]:
     """The patch without the objects a removal left empty (an empty object would add one)."""
     out = {}
     for key, value in patch.items():
         if isinstance(value, dict) and value:
-            value = _pruned(value)
+            value = pruned(value)
             if not value:
                 continue
         out[key] = value
@@ -215,3 +252,11 @@ def split_extensions(native: dict[str, Any]) -> tuple[tuple[int, dict[str, Any]]
         else:
             others.append(entry)
     return ours, others
+
+
+def report_entry(entry: dict[str, Any], index: int, report: TranslationReport) -> None:
+    """Members of our extension's entry that writing it again spells as its own constants."""
+    for key, written in (("specVersion", EXTENSION_SPEC_VERSION), ("documentation", EXTENSION_DOCS_URL)):
+        value = entry.get(key)
+        if value is not None and value != written:
+            report.converted(f"extensions/{index}/{key}", None, f"our extension's {key} {value!r} is written {written!r}")

@@ -176,7 +176,9 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
     if ours is not None:
         index, entry = ours
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        data = merge_patch(data, carry.without_stale(profile, data, entry["data"]["canonical"], index, report))
+        carry.report_entry(entry, index, report)
+        patch = structure.without_stale(profile, native, entry["data"]["canonical"], index, report)
+        data = merge_patch(data, carry.without_stale(profile, data, patch, index, report))
     if "version" not in data:
         data["version"] = 0
         report.defaulted(None, "version", f"{profile.id} has no version; 0 used")

@@ -17,7 +17,7 @@ from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
 from gateway.core.report import TranslationReport
 from mappings.base import unique
-from mappings.fieldmap import ABSENT, get, put
+from mappings.fieldmap import ABSENT, compile_path, get, put
 from mappings.pact import carry
 from mappings.pact.profile import Profile, document_validator, leftover_origin
 
@@ -453,6 +453,40 @@ def report_read(profile: Profile, native: dict[str, Any], report: TranslationRep
                        f"a mass of 0 per {unit} states no mass; the declaration has none")
 
 
+_TEXTS = (("organisation/name", "companyName"), ("product/name", "productNameCompany"), ("product/description", "productDescription"))
+
+
+def without_stale(profile: Profile, native: dict[str, Any], patch: dict[str, Any], index: int,
+                  report: TranslationReport) -> dict[str, Any]:
+    """Our extension's patch less the structural values an edited document made stale: a name
+    or rule list of ours that writing would not give the document's field as (a
+    productDescription or an otherOperatorName edited after we wrote it, say). The field is
+    read; ours is reported dropped (with the rule numbers and versions it held)."""
+    stale = [(path, field) for path, field in _TEXTS if _stale_text(get(patch, path), native.get(field))]
+    if _stale_rules(profile, get(patch, "method/product_rules"), native.get("pcf", {}).get("productOrSectorSpecificRules")):
+        stale.append(("method/product_rules", "pcf/productOrSectorSpecificRules"))
+    for path, field in stale:
+        report.dropped(f"extensions/{index}/data/canonical/{path}", path,
+                       f"stale: {field} holds {get(native, field)!r:.80}, which is read; our extension's "
+                       f"{get(patch, path)!r:.80} was written for a document whose field did not hold it")
+        patch = compile_path(path).without(patch)
+    return carry.pruned(patch) if stale else patch
+
+
+def _stale_text(ours: Any, theirs: Any) -> bool:
+    if not isinstance(ours, dict) or not isinstance(theirs, str) or not theirs:
+        return False
+    restored = {k: v for k, v in {**_text_from_native(theirs), **ours}.items() if v is not None}
+    return _text_to_native(restored) != theirs
+
+
+def _stale_rules(profile: Profile, ours: Any, theirs: Any) -> bool:
+    # a list not read whole stays native and comes back as it is
+    if not isinstance(ours, list) or not isinstance(theirs, list) or not all(map(_rule_read_whole, theirs)):
+        return False
+    return all(isinstance(r, dict) and isinstance(r.get("name"), str) for r in ours) and _rules_to_native(profile, ours) != theirs
+
+
 def _rule_read_whole(entry: dict[str, Any]) -> bool:
     return set(entry) <= {"operator", "ruleNames", "otherOperatorName"} and (
         "otherOperatorName" not in entry or entry["operator"] == "Other")
@@ -496,14 +530,22 @@ def drop_unrated(profile: Profile, data: dict[str, Any], report: TranslationRepo
     if not quality or not profile.dqr_max:
         return
     limit = Decimal(profile.dqr_max)
+    dropped = []
     for native, canonical in profile.rating_rows:
         rating = get(data, canonical)
         if rating is ABSENT or 1 <= Decimal(rating) <= limit:
             continue
         del quality[canonical.rpartition("/")[2]]
+        dropped.append(native.rpartition("/")[2])
         report.warning(native, f"{profile.id} DataQualityIndicators: a DQR must be between 1 and {profile.dqr_max} "
                                f"inclusive; value {rating!r} read as absent")
         report.dropped(native, canonical, f"{rating!r} is off the 1-{profile.dqr_max} data quality rating scale; not read")
+    if set(dropped) & set(profile.dqi_required):
+        # a dqi is all or nothing: without the required rating the others can no longer be written in one
+        for native, canonical in profile.rating_rows:
+            if get(data, canonical) is not ABSENT:
+                report.converted(native, canonical, f"read; without {', '.join(dropped)} a dqi cannot be written, "
+                                                    "so it travels in our extension")
 
 
 def verification_readable(profile: Profile, native: dict[str, Any]) -> bool:

@@ -76,6 +76,21 @@ def to_pact(profile: Profile, data: dict[str, Any], options: TranslateOptions, r
     return view
 
 
+def in_pact_terms(profile: Profile, du: dict[str, Any]) -> tuple[str, Decimal] | None:
+    """The unit and amount :func:`to_pact` writes for a canonical declared unit; None for a
+    piece whose mass only an option gives."""
+    unit, amount = du["unit"], Decimal(du["amount"])
+    if unit in profile.codes["unit"]:
+        return unit, amount
+    pact_unit = profile.codes.get("unit_conversion", {}).get(unit)
+    if pact_unit is None:
+        return None
+    if unit == "piece":
+        mass = _mass_kg(du)
+        return None if mass is None else (pact_unit, mass)
+    return pact_unit, codelists.convert_unit(amount, unit, pact_unit)
+
+
 def _mass_kg(du: dict[str, Any]) -> Decimal | None:
     mass = du.get("mass")
     if mass is None:
