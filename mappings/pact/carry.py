@@ -22,9 +22,11 @@ from typing import Any
 
 import jsonschema_rs
 
-from gateway.core.errors import SchemaViolation
+from gateway.core.errors import GatewayError, SchemaViolation
 from gateway.core.i18n import N_
 from gateway.core.jsonpatch import merge_patch
+from gateway.core.model import codelists
+from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 from mappings.base import json_violations
 from mappings.fieldmap import ABSENT, compile_path, get
@@ -195,7 +197,7 @@ def _without_stale_unit(profile: Profile, data: dict[str, Any], patch: dict[str,
     if not isinstance(ours, dict) or not theirs or not {"unit", "amount"} & ours.keys() or {"unit", "amount"} - theirs.keys():
         return patch, False
     restored = merge_patch(theirs, ours)
-    written = units.in_pact_terms(profile, restored) if {"unit", "amount"} <= restored.keys() else None
+    written = units.in_pact_terms(profile, restored) if _comparable_unit(restored) else None
     if written is None or written == (theirs["unit"], Decimal(theirs["amount"])):
         return patch, False
     for key in ("unit", "amount"):
@@ -205,6 +207,29 @@ def _without_stale_unit(profile: Profile, data: dict[str, Any], patch: dict[str,
                            f"stale: the declared unit fields hold {theirs['amount']} {theirs['unit']}, which is read; our "
                            f"extension's {restored['amount']} {restored['unit']} was written for a document whose fields did not hold it")
     return patch, True
+
+
+def _comparable_unit(du: Any) -> bool:
+    """Whether a declared unit laid over from our extension holds what the model would take:
+    a known unit and bounded decimal texts (the extension is the sender's text like any other).
+    One that does not is left for the model to refuse by its path, not compared here."""
+    if not isinstance(du, dict) or du.get("unit") not in codelists.units():
+        return False
+    mass = du.get("mass")
+    amounts = [du.get("amount")]
+    if mass is not None:
+        if not isinstance(mass, dict) or codelists.units().get(mass.get("unit"), None) is None \
+                or codelists.units()[mass["unit"]].dimension != "mass":
+            return False
+        amounts.append(mass.get("amount"))
+    for text in amounts:
+        if not isinstance(text, str):
+            return False
+        try:
+            read_number(text, ijson=False)
+        except GatewayError:
+            return False
+    return True
 
 
 def _same_code(codes: dict[str, str], restored: Any, theirs: Any) -> bool:
