@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent import futures
 from dataclasses import dataclass, fields, replace
 
@@ -69,9 +69,11 @@ class GatewayServer:
                  verify_submission: VerifySubmission = accept_as_declared,
                  verify_attestation: VerifyAttestation = accept_attestation,
                  metrics: GatewayMetrics | None = None, config: ServerConfig | None = None,
-                 services: list[str] | None = None, primary: bool = True) -> None:
+                 services: list[str] | None = None, primary: bool = True,
+                 closing: Sequence[Callable[[], None]] = ()) -> None:
         self.grpc_server = server
         self._executor = executor
+        self._closing = closing
         self.health = health_servicer
         self.signal = signal_
         self.store = store
@@ -141,6 +143,8 @@ class GatewayServer:
         self.grpc_server.stop(self.grace_seconds if grace is None else grace).wait()
         # grpc's stop does not wait for handler threads; the store must outlive them.
         self._executor.shutdown(wait=True)
+        for close in self._closing:  # the servicers' own threads, idle once no handler runs
+            close()
         if self._owns_store:
             self.store.close()
 
@@ -240,7 +244,7 @@ def create_server(
     gateway = GatewayServer(server, executor, health_servicer, feed_signal, store, owns_store, config.grace_seconds,
                             identity=config.identity, trust=trust, verify_submission=verify_submission,
                             verify_attestation=verify_attestation, metrics=metrics, config=config,
-                            services=[s.name for s in mounted], primary=primary)
+                            services=[s.name for s in mounted], primary=primary, closing=[translation.close])
     return gateway, port
 
 

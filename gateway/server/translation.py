@@ -113,6 +113,10 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
         self.window = window
         self._stream_pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpgw-stream")
 
+    def close(self) -> None:
+        """End the stream pool's threads (after the server has stopped taking calls)."""
+        self._stream_pool.shutdown(wait=True)
+
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
                       attest: bool, report_html: bool = False, supplied: Mapping[str, str] | None = None,
                       report_json: bool = False) -> translation_pb2.TranslateResponse:

@@ -56,3 +56,24 @@ def test_concurrent_streams_answer_in_order_on_a_bounded_pool() -> None:
             "error" if n % 3 == 1 else "translation" for n in range(ITEMS)]
         assert all(a.error.reason for a in answers[k] if a.WhichOneof("result") == "error")
     assert 0 < len(translating) <= WORKERS
+    servicer.close()
+    assert not any(t.is_alive() for t in translating)
+
+
+def test_a_stopped_gateway_ends_its_stream_threads(tmp_path) -> None:
+    import grpc
+
+    from gateway._proto import translation_pb2_grpc
+    from gateway.server import ServerConfig, StoreConfig, create_server
+
+    gateway, port = create_server(ServerConfig(address="127.0.0.1:0",
+                                               store=StoreConfig(url=str(tmp_path / "g.sqlite"))).check())
+    gateway.start()
+    before = set(threading.enumerate())
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        answers = list(translation_pb2_grpc.TranslationServiceStub(channel).TranslateStream(iter(_items(0))))
+    assert len(answers) == ITEMS
+    started = [t for t in threading.enumerate() if t not in before and t.name.startswith("fpgw-stream")]
+    assert started
+    gateway.stop(0)
+    assert not [t for t in started if t.is_alive()]
