@@ -50,6 +50,7 @@ def test_concurrent_streams_answer_in_order_on_a_bounded_pool() -> None:
         t.start()
     for t in threads:
         t.join(60)
+    assert not any(t.is_alive() for t in threads), "a stream never finished"
     for k in range(STREAMS):
         assert [a.request_id for a in answers[k]] == [i.request_id for i in _items(k)]
         assert [a.WhichOneof("result") for a in answers[k]] == [

@@ -159,8 +159,6 @@ def test_concurrent_submissions_get_consecutive_cursors_and_one_receipt_per_decl
     assert store.verify_audit() == 200 and store.last_cursor() == 200
 
 
-
-
 def test_writes_committed_together_read_and_write_the_counters_once(tmp_path) -> None:
     """A batch locks and reads the counters once and writes them back once; each Submit in it
     costs its savepoint, its insert, its audit entry and the release (issue 16: statements

@@ -285,7 +285,8 @@ def test_replicas_writing_at_once_keep_one_audit_chain_and_consecutive_cursors(s
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a writer never finished: the replicas deadlocked"
     assert not errors
     assert [r.cursor for r in replicas[0].feed(limit=500)] == list(range(1, 201))
     assert replicas[1].verify_audit() == 200 and replicas[0].last_cursor() == 200
