@@ -213,13 +213,14 @@ def _comparable_unit(du: Any) -> bool:
     """Whether a declared unit laid over from our extension holds what the model would take:
     a known unit and bounded decimal texts (the extension is the sender's text like any other).
     One that does not is left for the model to refuse by its path, not compared here."""
-    if not isinstance(du, dict) or du.get("unit") not in codelists.units():
+    known = codelists.units()
+    if not isinstance(du, dict) or not isinstance(du.get("unit"), str) or du["unit"] not in known:
         return False
     mass = du.get("mass")
     amounts = [du.get("amount")]
     if mass is not None:
-        if not isinstance(mass, dict) or codelists.units().get(mass.get("unit"), None) is None \
-                or codelists.units()[mass["unit"]].dimension != "mass":
+        if not isinstance(mass, dict) or not isinstance(mass.get("unit"), str) \
+                or getattr(known.get(mass["unit"]), "dimension", None) != "mass":
             return False
         amounts.append(mass.get("amount"))
     for text in amounts:

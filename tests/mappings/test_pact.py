@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gateway import examples
 from gateway.core.errors import GatewayError, MalformedDocument, MissingRequiredValue, SchemaViolation
 from gateway.core.model import (
     Boundary, Classification, DataQuality, Declaration, DeclaredUnit, GasAmount, GwpSet, Identifier, Method,
@@ -581,3 +582,18 @@ def test_each_carried_value_says_why_the_extension_carries_it() -> None:
     assert why["declared_unit/unit"] == "carried in extension (original value; the PACT field holds it converted)"
     assert why["organisation/name/zh"] == "carried in extension (pact-v2 has no field for it)"
     assert "organisation/name/en" not in why
+
+
+@pytest.mark.parametrize("unit", [
+    {"unit": ["t"], "amount": "1"},
+    {"unit": "t", "amount": ""},
+    {"unit": "piece", "amount": "1", "mass": {"amount": "2", "unit": {"kg": 1}}},
+    {"unit": "piece", "amount": "1", "mass": {"amount": "2", "unit": "kWh"}},
+])
+def test_an_ill_formed_declared_unit_in_our_extension_is_refused_by_the_model_not_by_a_crash(unit: dict) -> None:
+    decl = read(examples.example("hebei-hot-rolled-steel-coil.json").read_bytes()).declaration
+    doc = json.loads(write(decl, PACT_V3.id)[0])
+    doc["extensions"][0]["data"]["canonical"]["declared_unit"] = unit
+    doc["pcf"]["declaredUnitAmount"] = "2"  # a field edited after we wrote it: the stale check compares the units
+    with pytest.raises(GatewayError):
+        read(json.dumps(doc).encode(), PACT_V3.id)
