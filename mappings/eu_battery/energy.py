@@ -24,7 +24,7 @@ from gateway.core.i18n import N_
 from gateway.core.model import Declaration, codelists
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
-from mappings.precision import plain, terminating_digits
+from mappings.precision import MAX_SIGNIFICANT_DIGITS, plain, terminating_digits
 
 QUOTIENT_DIGITS = 34  # IEEE 754 decimal128
 
@@ -75,7 +75,8 @@ def lifetime(amount: Decimal, unit: str, source: str) -> Lifetime:
     num, den = product(amount, units[unit].factor), units["kWh"].factor
     q = Fraction(num) / Fraction(den)
     digits = terminating_digits(q)
-    if digits is None:
+    if digits is None or digits > MAX_SIGNIFICANT_DIGITS:
+        # kept as the ratio: the writer rounds it to what a document may carry, and says so
         return Lifetime(num, den, source)
     return Lifetime(Context(prec=digits).divide(Decimal(q.numerator), Decimal(q.denominator)), Decimal(1), source)
 

@@ -41,3 +41,12 @@ def test_a_non_terminating_quotient_is_rounded_half_even_and_reported() -> None:
 def test_thirty_digits_are_thirty_not_the_default_contexts_twenty_eight() -> None:
     value = quotient(Decimal(1), Decimal(3), TranslateOptions(precision=30), TranslationReport(), None, None)
     assert value == Decimal("0." + "3" * 30)
+
+
+def test_a_lifetime_in_mj_whose_exact_kwh_needs_more_digits_than_a_document_carries_stays_a_ratio() -> None:
+    from mappings.eu_battery.energy import lifetime
+
+    long = lifetime(Decimal("9" * 34), "MJ", "declared_unit/lifetime_energy")  # ÷3.6 terminates after 35 digits
+    assert (long.num, long.den) == (Decimal("9" * 34), Decimal("3.6"))
+    short = lifetime(Decimal("36"), "MJ", "declared_unit/lifetime_energy")
+    assert (short.num, short.den) == (Decimal("10"), Decimal(1))
