@@ -17,7 +17,7 @@ a row); a table whose rows overlap so is generated row by row with :meth:`Path.p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 # The rows are ``FieldMap``'s compiled rules (rule, kind, arg, canonical and native paths) and
@@ -276,3 +276,86 @@ def _joined(parts: _Parts) -> str:
         chunks.append(repr("/".join(literal)))
     return " + ".join(chunks) if chunks else "''"
 
+
+
+# -- what a table's reading leaves unconsumed --------------------------------------------------
+
+
+class _Slot:
+    """What the rows read at one member of an object: the member whole (``whole``), or an
+    object (``kids``), or a list whose every item is such a slot (``item``)."""
+
+    __slots__ = ("whole", "kids", "item")
+
+    def __init__(self) -> None:
+        self.whole = False
+        self.kids: dict[str, _Slot] | None = None
+        self.item: _Slot | None = None
+
+
+def covered(paths: Iterable[str]) -> Callable[[Any], bool] | None:
+    """A function telling, from a tree's shape alone, that reading it by rows on ``paths``
+    consumes every leaf (``unconsumed`` would find nothing): each object the rows pass
+    through holds only members some row reads, and each of those is what the rows take it to
+    be. A segment ``key[]`` stands for every item of the list at ``key``. True is a proof,
+    False only a doubt (the caller walks the leaves). None when the rows select list items by
+    a field, whose reading depends on the values."""
+    root = _Slot()
+    root.kids = {}
+    for path in paths:
+        slot = root
+        for segment in (s for s in path.split("/") if s):
+            listed = segment.endswith("[]")
+            key = segment[:-2] if listed else segment
+            if "[" in key or "]" in key:
+                return None
+            if slot.whole:
+                break  # read whole: whatever lies below is consumed with it
+            if slot.kids is None:
+                if slot.item is not None:
+                    return None  # one row takes the member for a list, another for an object
+                slot.kids = {}
+            slot = slot.kids.setdefault(key, _Slot())
+            if listed:
+                if slot.kids is not None:
+                    return None
+                slot.item = slot.item or _Slot()
+                slot = slot.item
+        else:
+            slot.whole, slot.kids, slot.item = True, None, None
+    env: dict[str, Any] = {"_A": _ABSENT_HERE}
+    lines = ["def covered(src):"]
+    counter = iter(range(1_000_000))
+    _covered_lines(root, "src", 1, lines, env, counter)
+    lines.append("    return True")
+    exec(compile("\n".join(lines), "<field table covered>", "exec"), env)  # noqa: S102 - source generated from a field table
+    return env["covered"]  # type: ignore[no-any-return]
+
+
+_ABSENT_HERE = object()  # a member the tree does not have (None is a value)
+
+
+def _covered_lines(slot: _Slot, var: str, depth: int, lines: list[str], env: dict[str, Any], counter: Iterator[int]) -> None:
+    """Lines returning False unless the value in ``var`` is what ``slot`` reads, wholly consumed."""
+    pad = "    " * depth
+    if slot.whole:
+        return
+    if slot.item is not None:
+        lines.append(f"{pad}if type({var}) is not list:")
+        lines.append(f"{pad}    return False")
+        if not slot.item.whole:
+            item = f"e{next(counter)}"
+            lines.append(f"{pad}for {item} in {var}:")
+            _covered_lines(slot.item, item, depth + 1, lines, env, counter)
+        return
+    known = f"K{next(counter)}"
+    env[known] = frozenset(slot.kids or ())
+    lines.append(f"{pad}if type({var}) is not dict or not {known}.issuperset({var}):")
+    lines.append(f"{pad}    return False")
+    for key, kid in (slot.kids or {}).items():
+        if kid.whole:
+            continue
+        member = f"m{next(counter)}"
+        lines.append(f"{pad}{member} = {var}.get({key!r}, _A)")
+        lines.append(f"{pad}if {member} is not _A:")
+        _covered_lines(kid, member, depth + 1, lines, env, counter)

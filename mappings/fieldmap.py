@@ -161,6 +161,19 @@ class FieldMap:
         """Fill canonical data from a native tree; returns it and the native paths consumed."""
         return self._generated["to_canonical"](native)  # type: ignore[no-any-return]
 
+    @cached_property
+    def _covered(self) -> Any:
+        return fieldcode.covered(rule.native for rule in self.rules)
+
+    def covers(self, native: Any) -> bool:
+        """Whether reading ``native`` by every row consumes each of its leaves, decided from the
+        tree's shape in one pass over its objects (no leaf paths): True means ``unconsumed`` of
+        what the rows consumed is empty; False is a doubt, for ``unconsumed`` to settle. A row
+        whose native path has a segment ``key[]`` reads every item of that list (as the cn-jjj
+        mapping applies them); a table selecting list items by a field always doubts."""
+        check = self._covered
+        return check is not None and check(native)
+
 
 def _unknown_native_code(rule: FieldRule, value: Any) -> None:
     raise Unrepresentable(N_("{value!r} is not a known {native} value", value=value, native=rule.native), path=rule.native)

@@ -133,6 +133,8 @@ def _report_reordered_ids(data: dict[str, Any], report: TranslationReport) -> No
 
 def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
     data, consumed = ROOT.to_canonical(native, report)
+    # A document holding only what the rows read (any the schema takes) needs no leaf walk.
+    whole = FIELDS.covers(native)
     for lm in LISTS:
         items = get(native, lm.native)
         if items is ABSENT:
@@ -144,15 +146,17 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
                 entry, used = lm.items.to_canonical(item, report)
             except GatewayError as exc:
                 raise _prefixed(exc, prefix) from None
-            consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
+            if not whole:
+                consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
             out.append(entry)
         existing = get(data, lm.canonical)
         if existing is ABSENT:
             put(data, lm.canonical, out)
         else:
             existing.extend(out)
-    for path, value in unconsumed(native, consumed).items():
-        report.dropped(path, None, f"no canonical field for {value!r:.60}")
+    if not whole:
+        for path, value in unconsumed(native, consumed).items():
+            report.dropped(path, None, f"no canonical field for {value!r:.60}")
     return declaration_from_data(data)
 
 

@@ -24,7 +24,9 @@ from gateway.translate import read, write
 import mappings
 from mappings import available, fieldcode, get_format
 from mappings.pact import profile as pact_profile
-from mappings.fieldmap import ABSENT, FieldMap, FieldRule, _decimal_text, _unknown_native_code, compile_path, put
+from mappings.cn_jjj import FIELDS as cn_jjj_fields
+from mappings.fieldmap import (ABSENT, FieldMap, FieldRule, _decimal_text, _unknown_native_code, compile_path, put,
+                              unconsumed)
 from tests.test_matrix import OPTIONS
 
 # -- the rows read one by one: what the generated code must equal ------------------------------
@@ -211,3 +213,70 @@ def test_a_decimal_text_is_refused_exactly_when_the_number_rule_refuses_it(text:
         assert (str(raised.value), raised.value.path) == (str(exc), exc.path)
     else:
         assert _decimal_text(text, "pcf/x") == text
+
+
+# -- a table's shape check: True only when no leaf is left unconsumed ---------------------------
+
+
+def _consumed_by_rows(paths: list[str], tree: Any) -> set[str]:
+    """The concrete paths rows on ``paths`` consume in ``tree``, a ``key[]`` segment applied to
+    every item of the list (as the cn-jjj mapping reads its item rows): a present member's path."""
+    out: set[str] = set()
+
+    def walk(node: Any, segments: list[str], done: str) -> None:
+        if not segments:
+            out.add(done)
+            return
+        head, rest = segments[0], segments[1:]
+        key = head[:-2] if head.endswith("[]") else head
+        if not isinstance(node, dict) or key not in node:
+            return
+        here = f"{done}/{key}" if done else key
+        if not head.endswith("[]"):
+            walk(node[key], rest, here)
+        elif isinstance(node[key], list):
+            for index, item in enumerate(node[key]):
+                walk(item, rest, f"{here}/{index}")
+
+    for path in paths:
+        walk(tree, [s for s in path.split("/") if s], "")
+    return out
+
+
+_SHAPE_SEGMENTS = ["a", "b", "c", "l[]", "m[]"]
+_shape_path = st.lists(st.sampled_from(_SHAPE_SEGMENTS), min_size=1, max_size=4).map("/".join)
+_shape_leaf = st.sampled_from([None, "", "x", 0, 1.5, True, [], {}, ["a"], {"z": 1}, [{}], [{"a": 1}], [{"z": 2}, 3]])
+_shape_key = st.sampled_from(["a", "b", "c", "l", "m", "z", "", "a/b"])
+_shape_tree = st.recursive(_shape_leaf, lambda kids: st.one_of(
+    st.lists(kids, max_size=3), st.dictionaries(_shape_key, kids, max_size=4)), max_leaves=12)
+
+
+@given(paths=st.lists(_shape_path, min_size=1, max_size=6), trees=st.lists(_shape_tree, min_size=1, max_size=4))
+def test_a_tree_the_shape_check_passes_has_no_unconsumed_leaf(paths: list[str], trees: list[Any]) -> None:
+    check = fieldcode.covered(paths)
+    assert check is not None
+    for tree in trees:
+        if check(tree):
+            assert unconsumed(tree, _consumed_by_rows(paths, tree)) == {}
+
+
+def test_the_shape_check_doubts_what_the_rows_leave() -> None:
+    table = FieldMap("shape", (FieldRule("x", "a/b", "string"), FieldRule("y", "l[]/c", "string"),
+                               FieldRule(None, "l[]/d", "string"), FieldRule("z", "w", "strings")), {})
+    assert table.covers({"a": {"b": "v"}, "l": [{"c": "1"}, {"c": "2", "d": "3"}], "w": ["p", {"q": 1}]})
+    assert table.covers({}) and table.covers({"a": {}, "l": []})
+    for tree in ({"a": {"b": "v", "e": 1}}, {"a": "v"}, {"a": None}, {"l": [{"c": "1"}, "2"]}, {"l": {"c": "1"}},
+                 {"l": [{"e": 1}]}, {"e": {}}, {"a/b": "v"}, {"": 1}, ["a"]):
+        assert not table.covers(tree)
+    selective = FieldMap("selective", (FieldRule("x", "ids[scheme=a]/value", "string"),), {})
+    assert fieldcode.covered(r.native for r in selective.rules) is None
+    assert not selective.covers({})
+
+
+def test_every_cn_jjj_example_is_read_without_a_leaf_walk() -> None:
+    """The shape check proves every example wholly consumed (the schema closes every object)."""
+    cn_jjj = get_format("cn-jjj-json")
+    trees = [cn_jjj.parse(p.read_bytes()) for p in examples.declarations(".json")]
+    assert trees and all(cn_jjj_fields.covers(tree) for tree in trees)
+    for tree in trees:
+        assert unconsumed(tree, _consumed_by_rows([r.native for r in cn_jjj_fields.rules], tree)) == {}
