@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class EntryKind(StrEnum):
@@ -31,8 +31,10 @@ class EntryKind(StrEnum):
 _LOSSLESS_KINDS = frozenset({EntryKind.CONVERTED, EntryKind.WARNING, EntryKind.SUPPLIED, EntryKind.MISSING})
 
 
-@dataclass(frozen=True, slots=True)
-class ReportEntry:
+class ReportEntry(NamedTuple):
+    """One entry; immutable. A named tuple, not a frozen dataclass: a translation makes dozens
+    (one per dropped leaf) and a frozen dataclass's ``__init__`` costs several times a tuple's."""
+
     kind: EntryKind
     source_path: str | None
     target_path: str | None
@@ -45,6 +47,9 @@ class ReportEntry:
             "targetPath": self.target_path,
             "detail": self.detail,
         }
+
+
+_entry = tuple.__new__  # a ReportEntry from its four fields, without the named tuple's own __new__
 
 
 @dataclass(slots=True)
@@ -60,35 +65,37 @@ class TranslationReport:
     def lossless(self) -> bool:
         return all(e.kind in _LOSSLESS_KINDS for e in self.entries)
 
+    # Each kind's method appends its entry itself (tuple.__new__, no detour through ``add``):
+    # these run once per reported leaf.
     def add(self, kind: EntryKind, source_path: str | None, target_path: str | None, detail: str) -> None:
-        self.entries.append(ReportEntry(kind, source_path, target_path, detail))
+        self.entries.append(_entry(ReportEntry, (kind, source_path, target_path, detail)))
 
     def converted(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.CONVERTED, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.CONVERTED, source, target, detail)))
 
     def defaulted(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.DEFAULTED, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.DEFAULTED, source, target, detail)))
 
     def dropped(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.DROPPED, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.DROPPED, source, target, detail)))
 
     def unrepresentable(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.UNREPRESENTABLE, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.UNREPRESENTABLE, source, target, detail)))
 
     def recharacterised(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.RECHARACTERISED, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.RECHARACTERISED, source, target, detail)))
 
     def warning(self, source: str | None, detail: str) -> None:
-        self.add(EntryKind.WARNING, source, None, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.WARNING, source, None, detail)))
 
     def rounded(self, source: str | None, target: str | None, detail: str) -> None:
-        self.add(EntryKind.ROUNDED, source, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.ROUNDED, source, target, detail)))
 
     def supplied(self, target: str, detail: str) -> None:
-        self.add(EntryKind.SUPPLIED, None, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.SUPPLIED, None, target, detail)))
 
     def missing(self, target: str, detail: str) -> None:
-        self.add(EntryKind.MISSING, None, target, detail)
+        self.entries.append(_entry(ReportEntry, (EntryKind.MISSING, None, target, detail)))
 
     def extend(self, other: TranslationReport) -> None:
         self.entries.extend(other.entries)
