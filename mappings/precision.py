@@ -10,24 +10,34 @@ unless it needs more significant digits than a document may carry
 (:data:`gateway.core.parsing.MAX_SIGNIFICANT_DIGITS`, which every reader refuses beyond): then it
 is rounded and reported as one that does not terminate. The canonical and regional formats never round: they do not call
 this module.
+
+Sums and products need no rounding at all: :data:`EXACT` computes them exactly.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import MAX_PREC, ROUND_HALF_EVEN, Context, Decimal, Inexact
 from fractions import Fraction
+from math import gcd
 
 from gateway.core.parsing import MAX_SIGNIFICANT_DIGITS
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
+
+# A sum or product has at most as many digits as its operands' widest span: at the widest
+# precision there is, neither ever rounds (Inexact is trapped should one ever). One context for
+# every caller: an exact operation sets no flag on it.
+EXACT = Context(prec=MAX_PREC, traps=[Inexact])
 
 
 def plain(value: Decimal) -> str:
     """Decimal text without exponent or trailing zeros (``1E+2`` -> ``100``, ``0.50`` -> ``0.5``)."""
     if not value:
         return "0"
-    # normalize in a context as wide as the value: the default context would round to 28 digits
-    return format(Context(prec=max(len(value.as_tuple().digits), 1)).normalize(value), "f")
+    # format "f" writes every digit whatever the context's precision; only a fraction's
+    # trailing zeros (and a bare point) remain to strip
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def terminating_digits(q: Fraction) -> int | None:
@@ -42,25 +52,46 @@ def terminating_digits(q: Fraction) -> int | None:
     return len(str(abs(q.numerator))) + max(twos, fives) + 1
 
 
+def exact_digits(numerator: Decimal, denominator: Decimal) -> int | None:
+    """Significant digits of ``numerator / denominator`` written exactly, None when the quotient
+    does not terminate (its reduced denominator has a prime factor other than 2 and 5)."""
+    p, q = numerator.as_integer_ratio()
+    r, s = denominator.as_integer_ratio()
+    num, den = abs(p * s), abs(q * r)
+    common = gcd(num, den)
+    num, den = num // common, den // common
+    twos = (den & -den).bit_length() - 1
+    den >>= twos
+    fives = 0
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    if den != 1:
+        return None
+    # num / (2^twos 5^fives) = num 2^(k-twos) 5^(k-fives) / 10^k: the digits of that numerator
+    k = max(twos, fives)
+    return len(str(num * 2 ** (k - twos) * 5 ** (k - fives)).rstrip("0"))
+
+
 def quotient(
     numerator: Decimal, denominator: Decimal, options: TranslateOptions, report: TranslationReport,
     source: str | None, target: str | None,
 ) -> Decimal:
     """``numerator / denominator`` exactly when it terminates within the digits a document may
     carry, else rounded and reported."""
-    q = Fraction(numerator) / Fraction(denominator)
-    digits = terminating_digits(q)
-    if digits is not None:
-        exact = Context(prec=digits)
-        value = exact.normalize(exact.divide(Decimal(q.numerator), Decimal(q.denominator)))
-        if len(value.as_tuple().digits) <= MAX_SIGNIFICANT_DIGITS:
-            return value
-        why = f"needs {len(value.as_tuple().digits)} significant digits, more than the {MAX_SIGNIFICANT_DIGITS} a document may carry"
-    else:
+    # A division at the document's digits is exact exactly when the quotient terminates within
+    # them (decimal division is correctly rounded, so no Inexact means no digit lost).
+    exact = Context(prec=MAX_SIGNIFICANT_DIGITS)
+    value = exact.divide(numerator, denominator)
+    if not exact.flags[Inexact]:
+        return exact.normalize(value)
+    digits = exact_digits(numerator, denominator)
+    if digits is None:
         why = "does not terminate"
+    else:
+        why = f"needs {digits} significant digits, more than the {MAX_SIGNIFICANT_DIGITS} a document may carry"
     precision = options.significant_digits
     ctx = Context(prec=precision, rounding=ROUND_HALF_EVEN)
-    written = ctx.normalize(ctx.divide(Decimal(q.numerator), Decimal(q.denominator)))
+    written = ctx.normalize(ctx.divide(numerator, denominator))
     report.rounded(
         source, target,
         f"exact {plain(numerator)}/{plain(denominator)} {why}; written {plain(written)} "

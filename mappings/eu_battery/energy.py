@@ -24,17 +24,16 @@ from gateway.core.i18n import N_
 from gateway.core.model import Declaration, codelists
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
-from mappings.precision import MAX_SIGNIFICANT_DIGITS, plain, terminating_digits
+from mappings.precision import EXACT, MAX_SIGNIFICANT_DIGITS, plain, terminating_digits
 
 QUOTIENT_DIGITS = 34  # IEEE 754 decimal128
 
 
 def product(*factors: Decimal) -> Decimal:
-    """The exact product: the precision grows with the operands' digits."""
+    """The exact product."""
     result = Decimal(1)
     for factor in factors:
-        digits = len(result.as_tuple().digits) + len(factor.as_tuple().digits)
-        result = Context(prec=digits, traps=[Inexact]).multiply(result, factor)
+        result = EXACT.multiply(result, factor)
     return result
 
 

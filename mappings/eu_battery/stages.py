@@ -6,24 +6,22 @@ exclusion and the transport rule are reported.
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, Inexact
+from decimal import Decimal
 
 from gateway.core.errors import ConfigurationError
 from gateway.core.i18n import N_
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
+from mappings.precision import EXACT
 
 SCHEME = "eu-battery"
 TARGET = "carbonFootprintPerLifecycleStage"
 
 
 def _exact_sum(values: list[Decimal]) -> Decimal:
-    whole = max(len(v.as_tuple().digits) + int(v.as_tuple().exponent) for v in values)
-    fraction = max(-int(v.as_tuple().exponent) for v in values)
-    ctx = Context(prec=max(whole, 1) + max(fraction, 0) + len(values), traps=[Inexact])
     total = Decimal(0)
     for v in values:
-        total = ctx.add(total, v)
+        total = EXACT.add(total, v)
     return total
 
 
