@@ -154,6 +154,7 @@ class Source:
         self._params = params
         self._count = 0
         self._reads: dict[tuple[str, ...], tuple[str, _Parts]] = {}
+        self._members: dict[str, str] = {}  # a node's local -> the local of the object whose members are read
         self._writes: dict[tuple[str, ...], str] = {}
         self._lists: dict[tuple[tuple[str, ...], str], str] = {}
         self._made: set[str] = set()  # containers made unconditionally above the current line
@@ -180,7 +181,7 @@ class Source:
         """Lines (at the function's top level) that read ``path``; the local holding the value
         or ``_A`` and the expressions of the concrete paths a found value consumes."""
         if not self.cached_writes:
-            self._reads = {}  # rows may write into what they read: each reads afresh
+            self._reads, self._members = {}, {}  # rows may write into what they read: each reads afresh
         node, parts = "src", ()
         selectors: list[_Parts] = []
         texts: tuple[str, ...] = ()
@@ -191,7 +192,7 @@ class Source:
             else:
                 var = self.local("r")
                 if step.field is None:
-                    self.line(f"{var} = {node}.get({step.key!r}, _A) if isinstance({node}, dict) else _A")
+                    self.line(f"{var} = {self._object(node)}.get({step.key!r}, _A)")
                     parts = (*parts, (False, step.key))
                 else:
                     index = self.local("x")
@@ -202,6 +203,15 @@ class Source:
             if step.field is not None:
                 selectors.append((*parts, (False, step.field)))
         return node, [_joined(p) for p in (parts, *selectors)]
+
+    def _object(self, node: str) -> str:
+        """The local holding ``node`` when it is an object, else an empty one (``_E``, never
+        written): decided once per node, not once per member read from it."""
+        members = self._members.get(node)
+        if members is None:
+            members = self._members[node] = self.local("o")
+            self.line(f"{members} = {node} if isinstance({node}, dict) else _E")
+        return members
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -250,13 +260,18 @@ class Source:
 
     def function(self) -> Callable[..., Any]:
         made = [*self._writes.values(), *self._lists.values()]
-        head = [f"def {self.name}({self._params}, _A=_A, isinstance=isinstance, dict=dict, _select=_select):",
+        head = [f"def {self.name}({self._params}, _A=_A, _E=_E, isinstance=isinstance, dict=dict, _select=_select):",
                 "    dst = {}", "    consumed = set()", "    add = consumed.add"]
         if made:
             head.append("    " + " = ".join(made) + " = None")
         source = "\n".join([*head, *self.body, "    return dst, consumed"])
+        self.env["_E"] = _NO_MEMBERS
         exec(compile(source, f"<field table {self.name}>", "exec"), self.env)  # noqa: S102 - source generated from a field table
         return self.env[self.name]
+
+
+# What the generated code reads a member of a node that is not an object from (only read).
+_NO_MEMBERS: dict[str, Any] = {}
 
 
 def _joined(parts: _Parts) -> str:
