@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
@@ -160,6 +160,12 @@ class FieldMap:
     def to_canonical(self, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], set[str]]:
         """Fill canonical data from a native tree; returns it and the native paths consumed."""
         return self._generated["to_canonical"](native)  # type: ignore[no-any-return]
+
+    @property
+    def canonical_reader(self) -> Callable[[Any], tuple[dict[str, Any], set[str]]]:
+        """:meth:`to_canonical` as the generated function itself (no report: reading reports
+        nothing), for a caller reading many items with one table."""
+        return self._generated["to_canonical"]  # type: ignore[no-any-return]
 
     @cached_property
     def _covered(self) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -20,7 +21,7 @@ from gateway.core.model import codelists
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.fieldmap import ABSENT, FieldMap, FieldRule, get, put, unconsumed
+from mappings.fieldmap import ABSENT, FieldMap, FieldRule, Path, compile_path, get, unconsumed
 from mappings.xmlcodec import in_schema_order
 
 FIELDS = FieldMap.load("mappings.cn_jjj")
@@ -39,6 +40,14 @@ class ListMap:
     native: str
     items: FieldMap
     derived: tuple[str, ...]  # native item members computed in code
+
+    @cached_property
+    def native_path(self) -> Path:
+        return compile_path(self.native)
+
+    @cached_property
+    def canonical_path(self) -> Path:
+        return compile_path(self.canonical)
 
 
 def _split(rules: tuple[FieldRule, ...]) -> tuple[FieldMap, tuple[ListMap, ...]]:
@@ -86,7 +95,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     data = declaration_to_data(decl)
     native, consumed = ROOT.to_native(data, report, allow_defaults=allow_defaults)
     for lm in LISTS:
-        items = get(data, lm.canonical)
+        items = lm.canonical_path.get(data)
         if items is ABSENT:
             continue
         out = []
@@ -102,7 +111,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
             consumed.update(f"{prefix}/{p}" for p in used)
             out.append(_with_stage_name(entry) if "stageName" in lm.derived else entry)
         if out:
-            put(native, lm.native, out)
+            lm.native_path.put(native, out)
     _report_reordered_ids(data, report)
     for path, value in unconsumed(data, consumed).items():
         report.dropped(path, None, f"cn-jjj has no field for {value!r:.60}")
@@ -136,22 +145,23 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     # A document holding only what the rows read (any the schema takes) needs no leaf walk.
     whole = FIELDS.covers(native)
     for lm in LISTS:
-        items = get(native, lm.native)
+        items = lm.native_path.get(native)
         if items is ABSENT:
             continue
         out = []
+        read_item = lm.items.canonical_reader
         for i, item in enumerate(items):
-            prefix = f"{lm.native}/{i}"
             try:
-                entry, used = lm.items.to_canonical(item, report)
+                entry, used = read_item(item)
             except GatewayError as exc:
-                raise _prefixed(exc, prefix) from None
+                raise _prefixed(exc, f"{lm.native}/{i}") from None
             if not whole:
+                prefix = f"{lm.native}/{i}"
                 consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
             out.append(entry)
-        existing = get(data, lm.canonical)
+        existing = lm.canonical_path.get(data)
         if existing is ABSENT:
-            put(data, lm.canonical, out)
+            lm.canonical_path.put(data, out)
         else:
             existing.extend(out)
     if not whole:
