@@ -10,8 +10,11 @@ broken rule with the path of the total; :func:`check_consistency` raises them as
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +30,40 @@ def rules() -> dict[str, Any]:
     return tomllib.loads(Path(__file__).with_name("consistency.toml").read_text("utf-8"))
 
 
-def _values(decl: Declaration, path: str) -> list[Decimal]:
-    """The amounts a rule path names: every stage value for ``stages``, else the result (if any)."""
+Amounts = Callable[[Declaration], list[Decimal]]
+
+
+def _amounts(path: str) -> Amounts:
+    """What reads the amounts a rule path names: every stage value for ``stages``, else the
+    result (if any). Made once per path: the rules run on every declaration read."""
     if path == "stages":
-        return [s.value.amount for s in decl.stages]
+        return lambda decl: [s.value.amount for s in decl.stages]
     section, name = path.split("/")
-    quantity = getattr(getattr(decl, section), name)
-    return [] if quantity is None else [quantity.amount]
+    field = attrgetter(f"{section}.{name}")
+
+    def amounts(decl: Declaration) -> list[Decimal]:
+        quantity = field(decl)
+        return [] if quantity is None else [quantity.amount]
+    return amounts
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    text: str
+    parts: tuple[Amounts, ...]
+    totals: tuple[tuple[str, Amounts], ...]
+    unless: tuple[Amounts, ...]
+
+
+@cache
+def _compiled() -> tuple[Decimal, tuple[_Rule, ...]]:
+    table = rules()
+    return Decimal(table["relative_tolerance"]), tuple(
+        _Rule(rule["id"], rule["text"], tuple(map(_amounts, rule["parts"])),
+              tuple((path, _amounts(path)) for path in rule["totals"]), tuple(map(_amounts, rule.get("unless", ()))))
+        for rule in table["rules"]
+    )
 
 
 def _half_unit(value: Decimal) -> Decimal:
@@ -43,14 +73,16 @@ def _half_unit(value: Decimal) -> Decimal:
 
 
 def consistency_violations(decl: Declaration) -> list[FieldViolation]:
-    relative = Decimal(rules()["relative_tolerance"])
+    relative, compiled = _compiled()
     out = []
-    for rule in rules()["rules"]:
-        if any(v != 0 for path in rule.get("unless", ()) for v in _values(decl, path)):
+    for rule in compiled:
+        if any(v != 0 for amounts in rule.unless for v in amounts(decl)):
             continue
-        parts = [v for path in rule["parts"] for v in _values(decl, path)]
-        totals = [(path, values[0]) for path in rule["totals"] if (values := _values(decl, path))]
-        if not parts or not totals:
+        parts = [v for amounts in rule.parts for v in amounts(decl)]
+        if not parts:
+            continue
+        totals = [(path, values[0]) for path, amounts in rule.totals if (values := amounts(decl))]
+        if not totals:
             continue
         summed = sum(parts, Decimal(0))
         rounding = sum((_half_unit(v) for v in parts), Decimal(0))
@@ -61,10 +93,10 @@ def consistency_violations(decl: Declaration) -> list[FieldViolation]:
         if any(abs(summed - total) <= allowed(total) for _, total in totals):
             continue
         path, total = totals[0]
-        message = rule["text"].format(parts=summed.normalize(), total=total.normalize())
+        message = rule.text.format(parts=summed.normalize(), total=total.normalize())
         out.append(FieldViolation(path, N_("{message} (rule {id}: allowed difference "
                                         "{value}, the published digits' rounding plus "
-                                        "{value2} %)", message=message, id=rule['id'], value=allowed(total).normalize(), value2=(relative * 100).normalize())))
+                                        "{value2} %)", message=message, id=rule.id, value=allowed(total).normalize(), value2=(relative * 100).normalize())))
     return out
 
 
