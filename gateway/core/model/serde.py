@@ -39,11 +39,22 @@ def format_datetime(value: datetime) -> str:
     """RFC 3339 in UTC with ``Z``; microseconds only when there are any (isoformat's own rule)."""
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return value.isoformat().replace("+00:00", "Z")
+    if value.microsecond:
+        return value.isoformat().replace("+00:00", "Z")
+    # What isoformat writes for whole seconds, in half its time (every translation writes a
+    # declaration's timestamps twice).
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
 
 
 def parse_datetime(text: str) -> datetime:
     """RFC 3339 with an explicit offset; converted to UTC."""
+    if len(text) == 20 and text.find("Z") == 19 and "z" not in text:
+        # The common spelling (whole seconds in UTC) read as it is: fromisoformat takes the "Z"
+        # for +00:00 itself. Anything it refuses is read the general way, for that one's reason.
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError("timestamp has no UTC offset")

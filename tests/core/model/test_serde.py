@@ -139,3 +139,49 @@ def test_timestamps_are_written_in_utc_with_z_and_read_back(value: datetime) -> 
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", text)
     assert parse_datetime(text) == value
     assert ("." in text) == bool(value.microsecond)
+
+
+def _isoformat_utc(value: datetime) -> str:
+    """The timestamp text as isoformat writes it, the rule format_datetime's short path keeps."""
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _read_by_replacing_z(text: str) -> tuple:
+    """parse_datetime's general reading, the answer its short path must give too."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as exc:
+        return "refused", str(exc)
+    if value.tzinfo is None:
+        return "refused", "timestamp has no UTC offset"
+    value = value.astimezone(timezone.utc)
+    return "read", value, value.tzinfo
+
+
+def _parsed(text: str) -> tuple:
+    try:
+        value = parse_datetime(text)
+    except ValueError as exc:
+        return "refused", str(exc)
+    return "read", value, value.tzinfo
+
+
+@given(st.datetimes(timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(0))])))
+def test_a_timestamp_is_written_as_isoformat_writes_it_in_utc(value: datetime) -> None:
+    assert format_datetime(value) == _isoformat_utc(value)
+
+
+_TIMESTAMP_CHARS = "0123456789-:T tZz+.W"
+
+
+@given(st.one_of(
+    st.datetimes().map(lambda v: v.replace(microsecond=0).isoformat() + "Z"),
+    st.datetimes().map(lambda v: v.replace(microsecond=0).isoformat()).flatmap(
+        lambda text: st.tuples(st.integers(0, len(text) - 1), st.sampled_from(_TIMESTAMP_CHARS)).map(
+            lambda edit: text[:edit[0]] + edit[1] + text[edit[0] + 1:] + "Z")),
+    st.text(alphabet=_TIMESTAMP_CHARS, min_size=19, max_size=21),
+))
+def test_a_timestamp_text_is_read_as_the_general_reading_reads_it(text: str) -> None:
+    """The short path for whole seconds in UTC (20 characters ending in Z) reads each text to
+    the same instant, in UTC, or refuses it for the same reason."""
+    assert _parsed(text) == _read_by_replacing_z(text)
