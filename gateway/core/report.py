@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -78,6 +79,12 @@ class TranslationReport:
 
     def dropped(self, source: str | None, target: str | None, detail: str) -> None:
         self.entries.append(_entry(ReportEntry, (EntryKind.DROPPED, source, target, detail)))
+
+    def dropped_values(self, values: Mapping[str, Any], why: str) -> None:
+        """One ``dropped`` entry per ``{source path: value}``, its detail ``why`` followed by the
+        value (its repr, cut at 60 characters): the leaves no rule consumed, in one list."""
+        self.entries.extend([_entry(ReportEntry, (EntryKind.DROPPED, path, None, f"{why} {value!r:.60}"))
+                             for path, value in values.items()])
 
     def unrepresentable(self, source: str | None, target: str | None, detail: str) -> None:
         self.entries.append(_entry(ReportEntry, (EntryKind.UNREPRESENTABLE, source, target, detail)))

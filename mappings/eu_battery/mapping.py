@@ -16,6 +16,7 @@ from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings import precision
+from mappings.precision import plain
 from mappings.base import TranslateOptions
 from mappings.eu_battery import aspect, energy, stages
 from mappings.fieldmap import FieldMap, unconsumed
@@ -29,10 +30,6 @@ _CARRIED = ("batteryCategory", "batteryMass", "absoluteCarbonFootprint")
 
 def _text(value: Any) -> str:
     return format(Decimal(value), "f")
-
-
-def _plain(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def _rounding(exact: bool, report: TranslationReport, source: str, target: str) -> None:
@@ -55,7 +52,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     trivial = basis.kwh_num == basis.kwh_den
     if not trivial:
         report.converted(source, "batteryCarbonFootprint",
-                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh of lifetime energy "
+                         f"{plain(total)} kgCO2e per {basis.amount} {basis.unit} = {plain(per_kwh)} kgCO2e/kWh of lifetime energy "
                          f"({basis.explanation})")
     native: dict[str, Any] = {
         "batteryCarbonFootprint": per_kwh,
@@ -68,10 +65,10 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     if terms is not None:
         absolute = precision.quotient(*terms, options, report, source, "absoluteCarbonFootprint")
         native["absoluteCarbonFootprint"] = absolute
-        report.converted(source, "absoluteCarbonFootprint", f"kgCO2e of one battery = {_plain(absolute)} ({basis.explanation})")
+        report.converted(source, "absoluteCarbonFootprint", f"kgCO2e of one battery = {plain(absolute)} ({basis.explanation})")
         if "absoluteCarbonFootprint" in own and Decimal(own["absoluteCarbonFootprint"]) != absolute:
             report.dropped(f"extensions/{NAMESPACE}/absoluteCarbonFootprint", "absoluteCarbonFootprint",
-                           f"replaced by {_plain(absolute)} computed from the total and the lifetime energy")
+                           f"replaced by {plain(absolute)} computed from the total and the lifetime energy")
     elif "absoluteCarbonFootprint" in own:
         native["absoluteCarbonFootprint"] = Decimal(own["absoluteCarbonFootprint"])
     context = fields[CONTEXT]
@@ -89,8 +86,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     if decl.declared_unit.lifetime_energy is not None:
         consumed.add("declared_unit/lifetime_energy")
     consumed.update(f"extensions/{NAMESPACE}/{key}" for key in _CARRIED)
-    for path, value in unconsumed(data, consumed).items():
-        report.dropped(path, None, f"the battery passport carbon-footprint section has no place for {value!r:.60}")
+    report.dropped_values(unconsumed(data, consumed), "the battery passport carbon-footprint section has no place for")
     return native
 
 
@@ -132,7 +128,7 @@ def _stages_to_native(data: dict[str, Any], basis: energy.Basis, options: Transl
         target = f"{stages.TARGET}[lifecycleStage={code}]"
         per_kwh = precision.quotient(*basis.per_kwh_terms(value), options, report, sources, target)
         if not trivial:
-            report.converted(sources, target, f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh")
+            report.converted(sources, target, f"{plain(value)} kgCO2e per {basis.amount} {basis.unit} = {plain(per_kwh)} kgCO2e/kWh")
         out.append({"lifecycleStage": code, "carbonFootprint": per_kwh})
     return out
 
@@ -173,7 +169,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     total, exact = basis.from_per_kwh(Decimal(native["batteryCarbonFootprint"]))
     if not trivial:
         report.converted("batteryCarbonFootprint", "results/total_including_biogenic",
-                         f"{native['batteryCarbonFootprint']} kgCO2e/kWh = {_plain(total)} kgCO2e per {basis.amount} {basis.unit} "
+                         f"{native['batteryCarbonFootprint']} kgCO2e/kWh = {plain(total)} kgCO2e per {basis.amount} {basis.unit} "
                          f"({basis.explanation})")
     _rounding(exact, report, "batteryCarbonFootprint", "results/total_including_biogenic")
     total = _prefer_absolute(native, basis, total, own, report)
@@ -185,8 +181,7 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
         data.setdefault("extensions", {})[NAMESPACE] = own
     consumed.update(("batteryCarbonFootprint", "carbonFootprintPerLifecycleStage", "absoluteCarbonFootprint"))
     consumed.update(f"{CONTEXT}/{key}" for key in ("lifetimeEnergy", "batteryMass", "batteryCategory", "manufacturingPlace"))
-    for path, value in unconsumed(native, consumed).items():
-        report.dropped(path, None, f"no canonical field holds {value!r:.60}")
+    report.dropped_values(unconsumed(native, consumed), "no canonical field holds")
     return declaration_from_data(data)
 
 
@@ -206,7 +201,7 @@ def _prefer_absolute(native: dict[str, Any], basis: energy.Basis, total: Decimal
     from_absolute = basis.from_per_battery(absolute)
     if from_absolute is not None and _agrees(basis.per_kwh(from_absolute[0])[0], Decimal(native["batteryCarbonFootprint"])):
         report.converted("absoluteCarbonFootprint", "results/total_including_biogenic",
-                         f"total {_plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})")
+                         f"total {plain(from_absolute[0])} taken from the absolute footprint ({basis.explanation})")
         _rounding(from_absolute[1], report, "absoluteCarbonFootprint", "results/total_including_biogenic")
         return from_absolute[0]
     own["absoluteCarbonFootprint"] = _text(absolute)
@@ -225,6 +220,6 @@ def _stage_to_canonical(code: str, value: Decimal, basis: energy.Basis, report: 
     source = f"{stages.TARGET}[lifecycleStage={stages.regulation_stage(code)}]"
     if not trivial:
         report.converted(source, f"stages[stage={code}]",
-                         f"{_plain(value)} kgCO2e/kWh = {_plain(amount)} kgCO2e per {basis.amount} {basis.unit}")
+                         f"{plain(value)} kgCO2e/kWh = {plain(amount)} kgCO2e per {basis.amount} {basis.unit}")
     _rounding(exact, report, source, f"stages[stage={code}]")
     return {"stage": code, "value": {"amount": _text(amount), "unit": "kgCO2e"}}

@@ -25,14 +25,25 @@ def _exact_sum(values: list[Decimal]) -> Decimal:
     return total
 
 
+def _covering(scheme: codelists.StageScheme) -> dict[str, codelists.SchemeStage]:
+    """Each canonical stage and the regulation stage covering it (the first, as
+    ``StageScheme.stage_for`` finds it): one lookup per stage instead of a search."""
+    out: dict[str, codelists.SchemeStage] = {}
+    for stage in scheme.stages:
+        for code in stage.covers:
+            out.setdefault(code, stage)
+    return out
+
+
 def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[str, Decimal, str]]:
     """Canonical stage data ``[{stage, value: {amount}}]`` (per declared unit) to
     ``[(regulation stage, value per declared unit, canonical source paths)]`` in the
     regulation's order."""
     scheme = codelists.stage_schemes()[SCHEME]
+    covering = _covering(scheme)
     grouped: dict[str, list[tuple[int, str, Decimal]]] = {}
     for i, item in enumerate(stages):
-        target = scheme.stage_for(item["stage"])
+        target = covering.get(item["stage"])
         if target is None:
             report.dropped(
                 f"stages/{i}", TARGET,
@@ -46,19 +57,17 @@ def to_regulation(stages: list[dict], report: TranslationReport) -> list[tuple[s
         members = grouped.get(stage.code)
         if not members:
             continue
-        if "transport" in (m[1] for m in members):
-            index = next(m[0] for m in members if m[1] == "transport")
+        where = f"{TARGET}[lifecycleStage={stage.code}]"
+        transport = next((m[0] for m in members if m[1] == "transport"), None)
+        if transport is not None:
             report.converted(
-                f"stages/{index}", f"{TARGET}[lifecycleStage={stage.code}]",
+                f"stages/{transport}", where,
                 f"regional transport (运输) assigned to {stage.code} by rule {scheme.transport_rule!r}: the regional "
                 "stage does not separate inbound transport (Annex II: raw material acquisition) from distribution",
             )
-        if len(members) > 1:
-            report.converted(
-                ",".join(f"stages/{m[0]}" for m in members), f"{TARGET}[lifecycleStage={stage.code}]",
-                f"stages {', '.join(m[1] for m in members)} aggregated (summed exactly) into {stage.code}",
-            )
         sources = ",".join(f"stages/{m[0]}" for m in members)
+        if len(members) > 1:
+            report.converted(sources, where, f"stages {', '.join(m[1] for m in members)} aggregated (summed exactly) into {stage.code}")
         out.append((stage.code, _exact_sum([m[2] for m in members]), sources))
     return out
 
