@@ -12,13 +12,17 @@ pair can translate, it measures:
 
 and prints pipeline / bound. Each of 3 rounds times the primitives and the pipeline back to
 back; a figure is the median of the rounds, the ratio the median of the rounds' own ratios,
-so only the ratios mean anything on a shared machine. A second table scales the lists that may
+so only the ratios mean anything on a shared machine (``--clock cpu`` times the CPU the
+measuring thread used instead of the wall clock: every step is single-threaded, so on a quiet
+machine the two agree, and on a busy one the CPU clock leaves out the time other processes
+held the cores). A second table scales the lists that may
 grow without repeats (emission-factor sources, product and company ids, preceding ids) to
 10, 100, 1,000 and 10,000 entries each and prints the cost per entry, which stays constant
 unless something is super-linear.
 
     python benchmarks/bench_pipeline.py --quick      # a few seconds: the two headline pairs, 10 and 100 entries
     python benchmarks/bench_pipeline.py              # every pair, 10 to 10,000 entries (minutes)
+    python benchmarks/bench_pipeline.py --quick --clock cpu   # the same, on a busy machine
 """
 
 from __future__ import annotations
@@ -54,21 +58,22 @@ SIZES = (10, 100, 1000, 10000)
 SIZE_SEED = "tianjin-ev-battery-pack-nmc"
 MODEL_SEED = "hebei-hot-rolled-steel-coil"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.thread_time}
 
 
-def timed(fn: Callable[[], object], seconds: float, repeats: int) -> float:
+def timed(fn: Callable[[], object], seconds: float, repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
     """Median over ``repeats`` timings of µs per call, each timing about ``seconds`` long."""
     fn()
-    return statistics.median(_timing(fn, seconds) for _ in range(repeats))
+    return statistics.median(_timing(fn, seconds, clock) for _ in range(repeats))
 
 
-def _timing(fn: Callable[[], object], seconds: float) -> float:
-    """µs per call over one timing of about ``seconds`` (at least two calls)."""
-    n, start = 0, time.perf_counter()
+def _timing(fn: Callable[[], object], seconds: float, clock: Callable[[], float]) -> float:
+    """µs per call over one timing of about ``seconds`` on ``clock`` (at least two calls)."""
+    n, start = 0, clock()
     while True:
         fn()
         n += 1
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if elapsed >= seconds and n >= 2:
             return elapsed / n * 1e6
 
@@ -122,7 +127,8 @@ class Row:
         return self.parse + self.validate_in + self.build + self.validate_out + self.emit
 
 
-def measure(source: str, target: str, document: bytes, seconds: float, repeats: int, size: int = 0) -> Row:
+def measure(source: str, target: str, document: bytes, seconds: float, repeats: int, size: int = 0,
+            clock: Callable[[], float] = time.perf_counter) -> Row:
     """Each round times the five primitives and then the pipeline back to back, so a round's
     ratio compares figures taken under the same load; every figure is the median of the rounds."""
     src, tgt = get_format(source), get_format(target)
@@ -132,7 +138,7 @@ def measure(source: str, target: str, document: bytes, seconds: float, repeats: 
              lambda: translate(document, target, source=source, options=OPTIONS))
     for step in steps:
         step()
-    rounds = [[_timing(step, seconds) for step in steps] for _ in range(repeats)]
+    rounds = [[_timing(step, seconds, clock) for step in steps] for _ in range(repeats)]
     medians = [statistics.median(r[i] for r in rounds) for i in range(len(steps))]
     ratio = statistics.median(r[5] / sum(r[:5]) for r in rounds)
     return Row(source, target, size, *medians, ratio=ratio, input_bytes=len(document))
@@ -218,7 +224,7 @@ def print_sizes(rows: list[Row]) -> None:
         previous[r.target] = r
 
 
-def print_model(seconds: float, repeats: int) -> None:
+def print_model(seconds: float, repeats: int, clock: Callable[[], float]) -> None:
     """The canonical model's own two steps beside the alternatives for the same declaration: msgspec
     (when installed; not a dependency) converting the same data into the same dataclasses with
     none of the model's rules (unknown keys, floats, NaN, naive timestamps all pass), and
@@ -238,7 +244,7 @@ def print_model(seconds: float, repeats: int) -> None:
                  ("msgspec.to_builtins (not the data form: exponents, None fields)", lambda: msgspec.to_builtins(decl))]
     print(f"\n| canonical model, {MODEL_SEED} | µs |\n|---|---:|")
     for label, fn in rows:
-        print(f"| {label} | {timed(fn, seconds, repeats):.1f} |")
+        print(f"| {label} | {timed(fn, seconds, repeats, clock):.1f} |")
 
 
 def main() -> None:
@@ -248,6 +254,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timings per figure; the median is printed")
     parser.add_argument("--pair", action="append", metavar="SOURCE:TARGET", help="only these pairs (repeatable)")
     parser.add_argument("--sizes", help="comma-separated entries per list (default 10,100,1000,10000; quick 10,100)")
+    parser.add_argument("--clock", choices=CLOCKS, default="wall",
+                        help="what a timing measures: wall time (default) or the CPU time of this thread")
     args = parser.parse_args()
     seconds = args.seconds if args.seconds is not None else (0.02 if args.quick else 0.2)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (list(SIZES[:2]) if args.quick else list(SIZES))
@@ -257,9 +265,10 @@ def main() -> None:
     formats = available()
     documents = pair_documents(formats, wanted)  # type: ignore[arg-type]
     skipped = {pair: doc for pair, doc in documents.items() if isinstance(doc, str)}
-    print(f"timings: {seconds} s each, median of {args.repeats} rounds; {len(documents)} pairs over {len(formats)} formats; "
+    clock = CLOCKS[args.clock]
+    print(f"timings: {seconds} s each ({args.clock} clock), median of {args.repeats} rounds; {len(documents)} pairs over {len(formats)} formats; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    rows = [measure(s, t, doc, seconds, args.repeats) for (s, t), doc in documents.items() if isinstance(doc, bytes)]
+    rows = [measure(s, t, doc, seconds, args.repeats, clock=clock) for (s, t), doc in documents.items() if isinstance(doc, bytes)]
     print_pairs(rows, skipped)
 
     seed = next(read(p.read_bytes()).declaration for p in examples.declarations(".json") if p.stem == SIZE_SEED)
@@ -267,9 +276,9 @@ def main() -> None:
     for target in sorted({t for s, t in (wanted or set(HEADLINE)) if s == "cn-jjj-json"} or {t for _, t in HEADLINE}):
         for n in sizes:
             document, _ = write(scaled(seed, n), "cn-jjj-json", OPTIONS)
-            sized.append(measure("cn-jjj-json", target, document, seconds, args.repeats, n))
+            sized.append(measure("cn-jjj-json", target, document, seconds, args.repeats, n, clock))
     print_sizes(sized)
-    print_model(seconds, args.repeats)
+    print_model(seconds, args.repeats, clock)
     print(f"\nwhole run: {time.perf_counter() - started:.1f} s")
 
 
