@@ -40,7 +40,6 @@ class AttestationCheck:
 @dataclass(frozen=True)
 class Context:
     declaration: Declaration
-    data: dict[str, Any]
     sector: str | None
     at: datetime
     trust_list: TrustList

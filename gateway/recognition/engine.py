@@ -22,7 +22,7 @@ from typing import Any
 
 from gateway.core.errors import InvalidRequest
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model import Declaration
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context, check_attestations
 from gateway.recognition.criteria import KINDS
@@ -47,7 +47,7 @@ def assess(
     digest = "sha256:" + parse_digest(declaration_digest)
     checks = check_attestations(tuple(attestations), trust_list, at, digest)
     ctx = Context(
-        declaration=declaration, data=declaration_to_data(declaration), sector=declaration.product.sector, at=at,
+        declaration=declaration, sector=declaration.product.sector, at=at,
         trust_list=trust_list, attestations=checks, declaration_digest=digest, tables=policy.tables,
     )
     results = [_in_force(policy, at)]

@@ -7,15 +7,14 @@ from typing import Any
 from gateway.recognition.context import Context
 from gateway.recognition.criteria._common import en_list, ev, failed, passed, zh_list
 from gateway.recognition.outcome import Finding
-from gateway.recognition.paths import present, resolve
+from gateway.recognition.paths import present_at
 
 
 def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
     missing = []
     evidence = []
     for path in params["paths"]:
-        value = resolve(ctx.data, path)
-        ok = present(value)
+        ok = present_at(ctx.declaration, path)
         evidence.append(ev(path, "present" if ok else None))
         if not ok:
             missing.append(path)
