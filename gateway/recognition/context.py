@@ -42,6 +42,8 @@ class Context:
     declaration: Declaration
     sector: str | None
     at: datetime
+    assessed_at: str
+    """``at`` as the decision writes it (RFC 3339), formatted once for every criterion."""
     trust_list: TrustList
     attestations: tuple[AttestationCheck, ...]
     declaration_digest: str

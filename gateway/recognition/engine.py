@@ -46,8 +46,9 @@ def assess(
         raise InvalidRequest(N_("the assessment time needs a UTC offset"), path="at")
     digest = "sha256:" + parse_digest(declaration_digest)
     checks = check_attestations(tuple(attestations), trust_list, at, digest)
+    assessed_at = format_datetime(at)
     ctx = Context(
-        declaration=declaration, sector=declaration.product.sector, at=at,
+        declaration=declaration, sector=declaration.product.sector, at=at, assessed_at=assessed_at,
         trust_list=trust_list, attestations=checks, declaration_digest=digest, tables=policy.tables,
     )
     results = [_in_force(policy, at)]
@@ -59,7 +60,7 @@ def assess(
         trust_list={"issuer": trust_list.issuer, "sequence": trust_list.sequence, "digest": trust_list.digest},
         declaration={"id": str(declaration.id), "version": declaration.version, "digest": digest,
                      **{k: v for k, v in (("region", declaration.region), ("sector", ctx.sector)) if v is not None}},
-        assessed_at=format_datetime(at),
+        assessed_at=assessed_at,
         criteria=tuple(results),
         summary=summary,
         attestations=tuple(a.to_data() for a in checks),

@@ -18,9 +18,10 @@ from gateway.recognition.outcome import Finding
 
 def evaluate_validity(params: dict[str, Any], ctx: Context) -> Finding:
     period = ctx.declaration.validity
-    at = format_datetime(ctx.at)
+    at = ctx.assessed_at
+    end = period and period.end and format_datetime(period.end)
     evidence = [ev("validity/start", period and period.start and format_datetime(period.start)),
-                ev("validity/end", period and period.end and format_datetime(period.end)), ev("assessed_at", at)]
+                ev("validity/end", end), ev("assessed_at", at)]
     if period is None or period.end is None:
         if params.get("require", True):
             return failed("声明未注明有效期截止时间。", "The declaration states no end of validity.", evidence)
@@ -28,8 +29,8 @@ def evaluate_validity(params: dict[str, Any], ctx: Context) -> Finding:
     if period.start is not None and ctx.at < period.start:
         return failed(f"声明在评估时（{at}）尚未生效。", f"The declaration is not yet valid at the assessment time ({at}).", evidence)
     if ctx.at >= period.end:
-        return failed(f"声明已于 {format_datetime(period.end)} 失效。", f"The declaration expired at {format_datetime(period.end)}.", evidence)
-    return passed(f"声明在评估时有效（至 {format_datetime(period.end)}）。", f"The declaration is valid at the assessment time (until {format_datetime(period.end)}).", evidence)
+        return failed(f"声明已于 {end} 失效。", f"The declaration expired at {end}.", evidence)
+    return passed(f"声明在评估时有效（至 {end}）。", f"The declaration is valid at the assessment time (until {end}).", evidence)
 
 
 def _years_before(moment: datetime, years: int) -> datetime:
@@ -44,10 +45,11 @@ def evaluate_reference_period(params: dict[str, Any], ctx: Context) -> Finding:
     period = ctx.declaration.method.reference_period
     end = period.end if period else None
     limit = _years_before(ctx.at, years)
-    evidence = [ev("method/reference_period/end", end and format_datetime(end)), ev("limit", format_datetime(limit))]
+    end_text, limit_text = end and format_datetime(end), format_datetime(limit)
+    evidence = [ev("method/reference_period/end", end_text), ev("limit", limit_text)]
     if end is None:
         return failed("声明未注明数据参考期的截止时间。", "The declaration states no end of its reference period.", evidence)
     if end >= limit:
-        return passed(f"数据参考期截止于 {format_datetime(end)}，不早于 {years} 年前。", f"The reference period ends {format_datetime(end)}, within {years} years.", evidence)
-    return failed(f"数据参考期截止于 {format_datetime(end)}，早于 {years} 年前（{format_datetime(limit)}）。",
-                  f"The reference period ended {format_datetime(end)}, more than {years} years before the assessment ({format_datetime(limit)}).", evidence)
+        return passed(f"数据参考期截止于 {end_text}，不早于 {years} 年前。", f"The reference period ends {end_text}, within {years} years.", evidence)
+    return failed(f"数据参考期截止于 {end_text}，早于 {years} 年前（{limit_text}）。",
+                  f"The reference period ended {end_text}, more than {years} years before the assessment ({limit_text}).", evidence)
