@@ -192,10 +192,13 @@ class TrustList:
         by_id: dict[str, Entity] = {}
         by_key: dict[str, TrustedKey] = {}
         by_multikey: dict[str, TrustedKey] = {}
+        by_accreditation: dict[str, Entity] = {}
         for ent in self.entities:
             if ent.id in by_id:
                 raise SchemaViolation(N_("entity {id} listed twice", id=ent.id), path="/entities")
             by_id[ent.id] = ent
+            if ent.role is Role.VERIFIER and ent.accreditation is not None:
+                by_accreditation.setdefault(ent.accreditation.number, ent)
             for key in ent.keys:
                 mk = key.public_key.multikey
                 if key.id in by_key:
@@ -210,6 +213,15 @@ class TrustList:
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_by_multikey", by_multikey)
+        object.__setattr__(self, "_by_accreditation", by_accreditation)
+
+    def lists(self, entity_id: str | None) -> bool:
+        """Whether the list names an entity with this id."""
+        return entity_id in self._by_id  # type: ignore[attr-defined]
+
+    def verifier_accredited_as(self, number: str) -> Entity | None:
+        """The first listed verifier holding accreditation ``number``, if any."""
+        return self._by_accreditation.get(number)  # type: ignore[attr-defined]
 
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id; :class:`UntrustedSigner` when the list does not name it."""

@@ -68,14 +68,29 @@ def assess(
 
 
 def _in_force(policy: RecognitionPolicy, at: datetime) -> CriterionResult:
-    evidence = [ev("policy/effective/from", format_datetime(policy.effective_from))]
-    if policy.effective_until is not None:
-        evidence.append(ev("policy/effective/until", format_datetime(policy.effective_until)))
+    in_force, not_in_force = _in_force_results(policy)
     if at < policy.effective_from or (policy.effective_until is not None and at >= policy.effective_until):
-        f = failed(f"政策 {policy.id} {policy.version} 在评估时不生效。", f"Policy {policy.id} {policy.version} is not in force at the assessment time.", evidence)
-    else:
-        f = passed(f"政策 {policy.id} {policy.version} 在评估时生效。", f"Policy {policy.id} {policy.version} is in force at the assessment time.", evidence)
-    return _result("policy-in-force", "policy-in-force", f, "refuse")
+        return not_in_force
+    return in_force
+
+
+def _in_force_results(policy: RecognitionPolicy) -> tuple[CriterionResult, CriterionResult]:
+    """Both possible ``policy-in-force`` results (immutable, from the policy alone), made once
+    per policy: every assessment under it gives one of them."""
+    made = policy.__dict__.get("_in_force_results")
+    if made is None:
+        evidence = [ev("policy/effective/from", format_datetime(policy.effective_from))]
+        if policy.effective_until is not None:
+            evidence.append(ev("policy/effective/until", format_datetime(policy.effective_until)))
+        name = f"{policy.id} {policy.version}"
+        made = (
+            _result("policy-in-force", "policy-in-force", passed(
+                f"政策 {name} 在评估时生效。", f"Policy {name} is in force at the assessment time.", evidence), "refuse"),
+            _result("policy-in-force", "policy-in-force", failed(
+                f"政策 {name} 在评估时不生效。", f"Policy {name} is not in force at the assessment time.", evidence), "refuse"),
+        )
+        policy.__dict__["_in_force_results"] = made
+    return made
 
 
 def _evaluate(spec: CriterionSpec, ctx: Context) -> CriterionResult:

@@ -17,7 +17,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -45,9 +47,14 @@ class CriterionSpec:
     sectors: tuple[str, ...] | None
     on_fail: str
 
-    def params_for(self, sector: str | None) -> dict[str, Any]:
-        """The criterion's parameters with the sector's overrides applied."""
-        return {**self.params, **self.by_sector.get(sector or "", {})}
+    def params_for(self, sector: str | None) -> Mapping[str, Any]:
+        """The criterion's parameters with the sector's overrides applied, read-only: merged once
+        per sector, since every assessment asks again."""
+        merged_by_sector = self.__dict__.setdefault("_merged", {})
+        merged = merged_by_sector.get(sector)
+        if merged is None:
+            merged = merged_by_sector[sector] = MappingProxyType({**self.params, **self.by_sector.get(sector or "", {})})
+        return merged
 
 
 @dataclass(frozen=True)

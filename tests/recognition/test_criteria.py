@@ -7,6 +7,7 @@ import re
 import pytest
 
 from gateway.recognition.criteria.factors import _recognised
+from signing import Role
 
 
 def _names_as_specified(database: str, entry: dict) -> bool:
@@ -32,3 +33,13 @@ def test_recognised_names_match_as_the_rule_says(text: str) -> None:
     for version in (None, "0.9", "1"):
         expected = first is not None and ("versions" not in first or version in first["versions"])
         assert _recognised(text, version, ENTRIES) is expected
+
+
+def test_trust_list_lookups_are_the_linear_rule(pki) -> None:
+    tl = pki.trust_list
+    numbers = {e.accreditation.number for e in tl.entities if e.accreditation is not None} | {"no such number"}
+    for number in numbers:
+        first = next((e for e in tl.entities if e.role is Role.VERIFIER and e.accreditation is not None and e.accreditation.number == number), None)
+        assert tl.verifier_accredited_as(number) is first
+    for entity_id in [e.id for e in tl.entities] + ["urn:jjj:nobody", None]:
+        assert tl.lists(entity_id) is (entity_id in {e.id for e in tl.entities})

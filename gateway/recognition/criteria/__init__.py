@@ -7,7 +7,7 @@ exception).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway.recognition.context import Context
@@ -17,7 +17,7 @@ from gateway.recognition.criteria import (
 )
 from gateway.recognition.outcome import Finding
 
-Evaluator = Callable[[dict[str, Any], Context], Finding]
+Evaluator = Callable[[Mapping[str, Any], Context], Finding]
 
 KINDS: dict[str, Evaluator] = {
     "sector-covered": sector.evaluate,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.core.model import codelists
@@ -10,7 +11,7 @@ from gateway.recognition.criteria._common import en_list, ev, failed, passed, zh
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     method = ctx.declaration.method
     minimum = codelists.boundaries()[params["minimum"]]
     evidence = [ev("method/boundary", method.boundary)]

@@ -8,7 +8,8 @@ minimum but at or above ``conditional_min_primary_share`` is a condition, not a 
 
 from __future__ import annotations
 
-from decimal import Context as DecimalContext, Decimal, localcontext
+from collections.abc import Mapping
+from decimal import Context as DecimalContext, Decimal
 from typing import Any
 
 from gateway.recognition.context import Context
@@ -20,7 +21,7 @@ _RATINGS = ("technological", "temporal", "geographical", "completeness", "reliab
 _PRECISION = DecimalContext(prec=28)
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     dq = ctx.declaration.data_quality
     outcomes: list[Outcome] = []
     zh: list[str] = []
@@ -58,8 +59,12 @@ def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
             zh.append("未给出数据质量评级")
             en.append("no data-quality ratings are given")
         else:
-            with localcontext(_PRECISION):
-                dqr = sum((v for _, v in ratings), Decimal(0)) / len(ratings)
+            # The context's own operations: the same rounding as arithmetic inside localcontext(),
+            # without switching the thread's context in and out.
+            total = Decimal(0)
+            for _, v in ratings:
+                total = _PRECISION.add(total, v)
+            dqr = _PRECISION.divide(total, len(ratings))
             evidence.append(ev("data_quality/dqr", dqr))
             ok = dqr <= maximum
             outcomes.append(Outcome.PASS if ok else Outcome.FAIL)

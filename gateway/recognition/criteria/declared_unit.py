@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Context as DecimalContext, Decimal, localcontext
 from typing import Any
 
@@ -13,7 +14,7 @@ from gateway.recognition.outcome import Finding
 _PLACES = Decimal("0.000001")
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     unit = ctx.declaration.declared_unit
     units = params["units"]
     evidence = [ev("declared_unit/unit", unit.unit), ev("declared_unit/amount", unit.amount)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -33,7 +34,7 @@ def _recognised(database: str, version: str | None, table: list[dict[str, Any]])
     return False
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     dq = ctx.declaration.data_quality
     sources = dq.factor_sources if dq else ()
     labels = [f"{s.database} {s.version or ''}".strip() for s in sources]

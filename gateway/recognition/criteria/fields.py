@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.recognition.context import Context
@@ -10,7 +11,7 @@ from gateway.recognition.outcome import Finding
 from gateway.recognition.paths import present_at
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     missing = []
     evidence = []
     for path in params["paths"]:

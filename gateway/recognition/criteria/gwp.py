@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.core.errors import GatewayError
@@ -12,7 +13,7 @@ from gateway.recognition.criteria._common import conditional, en_list, ev, faile
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     decl = ctx.declaration
     declared = decl.method.gwp_set
     allowed = params["allowed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.recognition.context import Context
@@ -9,7 +10,7 @@ from gateway.recognition.criteria._common import conditional, en_list, ev, faile
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     table = ctx.tables[params["table"]]
     accepted = params["accepted"]
     standards = ctx.declaration.method.standards

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.recognition.context import Context
@@ -9,7 +10,7 @@ from gateway.recognition.criteria._common import conditional, en_list, ev, faile
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     accepted = params.get("accepted", [])
     if not accepted:
         return not_applicable("本政策对该行业未规定产品种类规则。", "This policy names no product category rules for the sector.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.core.model import codelists
@@ -11,7 +12,7 @@ from gateway.recognition.outcome import Finding
 from signing import Role
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     decl = ctx.declaration
     region = decl.region if params["issuer_region"] == "origin" else params["issuer_region"]
     evidence = [ev("region", decl.region)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.core.model import codelists
@@ -10,7 +11,7 @@ from gateway.recognition.criteria._common import ev, failed, passed
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     sector = ctx.sector
     evidence = [ev("product/sector", sector)]
     if sector is None:

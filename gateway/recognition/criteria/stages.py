@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gateway.core.model import codelists
@@ -10,7 +11,7 @@ from gateway.recognition.criteria._common import en_list, ev, failed, passed
 from gateway.recognition.outcome import Finding
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     scheme = codelists.stage_schemes()[params["scheme"]]
     declared = {s.stage for s in ctx.declaration.stages}
     evidence = [ev("stages", [s.stage for s in ctx.declaration.stages])]

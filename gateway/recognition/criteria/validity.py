@@ -7,6 +7,7 @@ time; ending exactly that long before still passes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from gateway.recognition.criteria._common import ev, failed, not_applicable, pas
 from gateway.recognition.outcome import Finding
 
 
-def evaluate_validity(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate_validity(params: Mapping[str, Any], ctx: Context) -> Finding:
     period = ctx.declaration.validity
     at = ctx.assessed_at
     end = period and period.end and format_datetime(period.end)
@@ -40,7 +41,7 @@ def _years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
-def evaluate_reference_period(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate_reference_period(params: Mapping[str, Any], ctx: Context) -> Finding:
     years = params["max_age_years"]
     period = ctx.declaration.method.reference_period
     end = period.end if period else None

@@ -15,6 +15,7 @@ also needed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timezone
 from typing import Any
 
@@ -29,7 +30,7 @@ _LEVELS = {"limited": 1, "reasonable": 2}
 _LEVEL_ZH = {"limited": "有限保证", "reasonable": "合理保证"}
 
 
-def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
+def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     ver = ctx.declaration.verification
     attested = ctx.valid("verified")
     if ver is None:
@@ -66,11 +67,10 @@ def evaluate(params: dict[str, Any], ctx: Context) -> Finding:
 
 
 def _identify(ver, attested, ctx: Context, zh: list[str], en: list[str]) -> str | None:
-    listed = {e.id for e in ctx.trust_list.entities}
-    declared = ver.verifier_id if ver.verifier_id in listed else None
+    declared = ver.verifier_id if ctx.trust_list.lists(ver.verifier_id) else None
     if declared is None and ver.accreditation is not None:
-        declared = next((e.id for e in ctx.trust_list.entities if e.role is Role.VERIFIER and e.accreditation is not None
-                         and e.accreditation.number == ver.accreditation.number), None)
+        accredited = ctx.trust_list.verifier_accredited_as(ver.accreditation.number)
+        declared = accredited.id if accredited is not None else None
     if attested:
         issuer = attested[0].verified.issuer.id
         if declared is not None and declared != issuer:
