@@ -228,7 +228,7 @@ def verify_attestation(
         valid_until=valid_until,
         cryptosuite=proof["cryptosuite"],
         proof_hash=phash,
-        embedded=copy.deepcopy(embedded),
+        embedded=copy.deepcopy(embedded) if embedded is not None else None,
         notes=notes,
         later_status=later,
     )

@@ -50,11 +50,12 @@ def _snake(name: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _members(cls: type) -> tuple[frozenset[str], tuple[str, ...]]:
-    """A claim class's field names and, of them, the required ones (read once per class)."""
+def _members(cls: type) -> tuple[frozenset[str], tuple[str, ...], dict[str, str]]:
+    """A claim class's field names, the required ones, and each field by its wire (camelCase)
+    name, read once per class."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     required = tuple(f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-    return frozenset(f.name for f in fields), required
+    return frozenset(f.name for f in fields), required, {_camel(f.name): f.name for f in fields}
 
 
 class _ClaimBase:
@@ -73,12 +74,13 @@ class _ClaimBase:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Any:
-        known, required = _members(cls)
+        known, required, by_wire_name = _members(cls)
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key == "kind":
                 continue
-            name = _snake(key)
+            # The wire names directly; any other spelling as before (``_snake`` of it).
+            name = by_wire_name.get(key) or _snake(key)
             if name not in known:
                 raise MalformedProof(N_("{kind} claim has an unknown member {key!r}", kind=cls.kind, key=key), path=f"/credentialSubject/claim/{key}")
             if isinstance(value, list):

@@ -22,7 +22,8 @@ def parse_time(text: str, *, field: str = "time") -> datetime:
     if fraction and len(fraction) > 7:  # "." and more than the microseconds a datetime holds
         text = text[:m.start(1) + 7] + text[m.end(1):]
     try:
-        return datetime.fromisoformat(text).astimezone(timezone.utc)  # 3.11 reads "Z" itself
+        moment = datetime.fromisoformat(text)  # 3.11 reads "Z" itself, as timezone.utc
+        return moment if moment.tzinfo is timezone.utc else moment.astimezone(timezone.utc)
     except ValueError:
         raise MalformedProof(N_("{field} {text!r} is not a valid date-time", field=field, text=text), path=field) from None
 

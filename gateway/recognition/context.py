@@ -67,11 +67,10 @@ def check_attestations(
             except GatewayError as exc:
                 out.append(AttestationCheck(i, None, None, None, None, exc.reason, exc.message))
                 continue
-        kind, issuer, cid = _peek(vc)
         try:
             verified = verify_attestation(vc, trust_list, at=at, expected_digest=declaration_digest)
         except GatewayError as exc:
-            out.append(AttestationCheck(i, kind, issuer, cid, None, exc.reason, exc.message))
+            out.append(AttestationCheck(i, *_peek(vc), None, exc.reason, exc.message))
             continue
         out.append(AttestationCheck(i, verified.claim.kind, verified.issuer.id, verified.credential_id, verified, None, None))
     return tuple(out)
