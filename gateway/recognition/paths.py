@@ -112,11 +112,14 @@ def _text_is(member: Any, text: str) -> bool:
 def _has_value(value: Any) -> bool:
     """Whether ``value``'s data form is present: a model object's is a map with at least one
     member, and the data form writes every field but None ones, empty lists and empty maps."""
+    t = type(value)
+    if t is str:  # the common leaf first
+        return value != ""
     if value is None or value == "":
         return False
     if isinstance(value, (tuple, list, dict)):
         return bool(value)
-    fields = _fields(type(value))
+    fields = _fields(t)
     if fields is not None:
         return any(_written(getattr(value, name)) for name in fields)
     return present(to_data(value))

@@ -11,6 +11,8 @@ from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome
 
 def ev(path: str, value: Any) -> Evidence:
     """Evidence with JSON-able values (Decimals as their text, so the decision stays exact)."""
+    if value is None or type(value) is str:  # most evidence, without a call to _plain
+        return Evidence(path, value)
     return Evidence(path, _plain(value))
 
 
