@@ -4,7 +4,10 @@ Assesses the example declarations (each with a registration attestation by its p
 where the test verifier's scope covers the sector, a verification attestation) under every
 shipped policy, in process. The baseline, measured in the same run, is the bare declaration
 digest (RFC 8785 canonicalisation + SHA-256 of the same documents) — the least any assessment
-must do. Each sample is one pass over every (declaration, policy) pair, the baseline's and
+must do. Every assessment verifies every attestation given with it, so a pass verifies each
+attestation once per policy; the row "raw Ed25519 verifies alone" is those signature checks by
+themselves (the same keys, signatures and signed bytes, nothing else), the part of an unsigned
+assessment no code of ours can shorten. Each sample is one pass over every (declaration, policy) pair, the baseline's and
 each row's taken in turn, so all see the same load; per round the fastest sample of each counts
 (a slower one was interrupted by the shared machine), and the median of 3 rounds is printed.
 A round of sequential two-second rates instead compared moments of different load, which is
@@ -31,6 +34,7 @@ from gateway import examples  # noqa: E402
 from gateway.recognition import assess, shipped_policies, sign_decision  # noqa: E402
 from gateway.translate import read  # noqa: E402
 from signing import document_digest  # noqa: E402
+from signing.dataintegrity import hash_data, split_proof  # noqa: E402
 from conformance_tests.materialise import Materialiser  # noqa: E402
 from gateway.core.model.serde import parse_datetime  # noqa: E402
 from signing.testpki import TestPki, make_test_pki  # noqa: E402
@@ -83,6 +87,8 @@ def main() -> None:
         cases.append((raw, decl, digest, attestations(pki, made, raw, digest, specs)))
     pairs = [(c, p) for c in cases for p in shipped_policies().values()]
     signer = pki["tianjin"]
+    # Per pair: (public key, signature, signed bytes) of each of its attestations, made once.
+    signatures = [[_signed_parts(pki, vc) for vc in atts] for (_, _, _, atts), _ in pairs]
 
     def digest_only(i: int) -> None:
         document_digest(pairs[i][0][0], "json")
@@ -90,6 +96,10 @@ def main() -> None:
     def unsigned(i: int) -> object:
         (_, decl, digest, atts), policy = pairs[i]
         return assess(decl, policy, attestations=atts, trust_list=pki.trust_list, at=AT, declaration_digest=digest)
+
+    def raw_verifies(i: int) -> None:
+        for key, signature, message in signatures[i]:
+            key.verify(signature, message)
 
     def no_attestations(i: int) -> None:
         (_, decl, digest, _), policy = pairs[i]
@@ -100,22 +110,34 @@ def main() -> None:
                       receiving_region="120000", signed_at=AT)
 
     n = len(pairs)
-    rows = (("assess, no attestations given", no_attestations), ("assess (unsigned)", unsigned), ("assess + sign (Ed25519)", signed))
+    rows = (("raw Ed25519 verifies alone", raw_verifies), ("assess, no attestations given", no_attestations),
+            ("assess (unsigned)", unsigned), ("assess + sign (Ed25519)", signed))
     # Three rounds; in each the baseline and every row take turns, pass by pass.
     rounds = []
     for _ in range(3):
         base, *costs = fastest_passes([digest_only, *(fn for _, fn in rows)], n, args.seconds * (len(rows) + 1))
         rounds.append((base, [cost / base for cost in costs]))
     base = statistics.median(r[0] for r in rounds)
-    print(f"{len(cases)} declarations x {len(shipped_policies())} policies, {sum(len(c[3]) for c in cases)} attestations verified per pass; "
+    verifies = sum(len(s) for s in signatures)
+    print(f"{len(cases)} declarations x {len(shipped_policies())} policies = {n} assessments per pass; {sum(len(c[3]) for c in cases)} attestations, "
+          f"each verified under every policy: {verifies} verifies per pass ({verifies / n:.2f} per assessment); "
           f"fastest pass of each, median of 3 rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"baseline  declaration digest (JCS + SHA-256)        {1 / base:10.0f} /s   1.00x")
     for i, (label, _) in enumerate(rows):
         slower = statistics.median(r[1][i] for r in rounds)
-        print(f"{label:<50}{1 / (base * slower):10.0f} /s   {slower:5.1f}x the baseline's cost")
-    unsigned_cost = statistics.median(r[1][1] for r in rounds)
-    print(f"target: an unsigned assessment within 2x a declaration digest: {unsigned_cost:.1f}x "
-          f"({'met' if unsigned_cost <= 2 else 'NOT met'})")
+        print(f"{label:<50}{1 / (base * slower):10.0f} /s   {slower:5.2f}x the baseline's cost")
+    floor = statistics.median(r[1][0] for r in rounds)
+    unsigned_cost = statistics.median(r[1][2] for r in rounds)
+    print(f"target: an unsigned assessment within 2x a declaration digest: {unsigned_cost:.2f}x "
+          f"({'met' if unsigned_cost <= 2 else 'NOT met'}); of it {floor:.2f}x is the raw Ed25519 verifies, "
+          f"{unsigned_cost - floor:.2f}x everything else")
+
+
+def _signed_parts(pki: TestPki, vc: dict) -> tuple[object, bytes, bytes]:
+    """The raw public key, signature and signed bytes (hashData) of an attestation's proof."""
+    parts = split_proof(vc)
+    key = pki.trust_list.key(parts.proof_config["verificationMethod"]).public_key.key
+    return key, parts.signature, hash_data(parts.unsecured, parts.proof_config)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
@@ -91,22 +94,30 @@ def model_value(obj: Any, path: str) -> Any:
             continue
         current = _member(current, name)
         if key is not None:
-            items = current if isinstance(current, (list, tuple)) else ()
-            current = next((i for i in items if _is_map(i) and _text_is(_member(i, key), value)), None)
+            current = _select(current, key, value)
     return current
+
+
+def _select(items: Any, key: str, value: str) -> Any:
+    """The first item of a list whose member ``key`` is the text ``value``, as a selector picks it."""
+    if not isinstance(items, (list, tuple)):
+        return None
+    for item in items:
+        fields = _fields(type(item))
+        if fields is not None:
+            member = getattr(item, key) if key in fields else None
+        elif isinstance(item, dict):
+            member = item.get(key)
+        else:
+            continue
+        if member == value if type(member) is str else to_data(member) == value:
+            return item
+    return None
 
 
 def present_at(obj: Any, path: str) -> bool:
     """``present(resolve(to_data(obj), path))`` without writing anything as data."""
     return _has_value(model_value(obj, path))
-
-
-def _is_map(value: Any) -> bool:
-    return isinstance(value, dict) or _fields(type(value)) is not None
-
-
-def _text_is(member: Any, text: str) -> bool:
-    return member == text if type(member) is str else to_data(member) == text
 
 
 def _has_value(value: Any) -> bool:
@@ -115,18 +126,23 @@ def _has_value(value: Any) -> bool:
     t = type(value)
     if t is str:  # the common leaf first
         return value != ""
+    if t in _NEVER_EMPTY:  # written as a number or a non-empty text
+        return True
     if value is None or value == "":
         return False
     if isinstance(value, (tuple, list, dict)):
         return bool(value)
     fields = _fields(t)
-    if fields is not None:
-        return any(_written(getattr(value, name)) for name in fields)
-    return present(to_data(value))
+    if fields is None:
+        return present(to_data(value))
+    for name in fields:
+        member = getattr(value, name)
+        if member is not None and not (isinstance(member, (tuple, dict)) and not member):
+            return True
+    return False
 
 
-def _written(value: Any) -> bool:
-    return value is not None and not (isinstance(value, (tuple, dict)) and not value)
+_NEVER_EMPTY = frozenset({Decimal, datetime, date, uuid.UUID, int, bool})
 
 
 def present(value: Any) -> bool:
