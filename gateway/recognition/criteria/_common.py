@@ -11,8 +11,11 @@ from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome
 
 def ev(path: str, value: Any) -> Evidence:
     """Evidence with JSON-able values (Decimals as their text, so the decision stays exact)."""
-    if value is None or type(value) is str:  # most evidence, without a call to _plain
+    t = type(value)
+    if t is str or value is None:  # most evidence, without a call to _plain
         return Evidence(path, value)
+    if t is Decimal:
+        return Evidence(path, format(value, "f"))
     return Evidence(path, _plain(value))
 
 

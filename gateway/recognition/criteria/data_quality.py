@@ -52,7 +52,7 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
             en.append(f"primary-data share {share} % is below the minimum of {minimum} %")
     if "max_dqr" in params:
         maximum = Decimal(params["max_dqr"])
-        ratings = [(name, getattr(dq, name)) for name in _RATINGS if dq is not None and getattr(dq, name) is not None]
+        ratings = [(name, value) for name in _RATINGS if (value := getattr(dq, name)) is not None] if dq is not None else []
         evidence.extend(ev(f"data_quality/{name}", value) for name, value in ratings)
         if not ratings:
             outcomes.append(Outcome.FAIL)
