@@ -11,9 +11,12 @@ assessment no code of ours can shorten. Each sample is one pass over every (decl
 each row's taken in turn, so all see the same load; per round the fastest sample of each counts
 (a slower one was interrupted by the shared machine), and the median of 3 rounds is printed.
 A round of sequential two-second rates instead compared moments of different load, which is
-why the unsigned ratio used to read anywhere from 1.8× to 3.5×. Usage:
+why the unsigned ratio used to read anywhere from 1.8× to 3.5×. A pass is timed by this
+thread's CPU time (``--clock wall`` for elapsed time): at a load average of 6–9 on the 2
+shared cores even the fastest of the wall-clock passes of the longer rows were interrupted,
+and the same code printed 2.6× and 7.1× minutes apart. Usage:
 
-    python benchmarks/bench_recognition.py [--seconds 2]
+    python benchmarks/bench_recognition.py [--seconds 2] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -43,9 +46,10 @@ AT = datetime(2026, 6, 1, tzinfo=timezone.utc)
 PLATFORMS = {"110000": "urn:jjj:platform:beijing", "120000": "urn:jjj:platform:tianjin", "130000": "urn:jjj:platform:hebei"}
 
 
-def fastest_passes(fns: list[Callable[[int], object]], items: int, seconds: float) -> list[float]:
-    """Seconds per item of each of ``fns``: passes over ``range(items)`` taken in turn for about
-    ``seconds``, the fastest pass of each (after one warm-up pass each)."""
+def fastest_passes(fns: list[Callable[[int], object]], items: int, seconds: float,
+                   clock: Callable[[], float] = time.thread_time) -> list[float]:
+    """Seconds per item of each of ``fns`` by ``clock``: passes over ``range(items)`` taken in turn
+    for about ``seconds`` of elapsed time, the fastest pass of each (after one warm-up pass each)."""
     for fn in fns:
         for i in range(items):
             fn(i)
@@ -53,10 +57,10 @@ def fastest_passes(fns: list[Callable[[int], object]], items: int, seconds: floa
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         for k, fn in enumerate(fns):
-            start = time.perf_counter()
+            start = clock()
             for i in range(items):
                 fn(i)
-            best[k] = min(best[k], (time.perf_counter() - start) / items)
+            best[k] = min(best[k], (clock() - start) / items)
     return best
 
 
@@ -73,6 +77,8 @@ def attestations(pki: TestPki, made: Materialiser, raw: bytes, digest: str, spec
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="time each pass by this thread's CPU time (default) or by elapsed time")
     args = parser.parse_args()
     pki = make_test_pki()
     made = Materialiser.in_process(pki)
@@ -110,18 +116,19 @@ def main() -> None:
                       receiving_region="120000", signed_at=AT)
 
     n = len(pairs)
+    clock = time.thread_time if args.clock == "cpu" else time.perf_counter
     rows = (("raw Ed25519 verifies alone", raw_verifies), ("assess, no attestations given", no_attestations),
             ("assess (unsigned)", unsigned), ("assess + sign (Ed25519)", signed))
     # Three rounds; in each the baseline and every row take turns, pass by pass.
     rounds = []
     for _ in range(3):
-        base, *costs = fastest_passes([digest_only, *(fn for _, fn in rows)], n, args.seconds * (len(rows) + 1))
+        base, *costs = fastest_passes([digest_only, *(fn for _, fn in rows)], n, args.seconds * (len(rows) + 1), clock)
         rounds.append((base, [cost / base for cost in costs]))
     base = statistics.median(r[0] for r in rounds)
     verifies = sum(len(s) for s in signatures)
     print(f"{len(cases)} declarations x {len(shipped_policies())} policies = {n} assessments per pass; {sum(len(c[3]) for c in cases)} attestations, "
           f"each verified under every policy: {verifies} verifies per pass ({verifies / n:.2f} per assessment); "
-          f"fastest pass of each, median of 3 rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+          f"fastest pass of each by {'thread CPU time' if args.clock == 'cpu' else 'elapsed time'}, median of 3 rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"baseline  declaration digest (JCS + SHA-256)        {1 / base:10.0f} /s   1.00x")
     for i, (label, _) in enumerate(rows):
         slower = statistics.median(r[1][i] for r in rounds)
