@@ -102,10 +102,11 @@ def report_message(report: TranslationReport) -> translation_pb2.TranslationRepo
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
     """``window`` is how many documents of one TranslateStream are in work at once (the items
-    after the first are read and started while the first is still in work); ``workers`` threads
-    translate them for all streams together. One pool per stream made streams x window threads
-    contend for the one GIL (and for the cores) however many streams a client opened; shared,
-    the thread count stays bounded while the window still bounds what each stream holds."""
+    after the first are read and started while the first is still in work); the stream's own
+    thread translates the item it is to answer next, and ``workers`` threads translate the
+    items read ahead for all streams together. One pool per stream made streams x window
+    threads contend for the one GIL (and for the cores) however many streams a client opened;
+    shared, the thread count stays bounded while the window still bounds what each stream holds."""
 
     def __init__(self, trust: GatewayTrust | None = None, window: int = STREAM_WINDOW,
                  workers: int = STREAM_WORKERS) -> None:
@@ -160,8 +161,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
         """Up to ``window`` items in work at once, answered in request order (a failed item
         with its ItemError in its place)."""
-        yield from in_order(request_iterator, lambda item: self._stream_pool.submit(self._stream_item, item),
-                            self.window, context.is_active)
+        yield from in_order(request_iterator, self._stream_item, self.window, context.is_active, self._stream_pool)
 
     def _stream_item(self, item: translation_pb2.TranslateStreamRequest) -> translation_pb2.TranslateStreamResponse:
         try:

@@ -1,5 +1,6 @@
-"""TranslateStream: many concurrent streams share one bounded pool of translating threads,
-and each still gets every answer in request order (a bad item's ItemError in its place)."""
+"""TranslateStream: many concurrent streams share one bounded pool of translating threads
+(beside each stream's own thread, which translates the item it answers next), and each still
+gets every answer in request order (a bad item's ItemError in its place)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,9 @@ def test_concurrent_streams_answer_in_order_on_a_bounded_pool() -> None:
         assert [a.WhichOneof("result") for a in answers[k]] == [
             "error" if n % 3 == 1 else "translation" for n in range(ITEMS)]
         assert all(a.error.reason for a in answers[k] if a.WhichOneof("result") == "error")
-    assert 0 < len(translating) <= WORKERS
+    pooled = translating - set(threads)  # the others are the streams' own threads
+    assert all(t.name.startswith("fpgw-stream") for t in pooled)
+    assert 0 < len(pooled) <= WORKERS
     servicer.close()
     assert not any(t.is_alive() for t in translating)
 
