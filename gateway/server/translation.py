@@ -88,16 +88,16 @@ def options_from(values: Mapping[str, str], supplied: Mapping[str, str] | None =
         raise InvalidRequest(error.message, path=f"{field}.{error.path}" if error.path else field) from error
 
 
-def report_message(report: TranslationReport) -> translation_pb2.TranslationReport:
-    """The report message, read from the same entries as ``report.as_dict()`` (which the JSON,
-    the page and the attested claim are made from, so none can disagree), without building
-    that dict when no one asked for it. The entries are given as dicts: upb builds them in place,
-    where entry messages made first would be built and then copied into the report."""
-    return translation_pb2.TranslationReport(
-        lossless=report.lossless, source_format_id=report.source_format or "", target_format_id=report.target_format or "",
-        entries=[{"kind": _KINDS[e.kind], "source_path": e.source_path or "", "target_path": e.target_path or "",
-                  "detail": e.detail} for e in report.entries],
-    )
+def report_fields(report: TranslationReport) -> dict[str, Any]:
+    """The report message's fields, read from the same entries as ``report.as_dict()`` (which
+    the JSON, the page and the attested claim are made from, so none can disagree), without
+    building that dict when no one asked for it. Given as dicts, the entries and the report
+    are built in place by upb in the message they go into; messages made first would be built
+    and then copied (a TranslationReport into its response, a response into a stream's answer)."""
+    return {"lossless": report.lossless, "source_format_id": report.source_format or "",
+            "target_format_id": report.target_format or "",
+            "entries": [{"kind": _KINDS[e.kind], "source_path": e.source_path or "",
+                         "target_path": e.target_path or "", "detail": e.detail} for e in report.entries]}
 
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
@@ -120,42 +120,45 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
 
     def translate_one(self, document: document_pb2.Document, target: str, options: Mapping[str, str],
                       attest: bool, report_html: bool = False, supplied: Mapping[str, str] | None = None,
-                      report_json: bool = False) -> translation_pb2.TranslateResponse:
+                      report_json: bool = False) -> dict[str, Any]:
+        """The TranslateResponse's fields (built in place where they go: the unary response or
+        a stream's answer)."""
         if not target:
             raise InvalidRequest(N_("target_format_id is required"), path="target_format_id")
         request_format(target, "target_format_id")
         content = one_document(document.content)
         fmt = content_format(document.format_id, document.media_type, content)
         result = translate(content, target, source=fmt.id, options=options_from(options, supplied))
-        response = translation_pb2.TranslateResponse(
-            document=document_pb2.Document(format_id=result.target_format,
-                                           media_type=get_format(result.target_format).media_type,
-                                           content=result.output),
-            report=report_message(result.report),
-        )
+        response: dict[str, Any] = {
+            "document": {"format_id": result.target_format, "media_type": get_format(result.target_format).media_type,
+                         "content": result.output},
+            "report": report_fields(result.report),
+        }
         if not (report_json or attest or report_html):
             return response
         report = result.report.as_dict()  # once: the JSON, the page and the claim read it
         if report_json:
-            response.report_json = canonicalize(report)
+            response["report_json"] = canonicalize(report)
         if attest:
-            response.attestation.CopyFrom(self._attest(content, result, report))
+            response["attestation"] = self._attest(content, result, report)
         if report_html:
-            response.report_html = translation_report_html(report)
+            response["report_html"] = translation_report_html(report)
         return response
 
-    def _attest(self, source: bytes, result: Translation, report: dict[str, Any]) -> document_pb2.Attestation:
+    def _attest(self, source: bytes, result: Translation, report: dict[str, Any]) -> dict[str, Any]:
+        """The Attestation message's fields."""
         if self.trust is None:
             raise ConfigurationError(N_("this gateway has no trust list, so it cannot attest"), path="trust.list")
         media = media_of_format(result.target_format)
         claim = translated_claim(source, result.source_format, result.target_format, report)
         content = self.trust.sign(claim, document_digest(result.output, media), media=media)
-        return document_pb2.Attestation(media_type=ATTESTATION_MEDIA_TYPE, content=content)
+        return {"media_type": ATTESTATION_MEDIA_TYPE, "content": content}
 
     def Translate(self, request: translation_pb2.TranslateRequest,
                   context: grpc.ServicerContext) -> translation_pb2.TranslateResponse:
-        return self.translate_one(request.document, request.target_format_id, request.options, request.attest,
-                                  request.include_report_html, request.supplied, request.include_report_json)
+        return translation_pb2.TranslateResponse(**self.translate_one(
+            request.document, request.target_format_id, request.options, request.attest,
+            request.include_report_html, request.supplied, request.include_report_json))
 
     def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
