@@ -12,6 +12,7 @@ from gateway.core.report import EntryKind, ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of
 from mappings.fieldmap import get, leaves, put
 from mappings.pact import carry, structure, units
+from mappings.pact.given import given_back
 from mappings.pact.profile import Profile, renames
 
 PACT_NAMESPACES = ("pact-v2", "pact-v3")
@@ -44,15 +45,27 @@ def from_canonical(
             "method/boundary", "pcf",
             "PACT footprints are cradle-to-gate; the cradle-to-grave values are written as declared",
         )
+    native, back = write_fields(profile, data, options, report)
+    _carry_canonical(profile, data, back, native, options, report, mapping_version)
+    return _ordered(native)
+
+
+def write_fields(
+    profile: Profile, data: dict[str, Any], options: TranslateOptions, report: TranslationReport,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The PACT document of canonical ``data`` without our extension, and the canonical data its
+    fields give back (what :func:`native_to_data` reads from them)."""
     leftovers = _native_leftovers(profile, data.get("extensions", {}), report)
     structure.settle(profile, data, leftovers, report)
     supplied = {p for p, _ in leaves(leftovers)} | _prefixes(leftovers)
     view = profile.fields.without_unknown_codes(units.to_pact(profile, data, options, report))
     native, _ = profile.fields.to_native(view, report, allow_defaults=options.allow_defaults, supplied=supplied)
-    structure.write(profile, view, native, supplied)
+    given = structure.write(profile, view, native, supplied)
     structure.overlay(profile, data, native, leftovers, report)
-    _carry_canonical(profile, data, native, options, report, mapping_version)
-    return _ordered(native)
+    # What the fields give back is known from what was written, unless native fields the
+    # sender carried were laid over them: what those give back is the reader's to say.
+    back = given_back(profile, view, given) if not leftovers else native_to_data(profile, native, TranslationReport())[0]
+    return native, back
 
 
 def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:
@@ -96,11 +109,10 @@ def _rename(path: str, table: dict[str, str]) -> str:
 
 
 def _carry_canonical(
-    profile: Profile, data: dict[str, Any], native: dict[str, Any], options: TranslateOptions,
+    profile: Profile, data: dict[str, Any], back: dict[str, Any], native: dict[str, Any], options: TranslateOptions,
     report: TranslationReport, mapping_version: str,
 ) -> None:
-    """Carry, in our extension, whatever the PACT fields alone would not give back."""
-    back, _ = native_to_data(profile, native, TranslationReport())
+    """Carry, in our extension, whatever the PACT fields alone would not give back (``back``)."""
     patch, carried = carry.carried_leaves(_without_pact_namespaces(data), _without_pact_namespaces(back), back)
     if not patch:
         return

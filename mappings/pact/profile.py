@@ -42,6 +42,11 @@ class Profile:
         return next((r.native for r in self.fields.rules if r.canonical == canonical), None)
 
     @cached_property
+    def reverse_codes(self) -> dict[str, dict[str, str]]:
+        """Per code table, native code -> canonical value (of equal codes the last wins)."""
+        return {name: {v: k for k, v in table.items()} for name, table in self.codes.items()}
+
+    @cached_property
     def rating_rows(self) -> tuple[tuple[str, str], ...]:
         """(native, canonical) of the rows reading a data quality rating (a DQR of the dqi)."""
         return tuple((r.native, r.canonical) for r in self.fields.rules

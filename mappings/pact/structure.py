@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -19,6 +20,7 @@ from gateway.core.report import TranslationReport
 from mappings.base import unique
 from mappings.fieldmap import ABSENT, compile_path, get, put
 from mappings.pact import carry
+from mappings.pact.given import Given
 from mappings.pact.profile import Profile, document_validator, leftover_origin
 
 GENERIC_ID_URN = "urn:jjj:id:"
@@ -27,6 +29,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$", re.IGNORECASE)
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib's quote leaves as it is
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00Z$")
 GEOGRAPHY = ("geographyCountry", "geographyCountrySubdivision", "geographyRegionOrSubregion")
 
@@ -60,8 +63,14 @@ def id_to_urn(profile: Profile, ident: dict[str, str]) -> str:
         return value
     prefix = profile.codes["id_urn"].get(scheme)
     if prefix:
-        return prefix + quote(value, safe="")
-    return f"{GENERIC_ID_URN}{quote(scheme, safe='')}:{quote(value, safe='')}"
+        return prefix + _quoted(value)
+    return f"{GENERIC_ID_URN}{_quoted(scheme)}:{_quoted(value)}"
+
+
+def _quoted(text: str) -> str:
+    """``quote(text, safe="")``; a text of the characters it never escapes is its own quote
+    (most identifiers), found by one match instead of a quoting pass."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def urn_to_id(profile: Profile, urn: str) -> dict[str, str]:
@@ -78,72 +87,142 @@ def urn_to_id(profile: Profile, urn: str) -> dict[str, str]:
 # -- canonical -> native ---------------------------------------------------------------------
 
 
-def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], supplied: set[str]) -> None:
-    """Fill the structural fields; ``supplied`` are native paths carried native leftovers will set."""
+def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], supplied: set[str]) -> Given:
+    """Fill the structural fields; ``supplied`` are native paths carried native leftovers will set.
+    Returns what the reader takes back of them (:mod:`mappings.pact.given`)."""
+    given = Given()
     org, product, method = data["organisation"], data["product"], data.get("method", {})
-    native["companyName"] = _text_to_native(org["name"])
-    ids = unique([id_to_urn(profile, i) for i in org.get("ids", [])])
+    native["companyName"] = name = _text_to_native(org["name"])
+    if isinstance(name, str):
+        given.company_name = _text_from_native(name)
+    ids, given.company_ids = _write_ids(profile, org.get("ids", []))
     if ids:
         native["companyIds"] = ids
     else:
         _missing(profile, "organisation/ids", "companyIds", supplied)
-    native["productNameCompany"] = _text_to_native(product["name"])
+    native["productNameCompany"] = name = _text_to_native(product["name"])
+    if isinstance(name, str):
+        given.product_name = _text_from_native(name)
     description = _text_to_native(product.get("description"))
     if description is not None:
         native["productDescription"] = description
-    ids = unique([id_to_urn(profile, i) for i in product.get("ids", [])])
+        if description:
+            given.description = _text_from_native(description)
+    ids, given.product_ids = _write_ids(profile, product.get("ids", []))
     if ids:
         native["productIds"] = ids
     else:
         _missing(profile, "product/ids", "productIds", supplied)
-    _write_classifications(profile, product.get("classifications", []), native, supplied)
+    given.classifications = _write_classifications(profile, product.get("classifications", []), native, supplied)
     if data.get("preceding_ids"):
-        native["precedingPfIds"] = unique(data["preceding_ids"])
+        native["precedingPfIds"] = list(dict.fromkeys(data["preceding_ids"]))  # texts: unique() by hash alone
+        given.preceding_ids = list(native["precedingPfIds"])
     pcf = native.setdefault("pcf", {})
-    _write_gwp(profile, method.get("gwp_set"), native, supplied)
-    _write_standards(profile, method.get("standards", []), native, supplied)
+    given.gwp_set = _write_gwp(profile, method.get("gwp_set"), native, supplied)
+    given.standards = _write_standards(profile, method.get("standards", []), native, supplied)
     rules = _rules_to_native(profile, method.get("product_rules", []))
     if rules:
         pcf["productOrSectorSpecificRules"] = rules
-    _write_geography(profile, method.get("geography"), pcf)
-    sources = unique([{"name": s["database"], "version": s["version"]} for s in data.get("data_quality", {}).get("factor_sources", []) if s.get("version")])
+        given.product_rules = _rules_from_native(profile, rules)
+    given.geography = _write_geography(profile, method.get("geography"), pcf)
+    # unique() of {name, version} objects, keyed by the two texts that make them equal
+    kept: dict[tuple[str, str], dict[str, str]] = {}
+    for s in data.get("data_quality", {}).get("factor_sources", []):
+        if s.get("version"):
+            kept.setdefault((s["database"], s["version"]), {"name": s["database"], "version": s["version"]})
+    sources = list(kept.values())
     if sources:
         pcf["secondaryEmissionFactorSources"] = sources
+        given.factor_sources = [{"database": s["name"], "version": s["version"]} for s in sources]
     pcf["packagingEmissionsIncluded"] = "packagingGhgEmissions" in pcf
-    _write_verification(profile, data.get("verification"), native)
-    _complete_dqi(profile, native)
+    completed = _write_verification(profile, data.get("verification"), native)
+    given.verification_readable = verification_readable(profile, native)
+    if given.verification_readable and completed is not None and (match := _MIDNIGHT.match(completed)):
+        given.verification_date = match[1]
+    given.dqi_kept = _complete_dqi(profile, native)
     for path in profile.empty_when_absent:
         if get(native, path) is ABSENT:
             put(native, path, "")
+    return given
+
+
+def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str], list[dict[str, str]]]:
+    """The URNs of ``idents`` without repeats, and the identifiers the reader takes them back as."""
+    written: dict[str, dict[str, str]] = {}  # URN -> identifier read back, first occurrence kept
+    for ident in idents:
+        urn = id_to_urn(profile, ident)
+        if urn not in written:
+            written[urn] = _id_back(profile, ident, urn)
+    return list(written), list(written.values())
+
+
+def _id_back(profile: Profile, ident: dict[str, str], urn: str) -> dict[str, str]:
+    scheme, value = ident["scheme"], ident["value"]
+    if urn == value or not _prefixes_distinct(profile):
+        return urn_to_id(profile, urn)  # a URN written as it is: read by whatever prefix it has
+    # Written as a prefix and the percent-encoded value (no ':' left in it): the reader finds
+    # the same prefix again, the tables' prefixes being distinct, and decodes the same value.
+    return {"scheme": scheme, "value": value}
+
+
+def _prefixes_distinct(profile: Profile) -> bool:
+    """Whether a URN of an identifier's prefix is read by that prefix alone: every prefix in
+    lower case, ending in ':', none the start of another (the generic one included)."""
+    return _distinct((*profile.codes["id_urn"].values(), GENERIC_ID_URN))
+
+
+@cache
+def _distinct(prefixes: tuple[str, ...]) -> bool:
+    return all(p == p.lower() and p.endswith(":") for p in prefixes) and not any(
+        a != b and b.startswith(a) for a in prefixes for b in prefixes)
 
 
 def _classification_urn(item: dict[str, str]) -> str:
     if item["scheme"] == "urn" and _URN.match(item["code"]):
         return item["code"]
-    return f"{CLASSIFICATION_URN}{quote(item['scheme'], safe='')}:{quote(item['code'], safe='')}"
+    return f"{CLASSIFICATION_URN}{_quoted(item['scheme'])}:{_quoted(item['code'])}"
 
 
-def _write_classifications(profile: Profile, items: list[dict[str, str]], native: dict[str, Any], supplied: set[str]) -> None:
-    urns = unique([_classification_urn(i) for i in items])
-    if urns:
-        native["productClassifications"] = urns
+def _write_classifications(profile: Profile, items: list[dict[str, str]], native: dict[str, Any],
+                           supplied: set[str]) -> list[dict[str, str]]:
+    """Write the classification URNs (and 2.3's CPC code); returns the classifications the
+    reader takes back."""
+    written: dict[str, dict[str, str]] = {}  # URN -> classification read back, first occurrence kept
+    for item in items:
+        urn = _classification_urn(item)
+        if urn not in written:
+            # a URN written as it is is read by its own prefix; ours gives the same item back
+            written[urn] = _classification(urn) if urn == item["code"] else {"scheme": item["scheme"], "code": item["code"]}
+    if written:
+        native["productClassifications"] = list(written)
+    back = list(written.values())
     if profile.cpc:
         cpc = next((i["code"] for i in items if i["scheme"] == "un-cpc"), None)
         if cpc:
             native[profile.cpc] = cpc
+            if not any(i["scheme"] == "un-cpc" for i in back):
+                back.append({"scheme": "un-cpc", "code": cpc})
         else:
             _missing(profile, "product/classifications[scheme=un-cpc]/code", profile.cpc, supplied)
+    return back
 
 
-def _write_gwp(profile: Profile, gwp: str | None, native: dict[str, Any], supplied: set[str]) -> None:
+def _write_gwp(profile: Profile, gwp: str | None, native: dict[str, Any], supplied: set[str]) -> str | None:
+    """Write the GWP lists; returns the set the reader takes back from them."""
+    back = None
     for path in profile.gwp_lists:
         if gwp:
-            put(native, path, [profile.codes["gwp"][gwp]])
+            code = profile.codes["gwp"][gwp]
+            put(native, path, [code])
+            back = back or profile.reverse_codes["gwp"].get(code)
         else:
             _missing(profile, "method/gwp_set", path, supplied)
+    return back
 
 
-def _write_standards(profile: Profile, standards: list[str], native: dict[str, Any], supplied: set[str]) -> None:
+def _write_standards(profile: Profile, standards: list[str], native: dict[str, Any], supplied: set[str]) -> list[str]:
+    """Write the standards lists; returns the standards the reader takes back from them."""
+    back: list[str] = []
     for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
         if not path:
             continue
@@ -152,6 +231,8 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
             codes = unique([profile.codes["standard_used_basis"][s] for s in standards if s in profile.codes["standard_used_basis"]])
         if codes:
             put(native, path, codes)
+            reverse = profile.reverse_codes[table]
+            back += [reverse.get(v, v) for v in codes]
         elif path == profile.standards_used or not profile.standards_used:
             if standards and path not in supplied:
                 known = ", ".join(profile.codes[table].values())
@@ -162,6 +243,7 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
                     path="method/standards", target=path,
                 )
             _missing(profile, "method/standards", path, supplied)
+    return unique(back)
 
 
 def report_standards(profile: Profile, standards: list[str], report: TranslationReport) -> None:
@@ -285,32 +367,40 @@ def _rules_to_native(profile: Profile, rules: list[dict[str, str]]) -> list[dict
     return out
 
 
-def _write_geography(profile: Profile, geography: str | None, pcf: dict[str, Any]) -> None:
+def _write_geography(profile: Profile, geography: str | None, pcf: dict[str, Any]) -> str | None:
+    """Write the geography field it fits; returns the geography written (None: none fits)."""
     if not geography:
-        return
+        return None
     if _COUNTRY.match(geography):
         pcf["geographyCountry"] = geography
     elif _SUBDIVISION.match(geography):
         pcf["geographyCountrySubdivision"] = geography
     elif geography in profile.codes["un_region"]:
         pcf["geographyRegionOrSubregion"] = geography
+    else:
+        return None
+    return geography
 
 
-def _write_verification(profile: Profile, verification: dict[str, Any] | None, native: dict[str, Any]) -> None:
+def _write_verification(profile: Profile, verification: dict[str, Any] | None, native: dict[str, Any]) -> str | None:
+    """Complete the verification object the rows made; returns the completion time written."""
     target = get(native, profile.verification)
     if verification is None or not isinstance(target, dict):
-        return
+        return None
+    completed = None
     if verification.get("date"):
-        target["completedAt"] = verification["date"] + "T00:00:00Z"
+        target["completedAt"] = completed = verification["date"] + "T00:00:00Z"
     if profile.verification_flag:
         target[profile.verification_flag] = True
+    return completed
 
 
-def _complete_dqi(profile: Profile, native: dict[str, Any]) -> None:
-    """PACT dqi objects are all-or-nothing; an incomplete one is left out (the extension keeps it)."""
+def _complete_dqi(profile: Profile, native: dict[str, Any]) -> bool:
+    """PACT dqi objects are all-or-nothing; an incomplete one is left out (the extension keeps
+    it). Returns whether a dqi the rows wrote is kept (True when they wrote none)."""
     dqi = get(native, profile.dqi)
     if not isinstance(dqi, dict):
-        return
+        return True
     complete = all(k in dqi for k in profile.dqi_required)
     if complete and profile.dqr_max:
         limit = Decimal(profile.dqr_max)
@@ -318,6 +408,7 @@ def _complete_dqi(profile: Profile, native: dict[str, Any]) -> None:
     if not complete:
         parent, _, key = profile.dqi.rpartition("/")
         del get(native, parent)[key]
+    return complete
 
 
 # -- native -> canonical ---------------------------------------------------------------------
@@ -394,7 +485,7 @@ def _classification(urn: str) -> dict[str, str]:
 
 
 def _read_gwp(profile: Profile, native: dict[str, Any], method: dict[str, Any], consumed: set[str]) -> None:
-    reverse = {v: k for k, v in profile.codes["gwp"].items()}
+    reverse = profile.reverse_codes["gwp"]
     for path in profile.gwp_lists:
         values = get(native, path)
         if not isinstance(values, list) or len(values) != 1 or values[0] not in reverse:
@@ -410,7 +501,7 @@ def _read_standards(profile: Profile, native: dict[str, Any], method: dict[str, 
         values = get(native, path) if path else ABSENT
         if not isinstance(values, list):
             continue
-        reverse = {v: k for k, v in profile.codes[table].items()}
+        reverse = profile.reverse_codes[table]
         standards += [reverse.get(v, v) for v in values]
     if standards:
         method["standards"] = unique(standards)
@@ -493,7 +584,7 @@ def _rule_read_whole(entry: dict[str, Any]) -> bool:
 
 
 def _rules_from_native(profile: Profile, rules: list[dict[str, Any]]) -> list[dict[str, str]]:
-    reverse = {v: k for k, v in profile.codes["rule_operator"].items()}
+    reverse = profile.reverse_codes["rule_operator"]
     out = []
     for entry in rules:
         operator = reverse.get(entry["operator"]) if entry["operator"] != "Other" else entry.get("otherOperatorName")
