@@ -29,7 +29,7 @@ _Parts = tuple[tuple[bool, str], ...]  # a concrete path: (is a local holding an
 
 def to_canonical(rows: Sequence[Row], env: dict[str, Any]) -> Callable[[Any], tuple[dict[str, Any], set[str]]]:
     """``FieldMap.to_canonical`` of ``rows``. ``env`` names what the code calls: ``_dt`` (a
-    decimal's text), ``_rcodes`` (native -> canonical code tables) and ``_bad_native_code``
+    decimal's text), ``_D`` (Decimal), ``_rcodes`` (native -> canonical code tables) and ``_bad_native_code``
     (raises for a native code no table row knows)."""
     writes = [row.canonical for row in rows if row.canonical is not None and row.kind != "const"]
     src = Source("to_canonical", "src", env, cached_writes=writes_do_not_overlap(writes))
@@ -41,10 +41,12 @@ def to_canonical(rows: Sequence[Row], env: dict[str, Any]) -> Callable[[Any], tu
         if row.kind == "const" or row.canonical is None:
             continue
         native, result = repr(row.rule.native), "v"
+        # A number the parser read (a Decimal) is written as _dt would write it, without the call.
+        text = f"format({value}, 'f') if type({value}) is _D else _dt({value}, {native})"
         if row.kind in ("number", "decimal"):
-            src.line(f"v = _dt({value}, {native})", 2)
+            src.line(f"v = {text}", 2)
         elif row.kind in ("quantity-number", "quantity-decimal"):
-            src.line(f"v = {{'amount': _dt({value}, {native}), 'unit': {row.arg!r}}}", 2)
+            src.line(f"v = {{'amount': {text}, 'unit': {row.arg!r}}}", 2)
         elif row.kind == "code":
             src.line(f"t = _rcodes[{row.arg!r}]", 2)
             src.line(f"if {value} not in t:", 2)
