@@ -415,15 +415,34 @@ def _fast_reader(cls: Any) -> Callable[[Any], Any] | None:
             lines.append(f"        f{i} = F{i}()")
         else:
             lines.append("        raise Doubt")
-    if _plain_slots(cls):
-        # A frozen dataclass's __init__ pays an object.__setattr__ call per field; the slots'
-        # own setters do the same work in about half the time (measured on Quantity and Method).
+    mirror = _unfrozen_twin(cls) if _plain_slots(cls) else None
+    if mirror is not None:
+        # A frozen dataclass's __init__ pays an object.__setattr__ call per field; plain stores
+        # into an unfrozen twin of the same slots, then the class set, take a third of that
+        # time on a wide class (Results: 14 fields, 0.98 µs by __init__, 0.28 µs so).
+        env.update({"new": object.__new__, "Twin": mirror})
+        lines += ["    o = new(Twin)", *(f"    o.{f.name} = f{i}" for i, f in enumerate(fields)),
+                  "    o.__class__ = cls", "    return o"]
+    elif _plain_slots(cls):
+        # The slots' own setters do __init__'s work in about half its time.
         env["new"] = object.__new__
         env.update({f"S{i}": getattr(cls, f.name).__set__ for i, f in enumerate(fields)})
         lines += ["    o = new(cls)", *(f"    S{i}(o, f{i})" for i in range(len(fields))), "    return o"]
     else:
         lines.append(f"    return cls({', '.join(f'f{i}' for i in range(len(fields)))})")
     return _compile(lines, env, "read", f"read {cls.__name__} (first)")
+
+
+def _unfrozen_twin(cls: type) -> type | None:
+    """A plain class with exactly ``cls``'s slots, whose instances may become ``cls`` by
+    setting ``__class__`` (same layout); None where Python refuses that for this class."""
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__slots__})  # type: ignore[attr-defined]
+    probe = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
 
 
 def _plain_slots(cls: type) -> bool:
