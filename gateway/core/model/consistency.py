@@ -69,7 +69,15 @@ def _compiled() -> tuple[Decimal, tuple[_Rule, ...]]:
 def _half_unit(value: Decimal) -> Decimal:
     """Half a unit in the last digit ``value`` was published with (0.05 for 718.6)."""
     exponent = value.as_tuple().exponent
-    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+    if not isinstance(exponent, int):
+        return Decimal(0)
+    half = _HALF_UNITS.get(exponent)
+    return Decimal(5).scaleb(exponent - 1) if half is None else half
+
+
+# Half a unit of each exponent a published value's digits can end at (a constant table: the
+# rules take it for every value of every declaration).
+_HALF_UNITS = {exponent: Decimal(5).scaleb(exponent - 1) for exponent in range(-40, 41)}
 
 
 def consistency_violations(decl: Declaration) -> list[FieldViolation]:
@@ -84,8 +92,10 @@ def consistency_violations(decl: Declaration) -> list[FieldViolation]:
         totals = [(path, values[0]) for path, amounts in rule.totals if (values := amounts(decl))]
         if not totals:
             continue
-        summed = sum(parts, Decimal(0))
-        rounding = sum((_half_unit(v) for v in parts), Decimal(0))
+        summed = rounding = Decimal(0)
+        for v in parts:
+            summed += v
+            rounding += _half_unit(v)
 
         def allowed(total: Decimal) -> Decimal:
             return rounding + _half_unit(total) + relative * abs(total)
