@@ -97,12 +97,13 @@ def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: An
     patch: dict[str, Any] = {}
     leaves: list[tuple[str, Any, bool]] = []
     for key, value in original.items():
+        other = derived.get(key, _ABSENT)
+        if other is not _ABSENT and value == other:
+            continue  # the member most often met: nothing else is made for it
         path = f"{prefix}/{key}" if prefix else key
-        if key in derived and value == derived[key]:
-            continue
         below = target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
-        if key in derived and isinstance(value, dict) and isinstance(derived[key], dict):
-            patch[key], inner = carried_leaves(value, derived[key], below, path)
+        if isinstance(value, dict) and isinstance(other, dict):
+            patch[key], inner = carried_leaves(value, other, below, path)
             leaves += inner if patch[key] else [(path, patch[key], below is not _ABSENT)]
         else:
             patch[key] = value

@@ -23,7 +23,6 @@ from mappings.pact import units
 from mappings.pact.profile import Profile
 
 # Row types whose value the reader gives back as the writer wrote it (the same text or object).
-_UNSEEN = object()
 _AS_WRITTEN = frozenset({"string", "integer", "boolean", "datetime", "date", "strings", "decimal"})
 _KNOWN = _AS_WRITTEN | {"number", "quantity-decimal", "quantity-number", "code"}
 
@@ -52,10 +51,10 @@ class Given:
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    prefix: tuple[str, ...]  # the canonical path of the row's object
-    key: str  # the row's member in it
+    key: str  # the row's member in the object of its group
     kind: str
     arg: str
+    as_written: bool
     required: bool
     default: Any
     skipped_with_dqi: bool
@@ -63,25 +62,37 @@ class _Row:
     empty_when_absent: bool
 
 
-_ROWS: dict[str, tuple[_Row, ...]] = {}  # per profile id: its field rows, compiled once
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Rows in a run of the table under the same canonical object: it is looked up once."""
+
+    prefix: tuple[str, ...]
+    rows: tuple[_Row, ...]
 
 
-def _rows(profile: Profile) -> tuple[_Row, ...]:
-    rows = _ROWS.get(profile.id)
-    if rows is not None:
-        return rows
-    rows = []
+_GROUPS: dict[str, tuple[_Group, ...]] = {}  # per profile id: its field rows, compiled once
+_EMPTY: dict[str, Any] = {}  # what an absent object holds (never written)
+
+
+def _groups(profile: Profile) -> tuple[_Group, ...]:
+    groups = _GROUPS.get(profile.id)
+    if groups is not None:
+        return groups
+    runs: list[tuple[tuple[str, ...], list[_Row]]] = []
     for rule in profile.fields.rules:
         kind, _, arg = rule.type.partition(":")
         if rule.canonical is None or kind == "const":
             continue
         if "[" in rule.canonical or kind not in _KNOWN:
             raise ValueError(f"{profile.id}: no reading known for the row of {rule.canonical} ({rule.type})")
-        *prefix, key = rule.canonical.split("/")
-        rows.append(_Row(tuple(prefix), key, kind, arg, rule.required, rule.default,
-                         rule.native.startswith(profile.dqi + "/"), rule.native.startswith(profile.verification + "/"),
-                         rule.native in profile.empty_when_absent))
-    _ROWS[profile.id] = out = tuple(rows)
+        *parents, key = rule.canonical.split("/")
+        prefix = tuple(parents)
+        if not runs or runs[-1][0] != prefix:
+            runs.append((prefix, []))
+        runs[-1][1].append(_Row(key, kind, arg, kind in _AS_WRITTEN, rule.required, rule.default,
+                                rule.native.startswith(profile.dqi + "/"), rule.native.startswith(profile.verification + "/"),
+                                rule.native in profile.empty_when_absent))
+    _GROUPS[profile.id] = out = tuple(_Group(prefix, tuple(rows)) for prefix, rows in runs)
     return out
 
 
@@ -90,10 +101,9 @@ def _decimal_text(value: Any) -> str:
 
 
 def _back(row: _Row, value: Any, profile: Profile) -> Any:
-    """The canonical value the reader makes of the native value the writer made of ``value``."""
+    """The canonical value the reader makes of the native value the writer made of ``value``
+    (a row not ``as_written``)."""
     kind = row.kind
-    if kind in _AS_WRITTEN:
-        return value
     if kind == "number":
         return format(Decimal(value), "f")
     if kind == "quantity-decimal":
@@ -119,28 +129,27 @@ def given_back(profile: Profile, view: dict[str, Any], given: Given) -> dict[str
     """The canonical data the PACT fields written from ``view`` (and by ``structure.write``,
     which filled ``given``) give back; no native values were laid over them."""
     back: dict[str, Any] = {}
-    # The object at each path prefix, looked up (in ``view``) or made (in ``back``) once.
-    found: dict[tuple[str, ...], Any] = {(): view}
-    made: dict[tuple[str, ...], dict[str, Any]] = {(): back}
-    for row in _rows(profile):
-        if (row.skipped_with_dqi and not given.dqi_kept) or (row.skipped_with_verification and not given.verification_readable):
-            continue
-        node = found.get(row.prefix, _UNSEEN)
-        if node is _UNSEEN:
-            node = found[row.prefix] = _lookup(view, row.prefix)
-        node = node.get(row.key, ABSENT) if isinstance(node, dict) else ABSENT
-        if node is ABSENT:
-            if not row.required:
+    no_dqi, no_verification = not given.dqi_kept, not given.verification_readable
+    for group in _groups(profile):
+        node = _lookup(view, group.prefix)
+        if not isinstance(node, dict):
+            node = _EMPTY
+        holder = None  # made on the first value, where the reader makes it
+        for row in group.rows:
+            if (row.skipped_with_dqi and no_dqi) or (row.skipped_with_verification and no_verification):
                 continue
-            value = _default_back(row, profile)  # to_native wrote the default (or refused)
-        elif row.empty_when_absent and node == "":
-            continue  # the reader takes an empty text there for no value
-        else:
-            value = _back(row, node, profile)
-        holder = made.get(row.prefix)
-        if holder is None:
-            holder = made[row.prefix] = _made(back, row.prefix)
-        holder[row.key] = value
+            value = node.get(row.key, ABSENT)
+            if value is ABSENT:
+                if not row.required:
+                    continue
+                value = _default_back(row, profile)  # to_native wrote the default (or refused)
+            elif row.empty_when_absent and value == "":
+                continue  # the reader takes an empty text there for no value
+            elif not row.as_written:
+                value = _back(row, value, profile)
+            if holder is None:
+                holder = _made(back, group.prefix)
+            holder[row.key] = value
     _structural(back, given)
     units.from_pact(profile, back)
     return back

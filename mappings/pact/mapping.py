@@ -16,6 +16,7 @@ from mappings.pact.given import given_back
 from mappings.pact.profile import Profile, renames
 
 PACT_NAMESPACES = ("pact-v2", "pact-v3")
+_entry = tuple.__new__  # a ReportEntry (a named tuple) from its fields, without its __new__: one per carried leaf
 OMIT_OPTION = "pact_extension"
 
 
@@ -120,15 +121,14 @@ def _carry_canonical(
     # their texts once per document.
     if options.extra.get(OMIT_OPTION) == "omit":
         why = f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension"
-        report.entries.extend(ReportEntry(EntryKind.DROPPED, path, None, why) for path, _, _ in carried)
+        report.entries.extend(_entry(ReportEntry, (EntryKind.DROPPED, path, None, why)) for path, _, _ in carried)
     else:
         head = f"extensions/{len(native.get('extensions', []))}/data/canonical/"
         derived = "carried in extension (the declaration has no value; the PACT field holds a derived one)"
         converted = "carried in extension (original value; the PACT field holds it converted)"
         absent = f"carried in extension ({profile.id} has no field for it)"
         report.entries.extend(
-            ReportEntry(EntryKind.CONVERTED, path, head + path,
-                        derived if value is None else converted if in_pact else absent)
+            _entry(ReportEntry, (EntryKind.CONVERTED, path, head + path, derived if value is None else converted if in_pact else absent))
             for path, value, in_pact in carried)
         native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
 

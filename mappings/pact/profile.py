@@ -33,13 +33,22 @@ class Profile:
     dqi_required: tuple[str, ...]
     dqr_max: str
 
-    @property
+    @cached_property
     def codes(self) -> dict[str, dict[str, str]]:
         return self.fields.codes
 
     def fields_native(self, canonical: str) -> str | None:
         """The native path of the row reading ``canonical``."""
-        return next((r.native for r in self.fields.rules if r.canonical == canonical), None)
+        return self._natives.get(canonical)
+
+    @cached_property
+    def _natives(self) -> dict[str, str]:
+        """Canonical path -> the native path of the first row reading it (asked per document)."""
+        out: dict[str, str] = {}
+        for rule in self.fields.rules:
+            if rule.canonical is not None:
+                out.setdefault(rule.canonical, rule.native)
+        return out
 
     @cached_property
     def reverse_codes(self) -> dict[str, dict[str, str]]:
