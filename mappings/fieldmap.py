@@ -370,14 +370,17 @@ def unconsumed(tree: dict[str, Any], consumed: set[str]) -> dict[str, Any]:
 def _uncovered_members(node: dict[Any, Any], head: str, consumed: set[str], out: dict[str, Any]) -> None:
     """``head`` is the object's path and "/" ("" for the root)."""
     for key, value in node.items():
-        if not (isinstance(key, str) and key and "/" not in key):
-            # A member whose name is empty or holds "/" is not one segment of a path.
+        if not (type(key) is str and key and "/" not in key):
+            # A member whose name is empty or holds "/" is not one segment of a path (any
+            # other name not plainly a str is walked by its text too, to the same leaves).
             _uncovered_by_text(value, f"{head}{key}" if head else key, consumed, out)
             continue
         path = head + key
         if path in consumed:
             continue
-        if isinstance(value, dict):
+        if type(value) is str:  # most leaves: one test, not two
+            out[path] = value
+        elif isinstance(value, dict):
             _uncovered_members(value, path + "/", consumed, out)
         elif isinstance(value, list):
             _uncovered_items(value, path, consumed, out)
@@ -390,7 +393,9 @@ def _uncovered_items(items: list[Any], prefix: str, consumed: set[str], out: dic
         path = f"{prefix}/{index}"
         if path in consumed:
             continue
-        if isinstance(value, dict):
+        if type(value) is str:
+            out[path] = value
+        elif isinstance(value, dict):
             _uncovered_members(value, path + "/", consumed, out)
         elif isinstance(value, list):
             _uncovered_items(value, path, consumed, out)
