@@ -34,17 +34,28 @@ def fill_identity(native: dict[str, Any], data: dict[str, Any], report: Translat
     """Put a default, reported ``defaulted``, wherever ``data`` lacks the identity a declaration
     needs (id, created, version, status, organisation and product names): a footprint-only
     document carries none, and ``--set`` replaces each on output."""
-    # uuid5 namespace of the ids derived from a document's content (the same document, the same id).
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:jjj:footprint:{format_id}:aspect")
-    computed: dict[str, tuple[Any, str]] = {
-        "id": (str(uuid.uuid5(namespace, hashlib.sha256(dump_json(native)).hexdigest())),
-               "derived from the document's content (the same document gives the same id); supply it with --set id=UUID"),
-        "created": (datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                    "the time of reading; supply it with --set created=DATETIME"),
-    }
+    computed: dict[str, tuple[Any, str]] = {}
+    # Derived only when lacking: the id hashes the whole document (a passport's companion
+    # object carries both).
+    if get(data, "id") is ABSENT:
+        computed["id"] = (_content_id(native, format_id),
+                          "derived from the document's content (the same document gives the same id); supply it with --set id=UUID")
+    if get(data, "created") is ABSENT:
+        computed["created"] = (datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                               "the time of reading; supply it with --set created=DATETIME")
     for path, value in table()["identity"].items():
         computed[path] = (_named(value, document), _why(path))
     _put_defaults(data, computed, report)
+
+
+@cache
+def _id_namespace(format_id: str) -> uuid.UUID:
+    """The uuid5 namespace of the ids derived from a document's content (the same document, the same id)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:jjj:footprint:{format_id}:aspect")
+
+
+def _content_id(native: dict[str, Any], format_id: str) -> str:
+    return str(uuid.uuid5(_id_namespace(format_id), hashlib.sha256(dump_json(native)).hexdigest()))
 
 
 def fill(native: dict[str, Any], data: dict[str, Any], report: TranslationReport, *, bare: bool) -> None:
@@ -77,14 +88,20 @@ def _put_defaults(data: dict[str, Any], values: dict[str, tuple[Any, str]], repo
             report.defaulted(None, path, f"the document does not state it; {json.dumps(value, ensure_ascii=False)} used: {hint}")
 
 
+@cache
+def _bounds() -> tuple[Decimal, Decimal]:
+    """The plausibility bounds per kWh and absolute, as numbers (read once)."""
+    bounds = table()["plausible"]
+    return Decimal(bounds["per_kwh_max"]), Decimal(bounds["absolute_max"])
+
+
 def check_plausible(native: dict[str, Any], report: TranslationReport) -> None:
     """A ``warning`` for each negative or absurdly large footprint value (kept as published)."""
-    bounds = table()["plausible"]
-    values = [("batteryCarbonFootprint", native.get("batteryCarbonFootprint"), Decimal(bounds["per_kwh_max"]), "kg CO2e/kWh")]
-    values += [(f"carbonFootprintPerLifecycleStage/{i}/carbonFootprint", e.get("carbonFootprint"),
-                Decimal(bounds["per_kwh_max"]), "kg CO2e/kWh")
+    per_kwh_max, absolute_max = _bounds()
+    values = [("batteryCarbonFootprint", native.get("batteryCarbonFootprint"), per_kwh_max, "kg CO2e/kWh")]
+    values += [(f"carbonFootprintPerLifecycleStage/{i}/carbonFootprint", e.get("carbonFootprint"), per_kwh_max, "kg CO2e/kWh")
                for i, e in enumerate(native.get("carbonFootprintPerLifecycleStage", []))]
-    values.append(("absoluteCarbonFootprint", native.get("absoluteCarbonFootprint"), Decimal(bounds["absolute_max"]), "kg CO2e"))
+    values.append(("absoluteCarbonFootprint", native.get("absoluteCarbonFootprint"), absolute_max, "kg CO2e"))
     for path, value, limit, unit in values:
         if value is None:
             continue
