@@ -16,10 +16,10 @@ from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings import precision
-from mappings.precision import plain
 from mappings.base import TranslateOptions
 from mappings.eu_battery import aspect, energy, stages
 from mappings.fieldmap import FieldMap, unconsumed
+from mappings.precision import plain
 
 FIELDS = FieldMap.load("mappings.eu_battery")
 NAMESPACE = "eu-battery"
