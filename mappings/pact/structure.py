@@ -467,10 +467,12 @@ def _read_classifications(profile: Profile, native: dict[str, Any], product: dic
         consumed.add("productClassifications")
     cpc = native.get(profile.cpc) if profile.cpc else None
     if isinstance(cpc, str):
-        # a CPC code other than the list's stays native (it comes back as it was); the list is read all the same
-        if any(i["scheme"] == "un-cpc" and i["code"] == cpc for i in items):
+        # The writer names the list's first CPC code here: any other code (another of the list's
+        # or one it lacks) stays native and comes back as it was; the list is read all the same.
+        first = next((i["code"] for i in items if i["scheme"] == "un-cpc"), None)
+        if first == cpc:
             consumed.add(profile.cpc)
-        elif not any(i["scheme"] == "un-cpc" for i in items):
+        elif first is None:
             items.append({"scheme": "un-cpc", "code": cpc})
             consumed.add(profile.cpc)
     if items:

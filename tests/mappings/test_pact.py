@@ -24,7 +24,7 @@ from gateway.core.model import (
     Organisation, Period, Product, ProductRule, Quantity, Results, StageResult, Text, Verification,
     declaration_to_data,
 )
-from gateway.core.parsing import load_json
+from gateway.core.parsing import dump_json, load_json
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, detect_format, get_format
 from mappings.pact import EXTENSION_SCHEMA_URL, PACT_V2, PACT_V3
@@ -223,6 +223,19 @@ def test_fields_and_renames() -> None:
     assert v3["pcf"]["dqi"] == {"technologicalDQR": "1.5", "temporalDQR": "1.2", "geographicalDQR": "2"}
     assert v2["version"] == 2 and "version" not in v3
     assert v3["pcf"]["packagingEmissionsIncluded"] is False
+
+
+def test_a_v2_cpc_code_of_the_list_but_not_its_first_comes_back_as_it_was() -> None:
+    coil = steel_coil()
+    classifications = (*coil.product.classifications, Classification("un-cpc", "41431"))
+    v2, _ = emitted("pact-v2", dataclasses.replace(coil, product=dataclasses.replace(coil.product, classifications=classifications)))
+    assert v2["productCategoryCpc"] == "41231"
+    v2["productCategoryCpc"] = "41431"  # the list's second CPC code, which the writer would not name there
+    reading = read(dump_json(v2), "pact-v2")
+    assert reading.declaration.extensions["pact-v2"]["productCategoryCpc"] == "41431"
+    again, _ = emitted("pact-v2", reading.declaration)
+    assert again["productCategoryCpc"] == "41431"
+    assert again["productClassifications"] == v2["productClassifications"]
 
 
 def test_numbers_never_pass_through_float() -> None:
