@@ -1,7 +1,7 @@
 """RPC throughput and latency of the gateway against a bare echo measured in the same run.
 
-    python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--rounds 3] [--payload 3072] [--in-flight 4]
-                                   [--document gateway/examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
+    python benchmarks/bench_rpc.py [--seconds 5] [--clients 8] [--rounds 3] [--slices 3] [--payload 3072]
+                                   [--in-flight 4] [--document gateway/examples/hebei-hot-rolled-steel-coil.json] [--to pact-v3]
 
 Each server runs in its own process (as in production; the client's threads would otherwise
 share its GIL). Baseline: a bare sync gRPC server with only EchoService. Then the gateway's
@@ -13,9 +13,10 @@ FPGW_TEST_POSTGRES_DSN is set, PostgreSQL. The ratio column is against the bare 
 
 The issue's targets compare each RPC with its echo on the same server: Translate / Echo of
 the document and TranslateStream / EchoStream at least 0.5 of the throughput. Those pairs
-are measured back to back, --rounds times in turn (every call path warmed up first), so both
-halves of a pair see the same load on a shared machine; each target is the median of the
-rounds' own ratios and is printed as met or NOT met. The table shows each row's median round.
+are measured on the same server in turns (--slices turns of each half per round, every turn
+warmed up first and its clock started after), --rounds times, so both halves of a pair see
+the same load on a shared machine; each target is the median of the rounds' own ratios and
+is printed as met or NOT met. The table shows each pair's median round.
 
 Where a call's time goes: the server's CPU per call (its process's user + system time over
 the calls of the row, from /proc) beside the pipeline alone (``gateway.translate.translate``
@@ -149,11 +150,13 @@ class Result:
     server_cpu: float = 0.0  # seconds of the server's CPU over these calls
     pipeline_calls: int = 0  # the server's translate() calls over these calls, and their CPU seconds
     pipeline_cpu: float = 0.0
+    unclocked: int = 0  # answers in the server's CPU time but not in ``calls`` (a stream's last items in flight)
 
     @property
     def cpu_per_call(self) -> float:
         """Microseconds of server CPU per call."""
-        return self.server_cpu / self.calls * 1e6 if self.calls else 0.0
+        answered = self.calls + self.unclocked
+        return self.server_cpu / answered * 1e6 if answered else 0.0
 
     @property
     def pipeline_per_call(self) -> float:
@@ -239,8 +242,8 @@ def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Ca
     answered (a new one sent per answer): per-item latency from send to answer. Every stream
     first answers ``warm`` items and has none in flight; the clock starts when all have, so a
     slow opening (a loaded machine) is not counted as time in which nothing was answered. The
-    server's CPU is read at the same instants (the items still in flight at the end, answered
-    while the streams close, are few beside the calls counted)."""
+    server's CPU is read when the clock starts and once every stream has closed, so the CPU per
+    call counts the items still in flight at the end too."""
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     clock: dict[str, float] = {}
     usage: list[tuple[float, int, float]] = []  # at the start of the clock
@@ -253,6 +256,7 @@ def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Ca
     warmed = threading.Barrier(clients, action=start_clock)
     latencies: list[list[float]] = [[] for _ in range(clients)]
     ended = [0.0] * clients
+    unclocked = [0] * clients
 
     def client(k: int) -> None:
         items: queue.Queue = queue.Queue()
@@ -278,7 +282,7 @@ def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Ca
         ended[k] = time.perf_counter()
         items.put(None)
         for _ in responses:
-            pass
+            unclocked[k] += 1
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     for t in threads:
@@ -288,7 +292,7 @@ def measure_stream(name: str, port: int, open_stream: Callable[[grpc.Channel, Ca
     used = _used(usage[0], cpu())
     channel.close()
     flat = [x for part in latencies for x in part]
-    return Result(name, len(flat), max(ended) - clock["began"], flat, *used)
+    return Result(name, len(flat), max(ended) - clock["began"], flat, *used, unclocked=sum(unclocked))
 
 
 def echo_stream(channel: grpc.Channel, items: Callable[[], object]) -> object:
@@ -344,6 +348,34 @@ def pipeline_seconds(document: bytes, target: str, calls: int = 200, rounds: int
     return statistics.median(times)
 
 
+Measure = Callable[[float], Result]
+"""One measurement of the given seconds."""
+
+
+def merged(parts: list[Result]) -> Result:
+    """The turns of one measurement as one result."""
+    return Result(parts[0].name, sum(p.calls for p in parts), sum(p.seconds for p in parts),
+                  [x for p in parts for x in p.latencies], sum(p.server_cpu for p in parts),
+                  sum(p.pipeline_calls for p in parts), sum(p.pipeline_cpu for p in parts),
+                  sum(p.unclocked for p in parts))
+
+
+def alternate(rpc: Measure, echo: Measure, turn: float, turns: int, rpc_first: bool) -> tuple[Result, Result]:
+    """``turns`` turns of ``turn`` seconds each of the RPC and of its echo, taken in turn: the
+    load of a shared machine changes within seconds, and both halves of the pair see it alike.
+    Which half goes first alternates between rounds, so a drift favours neither."""
+    rpc_parts: list[Result] = []
+    echo_parts: list[Result] = []
+    for _ in range(turns):
+        if rpc_first:
+            rpc_parts.append(rpc(turn))
+            echo_parts.append(echo(turn))
+        else:
+            echo_parts.append(echo(turn))
+            rpc_parts.append(rpc(turn))
+    return merged(rpc_parts), merged(echo_parts)
+
+
 def _best_ratio(pipeline: float, pair: "Pair") -> float:
     """Translate / Echo if a Translate cost the server exactly an echo plus the pipeline alone
     (the server bound by one core: one interpreter's GIL)."""
@@ -379,6 +411,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each RPC / echo pair (median)")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="each half of a pair's round measured in this many turns, taken in turn with the other's")
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--payload", type=int, default=3072, help="bytes per request")
     parser.add_argument("--document", type=Path, default=examples.example("hebei-hot-rolled-steel-coil.json"),
@@ -402,32 +436,26 @@ def main() -> None:
         with server as port:
             cpu = server.usage
             results.append(measure("gateway Echo", port, echo_call(payload), seconds, clients, cpu))
-            measurements: list[tuple[str, str, float | None, Callable[[], Result], Callable[[], Result]]] = [
+            measurements: list[tuple[str, str, float | None, Measure, Measure]] = [
                 (f"Translate -> {args.to}", "gateway Echo, document", 0.5,
-                 lambda: measure(f"Translate -> {args.to}", port, translate_call(document, args.to), seconds,
-                                 clients, cpu),
-                 lambda: measure("gateway Echo, document", port, echo_call(document), seconds, clients, cpu)),
+                 lambda t: measure(f"Translate -> {args.to}", port, translate_call(document, args.to), t, clients,
+                                   cpu),
+                 lambda t: measure("gateway Echo, document", port, echo_call(document), t, clients, cpu)),
                 (f"TranslateStream -> {args.to}", "gateway EchoStream", 0.5,
-                 lambda: measure_stream(f"TranslateStream -> {args.to}", port, translate_stream, translate_item,
-                                        seconds, clients, cpu=cpu),
-                 lambda: measure_stream("gateway EchoStream", port, echo_stream, echo_item, seconds, clients,
-                                        cpu=cpu)),
+                 lambda t: measure_stream(f"TranslateStream -> {args.to}", port, translate_stream, translate_item, t,
+                                          clients, cpu=cpu),
+                 lambda t: measure_stream("gateway EchoStream", port, echo_stream, echo_item, t, clients, cpu=cpu)),
                 (f"TranslateStream, {ahead} ahead", f"gateway EchoStream, {ahead} ahead", None,
-                 lambda: measure_stream(f"TranslateStream, {ahead} ahead", port, translate_stream, translate_item,
-                                        seconds, clients, ahead, cpu=cpu),
-                 lambda: measure_stream(f"gateway EchoStream, {ahead} ahead", port, echo_stream, echo_item, seconds,
-                                        clients, ahead, cpu=cpu)),
+                 lambda t: measure_stream(f"TranslateStream, {ahead} ahead", port, translate_stream, translate_item, t,
+                                          clients, ahead, cpu=cpu),
+                 lambda t: measure_stream(f"gateway EchoStream, {ahead} ahead", port, echo_stream, echo_item, t,
+                                          clients, ahead, cpu=cpu)),
             ]
             pairs = [Pair(rpc, echo, target, []) for rpc, echo, target, _, _ in measurements]
+            turn = seconds / args.slices
             for n in range(args.rounds):
                 for pair, (_, _, _, rpc, echo) in zip(pairs, measurements):
-                    # Alternate which half goes first, so a drift in the machine's load favours neither.
-                    if n % 2:
-                        r = rpc()
-                        pair.rounds.append((r, echo()))
-                    else:
-                        e = echo()
-                        pair.rounds.append((rpc(), e))
+                    pair.rounds.append(alternate(rpc, echo, turn, args.slices, rpc_first=n % 2 == 1))
             for pair in pairs:
                 rpc_result, echo_result = pair.median_round()
                 results += [echo_result, rpc_result]
@@ -447,7 +475,7 @@ def main() -> None:
         print("PostgreSQL skipped: set FPGW_TEST_POSTGRES_DSN")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{args.payload} B payload, document {args.document.name} ({len(document)} B), {clients} client "
-          f"threads, {args.workers} server threads, {seconds:g} s each, {args.rounds} rounds of each pair, "
+          f"threads, {args.workers} server threads, {seconds:g} s each, {args.rounds} rounds of each pair in {args.slices} turns, "
           f"{os.cpu_count()} CPUs, load average {load}")
     print(f"pipeline alone (translate() in this process before the servers started): {pipeline * 1e6:.0f} us per "
           f"document; with an echo as cheap as this run's, Translate / Echo could reach at most "
