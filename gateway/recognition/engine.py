@@ -27,7 +27,7 @@ from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context, check_attestations
 from gateway.recognition.criteria import KINDS
 from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
-from gateway.recognition.outcome import Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision
+from gateway.recognition.outcome import Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision, build_result
 from gateway.recognition.policy import CriterionSpec, RecognitionPolicy
 from signing import TrustList, parse_digest
 
@@ -106,7 +106,7 @@ def _result(cid: str, kind: str, f: Finding, on_fail: str) -> CriterionResult:
     refuses = f.outcome is Outcome.FAIL and on_fail == "refuse"
     if f.outcome is Outcome.FAIL and not refuses:
         condition = Bilingual(f"须补正：{f.message.zh}", f"To be remedied: {f.message.en}")
-    return CriterionResult(cid, kind, f.outcome, f.message, f.evidence, condition, refuses)
+    return build_result(cid, kind, f.outcome, f.message, f.evidence, condition, refuses)
 
 
 def _decide(policy: RecognitionPolicy, results: list[CriterionResult]) -> tuple[Decision, Bilingual]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from gateway.recognition.criteria.factors import _recognised
+from gateway.recognition.outcome import (
+    Bilingual, CriterionResult, Evidence, Finding, Outcome, build_bilingual, build_evidence, build_finding, build_result,
+)
 from signing import Role
 
 
@@ -43,3 +47,19 @@ def test_trust_list_lookups_are_the_linear_rule(pki) -> None:
         assert tl.verifier_accredited_as(number) is first
     for entity_id in [e.id for e in tl.entities] + ["urn:jjj:nobody", None]:
         assert tl.lists(entity_id) is (entity_id in {e.id for e in tl.entities})
+
+
+def test_built_outcome_objects_are_what_their_constructors_make() -> None:
+    message, evidence = Bilingual("中", "en"), (Evidence("a/b", "1.0"),)
+    pairs = [
+        (build_bilingual("中", "en"), message),
+        (build_evidence("a/b", "1.0"), evidence[0]),
+        (build_finding(Outcome.FAIL, message, evidence, None), Finding(Outcome.FAIL, message, evidence, None)),
+        (build_result("x", "gwp", Outcome.PASS, message, evidence, message, True),
+         CriterionResult("x", "gwp", Outcome.PASS, message, evidence, message, True)),
+    ]
+    for built, made in pairs:
+        assert type(built) is type(made) and built == made and hash(built) == hash(made) and repr(built) == repr(made)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.__setattr__(dataclasses.fields(built)[0].name, "changed")
+    assert pairs[3][0].to_data() == pairs[3][1].to_data()

@@ -6,17 +6,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome
+from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome, build_bilingual, build_evidence, build_finding
 
 
 def ev(path: str, value: Any) -> Evidence:
     """Evidence with JSON-able values (Decimals as their text, so the decision stays exact)."""
     t = type(value)
     if t is str or value is None:  # most evidence, without a call to _plain
-        return Evidence(path, value)
+        return build_evidence(path, value)
     if t is Decimal:
-        return Evidence(path, format(value, "f"))
-    return Evidence(path, _plain(value))
+        return build_evidence(path, format(value, "f"))
+    return build_evidence(path, _plain(value))
 
 
 def _plain(value: Any) -> Any:
@@ -36,7 +36,7 @@ def finding(outcome: Outcome, zh: str, en: str, evidence: list[Evidence] | tuple
             condition: tuple[str, str] | Bilingual | None = None) -> Finding:
     if isinstance(condition, tuple):
         condition = Bilingual(*condition)
-    return Finding(outcome, Bilingual(zh, en), tuple(evidence), condition)
+    return build_finding(outcome, build_bilingual(zh, en), tuple(evidence), condition)
 
 
 def passed(zh: str, en: str, evidence=()) -> Finding:
