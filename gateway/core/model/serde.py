@@ -91,7 +91,8 @@ def _writer(cls: type) -> Callable[[Any], dict[str, Any]] | None:
         return None
     hints = _hints(cls)
     lines = ["def write(value):", "    out = {}"]
-    env: dict[str, Any] = {"to_data": to_data, "_put": _put, "_decimal_text": _decimal_text, "format_datetime": format_datetime}
+    env: dict[str, Any] = {"to_data": to_data, "_put": _put, "_decimal_text": _decimal_text, "format_datetime": format_datetime,
+                           "UTC": timezone.utc}
     for i, f in enumerate(dataclasses.fields(cls)):
         tp = _unwrap_optional(hints[f.name])
         env[f"T{i}"] = typing.get_origin(tp) or tp
@@ -133,7 +134,9 @@ def _write_expression(tp: Any, i: int, name: str, env: dict[str, Any]) -> str:
         # _decimal_text inline for the common text (no exponent, not a signed zero).
         return f"t = str(x); out[{name!r}] = t if 'E' not in t and t != '-0' else _decimal_text(x)"
     if tp is datetime:
-        return f"out[{name!r}] = format_datetime(x)"
+        # format_datetime's common case inline (whole seconds in UTC), the rest through it.
+        return (f"out[{name!r}] = '%04d-%02d-%02dT%02d:%02d:%02dZ' % (x.year, x.month, x.day, x.hour, x.minute, x.second)"
+                " if x.tzinfo is UTC and not x.microsecond else format_datetime(x)")
     if tp is date:
         return f"out[{name!r}] = x.isoformat()"
     if tp is uuid.UUID:

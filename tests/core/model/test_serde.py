@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.core.errors import GatewayError, SchemaViolation
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, Period, declaration_from_data, declaration_to_data
 from gateway.core.model import serde
 from gateway.core.model.serde import format_datetime, parse_datetime
 from tests.strategies import declarations
@@ -185,3 +185,10 @@ def test_a_timestamp_text_is_read_as_the_general_reading_reads_it(text: str) -> 
     """The short path for whole seconds in UTC (20 characters ending in Z) reads each text to
     the same instant, in UTC, or refuses it for the same reason."""
     assert _parsed(text) == _read_by_replacing_z(text)
+
+
+@given(st.datetimes(timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(0))])),
+       st.datetimes(timezones=st.just(timezone.utc)))
+def test_the_model_writer_writes_each_timestamp_as_format_datetime_does(start: datetime, end: datetime) -> None:
+    """The generated writer spells the common case (whole seconds in UTC) itself."""
+    assert serde.to_data(Period(start, end)) == {"start": format_datetime(start), "end": format_datetime(end)}
