@@ -331,6 +331,9 @@ def _report_spellings(layout: Layout, native: dict[str, Any], data: dict[str, An
     written = next((r.default for r in layout.fields.rules if r.native == "specVersion"), None)
     if version != written:
         report.converted("specVersion", None, f"{version} is read as {layout.id}; {written} is written")
+    read_id = native.get("id")
+    if isinstance(read_id, str) and read_id != read_id.lower():
+        report.converted("id", "id", f"{read_id!r} is written in lower case, the same UUID")
     ids = data.get("organisation", {}).get("ids", [])
     for index, urn in enumerate(native.get("companyIds") or ()):
         again = _company_urn(layout, ids[index])
