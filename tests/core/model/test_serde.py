@@ -5,11 +5,13 @@ reading answers exactly as the full reader alone would."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -192,3 +194,14 @@ def test_a_timestamp_text_is_read_as_the_general_reading_reads_it(text: str) -> 
 def test_the_model_writer_writes_each_timestamp_as_format_datetime_does(start: datetime, end: datetime) -> None:
     """The generated writer spells the common case (whole seconds in UTC) itself."""
     assert serde.to_data(Period(start, end)) == {"start": format_datetime(start), "end": format_datetime(end)}
+
+
+@given(declarations())
+def test_an_object_the_first_reader_builds_is_the_model_class_itself(decl: Declaration) -> None:
+    """Built in an unfrozen twin of its slots and then given its class: the same type, equal
+    and hashing alike to the declaration made by its constructor, and as frozen."""
+    first = serde._fast_reader(Declaration)(declaration_to_data(decl))
+    assert type(first) is Declaration and type(first.results) is type(decl.results)
+    assert first == decl and hash(first.organisation) == hash(decl.organisation)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.version = 2  # type: ignore[misc]
