@@ -52,6 +52,7 @@ class Given:
 @dataclass(frozen=True, slots=True)
 class _Row:
     key: str  # the row's member in the object of its group
+    native: str
     kind: str
     arg: str
     as_written: bool
@@ -89,7 +90,7 @@ def _groups(profile: Profile) -> tuple[_Group, ...]:
         prefix = tuple(parents)
         if not runs or runs[-1][0] != prefix:
             runs.append((prefix, []))
-        runs[-1][1].append(_Row(key, kind, arg, kind in _AS_WRITTEN, rule.required, rule.default,
+        runs[-1][1].append(_Row(key, rule.native, kind, arg, kind in _AS_WRITTEN, rule.required, rule.default,
                                 rule.native.startswith(profile.dqi + "/"), rule.native.startswith(profile.verification + "/"),
                                 rule.native in profile.empty_when_absent))
     _GROUPS[profile.id] = out = tuple(_Group(prefix, tuple(rows)) for prefix, rows in runs)
@@ -125,9 +126,10 @@ def _default_back(row: _Row, profile: Profile) -> Any:
     return default
 
 
-def given_back(profile: Profile, view: dict[str, Any], given: Given) -> dict[str, Any]:
+def given_back(profile: Profile, view: dict[str, Any], given: Given, supplied: set[str]) -> dict[str, Any]:
     """The canonical data the PACT fields written from ``view`` (and by ``structure.write``,
-    which filled ``given``) give back; no native values were laid over them."""
+    which filled ``given``) give back; no native value was laid over a field the reader reads
+    (``supplied``: native paths a carried field was to set, whose rows wrote no default)."""
     back: dict[str, Any] = {}
     no_dqi, no_verification = not given.dqi_kept, not given.verification_readable
     for group in _groups(profile):
@@ -140,7 +142,7 @@ def given_back(profile: Profile, view: dict[str, Any], given: Given) -> dict[str
                 continue
             value = node.get(row.key, ABSENT)
             if value is ABSENT:
-                if not row.required:
+                if not row.required or row.native in supplied:
                     continue
                 value = _default_back(row, profile)  # to_native wrote the default (or refused)
             elif row.empty_when_absent and value == "":

@@ -62,11 +62,12 @@ def write_fields(
     view = profile.fields.without_unknown_codes(units.to_pact(profile, data, options, report))
     native, _ = profile.fields.to_native(view, report, allow_defaults=options.allow_defaults, supplied=supplied)
     given = structure.write(profile, view, native, supplied)
-    structure.overlay(profile, data, native, leftovers, report)
-    # What the fields give back is known from what was written, unless native fields the
-    # sender carried were laid over them: what those give back is the reader's to say.
-    back = given_back(profile, view, given) if not leftovers else native_to_data(profile, native, TranslationReport())[0]
-    return native, back
+    laid = structure.overlay(profile, data, native, leftovers, report)
+    # What the fields give back is known from what was written, unless native fields the sender
+    # carried were laid over fields the reader reads: what those give back is the reader's to say.
+    if structure.reads_any(profile, laid):
+        return native, native_to_data(profile, native, TranslationReport())[0]
+    return native, given_back(profile, view, given, supplied)
 
 
 def _prefixes(tree: dict[str, Any], prefix: str = "") -> set[str]:

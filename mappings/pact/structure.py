@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -270,13 +271,14 @@ def settle(profile: Profile, data: dict[str, Any], leftovers: dict[str, Any], re
 
 def overlay(
     profile: Profile, data: dict[str, Any], native: dict[str, Any], leftovers: dict[str, Any], report: TranslationReport,
-) -> None:
+) -> list[str]:
     """Lay the carried native fields over the document (:func:`mappings.pact.carry.overlay`);
     each one this version's schema rejects there (another version's member under a shared name,
     say) is taken back, the mapped value restored, and reported dropped, so a leftover never
-    blocks the output. What remains invalid is the mapping's own, refused by the writer naming it."""
+    blocks the output. What remains invalid is the mapping's own, refused by the writer naming it.
+    Returns the paths laid and kept."""
     if not leftovers:
-        return
+        return []
     carried = [path for path, _ in native_leaves(leftovers)]
     # What the overlay replaces, kept to restore: the values at the carried paths only.
     before = {path: copy.deepcopy(value) for path in carried if (value := get(native, path)) is not ABSENT}
@@ -287,7 +289,7 @@ def overlay(
         culprits = {p: why for where, why in errors for p in carried
                     if get(native, p) is not ABSENT and (p == where or p.startswith(where + "/") or where.startswith(p + "/"))}
         if not culprits:
-            return
+            return carried
         for path, why in culprits.items():
             value = get(native, path)
             if path in before:
@@ -297,6 +299,7 @@ def overlay(
             carried.remove(path)
             report.dropped(leftover_origin(profile, data, path), path,
                            f"{profile.id} cannot hold the carried value {value!r:.60} there: {why}")
+    return carried
 
 
 def _path(instance_path: Any) -> str:
@@ -412,6 +415,49 @@ def _complete_dqi(profile: Profile, native: dict[str, Any]) -> bool:
 
 
 # -- native -> canonical ---------------------------------------------------------------------
+
+
+# The native fields :func:`read` takes canonical values from, besides the field rows and the
+# profile's own (its GWP and standards lists, its CPC code, its verification's flag and time).
+_READ_FIELDS = ("companyName", "productNameCompany", "productDescription", "companyIds", "productIds",
+                "productClassifications", "precedingPfIds", "pcf/productOrSectorSpecificRules",
+                "pcf/secondaryEmissionFactorSources", *(f"pcf/{key}" for key in GEOGRAPHY))
+
+
+def reads_any(profile: Profile, paths: list[str]) -> bool:
+    """Whether reading a document takes a canonical value from a native field at, above or
+    below one of ``paths`` (a field another decides on is read too: a verification's provider
+    and flag are rows or listed, a dqi's ratings rows)."""
+    read = _read_paths(profile)
+    for path in paths:
+        if path in read.below:
+            return True
+        parts = path.split("/")
+        if any("/".join(parts[:n]) in read.fields for n in range(1, len(parts) + 1)):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _ReadPaths:
+    fields: frozenset[str]  # the paths read
+    below: frozenset[str]  # every path holding one (a read path's ancestors)
+
+
+_READ_PATHS: dict[str, _ReadPaths] = {}  # per profile id
+
+
+def _read_paths(profile: Profile) -> _ReadPaths:
+    found = _READ_PATHS.get(profile.id)
+    if found is None:
+        flag = f"{profile.verification}/{profile.verification_flag}" if profile.verification_flag else ""
+        fields = {r.native for r in profile.fields.rules} | set(_READ_FIELDS) | {
+            p for p in (*profile.gwp_lists, profile.standards, profile.standards_used, profile.cpc, flag,
+                        f"{profile.verification}/completedAt") if p}
+        below = {"/".join(p.split("/")[:n]) for p in fields for n in range(1, p.count("/") + 1)}
+        found = _READ_PATHS[profile.id] = _ReadPaths(frozenset(fields), frozenset(below))
+    return found
+
 
 
 def read(profile: Profile, native: dict[str, Any], data: dict[str, Any], consumed: set[str]) -> None:

@@ -18,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from gateway import examples
 from gateway.core.errors import GatewayError
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.parsing import dump_json
 from gateway.core.report import TranslationReport
 from gateway.translate import read
 from mappings import TranslateOptions
 from mappings.pact import PACT_V2, PACT_V3, mapping, structure
+from tests.mappings.test_pact import v3_document
 from tests.strategies import declarations
 
 FORMATS = [PACT_V2, PACT_V3]
@@ -117,3 +119,24 @@ def test_a_urn_identifier_of_a_known_prefix_comes_back_as_that_prefix() -> None:
                                                {"scheme": "lei", "value": "X"}])
     assert ids == ["urn:gtin:4006381333931", "urn:lei:X"]
     assert back == [{"scheme": "gtin", "value": "4006381333931"}, {"scheme": "lei", "value": "X"}]
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
+def test_carried_native_fields_the_reader_does_not_read_leave_what_the_writer_knows(fmt: Any) -> None:
+    # A partner's 3.0 document with fields no row reads (a comment, CCS values, a foreign
+    # extension), read and written again: they are laid over the fields, which give back the same.
+    decl = read(dump_json(v3_document()), "pact-v3").declaration
+    assert decl.extensions["pact-v3"]
+    for options in OPTIONS:
+        assert_given_is_read(fmt, decl, options)
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.id)
+@pytest.mark.parametrize("laid", [{"productCategoryCpc": "41431"}, {"pcf": {"crossSectoralStandards": ["PEF"]}},
+                                  {"pcf": {"ipccCharacterizationFactors": ["AR5", "AR6"]}},
+                                  {"pcf": {"productOrSectorSpecificRules": [{"operator": "PEF", "ruleNames": ["R"], "otherOperatorName": "x"}]}}],
+                         ids=["cpc", "standards", "gwp-lists", "rules"])
+def test_carried_native_fields_the_reader_reads_are_read(fmt: Any, laid: dict[str, Any]) -> None:
+    data = _example()
+    data.setdefault("extensions", {})[fmt.id] = laid
+    assert_given_is_read(fmt, declaration_from_data(data), OPTIONS[0])
