@@ -150,20 +150,16 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
 def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str], list[dict[str, str]]]:
     """The URNs of ``idents`` without repeats, and the identifiers the reader takes them back as."""
     written: dict[str, dict[str, str]] = {}  # URN -> identifier read back, first occurrence kept
+    distinct = _prefixes_distinct(profile)
     for ident in idents:
         urn = id_to_urn(profile, ident)
         if urn not in written:
-            written[urn] = _id_back(profile, ident, urn)
+            # A URN written as it is is read by whatever prefix it has. One written as a prefix
+            # and the percent-encoded value (no ':' left in it) is read by the same prefix again,
+            # the tables' prefixes being distinct, and the same value decoded.
+            written[urn] = urn_to_id(profile, urn) if urn == ident["value"] or not distinct else \
+                {"scheme": ident["scheme"], "value": ident["value"]}
     return list(written), list(written.values())
-
-
-def _id_back(profile: Profile, ident: dict[str, str], urn: str) -> dict[str, str]:
-    scheme, value = ident["scheme"], ident["value"]
-    if urn == value or not _prefixes_distinct(profile):
-        return urn_to_id(profile, urn)  # a URN written as it is: read by whatever prefix it has
-    # Written as a prefix and the percent-encoded value (no ':' left in it): the reader finds
-    # the same prefix again, the tables' prefixes being distinct, and decodes the same value.
-    return {"scheme": scheme, "value": value}
 
 
 def _prefixes_distinct(profile: Profile) -> bool:
@@ -227,9 +223,12 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
     for path, table in ((profile.standards, "standard"), (profile.standards_used, "standard_used")):
         if not path:
             continue
-        codes = unique([profile.codes[table][s] for s in standards if s in profile.codes[table]])
+        # codes are texts: unique() by hash alone
+        known = profile.codes[table]
+        codes = list(dict.fromkeys(known[s] for s in standards if s in known))
         if not codes and table == "standard_used":
-            codes = unique([profile.codes["standard_used_basis"][s] for s in standards if s in profile.codes["standard_used_basis"]])
+            basis = profile.codes["standard_used_basis"]
+            codes = list(dict.fromkeys(basis[s] for s in standards if s in basis))
         if codes:
             put(native, path, codes)
             reverse = profile.reverse_codes[table]
@@ -244,7 +243,7 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
                     path="method/standards", target=path,
                 )
             _missing(profile, "method/standards", path, supplied)
-    return unique(back)
+    return list(dict.fromkeys(back))
 
 
 def report_standards(profile: Profile, standards: list[str], report: TranslationReport) -> None:
