@@ -51,6 +51,11 @@ class Profile:
         return out
 
     @cached_property
+    def id_prefixes(self) -> tuple[str, ...]:
+        """The URN prefixes of the identifier schemes, in the table's order."""
+        return tuple(self.codes["id_urn"].values())
+
+    @cached_property
     def reverse_codes(self) -> dict[str, dict[str, str]]:
         """Per code table, native code -> canonical value (of equal codes the last wins)."""
         return {name: {v: k for k, v in table.items()} for name, table in self.codes.items()}

@@ -76,6 +76,8 @@ def _quoted(text: str) -> str:
 
 def urn_to_id(profile: Profile, urn: str) -> dict[str, str]:
     lower = urn.lower()
+    if not lower.startswith(profile.id_prefixes) and not lower.startswith(GENERIC_ID_URN):
+        return {"scheme": "urn", "value": urn}  # what the tests below find, by one
     for scheme, prefix in profile.codes["id_urn"].items():
         if lower.startswith(prefix):
             return {"scheme": scheme, "value": unquote(urn[len(prefix):])}
@@ -165,7 +167,7 @@ def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str
 def _prefixes_distinct(profile: Profile) -> bool:
     """Whether a URN of an identifier's prefix is read by that prefix alone: every prefix in
     lower case, ending in ':', none the start of another (the generic one included)."""
-    return _distinct((*profile.codes["id_urn"].values(), GENERIC_ID_URN))
+    return _distinct((*profile.id_prefixes, GENERIC_ID_URN))
 
 
 @cache
