@@ -215,8 +215,10 @@ def verify_attestation(
         replay_guard.check_and_record(issuer_id, phash, min(limits) if limits else None)
 
     later = key.later_changes(signed_at)
-    notes = tuple(c.note_after_signature(key.id) for c in later)
-    return VerifiedAttestation(
+    # What the frozen constructor would make, as its fields' dict (it calls object.__setattr__
+    # once per field, 14 of them, and an assessment verifies one or two attestations).
+    verified = object.__new__(VerifiedAttestation)
+    verified.__dict__.update(
         credential_id=doc.get("id", ""),
         claim=claim,
         subject_digest=digest,
@@ -229,9 +231,10 @@ def verify_attestation(
         cryptosuite=proof["cryptosuite"],
         proof_hash=phash,
         embedded=copy.deepcopy(embedded) if embedded is not None else None,
-        notes=notes,
+        notes=tuple(c.note_after_signature(key.id) for c in later) if later else (),
         later_status=later,
     )
+    return verified
 
 
 _ATTESTATION_TYPES = frozenset(claim_policy(k)["type"] for k in CLAIM_KINDS)
