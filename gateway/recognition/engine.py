@@ -24,10 +24,12 @@ from gateway.core.errors import InvalidRequest
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration
 from gateway.core.model.serde import format_datetime
-from gateway.recognition.context import Context, check_attestations
-from gateway.recognition.criteria import KINDS
+from gateway.recognition.context import check_attestations, make_context
+from gateway.recognition.criteria import KINDS, Evaluator
 from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
-from gateway.recognition.outcome import Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision, build_result
+from gateway.recognition.outcome import (
+    Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision, build_decision, build_result,
+)
 from gateway.recognition.policy import CriterionSpec, RecognitionPolicy
 from signing import TrustList, parse_digest
 
@@ -47,24 +49,34 @@ def assess(
     digest = "sha256:" + parse_digest(declaration_digest)
     checks = check_attestations(tuple(attestations), trust_list, at, digest)
     assessed_at = format_datetime(at)
-    ctx = Context(
-        declaration=declaration, sector=declaration.product.sector, at=at, assessed_at=assessed_at,
-        trust_list=trust_list, attestations=checks, declaration_digest=digest, tables=policy.tables,
-    )
+    sector = declaration.product.sector
+    ctx = make_context(declaration, sector, at, assessed_at, trust_list, checks, digest, policy.tables)
     results = [_in_force(policy, at)]
-    results.extend(_evaluate(spec, ctx) for spec in policy.criteria)
+    for spec, evaluate in _evaluators(policy):
+        if spec.sectors is not None and sector not in spec.sectors:
+            f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.", [ev("product/sector", sector)])
+        else:
+            f = evaluate(spec.params_for(sector), ctx)
+        results.append(_result(spec.id, spec.kind, f, spec.on_fail))
     decision, summary = _decide(policy, results)
-    return RecognitionDecision(
-        decision=decision,
-        policy=policy.summary(),
-        trust_list={"issuer": trust_list.issuer, "sequence": trust_list.sequence, "digest": trust_list.digest},
-        declaration={"id": str(declaration.id), "version": declaration.version, "digest": digest,
-                     **{k: v for k, v in (("region", declaration.region), ("sector", ctx.sector)) if v is not None}},
-        assessed_at=assessed_at,
-        criteria=tuple(results),
-        summary=summary,
-        attestations=tuple(a.to_data() for a in checks),
+    about = {"id": str(declaration.id), "version": declaration.version, "digest": digest}
+    if declaration.region is not None:
+        about["region"] = declaration.region
+    if sector is not None:
+        about["sector"] = sector
+    return build_decision(
+        decision, policy.summary(), {"issuer": trust_list.issuer, "sequence": trust_list.sequence, "digest": trust_list.digest},
+        about, assessed_at, tuple(results), summary, tuple([a.to_data() for a in checks]),
     )
+
+
+def _evaluators(policy: RecognitionPolicy) -> tuple[tuple[CriterionSpec, Evaluator], ...]:
+    """Each criterion with its evaluator, looked up once per policy (every assessment under it
+    walks the same list)."""
+    made = policy.__dict__.get("_evaluators")
+    if made is None:
+        made = policy.__dict__["_evaluators"] = tuple((spec, KINDS[spec.kind]) for spec in policy.criteria)
+    return made
 
 
 def _in_force(policy: RecognitionPolicy, at: datetime) -> CriterionResult:
@@ -93,20 +105,13 @@ def _in_force_results(policy: RecognitionPolicy) -> tuple[CriterionResult, Crite
     return made
 
 
-def _evaluate(spec: CriterionSpec, ctx: Context) -> CriterionResult:
-    if spec.sectors is not None and ctx.sector not in spec.sectors:
-        f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.", [ev("product/sector", ctx.sector)])
-    else:
-        f = KINDS[spec.kind](spec.params_for(ctx.sector), ctx)
-    return _result(spec.id, spec.kind, f, spec.on_fail)
-
-
 def _result(cid: str, kind: str, f: Finding, on_fail: str) -> CriterionResult:
-    condition = f.condition
-    refuses = f.outcome is Outcome.FAIL and on_fail == "refuse"
-    if f.outcome is Outcome.FAIL and not refuses:
-        condition = Bilingual(f"须补正：{f.message.zh}", f"To be remedied: {f.message.en}")
-    return build_result(cid, kind, f.outcome, f.message, f.evidence, condition, refuses)
+    outcome = f.outcome
+    if outcome is not Outcome.FAIL:
+        return build_result(cid, kind, outcome, f.message, f.evidence, f.condition, False)
+    if on_fail == "refuse":
+        return build_result(cid, kind, outcome, f.message, f.evidence, f.condition, True)
+    return build_result(cid, kind, outcome, f.message, f.evidence, Bilingual(f"须补正：{f.message.zh}", f"To be remedied: {f.message.en}"), False)
 
 
 def _decide(policy: RecognitionPolicy, results: list[CriterionResult]) -> tuple[Decision, Bilingual]:

@@ -158,3 +158,6 @@ class RecognitionDecision:
     @property
     def digest(self) -> str:
         return "sha256:" + hashlib.sha256(self.canonical_json()).hexdigest()
+
+
+build_decision: Callable[..., RecognitionDecision] = _builder(RecognitionDecision)
