@@ -16,7 +16,7 @@ Decision rules (the policy sets ``max_conditions`` and each criterion's ``on_fai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,12 +52,11 @@ def assess(
     sector = declaration.product.sector
     ctx = make_context(declaration, sector, at, assessed_at, trust_list, checks, digest, policy.tables)
     results = [_in_force(policy, at)]
-    for spec, evaluate in _evaluators(policy):
-        if spec.sectors is not None and sector not in spec.sectors:
-            f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.", [ev("product/sector", sector)])
+    for cid, kind, evaluate, params, on_fail, not_applicable_result in _plan(policy, sector):
+        if evaluate is None:
+            results.append(not_applicable_result)
         else:
-            f = evaluate(spec.params_for(sector), ctx)
-        results.append(_result(spec.id, spec.kind, f, spec.on_fail))
+            results.append(_result(cid, kind, evaluate(params, ctx), on_fail))
     decision, summary = _decide(policy, results)
     about = {"id": str(declaration.id), "version": declaration.version, "digest": digest}
     if declaration.region is not None:
@@ -70,13 +69,27 @@ def assess(
     )
 
 
-def _evaluators(policy: RecognitionPolicy) -> tuple[tuple[CriterionSpec, Evaluator], ...]:
-    """Each criterion with its evaluator, looked up once per policy (every assessment under it
-    walks the same list)."""
-    made = policy.__dict__.get("_evaluators")
-    if made is None:
-        made = policy.__dict__["_evaluators"] = tuple((spec, KINDS[spec.kind]) for spec in policy.criteria)
-    return made
+_Step = tuple[str, str, Evaluator | None, Mapping[str, Any], str, CriterionResult | None]
+
+
+def _plan(policy: RecognitionPolicy, sector: str | None) -> tuple[_Step, ...]:
+    """Each criterion of ``policy`` for a declaration of ``sector``: its id, kind, evaluator and
+    parameters (the sector's overrides merged), or, for a criterion that does not apply to the
+    sector, its NOT_APPLICABLE result (immutable, from the policy and sector alone). Made once per
+    policy and sector: every assessment under them walks the same list."""
+    plans = policy.__dict__.setdefault("_plans", {})
+    plan = plans.get(sector)
+    if plan is None:
+        steps = []
+        for spec in policy.criteria:
+            if spec.sectors is not None and sector not in spec.sectors:
+                f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.",
+                                   [ev("product/sector", sector)])
+                steps.append((spec.id, spec.kind, None, {}, spec.on_fail, _result(spec.id, spec.kind, f, spec.on_fail)))
+            else:
+                steps.append((spec.id, spec.kind, KINDS[spec.kind], spec.params_for(sector), spec.on_fail, None))
+        plan = plans[sector] = tuple(steps)
+    return plan
 
 
 def _in_force(policy: RecognitionPolicy, at: datetime) -> CriterionResult:

@@ -39,16 +39,18 @@ def finding(outcome: Outcome, zh: str, en: str, evidence: list[Evidence] | tuple
     return build_finding(outcome, build_bilingual(zh, en), tuple(evidence), condition)
 
 
+# The four outcomes' constructors build the finding directly (no ``finding`` call or condition
+# test in between): an assessment makes one per criterion.
 def passed(zh: str, en: str, evidence=()) -> Finding:
-    return finding(Outcome.PASS, zh, en, evidence)
+    return build_finding(Outcome.PASS, build_bilingual(zh, en), tuple(evidence), None)
 
 
 def failed(zh: str, en: str, evidence=()) -> Finding:
-    return finding(Outcome.FAIL, zh, en, evidence)
+    return build_finding(Outcome.FAIL, build_bilingual(zh, en), tuple(evidence), None)
 
 
 def not_applicable(zh: str, en: str, evidence=()) -> Finding:
-    return finding(Outcome.NOT_APPLICABLE, zh, en, evidence)
+    return build_finding(Outcome.NOT_APPLICABLE, build_bilingual(zh, en), tuple(evidence), None)
 
 
 def conditional(zh: str, en: str, evidence, condition: tuple[str, str] | Bilingual) -> Finding:
