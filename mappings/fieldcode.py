@@ -27,16 +27,21 @@ Path = Any
 _Parts = tuple[tuple[bool, str], ...]  # a concrete path: (is a local holding an index, text)
 
 
-def to_canonical(rows: Sequence[Row], env: dict[str, Any]) -> Callable[[Any], tuple[dict[str, Any], set[str]]]:
+def to_canonical(rows: Sequence[Row], env: dict[str, Any], *, record: bool = True) -> Callable[[Any], Any]:
     """``FieldMap.to_canonical`` of ``rows``. ``env`` names what the code calls: ``_dt`` (a
     decimal's text), ``_D`` (Decimal), ``_rcodes`` (native -> canonical code tables) and ``_bad_native_code``
-    (raises for a native code no table row knows)."""
+    (raises for a native code no table row knows). With ``record=False`` the function returns
+    the canonical data alone, the same, recording no consumed path (for a tree whose shape
+    already proves every leaf consumed)."""
     writes = [row.canonical for row in rows if row.canonical is not None and row.kind != "const"]
-    src = Source("to_canonical", "src", env, cached_writes=writes_do_not_overlap(writes))
+    src = Source("to_canonical" if record else "canonical_values", "src", env,
+                 cached_writes=writes_do_not_overlap(writes), record=record)
     for row in rows:
+        if not record and (row.kind == "const" or row.canonical is None):
+            continue  # a row that only consumes
         value, paths = src.read(row.native)
         src.line(f"if {value} is not _A:")
-        for path in paths:
+        for path in paths if record else ():
             src.line(f"add({path})", 2)
         if row.kind == "const" or row.canonical is None:
             continue
@@ -148,8 +153,9 @@ class Source:
     """One generated function: its lines, the objects its code names, and the locals holding
     the nodes read so far and the containers made so far."""
 
-    def __init__(self, name: str, params: str, env: dict[str, Any], *, cached_writes: bool) -> None:
+    def __init__(self, name: str, params: str, env: dict[str, Any], *, cached_writes: bool, record: bool = True) -> None:
         self.name = name
+        self.record = record  # whether the function returns the consumed paths beside its tree
         self.env = env
         self.cached_writes = cached_writes
         self.body: list[str] = []
@@ -263,10 +269,10 @@ class Source:
     def function(self) -> Callable[..., Any]:
         made = [*self._writes.values(), *self._lists.values()]
         head = [f"def {self.name}({self._params}, _A=_A, _E=_E, isinstance=isinstance, dict=dict, _select=_select):",
-                "    dst = {}", "    consumed = set()", "    add = consumed.add"]
+                "    dst = {}", *(("    consumed = set()", "    add = consumed.add") if self.record else ())]
         if made:
             head.append("    " + " = ".join(made) + " = None")
-        source = "\n".join([*head, *self.body, "    return dst, consumed"])
+        source = "\n".join([*head, *self.body, "    return dst, consumed" if self.record else "    return dst"])
         self.env["_E"] = _NO_MEMBERS
         exec(compile(source, f"<field table {self.name}>", "exec"), self.env)  # noqa: S102 - source generated from a field table
         return self.env[self.name]

@@ -168,6 +168,12 @@ class FieldMap:
         return self._generated["to_canonical"]  # type: ignore[no-any-return]
 
     @cached_property
+    def values_reader(self) -> Callable[[Any], dict[str, Any]]:
+        """:meth:`to_canonical`'s canonical data alone, recording no consumed path: for a tree
+        :meth:`covers` has proven wholly consumed."""
+        return fieldcode.to_canonical(self._compiled, self._generated, record=False)
+
+    @cached_property
     def _covered(self) -> Any:
         return fieldcode.covered(rule.native for rule in self.rules)
 

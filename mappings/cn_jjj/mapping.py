@@ -141,24 +141,18 @@ def _report_reordered_ids(data: dict[str, Any], report: TranslationReport) -> No
 
 
 def to_canonical(native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
-    data, consumed = ROOT.to_canonical(native, report)
-    # A document holding only what the rows read (any the schema takes) needs no leaf walk.
+    # A document holding only what the rows read (any the schema takes) needs no leaf walk,
+    # and its reading records no consumed path.
     whole = FIELDS.covers(native)
+    if whole:
+        data, consumed = ROOT.values_reader(native), set()
+    else:
+        data, consumed = ROOT.to_canonical(native, report)
     for lm in LISTS:
         items = lm.native_path.get(native)
         if items is ABSENT:
             continue
-        out = []
-        read_item = lm.items.canonical_reader
-        for i, item in enumerate(items):
-            try:
-                entry, used = read_item(item)
-            except GatewayError as exc:
-                raise _prefixed(exc, f"{lm.native}/{i}") from None
-            if not whole:
-                prefix = f"{lm.native}/{i}"
-                consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
-            out.append(entry)
+        out = _items_to_canonical(lm, items, None if whole else consumed)
         existing = lm.canonical_path.get(data)
         if existing is ABSENT:
             lm.canonical_path.put(data, out)
@@ -168,6 +162,24 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
         for path, value in unconsumed(native, consumed).items():
             report.dropped(path, None, f"no canonical field for {value!r:.60}")
     return declaration_from_data(data)
+
+
+def _items_to_canonical(lm: ListMap, items: Any, consumed: set[str] | None) -> list[dict[str, Any]]:
+    """Each item of a native list read by the list's table, the paths it consumed added to
+    ``consumed`` (None for a document proven wholly consumed: nothing recorded)."""
+    read = lm.items.values_reader if consumed is None else lm.items.canonical_reader
+    out = []
+    for i, item in enumerate(items):
+        try:
+            entry = read(item)
+        except GatewayError as exc:
+            raise _prefixed(exc, f"{lm.native}/{i}") from None
+        if consumed is not None:
+            entry, used = entry
+            prefix = f"{lm.native}/{i}"
+            consumed.update(f"{prefix}/{p}" for p in (*used, *lm.derived))
+        out.append(entry)
+    return out
 
 
 # -- semantic checks a JSON Schema cannot state ---------------------------------------------------
