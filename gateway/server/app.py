@@ -204,7 +204,7 @@ def create_server(
     feed_signal = FeedSignal(config.store.poll_seconds)
     exchange = ExchangeServicer(TimedStore(store, metrics), verify_submission=verify_submission, signal=feed_signal,
                                 local_actor=config.identity or "local")
-    translation = TranslationServicer(trust, workers=config.max_workers)
+    translation = TranslationServicer(trust)
     attestation = AttestationServicer(trust)
     recognition = recognition_servicer(config, trust)
     mounted = [

@@ -37,7 +37,11 @@ log = logging.getLogger("gateway.server")
 _KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
           for kind in EntryKind}
 STREAM_WINDOW = 4  # documents of one TranslateStream in work at once
-STREAM_WORKERS = 16  # threads translating the items of all TranslateStreams of one server
+# Threads translating the items that TranslateStreams read ahead, for all streams of one server,
+# beside each stream's own thread. Translation is CPU-bound Python under one GIL, so more threads
+# only interleave translations: 4 items ahead on each of 8 streams cost the server 1,437 us of CPU
+# an item with 16 of them, 1,178 with 2, 1,087 with 1 (docs/performance.md).
+STREAM_WORKERS = 1
 _NO_OPTIONS = TranslateOptions.from_mapping({})
 _GENERIC_MEDIA_TYPES = {"json": {"application/json"}, "xml": {"application/xml", "text/xml"}}
 
