@@ -29,7 +29,7 @@ from gateway.core.model import codelists
 from gateway.core.parsing import read_number
 from gateway.core.report import TranslationReport
 from mappings.base import json_violations
-from mappings.fieldmap import ABSENT, compile_path, get
+from mappings.fieldmap import ABSENT, compile_path
 from mappings.pact import units
 from mappings.pact.profile import Profile
 
@@ -181,13 +181,13 @@ def without_stale(profile: Profile, data: dict[str, Any], patch: dict[str, Any],
     now holds as well is reported as written there. Only the objects along a removed path are
     copied; ``patch`` stays as it is."""
     stale = False
-    for rule in profile.fields.rules:
+    for rule, kind, table, compiled in _compared_rows(profile):
         path = rule.canonical
-        kind, _, table = rule.type.partition(":")
-        if path is None or (kind not in _EXACT_KINDS and kind != "code") or _converted(profile, path):
-            continue
-        ours, theirs = get(patch, path), get(data, path)
-        if ours is ABSENT or ours is None or theirs is ABSENT:
+        ours = compiled.get(patch)
+        if ours is ABSENT or ours is None:
+            continue  # the usual case: the patch holds nothing for this field
+        theirs = compiled.get(data)
+        if theirs is ABSENT:
             continue
         restored = merge_patch(theirs, ours)
         if restored == theirs:
@@ -203,6 +203,23 @@ def without_stale(profile: Profile, data: dict[str, Any], patch: dict[str, Any],
                        "was written for a document whose field did not hold it")
     patch, stale_unit = _without_stale_unit(profile, data, patch, index, report)
     return pruned(patch) if stale or stale_unit else patch
+
+
+_COMPARED: dict[str, tuple[tuple[Any, str, str, Any], ...]] = {}  # per profile id
+
+
+def _compared_rows(profile: Profile) -> tuple[tuple[Any, str, str, Any], ...]:
+    """(rule, kind, code table, compiled canonical path) of the rows :func:`without_stale`
+    compares: exact or coded, outside the unit conversions; found once per profile."""
+    rows = _COMPARED.get(profile.id)
+    if rows is None:
+        rows = []
+        for rule in profile.fields.rules:
+            kind, _, table = rule.type.partition(":")
+            if rule.canonical is not None and (kind in _EXACT_KINDS or kind == "code") and not _converted(profile, rule.canonical):
+                rows.append((rule, kind, table, compile_path(rule.canonical)))
+        rows = _COMPARED[profile.id] = tuple(rows)
+    return rows
 
 
 def _without_stale_unit(profile: Profile, data: dict[str, Any], patch: dict[str, Any], index: int,
