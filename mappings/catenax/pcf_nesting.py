@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -140,25 +141,90 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def flatten(nested: dict[str, Any]) -> dict[str, Any]:
-    """The flat 8.0.0 tree of a 9.0.0 document; what the table does not name goes under ``REST_KEY``."""
+@dataclass(frozen=True)
+class _Reading:
+    """What flattening needs of the table, worked out once: the steps of each 9.0.0 path, the
+    tree of the members it takes out of the document, the reverse code tables."""
+
+    structure: frozenset[str]
+    spec: tuple[tuple[str, bool], ...]
+    nesting: tuple[tuple[str, tuple[tuple[str, bool], ...], dict[str, str]], ...]
+    taken: dict[str, Any]
+    descended: frozenset[str]
+
+
+@cache
+def _reading() -> _Reading:
     data = table()
     reverse = {k: {v: n for n, v in table.items()} for k, table in data["values"].items()}
-    rest = copy.deepcopy(nested)
-    structure = {"scopeOfPcfForm"} | {v9.split("/")[0].removesuffix("[]") for v9 in data["codes"]["nesting"].values()}
-    flat: dict[str, Any] = {k: rest.pop(k) for k in list(rest) if k not in structure}
-    spec = _get_nested(nested, "scopeOfPcfForm[]/specVersion")
+    nesting = tuple(
+        (v8, tuple(_steps(v9)), reverse.get(v8.rpartition("/")[2], {})) for v8, v9 in data["codes"]["nesting"].items()
+    )
+    spec = tuple(_steps("scopeOfPcfForm[]/specVersion"))
+    taken: dict[str, Any] = {}
+    for steps in (spec, *(steps for _, steps, _ in nesting)):
+        node = taken
+        for key, collection in steps[:-1]:
+            node = node.setdefault(key, (collection, {}))[1]
+        node[steps[-1][0]] = None
+    structure = frozenset({"scopeOfPcfForm"} | {steps[0][0] for _, steps, _ in nesting})
+    descended = frozenset(v8.split("/")[0] for v8, _, _ in nesting if "/" in v8)
+    return _Reading(structure, spec, nesting, taken, descended)
+
+
+def _walk(tree: Any, steps: tuple[tuple[str, bool], ...]) -> Any:
+    node = tree
+    for key, collection in steps:
+        if not isinstance(node, dict) or key not in node:
+            return ABSENT
+        node = node[key]
+        if collection:
+            if not isinstance(node, list) or not node:
+                return ABSENT
+            node = node[0]
+    return node
+
+
+def _without(node: dict[str, Any], taken: dict[str, Any]) -> dict[str, Any]:
+    """``node`` less the members ``taken`` names (a member is taken where the walk to it
+    succeeds, as :func:`_walk` finds it): the objects and lists along those walks are new,
+    everything else is shared with ``node``."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key not in taken:
+            out[key] = value
+            continue
+        below = taken[key]
+        if below is None:
+            continue
+        collection, inner = below
+        if not collection:
+            out[key] = _without(value, inner) if isinstance(value, dict) else value
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            out[key] = [_without(value[0], inner), *value[1:]]
+        else:
+            out[key] = value
+    return out
+
+
+def flatten(nested: dict[str, Any]) -> dict[str, Any]:
+    """The flat 8.0.0 tree of a 9.0.0 document; what the table does not name goes under ``REST_KEY``.
+
+    ``nested`` is only read; the flat tree shares the document's values (the readers copy what
+    they change)."""
+    plan = _reading()
+    flat: dict[str, Any] = {k: v for k, v in nested.items() if k not in plan.structure}
+    for key in plan.descended & flat.keys():  # the table's members are put inside this one
+        flat[key] = copy.deepcopy(flat[key])
+    spec = _walk(nested, plan.spec)
     if spec is not ABSENT:
         flat["specVersion"] = [spec]
-        _pop_nested(rest, "scopeOfPcfForm[]/specVersion")
-    for v8, v9 in data["codes"]["nesting"].items():
-        value = _get_nested(nested, v9)
+    for v8, steps, reverse in plan.nesting:
+        value = _walk(nested, steps)
         if value is ABSENT:
             continue
-        _pop_nested(rest, v9)
-        key = v8.rpartition("/")[2]
-        put(flat, v8, reverse.get(key, {}).get(value, value) if isinstance(value, str) else copy.deepcopy(value))
-    rest = _prune(rest)
+        put(flat, v8, reverse.get(value, value) if isinstance(value, str) else value)
+    rest = _prune(_without({k: v for k, v in nested.items() if k in plan.structure}, plan.taken))
     if rest is not ABSENT:
         flat[REST_KEY] = rest
     return flat

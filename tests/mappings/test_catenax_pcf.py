@@ -186,6 +186,20 @@ def test_further_collection_entries_stay_native_and_are_reported_when_v8_cannot_
     ]
 
 
+def test_flattening_reads_the_document_without_changing_it() -> None:
+    doc = load_json(V9_EXAMPLE.read_bytes())
+    doc["pcfAssessmentAndMethodology"][0]["dataSourcesAndQuality"].append({"primaryDataShare": Decimal(50)})
+    doc["pcf"] = {"note": "a member 9.0.0 does not name, where 8.0.0 keeps its pcf members"}
+    doc["general"] = [7]
+    before = copy.deepcopy(doc)
+    flat = pcf_nesting.flatten(doc)
+    assert doc == before
+    assert flat["pcf"]["note"] == before["pcf"]["note"] and "declaredUnitAmount" in flat["pcf"]
+    rest = flat[pcf_nesting.REST_KEY]
+    assert rest["pcfAssessmentAndMethodology"][0]["dataSourcesAndQuality"] == [{}, {"primaryDataShare": Decimal(50)}]
+    assert rest["general"] == [7]
+
+
 def test_bpnl_in_the_catena_x_urn_form_and_urn_uuid_ids_are_read() -> None:
     doc = load_json(V8_EXAMPLE.read_bytes())
     doc["companyIds"][0] = "urn:bpn:id:BPNL00000009LFPC"
