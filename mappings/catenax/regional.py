@@ -58,10 +58,25 @@ def carry_canonical(
 
 
 def apply_extension(native: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-    """Canonical data with our extension's patch applied, and the document's other extension entries."""
+    """Canonical data with our extension's patch applied (``data`` is patched in place), and the
+    document's other extension entries."""
     ours, others = carry.split_extensions(native)
     if ours is not None:
         index, entry = ours
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        data = merge_patch(data, entry["data"]["canonical"])
+        data = _patched(data, entry["data"]["canonical"])
     return data, others
+
+
+def _patched(data: dict[str, Any], patch: Any) -> dict[str, Any]:
+    """``merge_patch(data, patch)`` on data the reader has just built and nobody else holds:
+    the members the patch names are patched, the others stay as they are, where merge_patch
+    would copy the whole declaration first."""
+    if not isinstance(patch, dict):
+        return merge_patch(data, patch)
+    for key, value in patch.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = merge_patch(data.get(key), value)
+    return data
