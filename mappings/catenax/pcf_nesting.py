@@ -78,7 +78,8 @@ def _prune(node: Any) -> Any:
 
 
 def merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
-    """Lay a rest sub-tree back: objects merged, collections merged entry by entry."""
+    """Lay a rest sub-tree back: objects merged, collections merged entry by entry. The rest's
+    values move into ``target`` (the writer hands over a sub-tree built for this document)."""
     for key, value in rest.items():
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             merge(target[key], value)
@@ -88,9 +89,9 @@ def merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
                 if index < len(items) and isinstance(items[index], dict):
                     merge(items[index], entry)
                 else:
-                    items.append(copy.deepcopy(entry))
+                    items.append(entry)
         else:
-            target[key] = copy.deepcopy(value)
+            target[key] = value
 
 
 def v9_path(path: str | None) -> str | None:
@@ -102,10 +103,13 @@ def v9_path(path: str | None) -> str | None:
         return path[len(REST_KEY) + 1:]
     if path == "specVersion":  # flatten() lists the one scopeOfPcfForm's specVersion there
         return "scopeOfPcfForm/0/specVersion"
-    table = table_paths()
-    for v8 in sorted(table, key=len, reverse=True):
-        if path == v8 or path.startswith(v8 + "/"):
-            return table[v8].replace("[]", "/0") + path[len(v8):]
+    table = _v9_prefixes()
+    end = len(path)
+    while end > 0:  # the longest of the path's prefixes the table names
+        v9 = table.get(path[:end])
+        if v9 is not None:
+            return v9 + path[end:]
+        end = path.rfind("/", 0, end)
     return path
 
 
@@ -114,10 +118,18 @@ def table_paths() -> dict[str, str]:
     return dict(table()["codes"]["nesting"])
 
 
+@cache
+def _v9_prefixes() -> dict[str, str]:
+    """Each 8.0.0 path of the table -> its 9.0.0 path with first collection entries (``/0``)."""
+    return {v8: v9.replace("[]", "/0") for v8, v9 in table_paths().items()}
+
+
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """A 9.0.0 document from a flat 8.0.0 tree; members the table does not name stay at the top."""
+    """A 9.0.0 document from a flat 8.0.0 tree; members the table does not name stay at the top.
+
+    ``flat`` is taken over: the writer builds it for this one document, so its members move
+    into the 9.0.0 document instead of being copied there."""
     data = table()
-    flat = copy.deepcopy(flat)
     rest = flat.pop(REST_KEY, None)
     out: dict[str, Any] = {}
     _put_nested(out, "scopeOfPcfForm[]/specVersion", data["spec_version"])
