@@ -58,8 +58,7 @@ def carry_canonical(
 
 
 def apply_extension(native: dict[str, Any], data: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-    """Canonical data with our extension's patch applied (``data`` is patched in place), and the
-    document's other extension entries."""
+    """Canonical data with our extension's patch applied, and the document's other extension entries."""
     ours, others = carry.split_extensions(native)
     if ours is not None:
         index, entry = ours
@@ -68,15 +67,17 @@ def apply_extension(native: dict[str, Any], data: dict[str, Any]) -> tuple[dict[
     return data, others
 
 
-def _patched(data: dict[str, Any], patch: Any) -> dict[str, Any]:
-    """``merge_patch(data, patch)`` on data the reader has just built and nobody else holds:
-    the members the patch names are patched, the others stay as they are, where merge_patch
-    would copy the whole declaration first."""
+def _patched(target: Any, patch: Any) -> Any:
+    """``merge_patch(target, patch)`` that copies only what the patch changes: the objects along
+    the patched members are new, every member the patch leaves alone is shared with ``target``
+    (the data the reader has just built, which nobody else holds), where merge_patch would copy
+    the whole declaration at every level it descends."""
     if not isinstance(patch, dict):
-        return merge_patch(data, patch)
+        return merge_patch(target, patch)
+    out = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
-            data.pop(key, None)
+            out.pop(key, None)
         else:
-            data[key] = merge_patch(data.get(key), value)
-    return data
+            out[key] = _patched(out.get(key), value)
+    return out
