@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.core.jsonpatch import merge_diff, merge_patch
+from gateway.core.jsonpatch import merge_patch
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
-from mappings.fieldmap import ABSENT, get
 from mappings.pact import carry
 
 OMIT_OPTION = "catenax_extension"
@@ -37,18 +36,18 @@ def carry_canonical(
 ) -> None:
     """Append our extension with whatever ``read_back(native)`` would not restore of ``data``."""
     back = read_back(native)
-    patch = merge_diff(without_namespace(data, namespace), without_namespace(back, namespace))
+    patch, leaves = carry.carried_leaves(without_namespace(data, namespace), without_namespace(back, namespace), back)
     if not patch:
         return
     omit = options.extra.get(OMIT_OPTION) == "omit"
     index = len(native.get("extensions", []))
-    for path, value in carry.patch_leaves(patch):
+    for path, value, held in leaves:
         if omit:
             report.dropped(path, None, f"{format_id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension")
             continue
         if value is None:
             why = f"the declaration has no value; the {format_id} member holds a derived one"
-        elif get(back, path) is not ABSENT:
+        elif held:
             why = f"original value; the {format_id} member holds it converted"
         else:
             why = f"{format_id} has no field for it"
@@ -72,8 +71,8 @@ def _patched(target: Any, patch: Any) -> Any:
     the patched members are new, every member the patch leaves alone is shared with ``target``
     (the data the reader has just built, which nobody else holds), where merge_patch would copy
     the whole declaration at every level it descends."""
-    if not isinstance(patch, dict):
-        return merge_patch(target, patch)
+    if not isinstance(patch, dict):  # a value replaces: lists are copied, scalars are immutable
+        return merge_patch(target, patch) if isinstance(patch, list) else patch
     out = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
