@@ -38,7 +38,11 @@ def table() -> dict[str, Any]:
     return tomllib.loads(resources.files(PACKAGE).joinpath("fields_battery_cf.toml").read_text("utf-8"))
 
 
-def _plain(value: Decimal) -> str:
+def as_written(value: Decimal) -> str:
+    """A value with its digits as the document wrote them (trailing zeros kept, unlike
+    :func:`mappings.precision.plain`): read into the canonical data so that the data read back
+    equals the data written and no amount is carried in the extension for its spelling, and in
+    the IDTA unit conversion's text, which shows the exact product digit for digit."""
     return format(value, "f")
 
 
@@ -75,7 +79,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     per_kwh = precision.quotient(*basis.per_kwh_terms(total), options, report, source, "carbonFootprint/0/value")
     if not trivial:
         report.converted(source, "carbonFootprint/0/value",
-                         f"{_plain(total)} kgCO2e per {basis.amount} {basis.unit} = {_plain(per_kwh)} kgCO2e/kWh ({basis.explanation})")
+                         f"{precision.plain(total)} kgCO2e per {basis.amount} {basis.unit} = {precision.plain(per_kwh)} kgCO2e/kWh ({basis.explanation})")
     entries = [{"value": per_kwh, "lifecycle": codes["total_lifecycle"], **shared}]
     start = len(report.entries)
     regulation_stages = stages.to_regulation(data.get("stages", []), report)
@@ -85,7 +89,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
         target = f"carbonFootprint/{len(entries)}/value"
         stage_kwh = precision.quotient(*basis.per_kwh_terms(value), options, report, sources, target)
         if not trivial:
-            report.converted(sources, target, f"{_plain(value)} kgCO2e per {basis.amount} {basis.unit} = {_plain(stage_kwh)} kgCO2e/kWh")
+            report.converted(sources, target, f"{precision.plain(value)} kgCO2e per {basis.amount} {basis.unit} = {precision.plain(stage_kwh)} kgCO2e/kWh")
         entries.append({"value": stage_kwh, "lifecycle": codes["codes"]["lifecycle"][code], **copy.deepcopy(shared)})
     entries += copy.deepcopy(own.get("carbonFootprint", []))
     native: dict[str, Any] = {"carbonFootprint": entries}
@@ -142,7 +146,7 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     shared = {k: v for k, v in total.items() if k not in ("value", "lifecycle")}
     data: dict[str, Any] = {
         "declared_unit": {"unit": "kWh", "amount": "1"},
-        "results": {"total_including_biogenic": {"amount": _plain(Decimal(total["value"])), "unit": "kgCO2e"}},
+        "results": {"total_including_biogenic": {"amount": as_written(Decimal(total["value"])), "unit": "kgCO2e"}},
     }
     report.converted("carbonFootprint/value", "declared_unit",
                      "values are per kWh of the energy the battery delivers over its service life: declared unit 1 kWh")
@@ -165,7 +169,7 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     regional_stages = stages.to_canonical(regulation, report)
     _rename_stage_paths(report, start, positions)
     if regional_stages:
-        data["stages"] = [{"stage": c, "value": {"amount": _plain(v), "unit": "kgCO2e"}} for c, v in regional_stages]
+        data["stages"] = [{"stage": c, "value": {"amount": as_written(v), "unit": "kgCO2e"}} for c, v in regional_stages]
     if shared.get("performanceClass"):
         data["performance_class"] = shared["performanceClass"]
     rules = [{"name": d["header"], **({"number": d["content"]} if d["content"] != d["header"] else {})}

@@ -15,7 +15,7 @@ from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
-from mappings.catenax.battery import total_of
+from mappings.catenax.battery import as_written, total_of
 
 PACKAGE = "mappings.idta"
 NAMESPACE = "idta-battery-cf"
@@ -32,10 +32,6 @@ def codes() -> dict[str, dict[str, str]]:
 
 def _phases(text: str) -> list[str]:
     return [p.strip() for p in text.split(", ")]
-
-
-def _plain(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def _required(data: dict[str, Any], path: str, target: str) -> Any:
@@ -103,8 +99,8 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     shared = {k: total[k] for k in SHARED}
     unit, amount = _unit(total, report)
     data: dict[str, Any] = {
-        "declared_unit": {"unit": unit, "amount": _plain(amount)},
-        "results": {"total_including_biogenic": {"amount": _plain(Decimal(total["PcfCo2eq"])), "unit": "kgCO2e"}},
+        "declared_unit": {"unit": unit, "amount": as_written(amount)},
+        "results": {"total_including_biogenic": {"amount": as_written(Decimal(total["PcfCo2eq"])), "unit": "kgCO2e"}},
         "method": {"boundary": boundaries[tuple(total["LifeCyclePhases"])]},
         "performance_class": total["PerformanceClass"],
     }
@@ -123,7 +119,7 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
         phases = entry.get("LifeCyclePhases", [])
         code = stage_of.get(phases[0]) if len(phases) == 1 else None
         if code and all(entry.get(k) == v for k, v in shared.items()) and not any(s["stage"] == code for s in stages):
-            stages.append({"stage": code, "value": {"amount": _plain(Decimal(entry["PcfCo2eq"])), "unit": "kgCO2e"}})
+            stages.append({"stage": code, "value": {"amount": as_written(Decimal(entry["PcfCo2eq"])), "unit": "kgCO2e"}})
         else:
             kept.append(copy.deepcopy(entry))
     if stages:
@@ -145,7 +141,7 @@ def _unit(entry: dict[str, Any], report: TranslationReport) -> tuple[str, Decima
         return reverse[native_unit], amount
     unit, factor = table["unit_scaled"][native_unit].split()
     report.converted("ProductCarbonFootprints/ReferenceImpactUnitForCalculation", "declared_unit",
-                     f"{_plain(amount)} {native_unit} = {_plain(amount * Decimal(factor))} {unit} (exact)")
+                     f"{as_written(amount)} {native_unit} = {as_written(amount * Decimal(factor))} {unit} (exact)")
     return unit, amount * Decimal(factor)
 
 
