@@ -19,6 +19,11 @@ def ev(path: str, value: Any) -> Evidence:
     return build_evidence(path, _plain(value))
 
 
+def ev_text(path: str, value: str | None) -> Evidence:
+    """Evidence whose value the evaluator itself wrote as text (or None): nothing to convert."""
+    return build_evidence(path, value)
+
+
 def _plain(value: Any) -> Any:
     t = type(value)
     if t is str or value is None or t is int or t is bool:  # most evidence: one test, no isinstance chain

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import conditional, en_list, ev, failed, passed, zh_list
+from gateway.recognition.criteria._common import conditional, en_list, ev, ev_text, failed, passed, zh_list
 from gateway.recognition.outcome import Finding
 
 
@@ -38,7 +38,7 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     dq = ctx.declaration.data_quality
     sources = dq.factor_sources if dq else ()
     labels = [f"{s.database} {s.version or ''}".strip() for s in sources]
-    evidence = [ev(f"data_quality/factor_sources/{i}", label) for i, label in enumerate(labels)]
+    evidence = [ev_text(f"data_quality/factor_sources/{i}", label) for i, label in enumerate(labels)]
     if not sources:
         return failed("声明未注明排放因子来源。", "The declaration names no emission-factor source.", [ev("data_quality/factor_sources", [])])
     bad = [label for s, label in zip(sources, labels) if not _recognised(s.database, s.version, params["recognised"])]

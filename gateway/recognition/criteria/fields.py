@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import en_list, ev, failed, passed, zh_list
+from gateway.recognition.criteria._common import en_list, ev_text, failed, passed, zh_list
 from gateway.recognition.outcome import Finding
 from gateway.recognition.paths import present_at
 
@@ -16,7 +16,7 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     evidence = []
     for path in params["paths"]:
         ok = present_at(ctx.declaration, path)
-        evidence.append(ev(path, "present" if ok else None))
+        evidence.append(ev_text(path, "present" if ok else None))
         if not ok:
             missing.append(path)
     if not missing:

@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
+from gateway.recognition.criteria._common import ev_text, failed, not_applicable, passed
 from gateway.recognition.outcome import Finding
 
 
@@ -21,8 +21,8 @@ def evaluate_validity(params: Mapping[str, Any], ctx: Context) -> Finding:
     period = ctx.declaration.validity
     at = ctx.assessed_at
     end = period and period.end and format_datetime(period.end)
-    evidence = [ev("validity/start", period and period.start and format_datetime(period.start)),
-                ev("validity/end", end), ev("assessed_at", at)]
+    evidence = [ev_text("validity/start", period and period.start and format_datetime(period.start)),
+                ev_text("validity/end", end), ev_text("assessed_at", at)]
     if period is None or period.end is None:
         if params.get("require", True):
             return failed("声明未注明有效期截止时间。", "The declaration states no end of validity.", evidence)
@@ -47,7 +47,7 @@ def evaluate_reference_period(params: Mapping[str, Any], ctx: Context) -> Findin
     end = period.end if period else None
     limit = _years_before(ctx.at, years)
     end_text, limit_text = end and format_datetime(end), format_datetime(limit)
-    evidence = [ev("method/reference_period/end", end_text), ev("limit", limit_text)]
+    evidence = [ev_text("method/reference_period/end", end_text), ev_text("limit", limit_text)]
     if end is None:
         return failed("声明未注明数据参考期的截止时间。", "The declaration states no end of its reference period.", evidence)
     if end >= limit:

@@ -22,7 +22,7 @@ from typing import Any
 from gateway.core.errors import UntrustedSigner
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import ev, failed, passed, sentence
+from gateway.recognition.criteria._common import ev, ev_text, failed, passed, sentence
 from gateway.recognition.outcome import Finding
 from signing import KeyStatus, Role
 
@@ -36,7 +36,7 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     if ver is None:
         return failed("声明没有第三方核查信息。", "The declaration carries no third-party verification.", [ev("verification", None)])
     evidence = [ev("verification/verifier", ver.verifier), ev("verification/verifier_id", ver.verifier_id),
-                ev("verification/level", ver.level), ev("verification/date", ver.date and ver.date.isoformat())]
+                ev("verification/level", ver.level), ev_text("verification/date", ver.date and ver.date.isoformat())]
     zh: list[str] = []
     en: list[str] = []
     entity_id = _identify(ver, attested, ctx, zh, en)
@@ -44,7 +44,7 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
         zh.append(f"核查机构 {ver.verifier_id or ver.verifier} 不在信任列表 #{ctx.trust_list.sequence} 中（标识、认可证书号或核查证明均未对应）")
         en.append(f"verifier {ver.verifier_id or ver.verifier} is not on trust list #{ctx.trust_list.sequence} (by attestation, id or accreditation number)")
     else:
-        evidence.append(ev("trust_list/verifier", entity_id))
+        evidence.append(ev_text("trust_list/verifier", entity_id))
         _check_entity(entity_id, ver.date, ctx, evidence, zh, en)
     minimum = params["min_level"]
     level = ver.level.value if ver.level else None
@@ -107,7 +107,7 @@ def _check_entity(entity_id: str, on, ctx: Context, evidence: list, zh: list[str
         en.append("the verification date is after the assessment time")
     acc = entity.accreditation
     if acc is not None and acc.valid_until is not None:
-        evidence.append(ev(f"trust_list/entities/{entity_id}/accreditation/validUntil", format_datetime(acc.valid_until)))
+        evidence.append(ev_text(f"trust_list/entities/{entity_id}/accreditation/validUntil", format_datetime(acc.valid_until)))
         if acc.valid_until <= moment:
             zh.append(f"核查机构资质已于 {format_datetime(acc.valid_until)} 到期")
             en.append(f"the verifier's accreditation expired at {format_datetime(acc.valid_until)}")
@@ -117,11 +117,11 @@ def _check_entity(entity_id: str, on, ctx: Context, evidence: list, zh: list[str
         change = key.status_at(moment) if in_window else None
         statuses.append(change)
         for later in key.later_changes(moment):
-            evidence.append(ev(f"trust_list/keys/{key.id}/later", f"{later.status.value} {format_datetime(later.since)}"))
+            evidence.append(ev_text(f"trust_list/keys/{key.id}/later", f"{later.status.value} {format_datetime(later.since)}"))
     active = [c for c in statuses if c is not None and c.status is KeyStatus.ACTIVE]
     if not active:
         worst = next((c for c in statuses if c is not None), None)
         state = f"{worst.status.value} since {format_datetime(worst.since)} ({worst.reason or 'no reason given'})" if worst else "without a valid key"
-        evidence.append(ev(f"trust_list/entities/{entity_id}/status", state))
+        evidence.append(ev_text(f"trust_list/entities/{entity_id}/status", state))
         zh.append(f"核查日期时核查机构已被撤销或暂停（{state}）")
         en.append(f"at the verification date the verifier was {state}")
