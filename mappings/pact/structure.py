@@ -287,8 +287,7 @@ def overlay(
     validator = document_validator(profile.id)
     for _ in range(len(carried)):
         errors = [(_path(e.instance_path), e.message) for e in validator.iter_errors(native)]
-        culprits = {p: why for where, why in errors for p in carried
-                    if get(native, p) is not ABSENT and (p == where or p.startswith(where + "/") or where.startswith(p + "/"))}
+        culprits = _culprits(native, carried, errors)
         if not culprits:
             return carried
         for path, why in culprits.items():
@@ -297,10 +296,31 @@ def overlay(
                 put(native, path, before[path])
             else:
                 _remove(native, path)
-            carried.remove(path)
             report.dropped(leftover_origin(profile, data, path), path,
                            f"{profile.id} cannot hold the carried value {value!r:.60} there: {why}")
+        carried = [path for path in carried if path not in culprits]
     return carried
+
+
+def _culprits(native: dict[str, Any], carried: list[str], errors: list[tuple[str, str]]) -> dict[str, str]:
+    """The carried paths still in ``native`` at, above or below an error's path, each with the
+    last such error's message, in the order of the errors and then of ``carried``. Found through
+    an index of ``carried`` and of the objects above each, so each error costs its own matches."""
+    index = {path: n for n, path in enumerate(carried)}
+    below: dict[str, list[str]] = {}  # an object's path -> the carried paths under it
+    for path in carried:
+        parts = path.split("/")
+        for n in range(1, len(parts)):
+            below.setdefault("/".join(parts[:n]), []).append(path)
+    out: dict[str, str] = {}
+    for where, why in errors:
+        parts = where.split("/")
+        above = ["/".join(parts[:n]) for n in range(1, len(parts))]
+        found = {p for p in (where, *above) if p in index} | set(below.get(where, ()))
+        for path in sorted(found, key=index.__getitem__):
+            if get(native, path) is not ABSENT:
+                out[path] = why
+    return out
 
 
 def _path(instance_path: Any) -> str:

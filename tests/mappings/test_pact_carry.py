@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.core.jsonpatch import merge_diff, merge_patch
-from mappings.pact import carry
+from mappings.fieldmap import ABSENT, get
+from mappings.pact import carry, structure
 
 # Few key names, so that the trees share members, and empty objects, which are leaves too.
 _keys = st.sampled_from(["a", "b", "c", "extensions"])
@@ -60,3 +61,27 @@ def _containers(tree: Any) -> list[Any]:
     if isinstance(tree, dict):
         return [tree, *(c for v in tree.values() for c in _containers(v))]
     return [tree] if isinstance(tree, list) else []
+
+
+_segments = st.sampled_from(["pcf", "dqi", "a", "0"])
+_paths = st.lists(_segments, min_size=1, max_size=3).map("/".join)
+
+
+@given(st.lists(_paths, unique=True, max_size=8), st.lists(st.tuples(_paths | st.just(""), st.sampled_from(["m1", "m2"])), max_size=6),
+       st.sets(_paths))
+def test_the_carried_fields_an_error_names_are_those_at_above_or_below_it(
+    carried: list[str], errors: list[tuple[str, str]], absent: set[str],
+) -> None:
+    native: dict[str, Any] = {}
+    for path in carried:
+        if path not in absent:
+            node = native
+            *parents, last = path.split("/")
+            for key in parents:
+                node = node.setdefault(key, {}) if isinstance(node.get(key, {}), dict) else {}
+            node[last] = 1
+    # the quadratic comprehension this replaced, as the reference
+    expected = {p: why for where, why in errors for p in carried
+                if get(native, p) is not ABSENT and (p == where or p.startswith(where + "/") or where.startswith(p + "/"))}
+    found = structure._culprits(native, carried, errors)
+    assert list(found.items()) == list(expected.items())
