@@ -70,9 +70,25 @@ class XmlCodec:
         self.namespace = namespace
         self.max_bytes = max_bytes
         self.max_attribute_chars = max_attribute_chars
+        self._prefix = f"{{{namespace}}}"
+        self._entry_tag = self._q(ENTRY)
+        # id(sub-schema) -> (the sub-schema, kept so its id stays its own; $refs followed; kind)
+        self._shapes: dict[int, tuple[dict[str, Any], dict[str, Any], str]] = {}
 
     def _q(self, name: str) -> str:
         return f"{{{self.namespace}}}{name}"
+
+    def _shape(self, schema: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """``deref`` and ``schema_kind`` of a sub-schema, worked out once per sub-schema of this
+        codec's schema (which does not change) rather than once per element. An empty schema,
+        which callers make afresh, is not kept."""
+        if not schema:
+            return schema, "any"
+        found = self._shapes.get(id(schema))
+        if found is None:
+            resolved = deref(self.schema, schema)
+            found = self._shapes[id(schema)] = (schema, resolved, schema_kind(resolved))
+        return found[1], found[2]
 
     # -- bytes ---------------------------------------------------------------------------
 
@@ -108,8 +124,7 @@ class XmlCodec:
         return element
 
     def _fill(self, element: etree._Element, value: Any, schema: dict[str, Any], path: str) -> None:
-        schema = deref(self.schema, schema)
-        kind = schema_kind(schema)
+        schema, kind = self._shape(schema)
         if kind == "record":
             if not isinstance(value, dict):
                 raise _violation(path, "expected an object")
@@ -176,7 +191,7 @@ class XmlCodec:
         for child in element:
             if not isinstance(child.tag, str):
                 continue  # comments
-            if etree.QName(child).namespace != self.namespace:
+            if not child.tag.startswith(self._prefix):
                 raise _violation(f"{path}/{etree.QName(child).localname}", f"element {child.tag!r} is not in {self.namespace}")
             children.append(child)
         texts = [element.text or ""] + [c.tail or "" for c in element]
@@ -185,17 +200,17 @@ class XmlCodec:
         return children
 
     def _read(self, element: etree._Element, schema: dict[str, Any], path: str) -> Any:
-        schema = deref(self.schema, schema)
-        kind = schema_kind(schema)
-        allowed_attributes = {KEY} if etree.QName(element).localname == ENTRY else set()
-        extra = set(element.attrib) - allowed_attributes
-        if extra:
-            raise _violation(path, f"unexpected attribute(s) {', '.join(sorted(extra))}")
+        schema, kind = self._shape(schema)
+        if element.attrib:  # only an entry (of the namespace, as _children and the root check ensure) has one
+            extra = set(element.attrib) - ({KEY} if element.tag == self._entry_tag else set())
+            if extra:
+                raise _violation(path, f"unexpected attribute(s) {', '.join(sorted(extra))}")
         if kind == "record":
             props = schema["properties"]
             out: dict[str, Any] = {}
+            start = len(self._prefix)
             for child in self._children(element, path):
-                name = etree.QName(child).localname
+                name = child.tag[start:]
                 if name not in props:
                     raise _violation(f"{path}/{name}", "element not in the schema")
                 if name in out:
@@ -206,7 +221,7 @@ class XmlCodec:
             sub = entry_schema(schema)
             out = {}
             for child in self._children(element, path):
-                if etree.QName(child).localname != ENTRY or KEY not in child.attrib:
+                if child.tag != self._entry_tag or KEY not in child.attrib:
                     raise _violation(f"{path}/{etree.QName(child).localname}", f"expected <{ENTRY} {KEY}=...> elements")
                 key = child.attrib[KEY]
                 if key in out:
@@ -215,9 +230,10 @@ class XmlCodec:
             return out
         if kind == "array":
             name = item_name(schema)
+            tag = self._q(name)
             items = []
             for n, child in enumerate(self._children(element, path)):
-                if etree.QName(child).localname != name:
+                if child.tag != tag:
                     raise _violation(f"{path}/{n}", f"expected <{name}>, found <{etree.QName(child).localname}>")
                 items.append(self._read(child, schema.get("items", {}), f"{path}/{n}"))
             return items
