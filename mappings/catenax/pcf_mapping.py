@@ -25,7 +25,7 @@ from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of, unique
 from mappings.catenax import pcf_nesting, regional
 from mappings.catenax.pcf_nesting import REST_KEY
-from mappings.fieldmap import ABSENT, FieldMap, get, leaves
+from mappings.fieldmap import ABSENT, FieldMap, compile_path, get, leaves
 from mappings.pact import carry, units
 from mappings.pact.profile import Profile
 from mappings.pact.structure import CLASSIFICATION_URN, id_to_urn, urn_to_id
@@ -250,13 +250,17 @@ def _write_geography(layout: Layout, geography: str | None, pcf: dict[str, Any],
 
 
 def native_to_data(layout: Layout, native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, Any], set[str]]:
-    """Canonical data from the Catena-X members alone (no extensions), and the native paths read."""
-    view = copy.deepcopy({k: v for k, v in native.items() if k != "extensions"})
+    """Canonical data from the Catena-X members alone (no extensions), and the native paths read.
+
+    ``native`` is only read: the view the rows read is a copy of what it changes (the top
+    level, the objects along a member left out), and the data holds no object of it (the rows
+    hold scalars; the structure builds its own lists)."""
+    view = {k: v for k, v in native.items() if k != "extensions"}
     consumed: set[str] = set()
     if isinstance(view.get("id"), str) and view["id"].lower().startswith(_UUID_URN):
         view["id"] = view["id"][len(_UUID_URN):]
         report.converted("id", "id", f"the {_UUID_URN} prefix is dropped: the canonical id is the UUID itself")
-    _unknown_codes_stay_native(layout.fields, view)
+    view = _unknown_codes_stay_native(layout.fields, view)
     data, read = layout.fields.to_canonical(view, report)
     consumed |= read
     _read_structure(layout, view, data, consumed, report)
@@ -264,13 +268,16 @@ def native_to_data(layout: Layout, native: dict[str, Any], report: TranslationRe
     return data, consumed
 
 
-def _unknown_codes_stay_native(fields: FieldMap, view: dict[str, Any]) -> None:
+def _unknown_codes_stay_native(fields: FieldMap, view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` less each coded member whose code the table does not know (it stays native)."""
     for rule in fields.rules:
         kind, _, table = rule.type.partition(":")
+        if kind != "code":
+            continue
         value = get(view, rule.native)
-        if kind == "code" and value is not ABSENT and value not in fields.codes[table].values():
-            parent, _, key = rule.native.rpartition("/")
-            (get(view, parent) if parent else view).pop(key)
+        if value is not ABSENT and value not in fields.codes[table].values():
+            view = compile_path(rule.native).without(view)
+    return view
 
 
 def _read_structure(layout: Layout, native: dict[str, Any], data: dict[str, Any], consumed: set[str], report: TranslationReport) -> None:

@@ -20,9 +20,10 @@ from gateway import examples
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.model import Boundary, Declaration, Identifier, Quantity, declaration_from_data, declaration_to_data
 from gateway.core.parsing import dump_json, load_json
+from gateway.core.report import TranslationReport
 from gateway.translate import read, translate, write
 from mappings import TranslateOptions, detect_format
-from mappings.catenax import PCF_V8, PCF_V9, pcf_nesting
+from mappings.catenax import PCF_V8, PCF_V9, pcf_mapping, pcf_nesting
 from tests.anchors import require
 from tests.strategies import decimals, declarations
 
@@ -198,6 +199,15 @@ def test_flattening_reads_the_document_without_changing_it() -> None:
     rest = flat[pcf_nesting.REST_KEY]
     assert rest["pcfAssessmentAndMethodology"][0]["dataSourcesAndQuality"] == [{}, {"primaryDataShare": Decimal(50)}]
     assert rest["general"] == [7]
+
+
+def test_reading_leaves_the_document_as_it_was_and_an_unknown_code_native() -> None:
+    doc = load_json(V8_EXAMPLE.read_bytes())
+    doc["pcf"]["ipccCharacterizationFactors"] = ["AR4"]
+    before = copy.deepcopy(doc)
+    data, consumed = pcf_mapping.native_to_data(PCF_V8.mapping.layout, doc, TranslationReport())
+    assert doc == before
+    assert "pcf/ipccCharacterizationFactors" not in consumed and "gwp_set" not in data.get("method", {})
 
 
 def test_bpnl_in_the_catena_x_urn_form_and_urn_uuid_ids_are_read() -> None:
