@@ -68,14 +68,6 @@ def _fields(cls: type) -> frozenset[str] | None:
     return frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
-def _member(value: Any, name: str) -> Any:
-    """``value``'s member ``name`` as the data form has it: a model field, or a key of a JSON map."""
-    fields = _fields(type(value))
-    if fields is not None:
-        return getattr(value, name) if name in fields else None
-    return value.get(name) if isinstance(value, dict) else None
-
-
 def model_value(obj: Any, path: str) -> Any:
     """The model value at ``path`` (``to_data`` of it is ``resolve(to_data(obj), path)``), read off
     the model itself: writing the whole declaration as data was most of what a
@@ -92,7 +84,13 @@ def model_value(obj: Any, path: str) -> Any:
         if index is not None:
             current = current[index] if isinstance(current, (list, tuple)) and index < len(current) else None
             continue
-        current = _member(current, name)
+        # _member's lookup, inline: a required-fields criterion walks about five paths of two
+        # or three members per assessment.
+        fields = _fields(type(current))
+        if fields is not None:
+            current = getattr(current, name) if name in fields else None
+        else:
+            current = current.get(name) if isinstance(current, dict) else None
         if key is not None:
             current = _select(current, key, value)
     return current
@@ -128,13 +126,17 @@ def _has_value(value: Any) -> bool:
         return value != ""
     if t in _NEVER_EMPTY:  # written as a number or a non-empty text
         return True
-    if value is None or value == "":
+    if value is None:
         return False
-    if isinstance(value, (tuple, list, dict)):
-        return bool(value)
     fields = _fields(t)
     if fields is None:
+        if value == "":
+            return False
+        if isinstance(value, (tuple, list, dict)):
+            return bool(value)
         return present(to_data(value))
+    # A model object first: it is never a text, list or map, and comparing it with "" goes
+    # through its dataclass __eq__ and back.
     for name in fields:
         member = getattr(value, name)
         if member is not None and not (isinstance(member, (tuple, dict)) and not member):
