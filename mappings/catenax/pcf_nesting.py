@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mappings.fieldmap import ABSENT, get, put
+from mappings.fieldmap import ABSENT, Path, compile_path
 
 PACKAGE = "mappings.catenax"
 REST_KEY = "catenax-pcf-v9"
@@ -26,33 +26,14 @@ def table() -> dict[str, Any]:
     return tomllib.loads(resources.files(PACKAGE).joinpath("fields_pcf_v9.toml").read_text("utf-8"))
 
 
-def _steps(path: str) -> list[tuple[str, bool]]:
-    return [(seg.removesuffix("[]"), seg.endswith("[]")) for seg in path.split("/")]
+Steps = tuple[tuple[str, bool], ...]  # (member, whether it is a collection whose first entry is meant)
 
 
-def _get_nested(tree: Any, path: str) -> Any:
-    node = tree
-    for key, collection in _steps(path):
-        if not isinstance(node, dict) or key not in node:
-            return ABSENT
-        node = node[key]
-        if collection:
-            if not isinstance(node, list) or not node:
-                return ABSENT
-            node = node[0]
-    return node
+def _steps(path: str) -> Steps:
+    return tuple((seg.removesuffix("[]"), seg.endswith("[]")) for seg in path.split("/"))
 
 
-def _pop_nested(tree: Any, path: str) -> None:
-    steps = _steps(path)
-    node = tree
-    for key, collection in steps[:-1]:
-        node = node[key][0] if collection else node[key]
-    del node[steps[-1][0]]
-
-
-def _put_nested(tree: dict[str, Any], path: str, value: Any) -> None:
-    steps = _steps(path)
+def _put_nested(tree: dict[str, Any], steps: Steps, value: Any) -> None:
     node = tree
     for key, collection in steps[:-1]:
         if collection:
@@ -129,62 +110,82 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 
     ``flat`` is taken over: the writer builds it for this one document, so its members move
     into the 9.0.0 document instead of being copied there."""
-    data = table()
+    plan = _plan()
     rest = flat.pop(REST_KEY, None)
     out: dict[str, Any] = {}
-    _put_nested(out, "scopeOfPcfForm[]/specVersion", data["spec_version"])
+    _put_nested(out, plan.spec, plan.spec_version)
     flat.pop("specVersion", None)
-    values = data["values"]
-    for v8, v9 in data["codes"]["nesting"].items():
-        value = get(flat, v8)
+    for row in plan.nesting:
+        value = row.v8.get(flat)
         if value is ABSENT:
             continue
-        parent, _, key = v8.rpartition("/")
-        del (get(flat, parent) if parent else flat)[key]
-        _put_nested(out, v9, values.get(key, {}).get(value, value) if isinstance(value, str) else value)
+        del (row.parent.get(flat) if row.parent else flat)[row.key]
+        _put_nested(out, row.v9, row.codes.get(value, value) if isinstance(value, str) else value)
     pruned = _prune(flat)
     if pruned is not ABSENT:
         out.update(pruned)
     if rest:
         merge(out, rest)
-    for path in data["required_collections"]:
-        if _get_nested(out, path) is ABSENT:
-            _put_nested(out, path, [])
+    for steps in plan.required:
+        if _walk(out, steps) is ABSENT:
+            _put_nested(out, steps, [])
     return out
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """What flattening needs of the table, worked out once: the steps of each 9.0.0 path, the
-    tree of the members it takes out of the document, the reverse code tables."""
+class _Row:
+    """One row of the table, its paths parsed: the 8.0.0 member, its parent object and key,
+    the 9.0.0 steps, and the 9.0.0 spelling of its codes (``reverse``: the 8.0.0 one)."""
 
-    structure: frozenset[str]
-    spec: tuple[tuple[str, bool], ...]
-    nesting: tuple[tuple[str, tuple[tuple[str, bool], ...], dict[str, str]], ...]
+    text: str
+    v8: Path
+    parent: Path | None
+    key: str
+    v9: Steps
+    codes: dict[str, str]
+    reverse: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What nesting and flattening need of the table, worked out once: the rows, the steps of
+    the specVersion and of the required collections, the tree of the members flattening takes
+    out of the document, its top-level objects, and the 8.0.0 objects the rows are put into."""
+
+    spec_version: str
+    spec: Steps
+    nesting: tuple[_Row, ...]
+    required: tuple[Steps, ...]
     taken: dict[str, Any]
+    structure: frozenset[str]
     descended: frozenset[str]
 
 
 @cache
-def _reading() -> _Reading:
+def _plan() -> _Plan:
     data = table()
-    reverse = {k: {v: n for n, v in table.items()} for k, table in data["values"].items()}
-    nesting = tuple(
-        (v8, tuple(_steps(v9)), reverse.get(v8.rpartition("/")[2], {})) for v8, v9 in data["codes"]["nesting"].items()
-    )
-    spec = tuple(_steps("scopeOfPcfForm[]/specVersion"))
+    rows = []
+    for v8, v9 in data["codes"]["nesting"].items():
+        parent, _, key = v8.rpartition("/")
+        codes = data["values"].get(key, {})
+        rows.append(_Row(v8, compile_path(v8), compile_path(parent) if parent else None, key, _steps(v9), codes,
+                         {v: n for n, v in codes.items()}))
+    spec = _steps("scopeOfPcfForm[]/specVersion")
     taken: dict[str, Any] = {}
-    for steps in (spec, *(steps for _, steps, _ in nesting)):
+    for steps in (spec, *(row.v9 for row in rows)):
         node = taken
         for key, collection in steps[:-1]:
             node = node.setdefault(key, (collection, {}))[1]
         node[steps[-1][0]] = None
-    structure = frozenset({"scopeOfPcfForm"} | {steps[0][0] for _, steps, _ in nesting})
-    descended = frozenset(v8.split("/")[0] for v8, _, _ in nesting if "/" in v8)
-    return _Reading(structure, spec, nesting, taken, descended)
+    return _Plan(
+        spec_version=data["spec_version"], spec=spec, nesting=tuple(rows),
+        required=tuple(_steps(path) for path in data["required_collections"]), taken=taken,
+        structure=frozenset({"scopeOfPcfForm"} | {row.v9[0][0] for row in rows}),
+        descended=frozenset(row.text.split("/")[0] for row in rows if "/" in row.text),
+    )
 
 
-def _walk(tree: Any, steps: tuple[tuple[str, bool], ...]) -> Any:
+def _walk(tree: Any, steps: Steps) -> Any:
     node = tree
     for key, collection in steps:
         if not isinstance(node, dict) or key not in node:
@@ -224,18 +225,18 @@ def flatten(nested: dict[str, Any]) -> dict[str, Any]:
 
     ``nested`` is only read; the flat tree shares the document's values (the readers copy what
     they change)."""
-    plan = _reading()
+    plan = _plan()
     flat: dict[str, Any] = {k: v for k, v in nested.items() if k not in plan.structure}
     for key in plan.descended & flat.keys():  # the table's members are put inside this one
         flat[key] = copy.deepcopy(flat[key])
     spec = _walk(nested, plan.spec)
     if spec is not ABSENT:
         flat["specVersion"] = [spec]
-    for v8, steps, reverse in plan.nesting:
-        value = _walk(nested, steps)
+    for row in plan.nesting:
+        value = _walk(nested, row.v9)
         if value is ABSENT:
             continue
-        put(flat, v8, reverse.get(value, value) if isinstance(value, str) else value)
+        row.v8.put(flat, row.reverse.get(value, value) if isinstance(value, str) else value)
     rest = _prune(_without({k: v for k, v in nested.items() if k in plan.structure}, plan.taken))
     if rest is not ABSENT:
         flat[REST_KEY] = rest
