@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -19,9 +20,9 @@ def ev(path: str, value: Any) -> Evidence:
     return build_evidence(path, _plain(value))
 
 
-def ev_text(path: str, value: str | None) -> Evidence:
-    """Evidence whose value the evaluator itself wrote as text (or None): nothing to convert."""
-    return build_evidence(path, value)
+# Evidence whose value the evaluator itself wrote as text (or None): nothing to convert, so the
+# constructor itself, without a call around it.
+ev_text: Callable[[str, str | None], Evidence] = build_evidence
 
 
 def _plain(value: Any) -> Any:
