@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,15 @@ PACKAGES = ("gateway", "mappings", "signing", "conformance_tests")
 
 def test_import_contracts_are_kept(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+    # import-linter's CLI configures logging with dictConfig, which disables every logger that
+    # exists already (the gateway's access log among them) for the tests that run after this one.
+    loggers = [v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger)]
+    disabled = [(logger, logger.disabled) for logger in loggers]
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+    finally:
+        for logger, was in disabled:
+            logger.disabled = was
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
