@@ -188,14 +188,17 @@ class XmlCodec:
 
     def _children(self, element: etree._Element, path: str) -> list[etree._Element]:
         children = []
+        text = element.text
+        texty = bool(text) and not text.isspace()
         for child in element:
+            tail = child.tail
+            texty = texty or (bool(tail) and not tail.isspace())
             if not isinstance(child.tag, str):
                 continue  # comments
             if not child.tag.startswith(self._prefix):
                 raise _violation(f"{path}/{etree.QName(child).localname}", f"element {child.tag!r} is not in {self.namespace}")
             children.append(child)
-        texts = [element.text or ""] + [c.tail or "" for c in element]
-        if any(t.strip() for t in texts):
+        if texty:  # after the children: an element outside the namespace is the refusal named first
             raise _violation(path, "text is not allowed here, only elements")
         return children
 
