@@ -172,11 +172,11 @@ def _plan() -> _Plan:
                          {v: n for n, v in codes.items()}))
     spec = _steps("scopeOfPcfForm[]/specVersion")
     taken: dict[str, Any] = {}
-    for steps in (spec, *(row.v9 for row in rows)):
+    for index, steps in enumerate((spec, *(row.v9 for row in rows))):  # a leaf: where its value is found
         node = taken
         for key, collection in steps[:-1]:
             node = node.setdefault(key, (collection, {}))[1]
-        node[steps[-1][0]] = None
+        node[steps[-1][0]] = index
     return _Plan(
         spec_version=data["spec_version"], spec=spec, nesting=tuple(rows),
         required=tuple(_steps(path) for path in data["required_collections"]), taken=taken,
@@ -198,23 +198,22 @@ def _walk(tree: Any, steps: Steps) -> Any:
     return node
 
 
-def _without(node: dict[str, Any], taken: dict[str, Any]) -> dict[str, Any]:
-    """``node`` less the members ``taken`` names (a member is taken where the walk to it
-    succeeds, as :func:`_walk` finds it): the objects and lists along those walks are new,
+def _take(node: dict[str, Any], taken: dict[str, Any], found: list[Any]) -> dict[str, Any]:
+    """``node`` less the members ``taken`` names, each put at its index in ``found``, in one
+    walk (a member is taken where :func:`_walk` would find it: through objects, and the first
+    entry, an object, of each collection): the objects and lists along the walk are new,
     everything else is shared with ``node``."""
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key not in taken:
-            out[key] = value
-            continue
-        below = taken[key]
+        below = taken.get(key)
         if below is None:
-            continue
-        collection, inner = below
-        if not collection:
-            out[key] = _without(value, inner) if isinstance(value, dict) else value
+            out[key] = value
+        elif isinstance(below, int):
+            found[below] = value
+        elif not below[0]:
+            out[key] = _take(value, below[1], found) if isinstance(value, dict) else value
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            out[key] = [_without(value[0], inner), *value[1:]]
+            out[key] = [_take(value[0], below[1], found), *value[1:]]
         else:
             out[key] = value
     return out
@@ -229,15 +228,13 @@ def flatten(nested: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {k: v for k, v in nested.items() if k not in plan.structure}
     for key in plan.descended & flat.keys():  # the table's members are put inside this one
         flat[key] = copy.deepcopy(flat[key])
-    spec = _walk(nested, plan.spec)
-    if spec is not ABSENT:
-        flat["specVersion"] = [spec]
-    for row in plan.nesting:
-        value = _walk(nested, row.v9)
-        if value is ABSENT:
-            continue
-        row.v8.put(flat, row.reverse.get(value, value) if isinstance(value, str) else value)
-    rest = _prune(_without({k: v for k, v in nested.items() if k in plan.structure}, plan.taken))
+    found = [ABSENT] * (len(plan.nesting) + 1)
+    rest = _prune(_take({k: v for k, v in nested.items() if k in plan.structure}, plan.taken, found))
+    if found[0] is not ABSENT:
+        flat["specVersion"] = [found[0]]
+    for row, value in zip(plan.nesting, found[1:]):
+        if value is not ABSENT:
+            row.v8.put(flat, row.reverse.get(value, value) if isinstance(value, str) else value)
     if rest is not ABSENT:
         flat[REST_KEY] = rest
     return flat
