@@ -2,7 +2,8 @@
 
 Used where a document is described as a change to another: PACT's regional extension
 carries a merge patch, and conformance cases derive hostile inputs from valid ones.
-Every function returns a new value and leaves its inputs untouched.
+Every function returns a new value and leaves its inputs untouched (merge_patch_sharing's
+result shares what the patch leaves alone with its target).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["json_patch", "merge_diff", "merge_patch"]
+__all__ = ["json_patch", "merge_diff", "merge_patch", "merge_patch_sharing"]
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -23,6 +24,23 @@ def merge_patch(target: Any, patch: Any) -> Any:
             out.pop(key, None)
         else:
             out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def merge_patch_sharing(target: Any, patch: Any) -> Any:
+    """:func:`merge_patch` that copies only what the patch changes: the objects along the
+    patched members are new, every member the patch leaves alone is shared with ``target``, and
+    what comes from the patch is copied. Neither input changes, but the result shares subtrees
+    with ``target``: for a target nobody changes afterwards (the data a reader has just built),
+    where merge_patch would copy the whole tree at every level it descends."""
+    if not isinstance(patch, dict):  # a value replaces: lists are copied, scalars are immutable
+        return copy.deepcopy(patch) if isinstance(patch, list) else patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch_sharing(out.get(key), value)
     return out
 
 

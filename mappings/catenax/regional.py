@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.core.jsonpatch import merge_patch
+from gateway.core.jsonpatch import merge_patch_sharing
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.pact import carry
@@ -62,21 +62,7 @@ def apply_extension(native: dict[str, Any], data: dict[str, Any]) -> tuple[dict[
     if ours is not None:
         index, entry = ours
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
-        data = _patched(data, entry["data"]["canonical"])
+        data = merge_patch_sharing(data, entry["data"]["canonical"])
     return data, others
 
 
-def _patched(target: Any, patch: Any) -> Any:
-    """``merge_patch(target, patch)`` that copies only what the patch changes: the objects along
-    the patched members are new, every member the patch leaves alone is shared with ``target``
-    (the data the reader has just built, which nobody else holds), where merge_patch would copy
-    the whole declaration at every level it descends."""
-    if not isinstance(patch, dict):  # a value replaces: lists are copied, scalars are immutable
-        return merge_patch(target, patch) if isinstance(patch, list) else patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = _patched(out.get(key), value)
-    return out

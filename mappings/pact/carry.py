@@ -66,21 +66,6 @@ def prune(native: Any, consumed: set[str], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def merged_into(target: Any, patch: Any) -> Any:
-    """``merge_patch(target, patch)`` (RFC 7386) made by changing ``target``, an object tree the
-    caller owns and drops (the data just read), where merge_patch copies it whole and then each
-    object along the patch again. Values taken from the patch are copied (it stays as it was)."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch) if isinstance(patch, list) else patch
-    out = target if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merged_into(out.get(key), value)
-    return out
-
-
 def patch_leaves(patch: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """Leaf paths of a merge patch; a list or a deletion counts as one leaf."""
     if isinstance(patch, dict) and patch:

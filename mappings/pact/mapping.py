@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.core.jsonpatch import merge_patch_sharing
 from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import EntryKind, ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of
@@ -190,7 +191,7 @@ def to_canonical(profile: Profile, native: dict[str, Any], report: TranslationRe
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
         carry.report_entry(entry, index, report)
         patch = structure.without_stale(profile, native, entry["data"]["canonical"], index, report)
-        data = carry.merged_into(data, carry.without_stale(profile, data, patch, index, report))
+        data = merge_patch_sharing(data, carry.without_stale(profile, data, patch, index, report))
     if "version" not in data:
         data["version"] = 0
         report.defaulted(None, "version", f"{profile.id} has no version; 0 used")

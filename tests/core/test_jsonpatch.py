@@ -1,8 +1,12 @@
+import copy
+import json
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.core.jsonpatch import json_patch, merge_diff, merge_patch
+from gateway.core.jsonpatch import json_patch, merge_diff, merge_patch, merge_patch_sharing
 
 leaf = st.one_of(st.integers(), st.text(max_size=4), st.booleans())
 docs = st.recursive(st.dictionaries(st.text(max_size=3), leaf, max_size=4),
@@ -33,3 +37,31 @@ def test_json_patch_add_replace_remove_and_refusal() -> None:
     assert doc == {"a": [1, 2], "b": {"c": 1}}
     with pytest.raises(ValueError):
         json_patch(doc, [{"op": "move", "path": "/a", "from": "/b"}])
+
+
+_keys = st.sampled_from(["a", "b", "c", "d"])
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _containers(tree: Any) -> list[Any]:
+    if isinstance(tree, dict):
+        return [tree, *(c for v in tree.values() for c in _containers(v))]
+    if isinstance(tree, list):
+        return [tree, *(c for v in tree for c in _containers(v))]
+    return []
+
+
+@given(st.dictionaries(_keys, _values, max_size=4) | _values, _values)
+def test_the_sharing_merge_patch_is_the_merge_patch_and_changes_neither_input(target: Any, patch: Any) -> None:
+    target_before, patch_before = copy.deepcopy(target), copy.deepcopy(patch)
+    out = merge_patch_sharing(target, patch)
+    expected = merge_patch(target_before, patch_before)
+    assert json.dumps(out) == json.dumps(expected)  # members in the same order too
+    assert target == target_before and patch == patch_before
+    # nothing of the patch is shared with the result: changing the result leaves the patch as it was
+    patch_ids = {id(c) for c in _containers(patch)}
+    assert not patch_ids & {id(c) for c in _containers(out)}
