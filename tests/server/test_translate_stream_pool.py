@@ -74,10 +74,30 @@ def test_a_stopped_gateway_ends_its_stream_threads(tmp_path) -> None:
                                                store=StoreConfig(url=str(tmp_path / "g.sqlite"))).check())
     gateway.start()
     before = set(threading.enumerate())
+    seen: set[threading.Thread] = set()
+
+    def requests(stream: int):
+        yield from _items(stream)
+        # Asked for more, the stream is still open: its reader thread is alive, waiting for it,
+        # and so is any pool thread an item read ahead has started (whether one has is the
+        # scheduler's choice, so it is collected, not required).
+        seen.update(t for t in threading.enumerate() if t not in before and t.name.startswith("fpgw-stream"))
+
+    def stream(stub, k: int) -> None:
+        answers[k] = list(stub.TranslateStream(requests(k)))
+
+    answers: dict[int, list] = {}
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        answers = list(translation_pb2_grpc.TranslationServiceStub(channel).TranslateStream(iter(_items(0))))
-    assert len(answers) == ITEMS
-    started = [t for t in threading.enumerate() if t not in before and t.name.startswith("fpgw-stream")]
-    assert started
+        stub = translation_pb2_grpc.TranslationServiceStub(channel)
+        threads = [threading.Thread(target=stream, args=(stub, k)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert sorted(len(a) for a in answers.values()) == [ITEMS] * 4
+    assert any(t.name == "fpgw-stream-reader" for t in seen)
     gateway.stop(0)
-    assert not [t for t in started if t.is_alive()]
+    started = seen | {t for t in threading.enumerate() if t not in before and t.name.startswith("fpgw-stream")}
+    for t in started:
+        t.join(5)  # a reader may still be returning from its last put
+    assert not [t.name for t in started if t.is_alive()]
