@@ -15,16 +15,9 @@ __all__ = ["json_patch", "merge_diff", "merge_patch", "merge_patch_sharing"]
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge member by member, ``null`` deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
+    """RFC 7386: objects merge member by member, ``null`` deletes, anything else replaces.
+    The target is copied once, whole (not again at every level the patch descends)."""
+    return merge_patch_sharing(copy.deepcopy(target), patch)
 
 
 def merge_patch_sharing(target: Any, patch: Any) -> Any:

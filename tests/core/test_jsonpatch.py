@@ -55,13 +55,30 @@ def _containers(tree: Any) -> list[Any]:
     return []
 
 
+def _rfc7386(target: Any, patch: Any) -> Any:
+    """RFC 7386 section 2's pseudocode, word for word: the reference both merges are held to."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = _rfc7386(out.get(key), value)
+    return out
+
+
 @given(st.dictionaries(_keys, _values, max_size=4) | _values, _values)
-def test_the_sharing_merge_patch_is_the_merge_patch_and_changes_neither_input(target: Any, patch: Any) -> None:
+def test_both_merge_patches_are_rfc7386_and_change_neither_input(target: Any, patch: Any) -> None:
     target_before, patch_before = copy.deepcopy(target), copy.deepcopy(patch)
+    expected = _rfc7386(copy.deepcopy(target), copy.deepcopy(patch))
+    for merge in (merge_patch_sharing, merge_patch):
+        out = merge(target, patch)
+        assert json.dumps(out) == json.dumps(expected)  # members in the same order too
+        assert target == target_before and patch == patch_before
+    # merge_patch shares nothing with its target; the sharing one only what the patch leaves alone
+    assert not {id(c) for c in _containers(target)} & {id(c) for c in _containers(merge_patch(target, patch))}
     out = merge_patch_sharing(target, patch)
-    expected = merge_patch(target_before, patch_before)
-    assert json.dumps(out) == json.dumps(expected)  # members in the same order too
-    assert target == target_before and patch == patch_before
     # nothing of the patch is shared with the result: changing the result leaves the patch as it was
     patch_ids = {id(c) for c in _containers(patch)}
     assert not patch_ids & {id(c) for c in _containers(out)}
