@@ -92,9 +92,11 @@ def in_order(requests: Iterator[Request], work: Callable[[Request], Answer], win
                 with lock:
                     ahead = unanswered[0]
                     unanswered[0] += 1
-                if ahead:
-                    pool.submit(item.run_unless_claimed)
+                # Queued before it is handed to the pool: once the call has ended, either the
+                # test below sees it, or _forget (which runs after) finds the item and claims it.
                 read_items.put(item)
+                if ahead and not finished.is_set():
+                    pool.submit(item.run_unless_claimed)
         except Exception as error:  # noqa: BLE001 - handed to the answering thread, which raises it
             read_items.put(error)
         finally:

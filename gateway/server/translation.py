@@ -36,7 +36,7 @@ from .trust import ATTESTATION_MEDIA_TYPE, GatewayTrust
 log = logging.getLogger("gateway.server")
 _KINDS = {kind: translation_pb2.TranslationEntryKind.Value(f"TRANSLATION_ENTRY_KIND_{kind.name}")
           for kind in EntryKind}
-STREAM_WINDOW = 4  # documents of one TranslateStream in work at once
+STREAM_WINDOW = 4  # documents of one TranslateStream read and not yet answered
 # Threads translating the items that TranslateStreams read ahead, for all streams of one server,
 # beside each stream's own thread. Translation is CPU-bound Python under one GIL, so more threads
 # only interleave translations: 4 items ahead on each of 8 streams cost the server 1,437 us of CPU
@@ -105,8 +105,8 @@ def report_fields(report: TranslationReport) -> dict[str, Any]:
 
 
 class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
-    """``window`` is how many documents of one TranslateStream are in work at once (the items
-    after the first are read and started while the first is still in work); the stream's own
+    """``window`` is how many documents of one TranslateStream are read and not yet answered
+    (the items after the first are read, and offered to the pool, while the first is in work); the stream's own
     thread translates the item it is to answer next, and ``workers`` threads translate the
     items read ahead for all streams together. One pool per stream made streams x window
     threads contend for the one GIL (and for the cores) however many streams a client opened;
@@ -166,7 +166,7 @@ class TranslationServicer(translation_pb2_grpc.TranslationServiceServicer):
 
     def TranslateStream(self, request_iterator: Iterator[translation_pb2.TranslateStreamRequest],
                         context: grpc.ServicerContext) -> Iterator[translation_pb2.TranslateStreamResponse]:
-        """Up to ``window`` items in work at once, answered in request order (a failed item
+        """Up to ``window`` items read ahead of their answers, answered in request order (a failed item
         with its ItemError in its place)."""
         yield from in_order(request_iterator, self._stream_item, self.window, context.is_active, self._stream_pool)
 
