@@ -300,7 +300,6 @@ def _joined(parts: _Parts) -> str:
     return " + ".join(chunks) if chunks else "''"
 
 
-
 # -- what a table's reading leaves unconsumed --------------------------------------------------
 
 

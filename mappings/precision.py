@@ -40,6 +40,14 @@ def plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def as_written(value: Decimal) -> str:
+    """A value with its digits as the document wrote them (trailing zeros kept, unlike
+    :func:`plain`): read into the canonical data so that the data read back equals the data
+    written and no amount is carried in an extension for its spelling, and in a unit
+    conversion's text, which shows the exact product digit for digit."""
+    return format(value, "f")
+
+
 def terminating_digits(q: Fraction) -> int | None:
     """Significant digits the exact decimal form of ``q`` needs, or None when it does not terminate."""
     den, twos, fives = q.denominator, 0, 0

@@ -38,14 +38,6 @@ def table() -> dict[str, Any]:
     return tomllib.loads(resources.files(PACKAGE).joinpath("fields_battery_cf.toml").read_text("utf-8"))
 
 
-def as_written(value: Decimal) -> str:
-    """A value with its digits as the document wrote them (trailing zeros kept, unlike
-    :func:`mappings.precision.plain`): read into the canonical data so that the data read back
-    equals the data written and no amount is carried in the extension for its spelling, and in
-    the IDTA unit conversion's text, which shows the exact product digit for digit."""
-    return format(value, "f")
-
-
 def lifetime_basis(decl: Declaration, options: TranslateOptions, report: TranslationReport, target: str) -> energy.Basis:
     """Per declared unit -> per kWh of lifetime energy, as eu-battery-json converts it."""
     lifetime = energy.declared_lifetime(decl, options, report, target)
@@ -146,7 +138,7 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     shared = {k: v for k, v in total.items() if k not in ("value", "lifecycle")}
     data: dict[str, Any] = {
         "declared_unit": {"unit": "kWh", "amount": "1"},
-        "results": {"total_including_biogenic": {"amount": as_written(Decimal(total["value"])), "unit": "kgCO2e"}},
+        "results": {"total_including_biogenic": {"amount": precision.as_written(Decimal(total["value"])), "unit": "kgCO2e"}},
     }
     report.converted("carbonFootprint/value", "declared_unit",
                      "values are per kWh of the energy the battery delivers over its service life: declared unit 1 kWh")
@@ -169,7 +161,7 @@ def read(native: dict[str, Any], report: TranslationReport) -> tuple[dict[str, A
     regional_stages = stages.to_canonical(regulation, report)
     _rename_stage_paths(report, start, positions)
     if regional_stages:
-        data["stages"] = [{"stage": c, "value": {"amount": as_written(v), "unit": "kgCO2e"}} for c, v in regional_stages]
+        data["stages"] = [{"stage": c, "value": {"amount": precision.as_written(v), "unit": "kgCO2e"}} for c, v in regional_stages]
     if shared.get("performanceClass"):
         data["performance_class"] = shared["performanceClass"]
     rules = [{"name": d["header"], **({"number": d["content"]} if d["content"] != d["header"] else {})}

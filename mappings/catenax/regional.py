@@ -64,5 +64,3 @@ def apply_extension(native: dict[str, Any], data: dict[str, Any]) -> tuple[dict[
         carry.check_extension_data(entry.get("data"), f"/extensions/{index}")
         data = merge_patch_sharing(data, entry["data"]["canonical"])
     return data, others
-
-

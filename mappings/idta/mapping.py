@@ -15,7 +15,8 @@ from gateway.core.model import Declaration, declaration_to_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
-from mappings.catenax.battery import as_written, total_of
+from mappings.catenax.battery import total_of
+from mappings.precision import as_written
 
 PACKAGE = "mappings.idta"
 NAMESPACE = "idta-battery-cf"
