@@ -63,3 +63,30 @@ def test_built_outcome_objects_are_what_their_constructors_make() -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             built.__setattr__(dataclasses.fields(built)[0].name, "changed")
     assert pairs[3][0].to_data() == pairs[3][1].to_data()
+
+
+def test_checks_contexts_and_verified_attestations_hold_every_field(pki) -> None:
+    """The objects built as their fields' dict (context._check, make_context, verify_attestation)
+    equal what their constructors make, so a field added to the class cannot be left unset."""
+    from datetime import datetime, timezone
+
+    from gateway import examples
+    from gateway.recognition.context import AttestationCheck, Context, _check, make_context
+    from gateway.translate import read
+    from signing import RegisteredClaim, VerifiedAttestation, document_digest, verify_attestation
+
+    raw = examples.example("hebei-hot-rolled-steel-coil.json").read_bytes()
+    digest = document_digest(raw, "json")
+    claim = RegisteredClaim("cn-jjj-json", "6f1c2b0e-3a55-4c1e-9a53-0b5c7d1e2f40", 2, "130000", "steel")
+    verified = verify_attestation(pki["hebei"].attest(claim, digest), pki.trust_list)
+    assert type(verified) is VerifiedAttestation
+    assert set(verified.__dict__) == {f.name for f in dataclasses.fields(VerifiedAttestation)}
+    assert dataclasses.replace(verified) == verified  # the constructor accepts what it holds
+
+    args = (0, "registration", pki["hebei"].id, verified.credential_id, verified, None, None)
+    assert _check(*args) == AttestationCheck(*args) and repr(_check(*args)) == repr(AttestationCheck(*args))
+    at = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    fields = (read(raw).declaration, "steel", at, "2026-06-01T00:00:00Z", pki.trust_list, (_check(*args),), digest, {})
+    assert make_context(*fields) == Context(*fields)
+    for built in (_check(*args), make_context(*fields)):
+        assert set(built.__dict__) == {f.name for f in dataclasses.fields(type(built))}
