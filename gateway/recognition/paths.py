@@ -84,8 +84,9 @@ def model_value(obj: Any, path: str) -> Any:
         if index is not None:
             current = current[index] if isinstance(current, (list, tuple)) and index < len(current) else None
             continue
-        # _member's lookup, inline: a required-fields criterion walks about five paths of two
-        # or three members per assessment.
+        # A member: the field of a model object, else the key of a dict (as _select does for
+        # items), written inline: a required-fields criterion walks about five paths of two or
+        # three members per assessment.
         fields = _fields(type(current))
         if fields is not None:
             current = getattr(current, name) if name in fields else None
