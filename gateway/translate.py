@@ -24,7 +24,7 @@ from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
 from mappings.envelopes import unwrap
 from mappings.options import IdentifierChecks
-from mappings.supply import supply
+from mappings.supply import supply_with_data
 
 STRICT = TranslateOptions(identifier_checks=IdentifierChecks.STRICT)
 IDENTIFIER_RULE = "identifier check character"
@@ -154,11 +154,12 @@ def write(decl: Declaration, format_id: str, options: TranslateOptions | None = 
     options = options or TranslateOptions()
     fmt = get_format(format_id)
     report = TranslationReport()
-    decl = supply(decl, options.supplied, report, options.fallback)
+    # The data form supplying made, handed on while the declaration is the one it was made of.
+    decl, data = supply_with_data(decl, options.supplied, report, options.fallback)
     check_conflicts(decl, options)
     if options.gwp_set is not None and decl.method.gwp_set not in (None, options.gwp_set):
-        decl = recharacterise(decl, options.gwp_set, report)
-    native, leg = fmt.from_canonical(decl, options)
+        decl, data = recharacterise(decl, options.gwp_set, report), None
+    native, leg = fmt.from_canonical(decl, options, data=data)
     report.extend(leg)
     # A warning taken in at the border travels into any output, the regional format included.
     _validate(fmt, native, options.identifier_checks != IdentifierChecks.STRICT, report)

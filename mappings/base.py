@@ -16,7 +16,7 @@ from lxml import etree
 from gateway.core.errors import FieldViolation, SchemaViolation
 from gateway.core import schema_text
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_from_data
+from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.parsing import dump_json, load_json, load_xml
 from gateway.core.report import TranslationReport
 from mappings.options import TranslateOptions
@@ -35,8 +35,9 @@ class FamilyMapping(Protocol):
     def to_canonical(self, native: Any, options: TranslateOptions, report: TranslationReport) -> Declaration:
         """Native tree (already validated) to the canonical declaration."""
 
-    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> Any:
-        """Canonical declaration to a native tree (validated by the caller)."""
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> Any:
+        """Canonical declaration to a native tree (validated by the caller); ``data`` is its data
+        form (:func:`declaration_to_data`), made once per write for whichever step needs it."""
 
 
 class Format(ABC):
@@ -77,10 +78,15 @@ class Format(ABC):
         report = TranslationReport()
         return self.mapping.to_canonical(native, options, report), report
 
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[Any, TranslationReport]:
-        """Canonical declaration to a native tree, reporting what the format cannot hold."""
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, *,
+                       data: dict[str, Any] | None = None) -> tuple[Any, TranslationReport]:
+        """Canonical declaration to a native tree, reporting what the format cannot hold. ``data``,
+        when given, is ``declaration_to_data(decl)`` already made (by :func:`mappings.supply.supply`):
+        the model writer then runs once per write, not once per step that needs the data form."""
         report = TranslationReport()
-        return self.mapping.from_canonical(decl, options, report), report
+        if data is None:
+            data = declaration_to_data(decl)
+        return self.mapping.from_canonical(decl, options, report, data), report
 
     @abstractmethod
     def emit(self, native: Any) -> bytes:

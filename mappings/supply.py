@@ -189,11 +189,19 @@ def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationRe
            fallback: Mapping[str, Any] | None = None) -> Declaration:
     """The declaration with the supplied values in place, each recorded as ``supplied``;
     ``fallback`` values only where the declaration has none; empty texts left out (reported)."""
+    return supply_with_data(decl, supplied, report, fallback)[0]
+
+
+def supply_with_data(decl: Declaration, supplied: Mapping[str, Any], report: TranslationReport,
+                     fallback: Mapping[str, Any] | None = None) -> tuple[Declaration, dict[str, Any] | None]:
+    """:func:`supply`, and the declaration's data form (``declaration_to_data``, which supplying
+    makes anyway) when the declaration is the one given, unchanged: the writer that follows need
+    not make it again. None when a new declaration was made: its data form is the model's to say."""
     original = declaration_to_data(decl)
     data = _without_empty_texts(original, report)
     wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, check_path(p))]
     if not supplied and not wanted:
-        return decl if data is original else declaration_from_data(data)
+        return (decl, original) if data is original else (declaration_from_data(data), None)
     for path, value in [*supplied.items(), *wanted]:
         parts = check_path(path)
         target, old = _put(data, parts, copy.deepcopy(value), path)
@@ -202,7 +210,7 @@ def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationRe
             detail += f"; replaces the declaration's {json.dumps(old, ensure_ascii=False)}"
         report.supplied(target, detail)
     try:
-        return declaration_from_data(data)
+        return declaration_from_data(data), None
     except GatewayError as exc:
         where = exc.path or (exc.violations[0].path if exc.violations else None)
         raise ConfigurationError(N_("a --set value does not fit the declaration: {message}", message=exc.text),

@@ -356,8 +356,9 @@ class XmlRendering(XmlFormat):
                            "in a 'translated' attestation)")
         return decl, report
 
-    def from_canonical(self, decl: Declaration, options: TranslateOptions) -> tuple[etree._Element, TranslationReport]:
-        tree, report = self.json_format.from_canonical(decl, options)
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, *,
+                       data: dict[str, Any] | None = None) -> tuple[etree._Element, TranslationReport]:
+        tree, report = self.json_format.from_canonical(decl, options, data=data)
         return self.codec.to_xml(tree), report
 
 

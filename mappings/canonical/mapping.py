@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 
@@ -13,5 +13,5 @@ def to_canonical(native: dict[str, Any], options: TranslateOptions, report: Tran
     return declaration_from_data(native)
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    return declaration_to_data(decl)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
+    return data

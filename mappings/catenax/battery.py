@@ -19,7 +19,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model import Declaration
 from gateway.core.report import ReportEntry, TranslationReport
 from mappings import precision
 from mappings.base import TranslateOptions
@@ -60,8 +60,7 @@ def total_of(decl: Declaration, report: TranslationReport, target: str) -> tuple
 # -- canonical -> passport ------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    data = declaration_to_data(decl)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
     own = data.get("extensions", {}).get(NAMESPACE, {})
     codes = table()
     basis = lifetime_basis(decl, options, report, "carbonFootprint/0/value")

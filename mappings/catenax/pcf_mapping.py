@@ -20,7 +20,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model import Declaration
 from gateway.core.report import ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of, unique
 from mappings.catenax import pcf_nesting, regional
@@ -128,9 +128,9 @@ class PcfMapping:
         _renamed(report, start, source=True)
         return decl
 
-    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
         start = len(report.entries)
-        native = from_canonical(self.layout, decl, options, report, self.mapping_version, keep_rest=self.nested)
+        native = from_canonical(self.layout, data, options, report, self.mapping_version, keep_rest=self.nested)
         if not self.nested:
             return native
         _renamed(report, start, source=False)
@@ -148,11 +148,10 @@ def _renamed(report: TranslationReport, start: int, *, source: bool) -> None:
 
 
 def from_canonical(
-    layout: Layout, decl: Declaration, options: TranslateOptions, report: TranslationReport, mapping_version: str,
+    layout: Layout, data: dict[str, Any], options: TranslateOptions, report: TranslationReport, mapping_version: str,
     *, keep_rest: bool,
 ) -> dict[str, Any]:
-    """The flat tree; with ``keep_rest`` the kept 9.0.0-only sub-tree rides along under ``REST_KEY``."""
-    data = declaration_to_data(decl)
+    """The flat tree of canonical ``data``; with ``keep_rest`` the kept 9.0.0-only sub-tree rides along under ``REST_KEY``."""
     leftovers = copy.deepcopy(data.get("extensions", {}).get(NAMESPACE, {}))
     rest = leftovers.pop(REST_KEY, None)
     if rest and not keep_rest:

@@ -16,7 +16,7 @@ from typing import Any
 
 from gateway.core.errors import FieldViolation, GatewayError, InvalidIdentifier, InvalidValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.model import codelists
 from gateway.core.model.identifiers import validate_gtin, validate_uscc
 from gateway.core.report import TranslationReport
@@ -90,9 +90,8 @@ def _prefixed(exc: GatewayError, prefix: str) -> GatewayError:
 # -- canonical -> native -----------------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
     allow_defaults = options.allow_defaults
-    data = declaration_to_data(decl)
     native, consumed = ROOT.to_native(data, report, allow_defaults=allow_defaults)
     for lm in LISTS:
         items = lm.canonical_path.get(data)

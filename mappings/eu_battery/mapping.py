@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.report import TranslationReport
 from mappings import precision
 from mappings.base import TranslateOptions
@@ -41,8 +41,7 @@ def _rounding(exact: bool, report: TranslationReport, source: str, target: str) 
 # -- canonical -> passport ---------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    data = declaration_to_data(decl)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
     own = dict(data.get("extensions", {}).get(NAMESPACE, {}))
     fields, consumed = FIELDS.to_native(data, report, allow_defaults=options.allow_defaults)
     basis = _basis_for(decl, options, own, report)

@@ -11,7 +11,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue, Unrepresentable
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model import Declaration
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
 from mappings.catenax import identity, regional
@@ -47,8 +47,7 @@ def _required(data: dict[str, Any], path: str, target: str) -> Any:
 # -- canonical -> submodel -------------------------------------------------------------------
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    data = declaration_to_data(decl)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
     own = data.get("extensions", {}).get(NAMESPACE, {})
     table = codes()
     unit = decl.declared_unit.unit

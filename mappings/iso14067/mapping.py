@@ -12,7 +12,7 @@ from typing import Any
 
 from gateway.core.errors import MissingRequiredValue
 from gateway.core.i18n import N_
-from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
+from gateway.core.model import Declaration, declaration_from_data
 from gateway.core.model import codelists
 from gateway.core.report import TranslationReport
 from mappings.base import TranslateOptions
@@ -53,8 +53,7 @@ def cfp_type(data: dict[str, Any]) -> str | None:
     return "cfp" if boundary == "cradle-to-grave" else "partial-cfp"
 
 
-def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-    data = declaration_to_data(decl)
+def from_canonical(decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
     results = data.get("results", {})
     if "total_including_biogenic" not in results and "total_excluding_biogenic" not in results:
         raise MissingRequiredValue(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.core.jsonpatch import merge_patch_sharing
-from gateway.core.model import Declaration, declaration_to_data
+from gateway.core.model import Declaration
 from gateway.core.report import EntryKind, ReportEntry, TranslationReport
 from mappings.base import TranslateOptions, declaration_of
 from mappings.fieldmap import get, leaves, put
@@ -30,17 +30,17 @@ class ProfileMapping:
     def to_canonical(self, native: dict[str, Any], options: TranslateOptions, report: TranslationReport) -> Declaration:
         return to_canonical(self.profile, native, report)
 
-    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport) -> dict[str, Any]:
-        return from_canonical(self.profile, decl, options, report, self.mapping_version)
+    def from_canonical(self, decl: Declaration, options: TranslateOptions, report: TranslationReport, data: dict[str, Any]) -> dict[str, Any]:
+        return from_canonical(self.profile, data, options, report, self.mapping_version)
 
 
 # -- canonical -> PACT -----------------------------------------------------------------------
 
 
 def from_canonical(
-    profile: Profile, decl: Declaration, options: TranslateOptions, report: TranslationReport, mapping_version: str,
+    profile: Profile, data: dict[str, Any], options: TranslateOptions, report: TranslationReport, mapping_version: str,
 ) -> dict[str, Any]:
-    data = declaration_to_data(decl)
+    """The PACT document of canonical ``data`` (a declaration's data form)."""
     if data.get("method", {}).get("boundary") == "cradle-to-grave":
         report.unrepresentable(
             "method/boundary", "pcf",
