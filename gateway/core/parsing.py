@@ -26,6 +26,7 @@ import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import msgspec
 import orjson
 from lxml import etree
 
@@ -228,6 +229,9 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedDocument(N_("not UTF-8 at byte {start}", start=exc.start)) from None
+    fast = _fast_json(raw, max_depth)
+    if fast is not _DOUBT:
+        return fast
     _reading.refused = False
     try:
         # json.loads refuses a byte order mark left in the text before it parses (the decoder
@@ -247,6 +251,66 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
     ):
         check_tree(value, max_depth)
     return value
+
+
+# The fast reading (:func:`_fast_json`): msgspec's C decoder with the same number hook, and its
+# encoder to count what the tree holds. It stands aside (``_DOUBT``) for anything it cannot prove
+# the standard reading would return unchanged; that reading then decides, with its own errors.
+_FAST_DECODER = msgspec.json.Decoder(float_hook=_json_float)
+_FAST_ENCODER = msgspec.json.Encoder()
+_DOUBT = object()
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+# 16 digits in a row: the shortest integer literal that may exceed ±(2^53−1).
+_LONG_RUN = b"0" * 16
+_BEFORE_A_NUMBER = frozenset(b":[,")
+
+
+def _fast_json(raw: bytes, max_depth: int) -> Any:
+    """The tree :func:`load_json`'s standard reading would return, or ``_DOUBT``.
+
+    msgspec keeps the last of two members of the same name where the standard reading refuses
+    them, and reads integers of any size; the rest it refuses as strictly (anything it refuses
+    is left to the standard reading, for its words). So the tree is proved to have lost no
+    member: each member has one colon outside strings, so the text holds (members + colons in
+    strings) colons and the tree's compact encoding (members kept + colons in kept strings), and
+    a lost member would make the text's count exceed the encoding's. Only an escaped colon
+    (``\\u003a``) could make up for one, and a text with one is left to the standard reading.
+    An integer beyond ±(2^53−1) is written in the encoding as 16 or more digits after ``:``,
+    ``[`` or ``,`` (with a minus sign between), which no run of digits within a string is
+    taken for unless a string spells one out; either way it is left to the standard reading."""
+    if _may_hold_forbidden(raw) or (b"\\" in raw and b"\\u003" in raw):
+        return _DOUBT
+    _reading.refused = False
+    try:
+        value = _FAST_DECODER.decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        return _DOUBT
+    if _reading.refused:
+        return _DOUBT  # a number out of bounds: the standard reading gives it its path
+    if raw.count(b"{") + raw.count(b"[") > max_depth and _deeper_than(value, max_depth):
+        return _DOUBT
+    encoded = _FAST_ENCODER.encode(value)
+    if encoded.count(b":") != raw.count(b":") or _may_hold_long_integer(encoded):
+        return _DOUBT
+    return value
+
+
+def _may_hold_long_integer(encoded: bytes) -> bool:
+    """Whether a run of 16 digits or more in the compact encoding ``encoded`` may be an integer."""
+    digits = encoded.translate(_DIGITS_AS_ZERO)
+    start = digits.find(_LONG_RUN)
+    while start != -1:
+        # ``start`` begins a run: the search starts where no digit is, or after a non-digit.
+        before = start - 1
+        if before >= 0 and encoded[before] == 0x2D:  # "-"
+            before -= 1
+        if before < 0 or encoded[before] in _BEFORE_A_NUMBER:
+            return True
+        end = start + len(_LONG_RUN)
+        while end < len(digits) and digits[end] == 0x30:
+            end += 1
+        start = digits.find(_LONG_RUN, end)
+    return False
 
 
 def _may_hold_forbidden(raw: bytes) -> bool:
