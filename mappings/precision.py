@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from decimal import MAX_PREC, ROUND_HALF_EVEN, Context, Decimal, Inexact
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd
 
 from gateway.core.parsing import MAX_SIGNIFICANT_DIGITS
@@ -86,19 +87,19 @@ def quotient(
 ) -> Decimal:
     """``numerator / denominator`` exactly when it terminates within the digits a document may
     carry, else rounded and reported."""
-    # A division at the document's digits is exact exactly when the quotient terminates within
-    # them (decimal division is correctly rounded, so no Inexact means no digit lost).
-    exact = Context(prec=MAX_SIGNIFICANT_DIGITS)
-    value = exact.divide(numerator, denominator)
-    if not exact.flags[Inexact]:
-        return exact.normalize(value)
+    # The division at the document's digits is correctly rounded, so it is the exact quotient
+    # exactly when it multiplies back to the numerator: decided without reading a context's
+    # flags, so the contexts are shared (making a Context costs more than the division).
+    value = _EXACT_QUOTIENT.divide(numerator, denominator)
+    if EXACT.multiply(value, denominator) == numerator:
+        return _EXACT_QUOTIENT.normalize(value)
     digits = exact_digits(numerator, denominator)
     if digits is None:
         why = "does not terminate"
     else:
         why = f"needs {digits} significant digits, more than the {MAX_SIGNIFICANT_DIGITS} a document may carry"
     precision = options.significant_digits
-    ctx = Context(prec=precision, rounding=ROUND_HALF_EVEN)
+    ctx = _rounding(precision)
     written = ctx.normalize(ctx.divide(numerator, denominator))
     report.rounded(
         source, target,
@@ -106,3 +107,13 @@ def quotient(
         f"({precision} significant digits, half-even; option precision sets them)",
     )
     return written
+
+
+# Quotients at the document's digits; its flags are never read, so one context serves every thread.
+_EXACT_QUOTIENT = Context(prec=MAX_SIGNIFICANT_DIGITS)
+
+
+@lru_cache(maxsize=64)
+def _rounding(precision: int) -> Context:
+    """The context rounding half-even to ``precision`` digits: shared, its flags never read."""
+    return Context(prec=precision, rounding=ROUND_HALF_EVEN)
