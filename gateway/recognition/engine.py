@@ -16,7 +16,7 @@ Decision rules (the policy sets ``max_conditions`` and each criterion's ``on_fai
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +26,14 @@ from gateway.core.model import Declaration
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import check_attestations, make_context
 from gateway.recognition.criteria import KINDS, Evaluator
-from gateway.recognition.criteria._common import ev, failed, not_applicable, passed
+from gateway.recognition.criteria._common import ev
 from gateway.recognition.outcome import (
-    Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision, build_decision, build_result,
+    Bilingual, CriterionResult, Decision, Finding, Outcome, RecognitionDecision, build_bilingual, build_decision, result_of,
 )
-from gateway.recognition.policy import CriterionSpec, RecognitionPolicy
+from gateway.recognition.policy import RecognitionPolicy
 from signing import TrustList, parse_digest
+
+_FAIL = Outcome.FAIL
 
 
 def assess(
@@ -52,11 +54,20 @@ def assess(
     sector = declaration.product.sector
     ctx = make_context(declaration, sector, at, assessed_at, trust_list, checks, digest, policy.tables)
     results = [_in_force(policy, at)]
-    for cid, kind, evaluate, params, on_fail, not_applicable_result in _plan(policy, sector):
+    append = results.append
+    # The plan's steps, each a criterion's finding made into its result here, in place: about 14
+    # per assessment, so no call between the evaluator's tuple and the result.
+    for cid, kind, evaluate, prepared, refuse, fixed in _plan(policy, sector):
         if evaluate is None:
-            results.append(not_applicable_result)
+            append(fixed)
+            continue
+        outcome, zh, en, evidence, condition = evaluate(prepared, ctx)
+        if outcome is not _FAIL:
+            append(result_of(cid, kind, outcome, zh, en, evidence, condition, False))
+        elif refuse:
+            append(result_of(cid, kind, outcome, zh, en, evidence, condition, True))
         else:
-            results.append(_result(cid, kind, evaluate(params, ctx), on_fail))
+            append(result_of(cid, kind, outcome, zh, en, evidence, build_bilingual(f"须补正：{zh}", f"To be remedied: {en}"), False))
     decision, summary = _decide(policy, results)
     about = {"id": str(declaration.id), "version": declaration.version, "digest": digest}
     if declaration.region is not None:
@@ -69,25 +80,35 @@ def assess(
     )
 
 
-_Step = tuple[str, str, Evaluator | None, Mapping[str, Any], str, CriterionResult | None]
+# (id, kind, evaluator, its prepared parameters, whether a FAIL refuses, the result when it is fixed)
+_Step = tuple[str, str, Evaluator | None, Any, bool, CriterionResult | None]
 
 
 def _plan(policy: RecognitionPolicy, sector: str | None) -> tuple[_Step, ...]:
     """Each criterion of ``policy`` for a declaration of ``sector``: its id, kind, evaluator and
-    parameters (the sector's overrides merged), or, for a criterion that does not apply to the
-    sector, its NOT_APPLICABLE result (immutable, from the policy and sector alone). Made once per
-    policy and sector: every assessment under them walks the same list."""
+    prepared parameters (the sector's overrides merged, then prepared by the kind), or, for a
+    criterion whose finding follows from the policy and sector alone (one restricted to other
+    sectors is NOT_APPLICABLE), its result (immutable). Made once per policy and sector: every
+    assessment under them walks the same list."""
     plans = policy.__dict__.setdefault("_plans", {})
     plan = plans.get(sector)
     if plan is None:
         steps = []
         for spec in policy.criteria:
+            refuse = spec.on_fail == "refuse"
             if spec.sectors is not None and sector not in spec.sectors:
-                f = not_applicable(f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.",
-                                   [ev("product/sector", sector)])
-                steps.append((spec.id, spec.kind, None, {}, spec.on_fail, _result(spec.id, spec.kind, f, spec.on_fail)))
+                found: Finding | None = (
+                    Outcome.NOT_APPLICABLE, f"本项只适用于：{'、'.join(spec.sectors)}。", f"Applies only to: {', '.join(spec.sectors)}.",
+                    (ev("product/sector", sector),), None)
             else:
-                steps.append((spec.id, spec.kind, KINDS[spec.kind], spec.params_for(sector), spec.on_fail, None))
+                kind = KINDS[spec.kind]
+                params = spec.params_for(sector)
+                prepared = kind.prepare(params, sector, policy.tables) if kind.prepare else params
+                found = kind.fixed(prepared, sector) if kind.fixed else None
+                if found is None:
+                    steps.append((spec.id, spec.kind, kind.evaluate, prepared, refuse, None))
+                    continue
+            steps.append((spec.id, spec.kind, None, None, refuse, _result(spec.id, spec.kind, found, refuse)))
         plan = plans[sector] = tuple(steps)
     return plan
 
@@ -109,22 +130,23 @@ def _in_force_results(policy: RecognitionPolicy) -> tuple[CriterionResult, Crite
             evidence.append(ev("policy/effective/until", format_datetime(policy.effective_until)))
         name = f"{policy.id} {policy.version}"
         made = (
-            _result("policy-in-force", "policy-in-force", passed(
-                f"政策 {name} 在评估时生效。", f"Policy {name} is in force at the assessment time.", evidence), "refuse"),
-            _result("policy-in-force", "policy-in-force", failed(
-                f"政策 {name} 在评估时不生效。", f"Policy {name} is not in force at the assessment time.", evidence), "refuse"),
+            _result("policy-in-force", "policy-in-force", (
+                Outcome.PASS, f"政策 {name} 在评估时生效。", f"Policy {name} is in force at the assessment time.", tuple(evidence), None), True),
+            _result("policy-in-force", "policy-in-force", (
+                Outcome.FAIL, f"政策 {name} 在评估时不生效。", f"Policy {name} is not in force at the assessment time.", tuple(evidence), None), True),
         )
         policy.__dict__["_in_force_results"] = made
     return made
 
 
-def _result(cid: str, kind: str, f: Finding, on_fail: str) -> CriterionResult:
-    outcome = f.outcome
-    if outcome is not Outcome.FAIL:
-        return build_result(cid, kind, outcome, f.message, f.evidence, f.condition, False)
-    if on_fail == "refuse":
-        return build_result(cid, kind, outcome, f.message, f.evidence, f.condition, True)
-    return build_result(cid, kind, outcome, f.message, f.evidence, Bilingual(f"须补正：{f.message.zh}", f"To be remedied: {f.message.en}"), False)
+def _result(cid: str, kind: str, found: Finding, refuse: bool) -> CriterionResult:
+    """A finding under the decision rules (1 and 2 of the module's): what ``assess`` does in place."""
+    outcome, zh, en, evidence, condition = found
+    if outcome is not _FAIL:
+        return result_of(cid, kind, outcome, zh, en, evidence, condition, False)
+    if refuse:
+        return result_of(cid, kind, outcome, zh, en, evidence, condition, True)
+    return result_of(cid, kind, outcome, zh, en, evidence, build_bilingual(f"须补正：{zh}", f"To be remedied: {en}"), False)
 
 
 def _decide(policy: RecognitionPolicy, results: list[CriterionResult]) -> tuple[Decision, Bilingual]:

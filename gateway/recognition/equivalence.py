@@ -84,6 +84,13 @@ class EquivalenceTable:
                     return Match("conditional", declared, target, p.basis, p.condition)
         return None
 
+    def matches(self, accepted: Collection[str], sector: str | None = None) -> dict[str, Match]:
+        """``match(declared, accepted, sector)`` for every ``declared`` it is not None for, made at
+        once (a policy's plan keeps it): a match needs ``declared`` to be accepted itself or a
+        member of a pair of the table, so an item absent from the result matches nothing."""
+        items = {i for p in self.pairs for i in (p.a, p.b)} | set(accepted)
+        return {i: m for i in sorted(items) if (m := self.match(i, accepted, sector)) is not None}
+
     def _basis(self, members: frozenset[str], target: str, sector: str | None) -> Bilingual | None:
         for p in self.pairs:
             if p.relation == "equivalent" and p.sector in (None, sector) and {p.a, p.b} <= members and target in (p.a, p.b):

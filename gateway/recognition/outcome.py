@@ -50,16 +50,6 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """What one evaluator concluded, before the policy's decision rules are applied."""
-
-    outcome: Outcome
-    message: Bilingual
-    evidence: tuple[Evidence, ...] = ()
-    condition: Bilingual | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class CriterionResult:
     id: str
     kind: str
@@ -83,30 +73,59 @@ class CriterionResult:
         return out
 
 
+# What one evaluator concluded, before the policy's decision rules are applied: (outcome, message
+# in Chinese, in English, evidence, condition). A plain tuple, not an object: an assessment makes
+# one per criterion and the engine unpacks it straight into the criterion's result.
+Finding = tuple[Outcome, str, str, tuple[Evidence, ...], Bilingual | None]
+
+
+def _twin(cls: type) -> type:
+    """A plain class with exactly ``cls``'s slots, whose instances may become ``cls`` by setting
+    ``__class__``: an assessment makes about 14 results and 30 evidence items, and a frozen
+    dataclass's constructor calls ``object.__setattr__`` per field, where storing into the twin
+    and then giving it the class takes about a third of that (the model reader builds its
+    objects so)."""
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__slots__})  # type: ignore[attr-defined]
+    probe = object.__new__(twin)
+    probe.__class__ = cls  # TypeError at import if Python ever refused: never a silently slower path
+    return twin
+
+
 def _builder(cls: type) -> Callable[..., Any]:
     """A function taking every field of ``cls`` in order and returning the instance its
-    constructor would. An assessment makes about 12 findings, 12 results and 30 evidence items,
-    and a frozen dataclass's constructor calls ``object.__setattr__`` per field: storing into
-    an unfrozen twin with the same slots and then giving it the class takes about a third of
-    that (the model reader builds its objects so). Where Python refuses the class change, the
-    constructor itself."""
+    constructor would, built through the class's twin."""
     names = cls.__slots__  # type: ignore[attr-defined]
-    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": names})
-    probe = object.__new__(twin)
-    try:
-        probe.__class__ = cls
-    except TypeError:
-        return cls
     lines = [f"def build({', '.join(names)}):", "    o = new(twin)", *(f"    o.{n} = {n}" for n in names), "    o.__class__ = cls", "    return o"]
-    env: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    env: dict[str, Any] = {"new": object.__new__, "twin": _twin(cls), "cls": cls}
     exec(compile("\n".join(lines), f"<build {cls.__name__}>", "exec"), env)  # noqa: S102 - source from the class's own slots
     return env["build"]
 
 
 build_bilingual: Callable[[str, str], Bilingual] = _builder(Bilingual)
 build_evidence: Callable[[str, Any], Evidence] = _builder(Evidence)
-build_finding: Callable[[Outcome, Bilingual, tuple[Evidence, ...], Bilingual | None], Finding] = _builder(Finding)
-build_result: Callable[[str, str, Outcome, Bilingual, tuple[Evidence, ...], Bilingual | None, bool], CriterionResult] = _builder(CriterionResult)
+
+_new = object.__new__
+_BilingualTwin, _ResultTwin = _twin(Bilingual), _twin(CriterionResult)
+
+
+def result_of(id: str, kind: str, outcome: Outcome, zh: str, en: str, evidence: tuple[Evidence, ...],
+              condition: Bilingual | None, refuses: bool) -> CriterionResult:
+    """``CriterionResult(id, kind, outcome, Bilingual(zh, en), evidence, condition, refuses)``, the
+    message and the result built in one call (the engine makes one per criterion from its finding)."""
+    message = _new(_BilingualTwin)
+    message.zh = zh
+    message.en = en
+    message.__class__ = Bilingual
+    o = _new(_ResultTwin)
+    o.id = id
+    o.kind = kind
+    o.outcome = outcome
+    o.message = message
+    o.evidence = evidence
+    o.condition = condition
+    o.refuses = refuses
+    o.__class__ = CriterionResult
+    return o
 
 
 @dataclass(frozen=True, slots=True)

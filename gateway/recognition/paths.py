@@ -31,9 +31,9 @@ Step = tuple[int | None, str | None, str | None, str | None]  # (index, name, ke
 
 
 @lru_cache(maxsize=512)
-def _steps(path: str) -> tuple[Step, ...] | None:
-    """A path parsed once (policies name the same paths in every assessment); None when a
-    segment is not a path segment."""
+def steps(path: str) -> tuple[Step, ...] | None:
+    """A path parsed once (policies name the same paths in every assessment; a criterion's plan
+    keeps its own); None when a segment is not a path segment."""
     steps = []
     for segment in path.split("/"):
         m = _SEGMENT.match(segment)
@@ -45,11 +45,11 @@ def _steps(path: str) -> tuple[Step, ...] | None:
 
 def resolve(data: Any, path: str) -> Any:
     """The value at ``path`` in canonical data, or None when any step is absent."""
-    steps = _steps(path)
-    if steps is None:
+    parsed = steps(path)
+    if parsed is None:
         return None
     current = data
-    for index, name, key, value in steps:
+    for index, name, key, value in parsed:
         if current is None:
             return None
         if index is not None:
@@ -74,11 +74,15 @@ def model_value(obj: Any, path: str) -> Any:
     ``required-fields`` criterion cost. The data form's members are the fields' names, so each
     step meets what it would meet in the data form (a None or empty list it leaves out is
     None or empty here too)."""
-    steps = _steps(path)
-    if steps is None:
+    return value_by(obj, steps(path))
+
+
+def value_by(obj: Any, parsed: tuple[Step, ...] | None) -> Any:
+    """``model_value`` of a path already parsed by ``steps``."""
+    if parsed is None:
         return None
     current = obj
-    for index, name, key, value in steps:
+    for index, name, key, value in parsed:
         if current is None:
             return None
         if index is not None:
@@ -116,7 +120,12 @@ def _select(items: Any, key: str, value: str) -> Any:
 
 def present_at(obj: Any, path: str) -> bool:
     """``present(resolve(to_data(obj), path))`` without writing anything as data."""
-    return _has_value(model_value(obj, path))
+    return _has_value(value_by(obj, steps(path)))
+
+
+def present_by(obj: Any, parsed: tuple[Step, ...] | None) -> bool:
+    """``present_at`` of a path already parsed by ``steps``."""
+    return _has_value(value_by(obj, parsed))
 
 
 def _has_value(value: Any) -> bool:

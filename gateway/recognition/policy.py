@@ -48,13 +48,9 @@ class CriterionSpec:
     on_fail: str
 
     def params_for(self, sector: str | None) -> Mapping[str, Any]:
-        """The criterion's parameters with the sector's overrides applied, read-only: merged once
-        per sector, since every assessment asks again."""
-        merged_by_sector = self.__dict__.setdefault("_merged", {})
-        merged = merged_by_sector.get(sector)
-        if merged is None:
-            merged = merged_by_sector[sector] = MappingProxyType({**self.params, **self.by_sector.get(sector or "", {})})
-        return merged
+        """The criterion's parameters with the sector's overrides applied, read-only (the engine's
+        plan asks once per policy and sector and keeps them)."""
+        return MappingProxyType({**self.params, **self.by_sector.get(sector or "", {})})
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal, localcontext
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from gateway.recognition.criteria.factors import _recognised
+from gateway.recognition.criteria._common import decimal_text
+from gateway.recognition.criteria.factors import _recognised, prepare as prepare_factors
+from gateway.recognition.equivalence import shipped_table
 from gateway.recognition.outcome import (
-    Bilingual, CriterionResult, Evidence, Finding, Outcome, build_bilingual, build_evidence, build_finding, build_result,
+    Bilingual, CriterionResult, Evidence, Outcome, RecognitionDecision, build_bilingual, build_decision, build_evidence,
+    result_of,
 )
 from signing import Role
 
@@ -34,9 +39,10 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 def test_recognised_names_match_as_the_rule_says(text: str) -> None:
     first = next((e for e in ENTRIES if _names_as_specified(text, e)), None)
+    entries = prepare_factors({"recognised": ENTRIES}, None, {}).entries
     for version in (None, "0.9", "1"):
         expected = first is not None and ("versions" not in first or version in first["versions"])
-        assert _recognised(text, version, ENTRIES) is expected
+        assert _recognised(text, version, entries) is expected
 
 
 def test_trust_list_lookups_are_the_linear_rule(pki) -> None:
@@ -54,15 +60,30 @@ def test_built_outcome_objects_are_what_their_constructors_make() -> None:
     pairs = [
         (build_bilingual("中", "en"), message),
         (build_evidence("a/b", "1.0"), evidence[0]),
-        (build_finding(Outcome.FAIL, message, evidence, None), Finding(Outcome.FAIL, message, evidence, None)),
-        (build_result("x", "gwp", Outcome.PASS, message, evidence, message, True),
+        (result_of("x", "gwp", Outcome.PASS, "中", "en", evidence, message, True),
          CriterionResult("x", "gwp", Outcome.PASS, message, evidence, message, True)),
     ]
     for built, made in pairs:
         assert type(built) is type(made) and built == made and hash(built) == hash(made) and repr(built) == repr(made)
         with pytest.raises(dataclasses.FrozenInstanceError):
             built.__setattr__(dataclasses.fields(built)[0].name, "changed")
-    assert pairs[3][0].to_data() == pairs[3][1].to_data()
+    assert pairs[2][0].to_data() == pairs[2][1].to_data()
+    fields = [f.name for f in dataclasses.fields(RecognitionDecision)]
+    assert build_decision(*fields) == RecognitionDecision(*fields)
+
+
+@pytest.mark.parametrize("table_id", ["methodology", "pcr"])
+def test_compiled_matches_are_the_table_s_own(table_id: str) -> None:
+    """A plan's precomputed matches give, for every item, what ``match`` gives: items of the
+    table, accepted items and items the table never names (which match nothing)."""
+    table = shipped_table(table_id)
+    items = sorted({i for p in table.pairs for i in (p.a, p.b)})
+    sectors = sorted({p.sector for p in table.pairs if p.sector is not None}) + [None, "no-such-sector"]
+    for accepted in ([], items[:1], items[1:3], items[::2], ["not in the table"], items[:2] + ["not in the table"]):
+        for sector in sectors:
+            matches = table.matches(accepted, sector)
+            for item in items + ["not in the table", "unknown"]:
+                assert matches.get(item) == table.match(item, accepted, sector), (accepted, sector, item)
 
 
 def test_checks_contexts_and_verified_attestations_hold_every_field(pki) -> None:
@@ -90,3 +111,15 @@ def test_checks_contexts_and_verified_attestations_hold_every_field(pki) -> None
     assert make_context(*fields) == Context(*fields)
     for built in (_check(*args), make_context(*fields)):
         assert set(built.__dict__) == {f.name for f in dataclasses.fields(type(built))}
+
+
+@settings(max_examples=500)
+@given(st.decimals(allow_nan=True, allow_infinity=True) | st.builds(lambda d, e: d.scaleb(e), st.decimals(allow_nan=False, allow_infinity=False), st.integers(-60, 60)))
+def test_decimal_text_is_the_plain_format_and_str_the_empty_one(value: Decimal) -> None:
+    """Evidence writes ``decimal_text``, which must be ``format(value, "f")``; messages write
+    ``str(value)``, which must be what ``f"{value}"`` wrote: in either spelling of exponents."""
+    for capitals in (1, 0):
+        with localcontext() as ctx:
+            ctx.capitals = capitals
+            assert decimal_text(value) == format(value, "f")
+            assert str(value) == f"{value}"

@@ -1,4 +1,10 @@
-"""Small constructors shared by the evaluators."""
+"""Small constructors shared by the evaluators.
+
+An evaluator returns its finding as the tuple ``(outcome, zh, en, evidence, condition)``
+(``outcome.Finding``) written in place: one tuple, and the engine turns it into the criterion's
+result with one call. The outcomes are module constants here, so a return reads a global instead
+of an enum class attribute.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from gateway.recognition.outcome import Bilingual, Evidence, Finding, Outcome, build_bilingual, build_evidence, build_finding
+from gateway.recognition.outcome import Bilingual, Evidence, Outcome, build_bilingual, build_evidence
+
+PASS, CONDITIONAL, FAIL, NOT_APPLICABLE = Outcome.PASS, Outcome.CONDITIONAL, Outcome.FAIL, Outcome.NOT_APPLICABLE
+
+bilingual: Callable[[str, str], Bilingual] = build_bilingual
 
 
 def ev(path: str, value: Any) -> Evidence:
@@ -16,8 +26,16 @@ def ev(path: str, value: Any) -> Evidence:
     if t is str or value is None:  # most evidence, without a call to _plain
         return build_evidence(path, value)
     if t is Decimal:
-        return build_evidence(path, format(value, "f"))
+        return build_evidence(path, decimal_text(value))
     return build_evidence(path, _plain(value))
+
+
+def decimal_text(value: Decimal) -> str:
+    """``format(value, "f")`` (a Decimal in evidence is its plain text): ``str`` writes the same
+    text in a third of the time unless it chose an exponent, which only a large exponent or six
+    leading zeros make it do (tests/recognition/test_criteria.py holds the two equal)."""
+    text = str(value)
+    return text if "E" not in text and "e" not in text else format(value, "f")
 
 
 # Evidence whose value the evaluator itself wrote as text (or None): nothing to convert, so the
@@ -30,37 +48,12 @@ def _plain(value: Any) -> Any:
     if t is str or value is None or t is int or t is bool:  # most evidence: one test, no isinstance chain
         return value
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def finding(outcome: Outcome, zh: str, en: str, evidence: list[Evidence] | tuple[Evidence, ...] = (),
-            condition: tuple[str, str] | Bilingual | None = None) -> Finding:
-    if isinstance(condition, tuple):
-        condition = Bilingual(*condition)
-    return build_finding(outcome, build_bilingual(zh, en), tuple(evidence), condition)
-
-
-# The four outcomes' constructors build the finding directly (no ``finding`` call or condition
-# test in between): an assessment makes one per criterion.
-def passed(zh: str, en: str, evidence=()) -> Finding:
-    return build_finding(Outcome.PASS, build_bilingual(zh, en), tuple(evidence), None)
-
-
-def failed(zh: str, en: str, evidence=()) -> Finding:
-    return build_finding(Outcome.FAIL, build_bilingual(zh, en), tuple(evidence), None)
-
-
-def not_applicable(zh: str, en: str, evidence=()) -> Finding:
-    return build_finding(Outcome.NOT_APPLICABLE, build_bilingual(zh, en), tuple(evidence), None)
-
-
-def conditional(zh: str, en: str, evidence, condition: tuple[str, str] | Bilingual) -> Finding:
-    return finding(Outcome.CONDITIONAL, zh, en, evidence, condition)
 
 
 def zh_list(items) -> str:

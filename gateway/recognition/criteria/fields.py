@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import en_list, ev_text, failed, passed, zh_list
-from gateway.recognition.outcome import Finding
-from gateway.recognition.paths import present_at
+from gateway.recognition.criteria._common import FAIL, PASS, en_list, ev_text, zh_list
+from gateway.recognition.equivalence import EquivalenceTable
+from gateway.recognition.outcome import Evidence, Finding
+from gateway.recognition.paths import Step, present_by, steps
 
 
-def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
+class Prepared(NamedTuple):
+    # Per path: its text, its parsed steps, and its two possible evidence items (present, absent),
+    # which depend on the policy alone.
+    paths: tuple[tuple[str, tuple[Step, ...] | None, Evidence, Evidence], ...]
+    passed: tuple[str, str]
+
+
+def prepare(params: Mapping[str, Any], sector: str | None, tables: Mapping[str, EquivalenceTable]) -> Prepared:
+    paths = params["paths"]
+    return Prepared(
+        tuple((p, steps(p), ev_text(p, "present"), ev_text(p, None)) for p in paths),
+        (f"{len(paths)} 项必填信息齐全。", f"All {len(paths)} required fields are present."),
+    )
+
+
+def evaluate(p: Prepared, ctx: Context) -> Finding:
+    declaration = ctx.declaration
     missing = []
     evidence = []
-    for path in params["paths"]:
-        ok = present_at(ctx.declaration, path)
-        evidence.append(ev_text(path, "present" if ok else None))
-        if not ok:
+    for path, parsed, present, absent in p.paths:
+        if present_by(declaration, parsed):
+            evidence.append(present)
+        else:
+            evidence.append(absent)
             missing.append(path)
     if not missing:
-        return passed(f"{len(params['paths'])} 项必填信息齐全。", f"All {len(params['paths'])} required fields are present.", evidence)
-    return failed(f"缺少必填信息：{zh_list(missing)}。", f"Required fields missing: {en_list(missing)}.", evidence)
+        return PASS, *p.passed, tuple(evidence), None
+    return FAIL, f"缺少必填信息：{zh_list(missing)}。", f"Required fields missing: {en_list(missing)}.", tuple(evidence), None

@@ -3,39 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import conditional, en_list, ev, failed, not_applicable, passed, zh_list
-from gateway.recognition.outcome import Finding
+from gateway.recognition.criteria._common import CONDITIONAL, FAIL, NOT_APPLICABLE, PASS, bilingual, en_list, ev, ev_text, zh_list
+from gateway.recognition.equivalence import EquivalenceTable, Match
+from gateway.recognition.outcome import Bilingual, Finding
 
 
-def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
+class Prepared(NamedTuple):
+    accepted: list[str]
+    matches: dict[str, Match]  # each rule that meets the accepted list for the sector, by equivalence table
+    missing: Bilingual | None  # the condition when no rule is declared; None: that fails
+
+
+def prepare(params: Mapping[str, Any], sector: str | None, tables: Mapping[str, EquivalenceTable]) -> Prepared:
     accepted = params.get("accepted", [])
-    if not accepted:
-        return not_applicable("本政策对该行业未规定产品种类规则。", "This policy names no product category rules for the sector.",
-                              [ev("product/sector", ctx.sector)])
-    table = ctx.tables[params["table"]]
+    missing = bilingual(f"须说明所依据的产品种类规则（认可：{zh_list(accepted)}）。",
+                        f"The product category rule followed must be stated (accepted: {en_list(accepted)}).")
+    return Prepared(accepted, tables[params["table"]].matches(accepted, sector) if accepted else {},
+                    missing if params.get("missing", "fail") == "condition" else None)
+
+
+def fixed(p: Prepared, sector: str | None) -> Finding | None:
+    if not p.accepted:
+        return (NOT_APPLICABLE, "本政策对该行业未规定产品种类规则。", "This policy names no product category rules for the sector.",
+                (ev("product/sector", sector),), None)
+    return None
+
+
+def evaluate(p: Prepared, ctx: Context) -> Finding:
     rules = ctx.declaration.method.product_rules
-    keys = [(f"method/product_rules/{i}/{'number' if r.number else 'name'}", r.number or r.name) for i, r in enumerate(rules)]
-    evidence = [ev(p, k) for p, k in keys] or [ev("method/product_rules", [])]
     if not rules:
-        if params.get("missing", "fail") == "condition":
-            return conditional("声明未注明产品种类规则。", "The declaration names no product category rule.", evidence,
-                               (f"须说明所依据的产品种类规则（认可：{zh_list(accepted)}）。",
-                                f"The product category rule followed must be stated (accepted: {en_list(accepted)})."))
-        return failed("声明未注明产品种类规则。", "The declaration names no product category rule.", evidence)
-    matches = [m for m in (table.match(k, accepted, ctx.sector) for _, k in keys) if m is not None]
+        evidence = (ev("method/product_rules", []),)
+        if p.missing is not None:
+            return CONDITIONAL, "声明未注明产品种类规则。", "The declaration names no product category rule.", evidence, p.missing
+        return FAIL, "声明未注明产品种类规则。", "The declaration names no product category rule.", evidence, None
+    keys = [(f"method/product_rules/{i}/{'number' if r.number else 'name'}", r.number or r.name) for i, r in enumerate(rules)]
+    evidence = tuple([ev_text(path, key) for path, key in keys])
+    found = p.matches
+    matches = [m for m in (found.get(k) for _, k in keys) if m is not None]
     firm = [m for m in matches if m.relation != "conditional"]
     if firm:
         m = firm[0]
         if m.relation == "identical":
-            return passed(f"采用本政策认可的产品种类规则 {m.accepted}。", f"Follows {m.accepted}, an accepted product category rule.", evidence)
-        return passed(f"{m.declared} 与认可的 {m.accepted} 等效。", f"{m.declared} is equivalent to the accepted {m.accepted}.", evidence)
+            return PASS, f"采用本政策认可的产品种类规则 {m.accepted}。", f"Follows {m.accepted}, an accepted product category rule.", evidence, None
+        return PASS, f"{m.declared} 与认可的 {m.accepted} 等效。", f"{m.declared} is equivalent to the accepted {m.accepted}.", evidence, None
     if matches:
         m = matches[0]
-        return conditional(f"{m.declared} 附条件等效于 {m.accepted}。", f"{m.declared} is conditionally equivalent to {m.accepted}.",
-                           evidence, m.condition)
+        return (CONDITIONAL, f"{m.declared} 附条件等效于 {m.accepted}。", f"{m.declared} is conditionally equivalent to {m.accepted}.",
+                evidence, m.condition)
     declared = [k for _, k in keys]
-    return failed(f"产品种类规则（{zh_list(declared)}）不被认可；认可：{zh_list(accepted)}。",
-                  f"Product category rules ({en_list(declared)}) are not accepted; accepted: {en_list(accepted)}.", evidence)
+    return (FAIL, f"产品种类规则（{zh_list(declared)}）不被认可；认可：{zh_list(p.accepted)}。",
+            f"Product category rules ({en_list(declared)}) are not accepted; accepted: {en_list(p.accepted)}.", evidence, None)

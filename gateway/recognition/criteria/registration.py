@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway.core.model import codelists
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import ev, failed, passed
+from gateway.recognition.criteria._common import FAIL, PASS, ev, ev_text
 from gateway.recognition.outcome import Finding
 from signing import Role
 
@@ -15,9 +15,9 @@ from signing import Role
 def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     decl = ctx.declaration
     region = decl.region if params["issuer_region"] == "origin" else params["issuer_region"]
-    evidence = [ev("region", decl.region)]
+    evidence = [ev_text("region", decl.region)]
     if region is None:
-        return failed("声明未注明登记地区。", "The declaration names no region of registration.", evidence)
+        return FAIL, "声明未注明登记地区。", "The declaration names no region of registration.", tuple(evidence), None
     reasons = []
     for a in ctx.attestations:
         if a.kind != "registered":
@@ -34,10 +34,10 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
             evidence.append(ev(f"attestations/{a.index}", a.credential_id))
             signed = a.verified.signed_at
             day = f"{signed.year}-{signed.month:02d}-{signed.day:02d}"  # strftime's %Y-%m-%d, without strftime's 2 µs
-            return passed(f"已由 {issuer.name_zh}登记（{day}）。", f"Registered by the {issuer.name_en} ({day}).", evidence)
+            return PASS, f"已由 {issuer.name_zh}登记（{day}）。", f"Registered by the {issuer.name_en} ({day}).", tuple(evidence), None
     evidence.append(ev("attestations", reasons))
     detail = "; ".join(reasons) if reasons else "none given"
     named = codelists.regions().get(region)
     zh_name, en_name = (named.zh, named.en) if named else (region, region)
-    return failed(f"缺少{zh_name}（{region}）平台对本声明的有效登记证明（{detail}）。",
-                  f"No valid registration attestation by the {en_name} ({region}) platform for this declaration ({detail}).", evidence)
+    return (FAIL, f"缺少{zh_name}（{region}）平台对本声明的有效登记证明（{detail}）。",
+            f"No valid registration attestation by the {en_name} ({region}) platform for this declaration ({detail}).", tuple(evidence), None)

@@ -22,7 +22,7 @@ from typing import Any
 from gateway.core.errors import UntrustedSigner
 from gateway.core.model.serde import format_datetime
 from gateway.recognition.context import Context
-from gateway.recognition.criteria._common import ev, ev_text, failed, passed, sentence
+from gateway.recognition.criteria._common import FAIL, PASS, ev, ev_text, sentence
 from gateway.recognition.outcome import Finding
 from signing import KeyStatus, Role
 
@@ -34,9 +34,10 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     ver = ctx.declaration.verification
     attested = ctx.valid("verified")
     if ver is None:
-        return failed("声明没有第三方核查信息。", "The declaration carries no third-party verification.", [ev("verification", None)])
-    evidence = [ev("verification/verifier", ver.verifier), ev("verification/verifier_id", ver.verifier_id),
-                ev("verification/level", ver.level), ev_text("verification/date", ver.date and ver.date.isoformat())]
+        return FAIL, "声明没有第三方核查信息。", "The declaration carries no third-party verification.", (ev_text("verification", None),), None
+    level = ver.level.value if ver.level else None
+    evidence = [ev_text("verification/verifier", ver.verifier), ev_text("verification/verifier_id", ver.verifier_id),
+                ev_text("verification/level", level), ev_text("verification/date", ver.date and ver.date.isoformat())]
     zh: list[str] = []
     en: list[str] = []
     entity_id = _identify(ver, attested, ctx, zh, en)
@@ -47,7 +48,6 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
         evidence.append(ev_text("trust_list/verifier", entity_id))
         _check_entity(entity_id, ver.date, ctx, evidence, zh, en)
     minimum = params["min_level"]
-    level = ver.level.value if ver.level else None
     if level is None:
         zh.append("未注明保证等级")
         en.append("no assurance level is stated")
@@ -61,9 +61,9 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
         zh.append("缺少该核查机构对本声明的有效核查证明" + (f"（无效：{'；'.join(refused)}）" if refused else ""))
         en.append("no valid verification attestation by that verifier over this declaration" + (f" (refused: {'; '.join(refused)})" if refused else ""))
     if zh:
-        return failed(sentence(zh, zh=True), sentence(en, zh=False), evidence)
-    return passed(f"由信任列表所列、具备该行业资质的核查机构进行{_LEVEL_ZH[level]}核查。",
-                  f"Verified with {level} assurance by a trust-listed verifier accredited for the sector.", evidence)
+        return FAIL, sentence(zh, zh=True), sentence(en, zh=False), tuple(evidence), None
+    return (PASS, f"由信任列表所列、具备该行业资质的核查机构进行{_LEVEL_ZH[level]}核查。",
+            f"Verified with {level} assurance by a trust-listed verifier accredited for the sector.", tuple(evidence), None)
 
 
 def _identify(ver, attested, ctx: Context, zh: list[str], en: list[str]) -> str | None:
