@@ -51,9 +51,6 @@ class Context:
     declaration_digest: str
     tables: dict[str, EquivalenceTable]
 
-    def valid(self, kind: str) -> tuple[AttestationCheck, ...]:
-        return tuple(a for a in self.attestations if a.kind == kind and a.verified is not None)
-
     def invalid(self, kind: str) -> tuple[AttestationCheck, ...]:
         return tuple(a for a in self.attestations if a.kind == kind and a.verified is None)
 

@@ -124,8 +124,13 @@ def present_at(obj: Any, path: str) -> bool:
 
 
 def present_by(obj: Any, parsed: tuple[Step, ...] | None) -> bool:
-    """``present_at`` of a path already parsed by ``steps``."""
-    return _has_value(value_by(obj, parsed))
+    """``present_at`` of a path already parsed by ``steps``; a text or a value never empty is
+    answered here (most required fields end at one), anything else by ``_has_value``."""
+    value = value_by(obj, parsed)
+    t = type(value)
+    if t is str:
+        return value != ""
+    return t in _NEVER_EMPTY or (value is not None and _has_value(value))
 
 
 def _has_value(value: Any) -> bool:

@@ -50,7 +50,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return decimal_text(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [v if type(v) is str else _plain(v) for v in value]  # lists in evidence are mostly texts
     if isinstance(value, Enum):
         return value.value
     return value

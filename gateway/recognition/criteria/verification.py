@@ -32,7 +32,7 @@ _LEVEL_ZH = {"limited": "有限保证", "reasonable": "合理保证"}
 
 def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
     ver = ctx.declaration.verification
-    attested = ctx.valid("verified")
+    attested = [a for a in ctx.attestations if a.kind == "verified" and a.verified is not None]
     if ver is None:
         return FAIL, "声明没有第三方核查信息。", "The declaration carries no third-party verification.", (ev_text("verification", None),), None
     level = ver.level.value if ver.level else None
