@@ -118,8 +118,9 @@ class Basis:
         return scale(value, self.kwh_num, self.kwh_den)
 
     def per_kwh_terms(self, value: Decimal) -> tuple[Decimal, Decimal]:
-        """Numerator and denominator of the exact per-kWh value, for :func:`mappings.precision.quotient`."""
-        return product(value, self.kwh_num), self.kwh_den
+        """Numerator and denominator of the exact per-kWh value, for :func:`mappings.precision.quotient`
+        (one exact multiplication: once per stage and the total)."""
+        return EXACT.multiply(value, self.kwh_num), self.kwh_den
 
     def per_battery_terms(self, value: Decimal) -> tuple[Decimal, Decimal] | None:
         if self.battery_num is None or self.battery_den is None:

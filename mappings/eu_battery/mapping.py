@@ -24,8 +24,8 @@ from mappings.precision import plain
 FIELDS = FieldMap.load("mappings.eu_battery")
 NAMESPACE = "eu-battery"
 CONTEXT = "jjjPassportContext"
-# Extension keys of our namespace that have a place in the passport.
-_CARRIED = ("batteryCategory", "batteryMass", "absoluteCarbonFootprint")
+# The paths of the extension keys of our namespace that have a place in the passport.
+_CARRIED = tuple(f"extensions/{NAMESPACE}/{key}" for key in ("batteryCategory", "batteryMass", "absoluteCarbonFootprint"))
 
 
 def _text(value: Any) -> str:
@@ -84,7 +84,7 @@ def from_canonical(decl: Declaration, options: TranslateOptions, report: Transla
     native[CONTEXT] = context
     if decl.declared_unit.lifetime_energy is not None:
         consumed.add("declared_unit/lifetime_energy")
-    consumed.update(f"extensions/{NAMESPACE}/{key}" for key in _CARRIED)
+    consumed.update(_CARRIED)
     report.dropped_values(unconsumed(data, consumed), "the battery passport carbon-footprint section has no place for")
     return native
 
@@ -123,11 +123,12 @@ def _written_lifetime(lifetime: energy.Lifetime, options: TranslateOptions, repo
 def _stages_to_native(data: dict[str, Any], basis: energy.Basis, options: TranslateOptions, report: TranslationReport,
                       trivial: bool) -> list[dict[str, Any]]:
     out = []
+    per = f" kgCO2e per {basis.amount} {basis.unit} = "
     for code, value, sources in stages.to_regulation(data.get("stages", []), report):
         target = f"{stages.TARGET}[lifecycleStage={code}]"
         per_kwh = precision.quotient(*basis.per_kwh_terms(value), options, report, sources, target)
         if not trivial:
-            report.converted(sources, target, f"{plain(value)} kgCO2e per {basis.amount} {basis.unit} = {plain(per_kwh)} kgCO2e/kWh")
+            report.converted(sources, target, f"{plain(value)}{per}{plain(per_kwh)} kgCO2e/kWh")
         out.append({"lifecycleStage": code, "carbonFootprint": per_kwh})
     return out
 
