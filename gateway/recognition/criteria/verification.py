@@ -28,6 +28,7 @@ from signing import KeyStatus, Role
 
 _LEVELS = {"limited": 1, "reasonable": 2}
 _LEVEL_ZH = {"limited": "有限保证", "reasonable": "合理保证"}
+_MIDNIGHT = time(0)
 
 
 def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
@@ -55,7 +56,8 @@ def evaluate(params: Mapping[str, Any], ctx: Context) -> Finding:
         zh.append(f"保证等级为{_LEVEL_ZH[level]}，本政策要求{_LEVEL_ZH[minimum]}")
         en.append(f"assurance is {level}; this policy requires {minimum}")
     mine = [a for a in attested if a.verified.issuer.id == entity_id]
-    evidence.extend(ev(f"attestations/{a.index}", a.credential_id) for a in mine)
+    for a in mine:
+        evidence.append(ev(f"attestations/{a.index}", a.credential_id))
     if params.get("attestation", "optional") == "required" and not mine:
         refused = [f"{a.index}: {a.error}" for a in ctx.invalid("verified")]
         zh.append("缺少该核查机构对本声明的有效核查证明" + (f"（无效：{'；'.join(refused)}）" if refused else ""))
@@ -101,7 +103,7 @@ def _check_entity(entity_id: str, on, ctx: Context, evidence: list, zh: list[str
         zh.append("未注明核查日期")
         en.append("no verification date is stated")
         return
-    moment = datetime.combine(on, time(0), tzinfo=timezone.utc)
+    moment = datetime.combine(on, _MIDNIGHT, tzinfo=timezone.utc)
     if moment > ctx.at:
         zh.append("核查日期晚于评估时间")
         en.append("the verification date is after the assessment time")
