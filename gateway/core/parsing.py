@@ -225,13 +225,13 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
         data = data.encode("utf-8")
     _check_size(data, max_bytes)
     raw = as_utf8(data)
+    fast = _fast_json(raw, max_depth)
+    if fast is not _DOUBT:
+        return fast
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MalformedDocument(N_("not UTF-8 at byte {start}", start=exc.start)) from None
-    fast = _fast_json(raw, max_depth)
-    if fast is not _DOUBT:
-        return fast
     _reading.refused = False
     try:
         # json.loads refuses a byte order mark left in the text before it parses (the decoder
@@ -259,7 +259,9 @@ def load_json(data: bytes | str, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_dep
 _FAST_DECODER = msgspec.json.Decoder(float_hook=_json_float)
 _FAST_ENCODER = msgspec.json.Encoder()
 _DOUBT = object()
-_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+# The compact encoding with every digit as "0" and "[" as "{": one copy to count containers in
+# and to find runs of digits in.
+_SHAPE = bytes.maketrans(b"0123456789[", b"0000000000{")
 # 16 digits in a row: the shortest integer literal that may exceed ±(2^53−1).
 _LONG_RUN = b"0" * 16
 _BEFORE_A_NUMBER = frozenset(b":[,")
@@ -269,15 +271,17 @@ def _fast_json(raw: bytes, max_depth: int) -> Any:
     """The tree :func:`load_json`'s standard reading would return, or ``_DOUBT``.
 
     msgspec keeps the last of two members of the same name where the standard reading refuses
-    them, and reads integers of any size; the rest it refuses as strictly (anything it refuses
-    is left to the standard reading, for its words). So the tree is proved to have lost no
-    member: each member has one colon outside strings, so the text holds (members + colons in
-    strings) colons and the tree's compact encoding (members kept + colons in kept strings), and
-    a lost member would make the text's count exceed the encoding's. Only an escaped colon
-    (``\\u003a``) could make up for one, and a text with one is left to the standard reading.
-    An integer beyond ±(2^53−1) is written in the encoding as 16 or more digits after ``:``,
-    ``[`` or ``,`` (with a minus sign between), which no run of digits within a string is
-    taken for unless a string spells one out; either way it is left to the standard reading."""
+    them, and reads integers of any size; the rest it refuses as strictly, UTF-8 included
+    (anything it refuses is left to the standard reading, for its words). So the tree is proved
+    to have lost no member: each member has one colon outside strings, so the text holds
+    (members + colons in strings) colons and the tree's compact encoding (members kept + colons
+    in kept strings), and a lost member would make the text's count exceed the encoding's. Only
+    an escaped colon (``\\u003a``) could make up for one, and a text with one is left to the
+    standard reading. An integer beyond ±(2^53−1) is written in the encoding as 16 or more
+    digits after ``:``, ``[`` or ``,`` (with a minus sign between), which no run of digits
+    within a string is taken for unless a string spells one out; either way it is left to the
+    standard reading. The encoding holds a bracket for every container: no more of them than
+    the depth limit, and no container is deeper."""
     if _may_hold_forbidden(raw) or (b"\\" in raw and b"\\u003" in raw):
         return _DOUBT
     _reading.refused = False
@@ -287,18 +291,19 @@ def _fast_json(raw: bytes, max_depth: int) -> Any:
         return _DOUBT
     if _reading.refused:
         return _DOUBT  # a number out of bounds: the standard reading gives it its path
-    if raw.count(b"{") + raw.count(b"[") > max_depth and _deeper_than(value, max_depth):
-        return _DOUBT
     encoded = _FAST_ENCODER.encode(value)
-    if encoded.count(b":") != raw.count(b":") or _may_hold_long_integer(encoded):
+    if encoded.count(b":") != raw.count(b":"):
+        return _DOUBT
+    shape = encoded.translate(_SHAPE)
+    if _may_hold_long_integer(encoded, shape) or (shape.count(b"{") > max_depth and _deeper_than(value, max_depth)):
         return _DOUBT
     return value
 
 
-def _may_hold_long_integer(encoded: bytes) -> bool:
-    """Whether a run of 16 digits or more in the compact encoding ``encoded`` may be an integer."""
-    digits = encoded.translate(_DIGITS_AS_ZERO)
-    start = digits.find(_LONG_RUN)
+def _may_hold_long_integer(encoded: bytes, shape: bytes) -> bool:
+    """Whether a run of 16 digits or more in the compact encoding ``encoded`` (``shape`` its
+    translation by ``_SHAPE``) may be an integer."""
+    start = shape.find(_LONG_RUN)
     while start != -1:
         # ``start`` begins a run: the search starts where no digit is, or after a non-digit.
         before = start - 1
@@ -307,9 +312,9 @@ def _may_hold_long_integer(encoded: bytes) -> bool:
         if before < 0 or encoded[before] in _BEFORE_A_NUMBER:
             return True
         end = start + len(_LONG_RUN)
-        while end < len(digits) and digits[end] == 0x30:
+        while end < len(shape) and shape[end] == 0x30:
             end += 1
-        start = digits.find(_LONG_RUN, end)
+        start = shape.find(_LONG_RUN, end)
     return False
 
 
