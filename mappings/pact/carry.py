@@ -96,12 +96,13 @@ def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: An
     patch visited every changed member twice."""
     patch: dict[str, Any] = {}
     leaves: list[tuple[str, Any, bool]] = []
+    same = target is derived  # the usual case (no namespaces were taken out): one lookup serves both
     for key, value in original.items():
         other = derived.get(key, _ABSENT)
-        if other is not _ABSENT and value == other:
+        if value == other:
             continue  # the member most often met: nothing else is made for it
         path = f"{prefix}/{key}" if prefix else key
-        below = target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
+        below = other if same else target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
         if isinstance(value, dict) and isinstance(other, dict):
             patch[key], inner = carried_leaves(value, other, below, path)
             leaves += inner if patch[key] else [(path, patch[key], below is not _ABSENT)]
@@ -111,6 +112,9 @@ def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: An
                 leaves += patch_leaves_over(value, below, path)
             else:
                 leaves.append((path, value, below is not _ABSENT))
+    # Members only ``derived`` has are rare: one subset test in C, not a lookup per member.
+    if derived.keys() <= original.keys():
+        return patch, leaves
     for key in derived:
         if key not in original:
             patch[key] = None

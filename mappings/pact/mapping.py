@@ -118,23 +118,26 @@ def _carry_canonical(
     patch, carried = carry.carried_leaves(_without_pact_namespaces(data), _without_pact_namespaces(back), back)
     if not patch:
         return
-    # One entry per carried leaf (about thirty a document): the entries made here directly,
-    # their texts once per document.
+    # One entry per carried leaf (about thirty a document): the entries made here directly, in a
+    # list comprehension (a generator would resume its frame per entry), their texts once per document.
     if options.extra.get(OMIT_OPTION) == "omit":
         why = f"{profile.id} has no field for it and the option {OMIT_OPTION}=omit refuses the extension"
-        report.entries.extend(_entry(ReportEntry, (EntryKind.DROPPED, path, None, why)) for path, _, _ in carried)
+        report.entries.extend([_entry(ReportEntry, (EntryKind.DROPPED, path, None, why)) for path, _, _ in carried])
     else:
         head = f"extensions/{len(native.get('extensions', []))}/data/canonical/"
         derived = "carried in extension (the declaration has no value; the PACT field holds a derived one)"
         converted = "carried in extension (original value; the PACT field holds it converted)"
         absent = f"carried in extension ({profile.id} has no field for it)"
-        report.entries.extend(
-            _entry(ReportEntry, (EntryKind.CONVERTED, path, head + path, derived if value is None else converted if in_pact else absent))
-            for path, value, in_pact in carried)
+        kind = EntryKind.CONVERTED
+        report.entries.extend([
+            _entry(ReportEntry, (kind, path, head + path, derived if value is None else converted if in_pact else absent))
+            for path, value, in_pact in carried])
         native.setdefault("extensions", []).append(carry.extension_entry(patch, mapping_version))
 
 
 def _without_pact_namespaces(data: dict[str, Any]) -> dict[str, Any]:
+    if "extensions" not in data:
+        return data  # the diff only reads it: no copy needed when there is nothing to take out
     out = dict(data)
     extensions = {k: v for k, v in data.get("extensions", {}).items() if k not in PACT_NAMESPACES}
     if extensions:
@@ -152,7 +155,8 @@ _ORDER = ("id", "specVersion", "precedingPfIds", "version", "created", "updated"
 def _ordered(native: dict[str, Any]) -> dict[str, Any]:
     """Members in the specification's order, for documents people read."""
     out = {k: native[k] for k in _ORDER if k in native}
-    out.update({k: v for k, v in native.items() if k not in out})
+    if len(out) < len(native):  # members the specification does not list (rare) go last
+        out.update({k: v for k, v in native.items() if k not in out})
     return out
 
 
