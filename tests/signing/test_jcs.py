@@ -165,6 +165,19 @@ def test_noncharacters_refused_on_every_path(char: str) -> None:
     assert err.value.reason == "FORBIDDEN_CHARACTER"
 
 
+@pytest.mark.parametrize("before", [0, 1, 7, 8, 9, 40])
+@pytest.mark.parametrize("char", ["\ufdd0", "\ufdef", "\ufffe", "\uffff"])
+def test_bmp_noncharacter_found_among_other_ef_characters(before: int, char: str) -> None:
+    """The fast path looks at the EF lead bytes one by one, then hands the rest to an
+    expression: a noncharacter is refused wherever it falls, and EF characters next to the
+    noncharacter range (U+FDCF, U+FDF0, U+FFFD, fullwidth forms) are not."""
+    neighbours = "\ufdcf\ufdf0\ufffd\uff0c\uffe5"
+    clean = ["河北，" * before + neighbours, {neighbours: 1.0}]
+    assert jcs.canonicalize(clean) == jcs.canonicalize_reference(clean)
+    with pytest.raises(ForbiddenCharacter):
+        jcs.canonicalize(["，" * before + char + "，"])
+
+
 @pytest.mark.parametrize("text", [b"[1e999999999]", b"[1E+2147483648]", b"[1e-401]", b"[1." + b"1" * 34 + b"]", b"[" + b"9" * 5000 + b"]"])
 def test_numbers_outside_the_bounds_refused_before_any_double(text: bytes) -> None:
     with pytest.raises(NumberOutOfRange) as err:
