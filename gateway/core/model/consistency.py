@@ -68,6 +68,15 @@ def _compiled() -> tuple[Decimal, tuple[_Rule, ...]]:
 
 def _half_unit(value: Decimal) -> Decimal:
     """Half a unit in the last digit ``value`` was published with (0.05 for 718.6)."""
+    text = str(value)
+    if "E" not in text and value.is_finite():
+        # Plain notation: the exponent is minus the digits after the point, read from the text
+        # in a fifth of as_tuple's time (it builds a tuple of every digit); the rules take it
+        # for every part and total of every declaration.
+        point = text.find(".")
+        half = _HALF_UNITS.get(0 if point < 0 else point + 1 - len(text))
+        if half is not None:
+            return half
     exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
         return Decimal(0)
