@@ -235,3 +235,29 @@ def test_read_number_refuses_exactly_what_the_bounds_refuse(literal: str) -> Non
     except NumberOutOfRange as exc:
         got = exc.message
     assert got == expected
+
+
+# The fast reading (msgspec) keeps the last of two equal keys and reads integers of any size;
+# load_json takes its tree only when the counts prove neither happened. Texts made to fool the
+# proofs (a repeated key beside an escaped colon or a colon in a string, long digit runs in
+# strings beside big integers, keys spelled with escapes) get the answer of the full walk.
+_tricky_keys = st.sampled_from(['"a"', '"b"', '"a:"', '"\\u0061"', '"\\u003a"', '"1234567890123456"'])
+_tricky_scalars = st.sampled_from(["1", "-0", "9007199254740991", "9007199254740993", "-9007199254740992",
+                                   "12345678901234567890", "1.5", "1e400", "0.1234567890123456789", '"x:y"',
+                                   '"\\u003a"', '"\\u003A"', '"1234567890123456"', '":"', '"-1234567890123456"'])
+_tricky_texts = st.recursive(
+    _tricky_scalars,
+    lambda children: st.lists(children, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
+    | st.lists(st.tuples(_tricky_keys, children), max_size=4).map(lambda pairs: "{" + ",".join(f"{k}: {v}" for k, v in pairs) + "}"),
+    max_leaves=10,
+)
+
+
+@given(_tricky_texts)
+@example('{"a": 1, "a": 2, "b": "\\u003a"}')
+@example('{"a": 1, "\\u0061": 2}')
+@example('{"id": "12345678901234567890", "n": 9007199254740993}')
+@example('[1234567890123456, "1234567890123456"]')
+def test_the_fast_reading_answers_as_the_full_walk(text: str) -> None:
+    doc = text.encode("utf-8")
+    assert _loaded(doc) == _walked(doc)
