@@ -28,6 +28,9 @@ CRYPTOSUITES: dict[str, Algorithm] = {
     "eddsa-jcs-2022": Algorithm.ED25519,
     "ecdsa-jcs-2019": Algorithm.ES256,
 }
+# The suite of each key's algorithm, read per proof (Algorithm.cryptosuite is a property of
+# an enum member: four times the dict lookup).
+_SUITE_OF = {algorithm: suite for suite, algorithm in CRYPTOSUITES.items()}
 PROOF_TYPE = "DataIntegrityProof"
 _SIGNATURE_LENGTH = {Algorithm.ED25519: 64, Algorithm.ES256: 64}
 
@@ -46,7 +49,7 @@ def add_proof(unsecured: dict[str, Any], key: PrivateKey, options: dict[str, Any
     """
     if "proof" in unsecured:
         raise MalformedProof(N_("document already carries a proof"))
-    config: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": key.algorithm.cryptosuite, **options}
+    config: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": _SUITE_OF[key.algorithm], **options}
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
     signature = key.sign(hash_data(unsecured, config))
