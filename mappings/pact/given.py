@@ -71,14 +71,11 @@ class _Group:
     rows: tuple[_Row, ...]
 
 
-_GROUPS: dict[str, tuple[_Group, ...]] = {}  # per profile id: its field rows, compiled once
+_ROWS: dict[str, Any] = {}  # per profile id: its field rows' reading, generated once
 _EMPTY: dict[str, Any] = {}  # what an absent object holds (never written)
 
 
 def _groups(profile: Profile) -> tuple[_Group, ...]:
-    groups = _GROUPS.get(profile.id)
-    if groups is not None:
-        return groups
     runs: list[tuple[tuple[str, ...], list[_Row]]] = []
     for rule in profile.fields.rules:
         kind, _, arg = rule.type.partition(":")
@@ -93,80 +90,98 @@ def _groups(profile: Profile) -> tuple[_Group, ...]:
         runs[-1][1].append(_Row(key, rule.native, kind, arg, kind in _AS_WRITTEN, rule.required, rule.default,
                                 rule.native.startswith(profile.dqi + "/"), rule.native.startswith(profile.verification + "/"),
                                 rule.native in profile.empty_when_absent))
-    _GROUPS[profile.id] = out = tuple(_Group(prefix, tuple(rows)) for prefix, rows in runs)
-    return out
+    return tuple(_Group(prefix, tuple(rows)) for prefix, rows in runs)
 
 
 def _decimal_text(value: Any) -> str:
     return value if isinstance(value, str) else format(value if type(value) is Decimal else Decimal(value), "f")
 
 
-def _back(row: _Row, value: Any, profile: Profile) -> Any:
-    """The canonical value the reader makes of the native value the writer made of ``value``
+def _rows_reader(profile: Profile) -> Any:
+    """The rows' part of :func:`given_back` as one generated function of (view, no_dqi,
+    no_verification, supplied): per row what interpreting it did (the same members in the same
+    order), with its key, conversion and default written in, where the loop looked each up per
+    row per document. Each group of rows under one canonical object looks that object up once and
+    makes it in ``back`` on its first value, where the reader makes it."""
+    reader = _ROWS.get(profile.id)
+    if reader is not None:
+        return reader
+    env: dict[str, Any] = {"_A": ABSENT, "_E": _EMPTY, "_D": Decimal, "_dt": _decimal_text}
+    lines = ["def rows(view, no_dqi, no_verification, supplied):", "    back = {}"]
+    for group in _groups(profile):
+        lines.append("    n = view")
+        for key in group.prefix:
+            lines.append(f"    n = n.get({key!r}, _A) if isinstance(n, dict) else _A")
+        lines += ["    if not isinstance(n, dict):", "        n = _E", "    h = None"]
+        made = "back" + "".join(f".setdefault({key!r}, {{}})" for key in group.prefix)
+        for row in group.rows:
+            lines += [f"    {line}" for line in _row_lines(profile, row, made, env)]
+    lines.append("    return back")
+    exec(compile("\n".join(lines), f"<given back {profile.id}>", "exec"), env)  # noqa: S102 - source generated from the field table
+    reader = _ROWS[profile.id] = env["rows"]
+    return reader
+
+
+def _row_lines(profile: Profile, row: _Row, made: str, env: dict[str, Any]) -> list[str]:
+    """One row: its value looked up, taken back as the reader takes it, put in its object."""
+    branches = []  # (test, what it makes of v), one if/elif chain
+    default = _default_back(profile, row, env) if row.required else None
+    if default is not None:
+        # to_native wrote the default (or refused); a required row without one refused already
+        branches.append(("v is _A", f"v = {default} if {row.native!r} not in supplied else _A"))
+    if row.empty_when_absent:
+        branches.append(('v == ""', "v = _A  # the reader takes an empty text there for no value"))
+    if not row.as_written:
+        branches.append(("v is not _A", f"v = {_conversion(profile, row, env)}"))
+    out = [f"v = n.get({row.key!r}, _A)"]
+    for n, (test, action) in enumerate(branches):
+        out += [f"{'elif' if n else 'if'} {test}:", f"    {action}"]
+    out += ["if v is not _A:", "    if h is None:", f"        h = {made}", f"    h[{row.key!r}] = v"]
+    skips = [flag for flag, on in (("no_dqi", row.skipped_with_dqi), ("no_verification", row.skipped_with_verification)) if on]
+    if skips:
+        out = [f"if not ({' or '.join(skips)}):", *(f"    {line}" for line in out)]
+    return out
+
+
+def _conversion(profile: Profile, row: _Row, env: dict[str, Any]) -> str:
+    """The expression of ``v`` the reader makes of the native value the writer made of ``v``
     (a row not ``as_written``)."""
-    kind = row.kind
+    kind, arg = row.kind, row.arg
     if kind == "number":
-        return format(Decimal(value), "f")
+        return "format(_D(v), 'f')"
     if kind == "quantity-decimal":
-        return {"amount": _decimal_text(value["amount"]), "unit": row.arg}
+        return f"{{'amount': _dt(v['amount']), 'unit': {arg!r}}}"
     if kind == "quantity-number":
-        return {"amount": format(Decimal(value["amount"]), "f"), "unit": row.arg}
-    return profile.reverse_codes[row.arg][profile.codes[row.arg][value]]  # a code
+        return f"{{'amount': format(_D(v['amount']), 'f'), 'unit': {arg!r}}}"
+    env[f"_codes_{arg}"], env[f"_reverse_{arg}"] = profile.codes[arg], profile.reverse_codes[arg]
+    return f"_reverse_{arg}[_codes_{arg}[v]]"  # a code
 
 
-def _default_back(row: _Row, profile: Profile) -> Any:
-    """The canonical value the reader makes of a required row's documented default."""
+def _default_back(profile: Profile, row: _Row, env: dict[str, Any]) -> str | None:
+    """The expression of the canonical value the reader makes of a row's documented default
+    (a quantity a new object each time: the units' reading changes it in place); None without one."""
     kind, default = row.kind, row.default
+    if default is None:
+        return None
     if kind in ("number", "decimal"):
-        return _decimal_text(default)
+        return repr(_decimal_text(default))
     if kind in ("quantity-number", "quantity-decimal"):
-        return {"amount": _decimal_text(default), "unit": row.arg}
+        return repr({"amount": _decimal_text(default), "unit": row.arg})
     if kind == "code":
-        return profile.reverse_codes[row.arg][default]
-    return default
+        return repr(profile.reverse_codes[row.arg][default])
+    name = f"_default_{len(env)}"  # a name of its own (keys repeat under other objects)
+    env[name] = default  # the default itself, as the table holds it
+    return name
 
 
 def given_back(profile: Profile, view: dict[str, Any], given: Given, supplied: set[str]) -> dict[str, Any]:
     """The canonical data the PACT fields written from ``view`` (and by ``structure.write``,
     which filled ``given``) give back; no native value was laid over a field the reader reads
     (``supplied``: native paths a carried field was to set, whose rows wrote no default)."""
-    back: dict[str, Any] = {}
-    no_dqi, no_verification = not given.dqi_kept, not given.verification_readable
-    for group in _groups(profile):
-        node = _lookup(view, group.prefix)
-        if not isinstance(node, dict):
-            node = _EMPTY
-        holder = None  # made on the first value, where the reader makes it
-        for row in group.rows:
-            if (row.skipped_with_dqi and no_dqi) or (row.skipped_with_verification and no_verification):
-                continue
-            value = node.get(row.key, ABSENT)
-            if value is ABSENT:
-                if not row.required or row.native in supplied:
-                    continue
-                value = _default_back(row, profile)  # to_native wrote the default (or refused)
-            elif row.empty_when_absent and value == "":
-                continue  # the reader takes an empty text there for no value
-            elif not row.as_written:
-                value = _back(row, value, profile)
-            if holder is None:
-                holder = _made(back, group.prefix)
-            holder[row.key] = value
+    back: dict[str, Any] = _rows_reader(profile)(view, not given.dqi_kept, not given.verification_readable, supplied)
     _structural(back, given)
     units.from_pact(profile, back)
     return back
-
-
-def _lookup(tree: Any, keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        tree = tree.get(key, ABSENT) if isinstance(tree, dict) else ABSENT
-    return tree
-
-
-def _made(tree: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    for key in keys:
-        tree = tree.setdefault(key, {})
-    return tree
 
 
 def _structural(back: dict[str, Any], given: Given) -> None:
