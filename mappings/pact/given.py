@@ -27,7 +27,7 @@ _AS_WRITTEN = frozenset({"string", "integer", "boolean", "datetime", "date", "st
 _KNOWN = _AS_WRITTEN | {"number", "quantity-decimal", "quantity-number", "code"}
 
 
-@dataclass
+@dataclass(slots=True)  # one made and filled per document
 class Given:
     """The structural values :func:`mappings.pact.structure.write` wrote, as the reader takes
     them back (each ``None`` or empty when the reader takes nothing), and what it left out."""

@@ -61,6 +61,11 @@ class Profile:
         return {name: {v: k for k, v in table.items()} for name, table in self.codes.items()}
 
     @cached_property
+    def dqi_required_keys(self) -> frozenset[str]:
+        """The members a complete dqi holds, as a set (asked per document written)."""
+        return frozenset(self.dqi_required)
+
+    @cached_property
     def rating_rows(self) -> tuple[tuple[str, str], ...]:
         """(native, canonical) of the rows reading a data quality rating (a DQR of the dqi)."""
         return tuple((r.native, r.canonical) for r in self.fields.rules

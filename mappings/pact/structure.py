@@ -11,7 +11,6 @@ import copy
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -33,6 +32,7 @@ _URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$", re.IGNORECASE)
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what urllib's quote leaves as it is
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00Z$")
 GEOGRAPHY = ("geographyCountry", "geographyCountrySubdivision", "geographyRegionOrSubregion")
+_ONE = Decimal(1)
 
 
 def _missing(profile: Profile, canonical: str, native: str, supplied: set[str]) -> None:
@@ -164,16 +164,19 @@ def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str
     return list(written), list(written.values())
 
 
+_DISTINCT: dict[str, bool] = {}  # per profile id
+
+
 def _prefixes_distinct(profile: Profile) -> bool:
     """Whether a URN of an identifier's prefix is read by that prefix alone: every prefix in
-    lower case, ending in ':', none the start of another (the generic one included)."""
-    return _distinct((*profile.id_prefixes, GENERIC_ID_URN))
-
-
-@cache
-def _distinct(prefixes: tuple[str, ...]) -> bool:
-    return all(p == p.lower() and p.endswith(":") for p in prefixes) and not any(
-        a != b and b.startswith(a) for a in prefixes for b in prefixes)
+    lower case, ending in ':', none the start of another (the generic one included). Found
+    once per profile (asked for every list of identifiers written)."""
+    distinct = _DISTINCT.get(profile.id)
+    if distinct is None:
+        prefixes = (*profile.id_prefixes, GENERIC_ID_URN)
+        distinct = _DISTINCT[profile.id] = all(p == p.lower() and p.endswith(":") for p in prefixes) and not any(
+            a != b and b.startswith(a) for a in prefixes for b in prefixes)
+    return distinct
 
 
 def _classification_urn(item: dict[str, str]) -> str:
@@ -227,10 +230,10 @@ def _write_standards(profile: Profile, standards: list[str], native: dict[str, A
             continue
         # codes are texts: unique() by hash alone
         known = profile.codes[table]
-        codes = list(dict.fromkeys(known[s] for s in standards if s in known))
+        codes = list(dict.fromkeys([known[s] for s in standards if s in known]))
         if not codes and table == "standard_used":
             basis = profile.codes["standard_used_basis"]
-            codes = list(dict.fromkeys(basis[s] for s in standards if s in basis))
+            codes = list(dict.fromkeys([basis[s] for s in standards if s in basis]))
         if codes:
             put(native, path, codes)
             reverse = profile.reverse_codes[table]
@@ -425,10 +428,10 @@ def _complete_dqi(profile: Profile, native: dict[str, Any]) -> bool:
     dqi = get(native, profile.dqi)
     if not isinstance(dqi, dict):
         return True
-    complete = all(k in dqi for k in profile.dqi_required)
+    complete = dqi.keys() >= profile.dqi_required_keys
     if complete and profile.dqr_max:
         limit = Decimal(profile.dqr_max)
-        complete = all(Decimal(1) <= Decimal(v) <= limit for k, v in dqi.items() if k.endswith("DQR"))
+        complete = all([_ONE <= Decimal(v) <= limit for k, v in dqi.items() if k.endswith("DQR")])
     if not complete:
         parent, _, key = profile.dqi.rpartition("/")
         del get(native, parent)[key]
