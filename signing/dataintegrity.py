@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from gateway.core.errors import InvalidSignature, MalformedProof, UnsupportedAlgorithm
 from gateway.core.i18n import N_
 
-from .jcs import canonicalize
+from .jcs import canonicalize, canonicalize_strings
 from .keys import Algorithm, PrivateKey, PublicKey
 from .multibase import decode_base58btc, encode_base58btc
 
@@ -37,7 +37,7 @@ _SIGNATURE_LENGTH = {Algorithm.ED25519: 64, Algorithm.ES256: 64}
 
 def hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes:
     """proofConfigHash ‖ transformedDocumentHash (64 bytes)."""
-    return hashlib.sha256(canonicalize(proof_config)).digest() + hashlib.sha256(canonicalize(unsecured)).digest()
+    return hashlib.sha256(canonicalize_strings(proof_config)).digest() + hashlib.sha256(canonicalize(unsecured)).digest()
 
 
 def add_proof(unsecured: dict[str, Any], key: PrivateKey, options: dict[str, Any]) -> dict[str, Any]:

@@ -75,6 +75,23 @@ def test_reference_path_equals_rfc8785(value: object) -> None:
     _agrees_with_rfc8785(jcs.canonicalize_reference, value)
 
 
+# proof configurations: objects of strings (control characters, quotes, backslashes, keys
+# where code-point and UTF-16 order differ) and now and then a member that is not a string
+ascii_texts = st.text(st.characters(max_codepoint=0x7F))
+string_objects = st.dictionaries(st.one_of(keys, ascii_texts), st.one_of(texts, ascii_texts), max_size=8)
+
+
+@given(st.one_of(string_objects, st.dictionaries(keys, json_values, max_size=5)))
+def test_canonicalize_strings_is_canonicalize(value: dict) -> None:
+    _agrees_with_rfc8785(jcs.canonicalize_strings, value)
+
+
+@pytest.mark.parametrize("value", [{"a": "\ud800"}, {"a": "x\ufffe"}, {"a": float("nan")}, {1: "a"}])
+def test_canonicalize_strings_refuses_what_canonicalize_refuses(value: dict) -> None:
+    with pytest.raises(NotIJson):
+        jcs.canonicalize_strings(value)
+
+
 # integral floats beside strings that look like them ("1.0," inside a text, escaped quotes):
 # the fast path rewrites integral floats in orjson's output only outside strings
 _NUMBER_LIKE = ["1.0,", "-2.0]", "30.0}", "-0.0,", "4.0", ":", "[", "a", "中", " ", "7", "8.0,9.0]"]
