@@ -105,7 +105,9 @@ def _read(data: bytes, format_id: str | None, options: TranslateOptions) -> Read
     if lenient:
         for v in identifier_violations(decl):
             report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}; value {_identifier_value(decl, v.path)!r} kept")
-    check_declaration(decl, identifiers=not lenient)
+    # Strict reading refuses a wrong check character; a format whose validation already has (with
+    # the document's paths, above) passed every id the model holds, so they are not checked twice.
+    check_declaration(decl, identifiers=not lenient and not fmt.validates_identifiers)
     # Strict in the register (the regional format), lenient at the border (Format.border): a
     # document whose totals disagree with their parts is read as published, a warning per rule.
     if not fmt.border:

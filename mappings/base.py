@@ -59,6 +59,9 @@ class Format(ABC):
     # caller asks for strict checks) and totals that disagree with their parts are report
     # warnings; the regional format sets it False and refuses them.
     border: ClassVar[bool] = True
+    # Whether ``validate`` itself refuses, with the document's own paths, a wrong check character
+    # in every identifier its reading gives the model: strict reading then checks them once.
+    validates_identifiers: ClassVar[bool] = False
     mapping: FamilyMapping
 
     @abstractmethod

@@ -34,6 +34,8 @@ class CnJjjJson(JsonFormat):
     markers = (b'"issuingRegionCode"', b'"declarationId"')
     mapping = mapping
     border = False  # the register: strict
+    # check_document checks the USCC, the GTIN and every other id, the only ids the table reads.
+    validates_identifiers = True
 
     def validate(self, native: Any) -> None:
         super().validate(native)

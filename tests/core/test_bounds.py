@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateway.core.errors import ForbiddenCharacter, HostileDocument, NotIJson, NumberOutOfRange
 from gateway.core.parsing import (
@@ -134,3 +136,17 @@ def test_writing_refuses_what_reading_would_refuse() -> None:
     # an integral value beyond 2^53 that is a safe double keeps its exponent, so it reads back
     assert dump_json({"n": Decimal("1E+30")}, indent=None) == b'{"n":1E+30}'
     assert jcs.canonicalize(jcs.loads(dump_json({"n": Decimal("1E+30")}))) == b'{"n":1e+30}'
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_written_decimal_is_its_plain_notation_or_refused(value: Decimal) -> None:
+    # The writer's one-look path for the common case must write what the full tests would:
+    # the plain notation, except an integral value beyond ±(2^53−1), which keeps its exponent.
+    integral = value == value.to_integral_value()
+    try:
+        written = dump_json([value], indent=None)
+    except NotIJson:
+        assert abs(value) >= 10**15
+        return
+    text = format(value, "E" if integral and abs(value) > MAX_SAFE_INTEGER else "f")
+    assert written == f"[{text}]".encode()

@@ -18,6 +18,8 @@ from gateway.core.errors import (
     InvalidIdentifier, InvalidValue, MissingRequiredValue, SchemaViolation,
     Unrepresentable,
 )
+from gateway.core.model.checks import identifier_violations
+from gateway.core.model.identifiers import gtin_check_digit, uscc_check_character
 from gateway.core.model import Declaration, ExcludedStage, Identifier, Quantity, Site, codelists
 from gateway.core.parsing import dump_json, load_json
 from gateway.translate import read, write
@@ -209,6 +211,41 @@ def test_invalid_identifier_is_refused_with_its_path(edit, path: str, syntax: st
         read(data, f"cn-jjj-{syntax}")
     assert exc.value.path == path
     assert exc.value.reason == "INVALID_IDENTIFIER"
+
+
+_ID_SCHEMES = st.sampled_from(["uscc", "gtin", "lei", "USCC"])
+# Well-formed codes, most with their right check character, so that documents passing the native
+# check are drawn often.
+_MOSTLY = st.sampled_from([True, True, True, True, False])
+_USCC = st.builds(lambda body, ok, last: body + (uscc_check_character(body) if ok else last),
+                  st.from_regex(r"9[0-9]{7}[0-9A-HJ-NPQRTUWXY]{9}", fullmatch=True), _MOSTLY, st.sampled_from("0A"))
+_GTIN = st.builds(lambda body, ok, last: body + (gtin_check_digit(body) if ok else last),
+                  st.from_regex(r"[0-9]{12}", fullmatch=True), _MOSTLY, st.sampled_from("05"))
+_ID_VALUES = st.one_of(_USCC, _GTIN, st.text(min_size=1, max_size=20))
+
+
+@given(
+    uscc=_USCC, gtin=st.one_of(st.none(), _ID_VALUES),
+    others=st.lists(st.fixed_dictionaries({"scheme": _ID_SCHEMES, "value": _ID_VALUES}), max_size=3),
+    scope=st.sampled_from(["organization", "product"]),
+)
+def test_the_native_check_passes_only_ids_the_model_check_passes(uscc: str, gtin: str | None, others: list, scope: str) -> None:
+    # Strict reading checks a cn-jjj document's ids once, on the native tree (validates_identifiers):
+    # sound only while every id the reading gives the model is one check_document checked.
+    doc = _example()
+    doc["organization"]["unifiedSocialCreditCode"] = uscc
+    if gtin is None:
+        doc["product"].pop("gtin", None)
+    else:
+        doc["product"]["gtin"] = gtin
+    doc[scope]["otherIdentifiers"] = others
+    try:
+        JSON_FORMAT.validate(doc)
+    except (InvalidIdentifier, SchemaViolation):
+        return
+    decl, _ = JSON_FORMAT.to_canonical(doc, OPTIONS)
+    assert identifier_violations(decl) == []
+    assert decl.organisation.ids[0].value == uscc
 
 
 def test_stage_name_must_match_the_code() -> None:
