@@ -102,6 +102,13 @@ def carried_leaves(original: dict[str, Any], derived: dict[str, Any], target: An
         if value == other:
             continue  # the member most often met: nothing else is made for it
         path = f"{prefix}/{key}" if prefix else key
+        if other is _ABSENT and same:  # a member the derived tree lacks (about half): carried whole
+            patch[key] = value
+            if isinstance(value, dict) and value:
+                leaves += patch_leaves_over(value, _ABSENT, path)
+            else:
+                leaves.append((path, value, False))
+            continue
         below = other if same else target.get(key, _ABSENT) if isinstance(target, dict) else _ABSENT
         if isinstance(value, dict) and isinstance(other, dict):
             patch[key], inner = carried_leaves(value, other, below, path)
