@@ -15,19 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gateway.core.errors import ConfigurationError, FieldViolation, InvalidDocument, InvalidIdentifier
+from gateway.core.errors import ConfigurationError, InvalidDocument
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, check_declaration, codelists, recharacterise
 from gateway.core.model.checks import identifier_violations
 from gateway.core.model.consistency import check_consistency, consistency_violations
 from gateway.core.report import TranslationReport
 from mappings import Format, TranslateOptions, detect_format, get_format
+from mappings.base import IDENTIFIER_RULE
 from mappings.envelopes import unwrap
 from mappings.options import IdentifierChecks
 from mappings.supply import supply_with_data
 
 STRICT = TranslateOptions(identifier_checks=IdentifierChecks.STRICT)
-IDENTIFIER_RULE = "identifier check character"
 
 __all__ = ["Reading", "Translation", "one_document", "read", "read_for_register", "translate", "write"]
 
@@ -61,28 +61,6 @@ def one_document(data: bytes) -> bytes:
     return unwrapped.documents[0]
 
 
-def _lenient(fmt: Format, options: TranslateOptions) -> bool:
-    if options.identifier_checks is not None:
-        return options.identifier_checks == IdentifierChecks.WARN
-    return fmt.border
-
-
-def _warn(report: TranslationReport, violations: tuple[FieldViolation, ...] | list[FieldViolation]) -> None:
-    for v in violations:
-        report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}")
-
-
-def _validate(fmt: Format, native: object, lenient: bool, report: TranslationReport) -> None:
-    """The format's validation; with lenient identifier checks, a refusal for identifiers only
-    becomes warnings (any other broken rule still refuses)."""
-    try:
-        fmt.validate(native)
-    except InvalidIdentifier as exc:
-        if not lenient:
-            raise
-        _warn(report, exc.violations or (FieldViolation(exc.path or "/", exc.message),))
-
-
 def read(data: bytes, format_id: str | None = None, options: TranslateOptions | None = None) -> Reading:
     """Parse, validate and map a document to the canonical model (a one-footprint envelope unwrapped)."""
     return _read(one_document(data), format_id, options or TranslateOptions())
@@ -97,9 +75,9 @@ def read_for_register(data: bytes, format_id: str | None = None) -> Reading:
 def _read(data: bytes, format_id: str | None, options: TranslateOptions) -> Reading:
     fmt = get_format(format_id) if format_id else detect_format(data)
     native = fmt.parse(data)
-    lenient = _lenient(fmt, options)
+    lenient = fmt.lenient_identifiers(options)
     report = TranslationReport()
-    _validate(fmt, native, lenient, report)
+    fmt.validate_into(native, lenient, report)
     decl, leg = fmt.to_canonical(native, options)
     report.extend(leg)
     if lenient:
@@ -164,7 +142,7 @@ def write(decl: Declaration, format_id: str, options: TranslateOptions | None = 
     native, leg = fmt.from_canonical(decl, options, data=data)
     report.extend(leg)
     # A warning taken in at the border travels into any output, the regional format included.
-    _validate(fmt, native, options.identifier_checks != IdentifierChecks.STRICT, report)
+    fmt.validate_into(native, options.identifier_checks != IdentifierChecks.STRICT, report)
     return fmt.emit(native), report
 
 

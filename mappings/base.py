@@ -13,15 +13,17 @@ from typing import Any, ClassVar, Protocol
 import jsonschema_rs
 from lxml import etree
 
-from gateway.core.errors import FieldViolation, SchemaViolation
+from gateway.core.errors import FieldViolation, InvalidIdentifier, SchemaViolation
 from gateway.core import schema_text
 from gateway.core.i18n import N_
 from gateway.core.model import Declaration, declaration_from_data, declaration_to_data
 from gateway.core.parsing import dump_json, load_json, load_xml
 from gateway.core.report import TranslationReport
-from mappings.options import TranslateOptions
+from mappings.options import IdentifierChecks, TranslateOptions
 
 MAX_REPORTED_VIOLATIONS = 20
+# How a wrong check character taken leniently is named in the report.
+IDENTIFIER_RULE = "identifier check character"
 
 
 class FamilyMapping(Protocol):
@@ -75,6 +77,23 @@ class Format(ABC):
     @abstractmethod
     def validate(self, native: Any) -> None:
         """Raise :class:`SchemaViolation` (with paths) unless the native tree is valid."""
+
+    def lenient_identifiers(self, options: TranslateOptions) -> bool:
+        """Whether reading with ``options`` takes a wrong identifier check character as a warning."""
+        if options.identifier_checks is not None:
+            return options.identifier_checks == IdentifierChecks.WARN
+        return self.border
+
+    def validate_into(self, native: Any, lenient: bool, report: TranslationReport) -> None:
+        """:meth:`validate`; with ``lenient`` identifier checks, a refusal for identifiers only
+        becomes warnings in ``report`` (any other broken rule still refuses)."""
+        try:
+            self.validate(native)
+        except InvalidIdentifier as exc:
+            if not lenient:
+                raise
+            for v in exc.violations or (FieldViolation(exc.path or "/", exc.message),):
+                report.warning(v.path, f"{IDENTIFIER_RULE}: {v.message}")
 
     def to_canonical(self, native: Any, options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
         """Native tree to the canonical declaration, reporting what changed on the way."""

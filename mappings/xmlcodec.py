@@ -324,6 +324,7 @@ class XmlRendering(XmlFormat):
         self.spec_version = json_format.spec_version
         self.mapping_version = json_format.mapping_version
         self.border = json_format.border
+        self.validates_identifiers = json_format.validates_identifiers
         self.namespace = namespace
         self.root = root
         self.xsd_package = xsd_package
@@ -348,8 +349,12 @@ class XmlRendering(XmlFormat):
     def to_canonical(self, native: etree._Element, options: TranslateOptions) -> tuple[Declaration, TranslationReport]:
         with signature_set_aside(native) as signature:
             tree = self.codec.from_xml(native)
-        self.json_format.validate(tree)
-        decl, report = self.json_format.to_canonical(tree, options)
+        # The tree is validated here, where it is made, as leniently as the JSON format's own
+        # reading: a wrong check character under identifier_checks=warn is a warning, not a refusal.
+        report = TranslationReport()
+        self.json_format.validate_into(tree, self.lenient_identifiers(options), report)
+        decl, leg = self.json_format.to_canonical(tree, options)
+        report.extend(leg)
         if signature is not None:
             report.dropped("/Signature", None, "enveloped XML signature: it signs this XML document's bytes only, so no "
                            "translation can carry it (check it with `fpgw verify`; a translation states its origin "

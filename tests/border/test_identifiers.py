@@ -71,3 +71,20 @@ def test_strict_checks_refuse_writing_what_the_regional_format_rejects() -> None
     with pytest.raises(InvalidIdentifier):
         write(decl, "cn-jjj-json", TranslateOptions.from_mapping({"identifier_checks": "strict"}, TO_REGIONAL))
     assert write(decl, "cn-jjj-json", options)[0]
+
+
+def test_the_regional_xml_rendering_takes_warn_as_the_json_does() -> None:
+    """The XML rendering validates its tree inside the reading: warn must reach it there too."""
+    gtin = json.loads(examples.example("hebei-hot-rolled-steel-coil.json").read_bytes())["product"]["gtin"]
+    wrong = gtin[:-1] + str((int(gtin[-1]) + 1) % 10)
+    xml = examples.example("hebei-hot-rolled-steel-coil.xml").read_bytes().replace(gtin.encode(), wrong.encode())
+    with pytest.raises(InvalidIdentifier) as exc:
+        read(xml)
+    assert exc.value.path == "/product/gtin"
+    reading = read(xml, options=WARN)
+    assert reading.declaration.product.ids[0].value == wrong  # kept as sent
+    warnings = _warnings(reading.report)
+    assert [w.source_path for w in warnings] == ["/product/gtin", "product/ids/0/value"]
+    assert f"expected {gtin[-1]}" in warnings[0].detail
+    with pytest.raises(InvalidIdentifier):
+        read_for_register(xml)
