@@ -141,8 +141,7 @@ def write(decl: Declaration, format_id: str, options: TranslateOptions | None = 
         decl, data = recharacterise(decl, options.gwp_set, report), None
     native, leg = fmt.from_canonical(decl, options, data=data)
     report.extend(leg)
-    # A warning taken in at the border travels into any output, the regional format included.
-    fmt.validate_into(native, options.identifier_checks != IdentifierChecks.STRICT, report)
+    fmt.validate_into(native, options.writes_leniently, report)
     return fmt.emit(native), report
 
 

@@ -75,6 +75,12 @@ class TranslateOptions:
     fallback: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def writes_leniently(self) -> bool:
+        """Whether writing takes a wrong identifier check character as a warning: yes unless the
+        caller asks for strict checks (a warning taken in at the border travels into any output)."""
+        return self.identifier_checks != IdentifierChecks.STRICT
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, str], supplied: Mapping[str, str] | None = None) -> TranslateOptions:
         """From CLI ``--option k=v`` / ``--set PATH=VALUE`` pairs or the gRPC ``options`` / ``set`` maps."""

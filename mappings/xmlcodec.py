@@ -302,7 +302,9 @@ class XmlRendering(XmlFormat):
 
     Reading: hardened parse, XSD validation (``validate``), XML -> native tree, JSON Schema
     validation of that tree, then the JSON format's mapping. Writing: the JSON format's
-    mapping, then the tree -> XML. Construct one per format and register it."""
+    mapping and validation of its tree, then the tree -> XML (XSD validation on the way out
+    is ``validate`` again). Both JSON validations are as lenient with identifiers as the JSON
+    format's own reading and writing. Construct one per format and register it."""
 
     def __init__(
         self,
@@ -364,6 +366,9 @@ class XmlRendering(XmlFormat):
     def from_canonical(self, decl: Declaration, options: TranslateOptions, *,
                        data: dict[str, Any] | None = None) -> tuple[etree._Element, TranslationReport]:
         tree, report = self.json_format.from_canonical(decl, options, data=data)
+        # The JSON format's checks beyond its schema (the regional format's check characters) are
+        # not in the XSD: they run on the tree, as writing the JSON format runs them.
+        self.json_format.validate_into(tree, options.writes_leniently, report)
         return self.codec.to_xml(tree), report
 
 

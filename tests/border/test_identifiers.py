@@ -88,3 +88,16 @@ def test_the_regional_xml_rendering_takes_warn_as_the_json_does() -> None:
     assert f"expected {gtin[-1]}" in warnings[0].detail
     with pytest.raises(InvalidIdentifier):
         read_for_register(xml)
+
+
+@pytest.mark.parametrize("target", ["cn-jjj-json", "cn-jjj-xml"])
+def test_both_regional_renderings_warn_of_what_they_write_and_strict_refuses_it(target: str) -> None:
+    """The XSD holds no check characters: the XML rendering runs the JSON format's checks on its tree."""
+    options = TranslateOptions.from_mapping({}, TO_REGIONAL)
+    result = translate(raw(with_wrong_gtin()), target, options=options)
+    assert WRONG_GTIN.encode() in result.output
+    assert {e.source_path for e in _warnings(result.report)} == {"product/ids/0/value", "/product/gtin"}
+    decl = read(raw(with_wrong_gtin())).declaration
+    with pytest.raises(InvalidIdentifier) as exc:
+        write(decl, target, TranslateOptions.from_mapping({"identifier_checks": "strict"}, TO_REGIONAL))
+    assert exc.value.path == "/product/gtin"
