@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,6 +39,14 @@ def _deref(node: dict[str, Any]) -> dict[str, Any]:
 
 def check_path(path: str) -> list[str]:
     """The path's parts; raises :class:`ConfigurationError` naming the first unknown part."""
+    return list(_checked_parts(path))
+
+
+@lru_cache(maxsize=1024)
+def _checked_parts(path: str) -> tuple[str, ...]:
+    """:func:`check_path`, once per path: the schema does not change, and a caller's fallback
+    paths (the same on every write) would otherwise walk it on every call. A refused path
+    raises each time (an exception is not cached)."""
     parts = path.strip("/").split("/")
     node = _schema()
     for n, part in enumerate(parts):
@@ -58,7 +66,7 @@ def check_path(path: str) -> list[str]:
             node = node.get("additionalProperties", {})
         else:
             raise ConfigurationError(N_("--set {path}: {where} is a single value, it has no member {part!r}", path=path, where=where, part=part), path=path)
-    return parts
+    return tuple(parts)
 
 
 def _container(following: str) -> Any:
@@ -72,7 +80,7 @@ def _index(node: list[Any], part: str, path: str) -> int:
     return index
 
 
-def _put(data: dict[str, Any], parts: list[str], value: Any, path: str) -> tuple[str, Any]:
+def _put(data: dict[str, Any], parts: Sequence[str], value: Any, path: str) -> tuple[str, Any]:
     """Set the value; return its concrete path (appends numbered) and what it replaced (None when nothing)."""
     node: Any = data
     where: list[str] = []
@@ -104,7 +112,7 @@ def _put(data: dict[str, Any], parts: list[str], value: Any, path: str) -> tuple
     return "/".join(where), old
 
 
-def _present(data: dict[str, Any], parts: list[str]) -> bool:
+def _present(data: dict[str, Any], parts: Sequence[str]) -> bool:
     node: Any = data
     for part in parts:
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -199,11 +207,11 @@ def supply_with_data(decl: Declaration, supplied: Mapping[str, Any], report: Tra
     not make it again. None when a new declaration was made: its data form is the model's to say."""
     original = declaration_to_data(decl)
     data = _without_empty_texts(original, report)
-    wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, check_path(p))]
+    wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, _checked_parts(p))]
     if not supplied and not wanted:
         return (decl, original) if data is original else (declaration_from_data(data), None)
     for path, value in [*supplied.items(), *wanted]:
-        parts = check_path(path)
+        parts = _checked_parts(path)
         target, old = _put(data, parts, copy.deepcopy(value), path)
         detail = f"supplied by the caller: {json.dumps(value, ensure_ascii=False)}"
         if old is not None and old != value:
