@@ -46,8 +46,10 @@ def to_canonical(rows: Sequence[Row], env: dict[str, Any], *, record: bool = Tru
         if row.kind == "const" or row.canonical is None:
             continue
         native, result = repr(row.rule.native), "v"
-        # A number the parser read (a Decimal) is written as _dt would write it, without the call.
-        text = f"format({value}, 'f') if type({value}) is _D else _dt({value}, {native})"
+        # A number the parser read (a Decimal) is written as _dt would write it, without the call:
+        # its str (a third of format's cost) is the same text unless it has an exponent.
+        text = (f"(s if 'E' not in (s := str({value})) and 'e' not in s else format({value}, 'f'))"
+                f" if type({value}) is _D else _dt({value}, {native})")
         if row.kind in ("number", "decimal"):
             src.line(f"v = {text}", 2)
         elif row.kind in ("quantity-number", "quantity-decimal"):
@@ -218,7 +220,8 @@ class Source:
         members = self._members.get(node)
         if members is None:
             members = self._members[node] = self.local("o")
-            self.line(f"{members} = {node} if isinstance({node}, dict) else _E")
+            # An exact dict is told by one identity test; anything else by isinstance, as before.
+            self.line(f"{members} = {node} if type({node}) is dict or isinstance({node}, dict) else _E")
         return members
 
     # -- writing ---------------------------------------------------------------------------
