@@ -25,7 +25,7 @@ from mappings import Format, TranslateOptions, detect_format, get_format
 from mappings.base import IDENTIFIER_RULE
 from mappings.envelopes import unwrap
 from mappings.options import IdentifierChecks
-from mappings.supply import supply_with_data
+from mappings.supply import supply
 
 STRICT = TranslateOptions(identifier_checks=IdentifierChecks.STRICT)
 
@@ -135,7 +135,7 @@ def write(decl: Declaration, format_id: str, options: TranslateOptions | None = 
     fmt = get_format(format_id)
     report = TranslationReport()
     # The data form supplying made, handed on while the declaration is the one it was made of.
-    decl, data = supply_with_data(decl, options.supplied, report, options.fallback)
+    decl, data = supply(decl, options.supplied, report, options.fallback)
     check_conflicts(decl, options)
     if options.gwp_set is not None and decl.method.gwp_set not in (None, options.gwp_set):
         decl, data = recharacterise(decl, options.gwp_set, report), None

@@ -194,17 +194,12 @@ def _without_empty_texts(data: dict[str, Any], report: TranslationReport) -> dic
 
 
 def supply(decl: Declaration, supplied: Mapping[str, Any], report: TranslationReport,
-           fallback: Mapping[str, Any] | None = None) -> Declaration:
+           fallback: Mapping[str, Any] | None = None) -> tuple[Declaration, dict[str, Any] | None]:
     """The declaration with the supplied values in place, each recorded as ``supplied``;
-    ``fallback`` values only where the declaration has none; empty texts left out (reported)."""
-    return supply_with_data(decl, supplied, report, fallback)[0]
-
-
-def supply_with_data(decl: Declaration, supplied: Mapping[str, Any], report: TranslationReport,
-                     fallback: Mapping[str, Any] | None = None) -> tuple[Declaration, dict[str, Any] | None]:
-    """:func:`supply`, and the declaration's data form (``declaration_to_data``, which supplying
-    makes anyway) when the declaration is the one given, unchanged: the writer that follows need
-    not make it again. None when a new declaration was made: its data form is the model's to say."""
+    ``fallback`` values only where the declaration has none; empty texts left out (reported).
+    Beside it, its data form (``declaration_to_data``, which supplying makes anyway) when it is
+    the declaration given, unchanged, so the writer that follows need not make it again; None
+    when a new declaration was made."""
     original = declaration_to_data(decl)
     data = _without_empty_texts(original, report)
     wanted = [(p, v) for p, v in (fallback or {}).items() if p not in supplied and not _present(data, _checked_parts(p))]

@@ -40,8 +40,8 @@ def test_supplying_leaves_the_declaration_it_was_given_as_it_was() -> None:
     decl = dataclasses.replace(decl, extensions={**decl.extensions, "example": {"note": "kept"}},
                                product=dataclasses.replace(decl.product, description=None))
     before = (json.dumps(decl.extensions, sort_keys=True, default=str), decl.organisation.ids)
-    supplied = supply(decl, {"extensions/example": {"note": "supplied"}, "organisation/ids/-": {"scheme": "uscc", "value": USCC}},
-                      TranslationReport())
+    supplied, _ = supply(decl, {"extensions/example": {"note": "supplied"}, "organisation/ids/-": {"scheme": "uscc", "value": USCC}},
+                         TranslationReport())
     assert supplied.extensions["example"] == {"note": "supplied"} and len(supplied.organisation.ids) == len(decl.organisation.ids) + 1
     assert (json.dumps(decl.extensions, sort_keys=True, default=str), decl.organisation.ids) == before
 
