@@ -459,8 +459,8 @@ def _decimal_fragment(value: Any) -> orjson.Fragment:
         # magnitude every I-JSON test passes (an integer within ±(2^53−1), else a finite
         # non-integral double), and a text without an exponent is the plain notation itself
         # (exponent <= 0: the digits "f" writes). Anything else takes the full tests below.
-        text = str(value)
-        if "E" not in text and value.is_finite() and value.adjusted() < 15:
+        text = str(value)  # an exponent is "e" under a context with capitals=0
+        if "E" not in text and "e" not in text and value.is_finite() and value.adjusted() < 15:
             return orjson.Fragment(text)
         if not value.is_finite():
             raise TypeError(f"{value} cannot be written as a JSON number")

@@ -150,3 +150,18 @@ def test_a_written_decimal_is_its_plain_notation_or_refused(value: Decimal) -> N
         return
     text = format(value, "E" if integral and abs(value) > MAX_SAFE_INTEGER else "f")
     assert written == f"[{text}]".encode()
+
+
+def test_a_context_writing_lowercase_exponents_changes_no_written_number() -> None:
+    # str() of a Decimal writes "e" under capitals=0 (recognition tests run so): the writer's and
+    # the consistency rules' one-look paths must still see the exponent.
+    from decimal import localcontext
+
+    from gateway.core.model.consistency import _half_unit
+
+    values = [Decimal("1E+2"), Decimal("1E-7"), Decimal("718.6")]
+    expected = (dump_json(values, indent=None), [_half_unit(v) for v in values])
+    with localcontext() as ctx:
+        ctx.capitals = 0
+        assert (dump_json(values, indent=None), [_half_unit(v) for v in values]) == expected
+    assert expected == (b"[100,0.0000001,718.6]", [Decimal("5E+1"), Decimal("5E-8"), Decimal("0.05")])

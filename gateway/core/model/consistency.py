@@ -68,8 +68,8 @@ def _compiled() -> tuple[Decimal, tuple[_Rule, ...]]:
 
 def _half_unit(value: Decimal) -> Decimal:
     """Half a unit in the last digit ``value`` was published with (0.05 for 718.6)."""
-    text = str(value)
-    if "E" not in text and value.is_finite():
+    text = str(value)  # an exponent is "e" under a context with capitals=0
+    if "E" not in text and "e" not in text and value.is_finite():
         # Plain notation: the exponent is minus the digits after the point, read from the text
         # in a fifth of as_tuple's time (it builds a tuple of every digit); the rules take it
         # for every part and total of every declaration.
