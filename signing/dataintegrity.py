@@ -24,13 +24,10 @@ from .multibase import decode_base58btc, encode_base58btc
 
 __all__ = ["CRYPTOSUITES", "ProofParts", "hash_data", "add_proof", "split_proof", "verify_parts", "verify_proof"]
 
-CRYPTOSUITES: dict[str, Algorithm] = {
-    "eddsa-jcs-2022": Algorithm.ED25519,
-    "ecdsa-jcs-2019": Algorithm.ES256,
-}
-# The suite of each key's algorithm, read per proof (Algorithm.cryptosuite is a property of
-# an enum member: four times the dict lookup).
-_SUITE_OF = {algorithm: suite for suite, algorithm in CRYPTOSUITES.items()}
+# The suite of each key's algorithm, read per proof from this dict (Algorithm.cryptosuite, its
+# one source, is a property of an enum member: four times the dict lookup).
+_SUITE_OF = {algorithm: algorithm.cryptosuite for algorithm in Algorithm}
+CRYPTOSUITES: dict[str, Algorithm] = {suite: algorithm for algorithm, suite in _SUITE_OF.items()}
 PROOF_TYPE = "DataIntegrityProof"
 _SIGNATURE_LENGTH = {Algorithm.ED25519: 64, Algorithm.ES256: 64}
 

@@ -55,19 +55,8 @@ def assess(
     ctx = make_context(declaration, sector, at, assessed_at, trust_list, checks, digest, policy.tables)
     results = [_in_force(policy, at)]
     append = results.append
-    # The plan's steps, each a criterion's finding made into its result here, in place: about 14
-    # per assessment, so no call between the evaluator's tuple and the result.
     for cid, kind, evaluate, prepared, refuse, fixed in _plan(policy, sector):
-        if evaluate is None:
-            append(fixed)
-            continue
-        outcome, zh, en, evidence, condition = evaluate(prepared, ctx)
-        if outcome is not _FAIL:
-            append(result_of(cid, kind, outcome, zh, en, evidence, condition, False))
-        elif refuse:
-            append(result_of(cid, kind, outcome, zh, en, evidence, condition, True))
-        else:
-            append(result_of(cid, kind, outcome, zh, en, evidence, build_bilingual(f"须补正：{zh}", f"To be remedied: {en}"), False))
+        append(fixed if evaluate is None else _result(cid, kind, evaluate(prepared, ctx), refuse))
     decision, summary = _decide(policy, results)
     about = {"id": str(declaration.id), "version": declaration.version, "digest": digest}
     if declaration.region is not None:
@@ -140,7 +129,7 @@ def _in_force_results(policy: RecognitionPolicy) -> tuple[CriterionResult, Crite
 
 
 def _result(cid: str, kind: str, found: Finding, refuse: bool) -> CriterionResult:
-    """A finding under the decision rules (1 and 2 of the module's): what ``assess`` does in place."""
+    """A finding under the decision rules (1 and 2 of the module's)."""
     outcome, zh, en, evidence, condition = found
     if outcome is not _FAIL:
         return result_of(cid, kind, outcome, zh, en, evidence, condition, False)

@@ -120,17 +120,12 @@ def _select(items: Any, key: str, value: str) -> Any:
 
 def present_at(obj: Any, path: str) -> bool:
     """``present(resolve(to_data(obj), path))`` without writing anything as data."""
-    return _has_value(value_by(obj, steps(path)))
+    return present_by(obj, steps(path))
 
 
 def present_by(obj: Any, parsed: tuple[Step, ...] | None) -> bool:
-    """``present_at`` of a path already parsed by ``steps``; a text or a value never empty is
-    answered here (most required fields end at one), anything else by ``_has_value``."""
-    value = value_by(obj, parsed)
-    t = type(value)
-    if t is str:
-        return value != ""
-    return t in _NEVER_EMPTY or (value is not None and _has_value(value))
+    """``present_at`` of a path already parsed by ``steps``."""
+    return _has_value(value_by(obj, parsed))
 
 
 def _has_value(value: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
@@ -152,7 +153,7 @@ def write(profile: Profile, data: dict[str, Any], native: dict[str, Any], suppli
 def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str], list[dict[str, str]]]:
     """The URNs of ``idents`` without repeats, and the identifiers the reader takes them back as."""
     written: dict[str, dict[str, str]] = {}  # URN -> identifier read back, first occurrence kept
-    distinct = _prefixes_distinct(profile)
+    distinct = _prefixes_distinct(profile.id_prefixes)
     for ident in idents:
         urn = id_to_urn(profile, ident)
         if urn not in written:
@@ -164,19 +165,14 @@ def _write_ids(profile: Profile, idents: list[dict[str, str]]) -> tuple[list[str
     return list(written), list(written.values())
 
 
-_DISTINCT: dict[str, bool] = {}  # per profile id
-
-
-def _prefixes_distinct(profile: Profile) -> bool:
+@cache
+def _prefixes_distinct(id_prefixes: tuple[str, ...]) -> bool:
     """Whether a URN of an identifier's prefix is read by that prefix alone: every prefix in
     lower case, ending in ':', none the start of another (the generic one included). Found
-    once per profile (asked for every list of identifiers written)."""
-    distinct = _DISTINCT.get(profile.id)
-    if distinct is None:
-        prefixes = (*profile.id_prefixes, GENERIC_ID_URN)
-        distinct = _DISTINCT[profile.id] = all(p == p.lower() and p.endswith(":") for p in prefixes) and not any(
-            a != b and b.startswith(a) for a in prefixes for b in prefixes)
-    return distinct
+    once per table of prefixes (asked for every list of identifiers written)."""
+    prefixes = (*id_prefixes, GENERIC_ID_URN)
+    return all(p == p.lower() and p.endswith(":") for p in prefixes) and not any(
+        a != b and b.startswith(a) for a in prefixes for b in prefixes)
 
 
 def _classification_urn(item: dict[str, str]) -> str:
